@@ -1,0 +1,591 @@
+"""The canonical tables (accounts, posts, interactions), the Corpus and the LoadReport.
+
+This module is the contract between all other modules: loaders produce a :class:`Corpus`,
+analyses consume one. The schemas below are the single source of truth for column names,
+dtypes and categories; :func:`Corpus.validate` checks a corpus against them.
+
+Identifiers are strings qualified by platform (``"twitter:1234"``), never numbers, so that
+they never turn into floats and never collide across platforms. Every timestamp is
+timezone-aware UTC (``datetime64[ns, UTC]``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import (
+    CategoryError,
+    DanglingReferenceError,
+    DtypeError,
+    DuplicateIdError,
+    KopiresearchError,
+    MissingColumnError,
+    SchemaError,
+    TimezoneError,
+)
+
+__all__ = [
+    "ACTOR_TYPES",
+    "GOVERNMENT_TYPES",
+    "PLATFORMS",
+    "POST_KINDS",
+    "INTERACTION_KINDS",
+    "PROVINCE_CODE",
+    "SCHEMAS",
+    "Column",
+    "Corpus",
+    "LoadReport",
+    "MalformedRow",
+    "empty_table",
+    "coerce_table",
+    "validate_table",
+]
+
+#: Kinds of account. ``government_*`` are public offices; ``unknown`` is for accounts a
+#: crawl saw but nobody labelled.
+ACTOR_TYPES = (
+    "government_province",
+    "government_regency",
+    "government_other",
+    "media",
+    "influencer",
+    "academic",
+    "community",
+    "citizen",
+    "unknown",
+)
+GOVERNMENT_TYPES = ("government_province", "government_regency", "government_other")
+PLATFORMS = ("twitter", "instagram", "facebook", "tiktok", "youtube", "synthetic")
+POST_KINDS = ("original", "reply", "repost", "quote", "comment")
+INTERACTION_KINDS = ("mention", "reply", "repost", "quote", "comment", "tag")
+#: ``region_code`` of accounts that speak for the whole province.
+PROVINCE_CODE = "35"
+
+_UTC = pd.DatetimeTZDtype("ns", "UTC")
+_STR = pd.StringDtype()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a canonical table.
+
+    ``dtype`` is the pandas dtype the column is coerced to; ``required`` columns must be
+    present in the input; ``nullable`` columns may hold missing values; ``categories`` (for
+    categorical columns) lists the allowed values.
+    """
+
+    name: str
+    dtype: object
+    description: str
+    required: bool = True
+    nullable: bool = False
+    categories: tuple | None = None
+
+
+def _cat(values):
+    return pd.CategoricalDtype(list(values), ordered=False)
+
+
+#: Index name and columns of each canonical table.
+SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
+    "accounts": (
+        "account_id",
+        (
+            Column("platform", _cat(PLATFORMS), "platform the account lives on", categories=PLATFORMS),
+            Column("handle", _STR, "lower-case handle without '@'", nullable=True),
+            Column("actor_type", _cat(ACTOR_TYPES), "kind of account", categories=ACTOR_TYPES),
+            Column("region_code", _STR, "4-digit BPS code of the kabupaten/kota, '35' for "
+                   "province-wide, missing when unknown", nullable=True),
+            Column("followers", pd.Int64Dtype(), "follower count when known", required=False,
+                   nullable=True),
+            Column("partnered", pd.BooleanDtype(), "partnered with government (Kopilaborasi)",
+                   required=False),
+        ),
+    ),
+    "posts": (
+        "post_id",
+        (
+            Column("platform", _cat(PLATFORMS), "platform", categories=PLATFORMS),
+            Column("author_id", _STR, "account_id of the author"),
+            Column("created_at", _UTC, "time of posting, UTC"),
+            Column("kind", _cat(POST_KINDS), "original, reply, repost, quote or comment",
+                   categories=POST_KINDS),
+            Column("parent_post_id", _STR, "post replied to / reposted / quoted / commented on",
+                   required=False, nullable=True),
+            Column("parent_missing", pd.BooleanDtype(), "the parent is named but not in the "
+                   "posts table (deleted, protected or not crawled)", required=False),
+            Column("text", _STR, "text of the post", required=False, nullable=True),
+            Column("url", _STR, "permalink", required=False, nullable=True),
+            Column("like_count", pd.Int64Dtype(), "likes when known", required=False, nullable=True),
+            Column("reply_count", pd.Int64Dtype(), "replies/comments when known", required=False,
+                   nullable=True),
+            Column("repost_count", pd.Int64Dtype(), "reposts/shares when known", required=False,
+                   nullable=True),
+            Column("quote_count", pd.Int64Dtype(), "quotes when known", required=False,
+                   nullable=True),
+        ),
+    ),
+    "interactions": (
+        None,
+        (
+            Column("source_id", _STR, "the account that acts"),
+            Column("target_id", _STR, "the account acted upon"),
+            Column("kind", _cat(INTERACTION_KINDS), "mention, reply, repost, quote, comment or tag",
+                   categories=INTERACTION_KINDS),
+            Column("created_at", _UTC, "time of the post that contains the act, UTC"),
+            Column("post_id", _STR, "the post in which the act happened", nullable=True),
+        ),
+    ),
+}
+
+_DEFAULTS = {"partnered": False, "parent_missing": False}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty canonical table with every column at its dtype.
+
+    Examples
+    --------
+    >>> list(empty_table("interactions").columns)
+    ['source_id', 'target_id', 'kind', 'created_at', 'post_id']
+    >>> empty_table("accounts").index.name
+    'account_id'
+    """
+    index_name, columns = SCHEMAS[name]
+    frame = pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in columns})
+    if index_name is not None:
+        frame.index = pd.Index([], dtype=_STR, name=index_name)
+    return frame
+
+
+def coerce_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` with the canonical column order and dtypes.
+
+    Missing optional columns are added (``partnered`` and ``parent_missing`` default to
+    ``False``, the others to missing). If the index column is a regular column it is moved
+    to the index. Timestamps are converted to UTC; naive timestamps are rejected, never
+    assumed to be UTC.
+
+    Raises
+    ------
+    MissingColumnError
+        A required column is absent.
+    DtypeError, CategoryError, TimezoneError
+        A value cannot be converted; the message names the row and column.
+    """
+    index_name, columns = SCHEMAS[name]
+    frame = frame.copy()
+    if index_name is not None and index_name in frame.columns:
+        frame = frame.set_index(index_name)
+    if index_name is not None and frame.index.name != index_name:
+        raise MissingColumnError(f"index must be named {index_name!r}, not {frame.index.name!r}",
+                                 table=name, column=index_name)
+    out = {}
+    for col in columns:
+        if col.name not in frame.columns:
+            if col.required:
+                raise MissingColumnError("required column is missing", table=name,
+                                         column=col.name, expected=col.description)
+            default = _DEFAULTS.get(col.name, pd.NA)
+            out[col.name] = pd.Series(default, index=frame.index, dtype=col.dtype)
+            continue
+        out[col.name] = _coerce_column(name, frame, col)
+    result = pd.DataFrame(out, index=frame.index)
+    if index_name is not None:
+        result.index = pd.Index(_as_string(name, frame.index.to_series(), index_name), name=index_name)
+    else:
+        result = result.reset_index(drop=True)
+    return result
+
+
+def _as_string(table, series, column):
+    bad = series.map(lambda v: isinstance(v, (float, np.floating)) and not pd.isna(v))
+    if bad.any():
+        row = series.index[np.flatnonzero(bad.to_numpy())[0]]
+        raise DtypeError(f"identifier {series[row]!r} is a float; ids must be read as strings "
+                         "(use dtype=str)", table=table, row=row, column=column)
+    return series.astype(_STR).to_numpy()
+
+
+def _coerce_column(table, frame, col):
+    s = frame[col.name]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        values = s.astype("object")
+        unknown = ~values.isin(col.categories) & values.notna()
+        if unknown.any():
+            row = values.index[np.flatnonzero(unknown.to_numpy())[0]]
+            raise CategoryError(f"unknown value {values[row]!r}", table=table, row=row,
+                                column=col.name, expected="one of " + ", ".join(col.categories))
+        return pd.Series(pd.Categorical(values, dtype=col.dtype), index=s.index)
+    if isinstance(col.dtype, pd.DatetimeTZDtype):
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            return s.dt.tz_convert("UTC").astype(_UTC)
+        if pd.api.types.is_datetime64_dtype(s.dtype):
+            raise TimezoneError("timestamps are naive", table=table, column=col.name,
+                                expected="timezone-aware timestamps (UTC)")
+        try:
+            parsed = pd.to_datetime(s, utc=False, format="ISO8601")
+        except (ValueError, TypeError) as exc:
+            row = _first_bad(s, lambda v: pd.to_datetime(v, format="ISO8601"))
+            raise DtypeError(f"cannot parse timestamp: {exc}", table=table, row=row,
+                             column=col.name, expected="ISO 8601 with offset") from None
+        if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
+            raise TimezoneError("timestamps have no UTC offset", table=table, column=col.name,
+                                expected="timezone-aware timestamps such as 2024-11-27T05:06:26Z")
+        return parsed.dt.tz_convert("UTC").astype(_UTC)
+    if col.dtype == _STR:
+        return pd.Series(_as_string(table, s, col.name), index=s.index, dtype=_STR)
+    try:
+        return s.astype(col.dtype)
+    except (ValueError, TypeError) as exc:
+        row = _first_bad(s, lambda v: pd.Series([v]).astype(col.dtype))
+        raise DtypeError(f"cannot convert to {col.dtype}: {exc}", table=table, row=row,
+                         column=col.name) from None
+
+
+def _first_bad(series, convert):
+    for idx, value in series.items():
+        try:
+            convert(value)
+        except (ValueError, TypeError):
+            return idx
+    return None
+
+
+def validate_table(name: str, frame: pd.DataFrame) -> None:
+    """Check one table against its schema (columns, dtypes, categories, nulls, unique ids).
+
+    References between tables are checked by :meth:`Corpus.validate`.
+
+    Raises
+    ------
+    SchemaError
+        A subclass naming the table, the row and the column.
+    """
+    index_name, columns = SCHEMAS[name]
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(f"must be a pandas DataFrame, not {type(frame).__name__}", table=name)
+    if index_name is not None:
+        if frame.index.name != index_name:
+            raise MissingColumnError(f"index must be named {index_name!r}", table=name,
+                                     column=index_name)
+        if frame.index.hasnans:
+            raise SchemaError("missing identifier", table=name, column=index_name)
+        dup = frame.index.duplicated()
+        if dup.any():
+            row = frame.index[np.flatnonzero(dup)[0]]
+            raise DuplicateIdError("identifier occurs more than once", table=name, row=row,
+                                   column=index_name, expected="unique ids")
+    for col in columns:
+        if col.name not in frame.columns:
+            raise MissingColumnError("column is missing", table=name, column=col.name,
+                                     expected=col.description)
+        s = frame[col.name]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            if not isinstance(s.dtype, pd.DatetimeTZDtype):
+                raise TimezoneError(f"dtype is {s.dtype}", table=name, column=col.name,
+                                    expected="datetime64[ns, UTC]")
+            if str(s.dtype.tz) != "UTC":
+                raise TimezoneError(f"time zone is {s.dtype.tz}", table=name, column=col.name,
+                                    expected="UTC")
+        elif isinstance(col.dtype, pd.CategoricalDtype):
+            if not isinstance(s.dtype, pd.CategoricalDtype):
+                raise DtypeError(f"dtype is {s.dtype}", table=name, column=col.name,
+                                 expected="categorical")
+            unknown = set(s.cat.categories) - set(col.categories)
+            if unknown:
+                raise CategoryError(f"unknown categories {sorted(unknown)}", table=name,
+                                    column=col.name, expected="one of " + ", ".join(col.categories))
+        elif s.dtype != col.dtype:
+            raise DtypeError(f"dtype is {s.dtype}", table=name, column=col.name,
+                             expected=str(col.dtype))
+        if not col.nullable:
+            nulls = s.isna().to_numpy()
+            if nulls.any():
+                row = frame.index[np.flatnonzero(nulls)[0]]
+                raise SchemaError("missing value", table=name, row=row, column=col.name,
+                                  expected=col.description)
+    if name == "accounts":
+        _check_region_codes(frame)
+
+
+def _check_region_codes(accounts):
+    from .regions import region_table
+
+    known = set(region_table().index) | {PROVINCE_CODE}
+    codes = accounts["region_code"]
+    bad = codes.notna() & ~codes.isin(known)
+    if bad.any():
+        row = accounts.index[np.flatnonzero(bad.to_numpy())[0]]
+        raise CategoryError(f"unknown region code {codes[row]!r}", table="accounts", row=row,
+                            column="region_code",
+                            expected="a 4-digit East Java BPS code (35xx), '35' or missing")
+
+
+@dataclass(frozen=True)
+class MalformedRow:
+    """A row a loader could not use: where it is and why."""
+
+    file: str
+    line: int | None
+    reason: str
+
+
+@dataclass
+class LoadReport:
+    """What a loader read, kept and skipped.
+
+    The counts always add up: ``rows_read == loaded + duplicates + len(malformed)``.
+    Blank lines and repeated header lines are not rows; they are counted separately.
+    ``skipped`` lists inputs that are not rows at all (for example instaloader resume
+    files), with the reason.
+
+    Examples
+    --------
+    >>> r = LoadReport()
+    >>> r.add_loaded(3); r.add_duplicate(); r.add_malformed("a.csv", 7, "no created_at")
+    >>> r.rows_read, r.loaded, r.duplicates, len(r.malformed)
+    (5, 3, 1, 1)
+    >>> r.is_consistent
+    True
+    """
+
+    rows_read: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    blank_lines: int = 0
+    repeated_headers: int = 0
+    malformed: list[MalformedRow] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    skipped: list[MalformedRow] = field(default_factory=list)
+
+    def add_loaded(self, n: int = 1) -> None:
+        """Count ``n`` rows read and loaded."""
+        self.rows_read += int(n)
+        self.loaded += int(n)
+
+    def add_duplicate(self, n: int = 1) -> None:
+        """Count ``n`` rows read and dropped as duplicates of an earlier row."""
+        self.rows_read += int(n)
+        self.duplicates += int(n)
+
+    def add_malformed(self, file, line, reason: str) -> None:
+        """Count one row read and not used, with where it is and why."""
+        self.rows_read += 1
+        self.malformed.append(MalformedRow(str(file), None if line is None else int(line), reason))
+
+    @property
+    def is_consistent(self) -> bool:
+        """Whether rows_read == loaded + duplicates + len(malformed)."""
+        return self.rows_read == self.loaded + self.duplicates + len(self.malformed)
+
+    def check(self) -> None:
+        """Raise :class:`KopiresearchError` if the counts do not add up."""
+        if not self.is_consistent:
+            raise KopiresearchError(
+                f"load report does not add up: rows_read={self.rows_read} != loaded={self.loaded}"
+                f" + duplicates={self.duplicates} + malformed={len(self.malformed)}")
+
+    def __add__(self, other: LoadReport) -> LoadReport:
+        if not isinstance(other, LoadReport):
+            return NotImplemented
+        return LoadReport(
+            rows_read=self.rows_read + other.rows_read,
+            loaded=self.loaded + other.loaded,
+            duplicates=self.duplicates + other.duplicates,
+            blank_lines=self.blank_lines + other.blank_lines,
+            repeated_headers=self.repeated_headers + other.repeated_headers,
+            malformed=self.malformed + other.malformed,
+            files=self.files + other.files,
+            skipped=self.skipped + other.skipped,
+        )
+
+    def malformed_frame(self) -> pd.DataFrame:
+        """The malformed rows as a table with columns file, line, reason."""
+        return pd.DataFrame([dataclasses.asdict(m) for m in self.malformed],
+                            columns=["file", "line", "reason"])
+
+    def summary(self) -> str:
+        """A short, deterministic text summary.
+
+        Examples
+        --------
+        >>> print(LoadReport(rows_read=2, loaded=2).summary())
+        rows read 2 = loaded 2 + duplicates 0 + malformed 0; blank lines 0, repeated headers 0
+        """
+        text = (f"rows read {self.rows_read} = loaded {self.loaded} + duplicates {self.duplicates}"
+                f" + malformed {len(self.malformed)}; blank lines {self.blank_lines}, "
+                f"repeated headers {self.repeated_headers}")
+        if self.skipped:
+            text += f"; skipped inputs {len(self.skipped)}"
+        return text
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+@dataclass
+class Corpus:
+    """The three canonical tables plus the report of how they were loaded.
+
+    Parameters
+    ----------
+    accounts, posts, interactions : pandas.DataFrame
+        The canonical tables (see :data:`SCHEMAS`). Build them with :meth:`from_frames`,
+        which coerces dtypes and validates.
+    report : LoadReport
+        How the data were loaded.
+    meta : dict
+        Free-form provenance (source, generator parameters, ...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> accounts = pd.DataFrame({"account_id": ["synthetic:1", "synthetic:2"],
+    ...     "platform": "synthetic", "handle": ["kominfo_demo", "warga_00001"],
+    ...     "actor_type": ["government_regency", "citizen"], "region_code": ["3506", None]})
+    >>> posts = pd.DataFrame({"post_id": ["synthetic:p1"], "platform": "synthetic",
+    ...     "author_id": ["synthetic:2"], "created_at": ["2024-11-27T05:06:26Z"],
+    ...     "kind": ["original"]})
+    >>> interactions = pd.DataFrame({"source_id": ["synthetic:2"],
+    ...     "target_id": ["synthetic:1"], "kind": ["mention"],
+    ...     "created_at": ["2024-11-27T05:06:26Z"], "post_id": ["synthetic:p1"]})
+    >>> c = Corpus.from_frames(accounts, posts, interactions)
+    >>> c
+    Corpus(accounts=2, posts=1, interactions=1)
+    >>> str(c.interactions["created_at"].dtype)
+    'datetime64[ns, UTC]'
+    """
+
+    accounts: pd.DataFrame
+    posts: pd.DataFrame
+    interactions: pd.DataFrame
+    report: LoadReport = field(default_factory=LoadReport)
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_frames(cls, accounts=None, posts=None, interactions=None, report=None, meta=None,
+                    *, mark_missing_parents=True, validate=True) -> Corpus:
+        """Build a corpus from plain DataFrames, coercing every column to its dtype.
+
+        ``None`` gives an empty table. With ``mark_missing_parents`` (default), posts whose
+        ``parent_post_id`` is not in ``posts`` get ``parent_missing=True``.
+        """
+        tables = {}
+        for name, frame in (("accounts", accounts), ("posts", posts),
+                            ("interactions", interactions)):
+            tables[name] = empty_table(name) if frame is None else coerce_table(name, frame)
+        if mark_missing_parents:
+            p = tables["posts"]
+            has_parent = p["parent_post_id"].notna()
+            missing = has_parent & ~p["parent_post_id"].isin(p.index)
+            p["parent_missing"] = (p["parent_missing"].fillna(False) | missing).astype("boolean")
+        corpus = cls(tables["accounts"], tables["posts"], tables["interactions"],
+                     report if report is not None else LoadReport(), dict(meta or {}))
+        if validate:
+            corpus.validate()
+        return corpus
+
+    def __repr__(self) -> str:
+        return (f"Corpus(accounts={len(self.accounts)}, posts={len(self.posts)}, "
+                f"interactions={len(self.interactions)})")
+
+    def validate(self) -> Corpus:
+        """Check every table, dtype, category and cross-table reference.
+
+        Checks: each table against its schema (:func:`validate_table`); every post's author
+        and every interaction's source and target exist in ``accounts``; every interaction's
+        ``post_id`` (when given) exists in ``posts``; every post's parent exists in ``posts``
+        or the post is marked ``parent_missing``; a post marked ``parent_missing`` names a
+        parent; the load report adds up.
+
+        Returns the corpus itself, so that ``corpus.validate()`` can be chained.
+
+        Raises
+        ------
+        SchemaError
+            A subclass whose message names the table, the row and the column.
+        """
+        for name in ("accounts", "posts", "interactions"):
+            validate_table(name, getattr(self, name))
+        acc = self.accounts.index
+        self._check_refs("posts", self.posts["author_id"], acc, "accounts")
+        self._check_refs("interactions", self.interactions["source_id"], acc, "accounts")
+        self._check_refs("interactions", self.interactions["target_id"], acc, "accounts")
+        pid = self.interactions["post_id"]
+        self._check_refs("interactions", pid[pid.notna()], self.posts.index, "posts")
+        parent = self.posts["parent_post_id"]
+        flagged = self.posts["parent_missing"].fillna(False).to_numpy(bool)
+        self._check_refs("posts", parent[parent.notna() & ~flagged], self.posts.index, "posts")
+        orphan_flag = flagged & parent.isna().to_numpy()
+        if orphan_flag.any():
+            row = self.posts.index[np.flatnonzero(orphan_flag)[0]]
+            raise SchemaError("marked parent_missing but names no parent", table="posts",
+                              row=row, column="parent_post_id")
+        self.report.check()
+        return self
+
+    @staticmethod
+    def _check_refs(table, values, index, target):
+        ok = values.isin(index).to_numpy()
+        if not ok.all():
+            i = np.flatnonzero(~ok)[0]
+            row = values.index[i]
+            raise DanglingReferenceError(f"{values.iloc[i]!r} is not in {target}", table=table,
+                                         row=row, column=values.name,
+                                         expected=f"an id present in {target}")
+
+    def copy(self) -> Corpus:
+        """A deep copy (tables, report and meta)."""
+        return Corpus(self.accounts.copy(), self.posts.copy(), self.interactions.copy(),
+                      dataclasses.replace(self.report, malformed=list(self.report.malformed),
+                                          files=list(self.report.files),
+                                          skipped=list(self.report.skipped)),
+                      dict(self.meta))
+
+    def accounts_with_regions(self) -> pd.DataFrame:
+        """``accounts`` joined with the regions table (name, kind, bakorwil, population).
+
+        Province-wide accounts (``"35"``) get region name ``"Provinsi Jawa Timur"`` and no
+        Bakorwil; accounts of unknown region get missing values.
+        """
+        from .regions import region_table
+
+        regions = region_table()[["name", "short_name", "kind", "bakorwil"]].rename(
+            columns={"name": "region_name", "short_name": "region_short_name",
+                     "kind": "region_kind"})
+        out = self.accounts.join(regions, on="region_code")
+        province = (out["region_code"] == PROVINCE_CODE).fillna(False)
+        out.loc[province, "region_name"] = "Provinsi Jawa Timur"
+        return out
+
+    def between(self, start=None, end=None) -> Corpus:
+        """The posts and interactions with ``start <= created_at < end`` (all accounts kept).
+
+        ``start`` and ``end`` are anything :func:`pandas.Timestamp` accepts; naive values
+        are taken as UTC.
+        """
+        def mask(frame):
+            m = np.ones(len(frame), dtype=bool)
+            if start is not None:
+                m &= (frame["created_at"] >= _utc(start)).to_numpy()
+            if end is not None:
+                m &= (frame["created_at"] < _utc(end)).to_numpy()
+            return m
+
+        posts = self.posts[mask(self.posts)].copy()
+        inter = self.interactions[mask(self.interactions)].reset_index(drop=True)
+        missing = posts["parent_post_id"].notna() & ~posts["parent_post_id"].isin(posts.index)
+        posts["parent_missing"] = (posts["parent_missing"] | missing).astype("boolean")
+        inter = inter[inter["post_id"].isna() | inter["post_id"].isin(posts.index)]
+        return Corpus(self.accounts.copy(), posts, inter.reset_index(drop=True), self.report,
+                      dict(self.meta))
+
+
+def _utc(value) -> pd.Timestamp:
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")

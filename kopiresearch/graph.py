@@ -1,0 +1,235 @@
+"""Interaction graphs: accounts as nodes, directed acts between them as weighted edges.
+
+Direction convention: an edge points from the account that acts to the account it engages
+(replier -> replied-to, reposter -> reposted author, mentioner -> mentioned, commenter -> post
+owner, owner -> tagged user). This is the NodeXL/Gephi convention. Information flows the other
+way; :mod:`kopiresearch.diffusion` works on the flow direction and says so.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .corpus import INTERACTION_KINDS, Corpus, _utc
+from .errors import KopiresearchError
+from .regions import BAKORWIL, PROVINCE_CODE, UNKNOWN_REGION, bakorwil_of, region_table
+
+__all__ = ["build_interaction_graph", "region_graph", "node_table", "edge_table",
+           "KIND_ATTRIBUTES"]
+
+#: Edge attribute holding the number of acts of each kind, e.g. ``n_reply``.
+KIND_ATTRIBUTES = {kind: f"n_{kind}" for kind in INTERACTION_KINDS}
+
+
+def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
+                            include_isolates: bool = True) -> nx.DiGraph:
+    """Build the directed, weighted interaction graph of a corpus.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The canonical tables.
+    kinds : iterable of str, optional
+        Interaction kinds to keep (``"reply"``, ``"mention"``, ``"repost"``, ``"quote"``,
+        ``"comment"``, ``"tag"``); all by default.
+    start, end : timestamp-like, optional
+        Keep acts with ``start <= created_at < end`` (naive values are taken as UTC).
+    include_isolates : bool, default True
+        Keep every account of ``corpus.accounts`` as a node, also those without an edge in
+        the selection (needed for reach and coverage analyses). ``False`` keeps only
+        accounts with at least one edge.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes are ``account_id`` with attributes ``handle``, ``actor_type``, ``region_code``
+        (``None`` when unknown), ``bakorwil`` (``None`` for province-wide or unknown),
+        ``partnered`` and ``followers`` (``None`` when unknown). Edges point from actor to the
+        account engaged and carry ``weight`` (number of acts), ``n_<kind>`` for every kind
+        (e.g. ``n_reply``), ``first_time`` and ``last_time`` (UTC timestamps).
+
+    Raises
+    ------
+    KopiresearchError
+        An unknown interaction kind.
+
+    Notes
+    -----
+    Edges are aggregated with vectorised pandas group-bys, not a Python loop over rows;
+    self-loops never occur because the loaders drop self-acts.
+
+    Examples
+    --------
+    >>> import kopiresearch as kr
+    >>> G = kr.build_interaction_graph(kr.load_bundled(), kinds=["reply"])
+    >>> G.is_directed(), all(d["weight"] == d["n_reply"] for _, _, d in G.edges(data=True))
+    (True, True)
+    """
+    inter = corpus.interactions
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+        unknown = sorted(set(kinds) - set(INTERACTION_KINDS))
+        if unknown:
+            raise KopiresearchError(f"unknown interaction kind(s) {unknown}; known: "
+                                    f"{', '.join(INTERACTION_KINDS)}")
+        inter = inter[inter["kind"].isin(kinds)]
+    if start is not None:
+        inter = inter[inter["created_at"] >= _utc(start)]
+    if end is not None:
+        inter = inter[inter["created_at"] < _utc(end)]
+
+    G = nx.DiGraph()
+    edges = _aggregate(inter)
+    nodes = _node_attributes(corpus.accounts)
+    if not include_isolates:
+        keep = pd.Index(edges["source_id"]).union(pd.Index(edges["target_id"]))
+        nodes = nodes.loc[nodes.index.isin(keep)]
+    G.add_nodes_from((n, attrs) for n, attrs in zip(nodes.index, nodes.to_dict("records")))
+    attr_cols = [c for c in edges.columns if c not in ("source_id", "target_id")]
+    records = edges[attr_cols].to_dict("records")
+    G.add_edges_from(zip(edges["source_id"], edges["target_id"], records))
+    return G
+
+
+def _aggregate(inter: pd.DataFrame) -> pd.DataFrame:
+    cols = ["source_id", "target_id"]
+    if inter.empty:
+        return pd.DataFrame(columns=cols + ["weight", *KIND_ATTRIBUTES.values(),
+                                            "first_time", "last_time"])
+    keys = [inter["source_id"].astype(object), inter["target_id"].astype(object)]
+    counts = pd.crosstab(keys, inter["kind"].astype(object))
+    counts = counts.reindex(columns=list(INTERACTION_KINDS), fill_value=0)
+    counts.columns = [KIND_ATTRIBUTES[k] for k in counts.columns]
+    times = inter.groupby(keys, sort=True)["created_at"].agg(["min", "max"])
+    out = counts.join(times)
+    out.insert(0, "weight", counts.sum(axis=1))
+    out = out.rename(columns={"min": "first_time", "max": "last_time"})
+    out.index.names = cols
+    out = out.reset_index()
+    for c in ["weight", *KIND_ATTRIBUTES.values()]:
+        out[c] = out[c].astype(int)
+    return out
+
+
+def _node_attributes(accounts: pd.DataFrame) -> pd.DataFrame:
+    region = accounts["region_code"].astype(object).where(accounts["region_code"].notna(), None)
+    bakorwil = region.map(lambda c: bakorwil_of(c) if c not in (None, PROVINCE_CODE) else None)
+    followers = accounts["followers"].astype(object).where(accounts["followers"].notna(), None)
+    frame = pd.DataFrame({
+        "handle": accounts["handle"].astype(object).where(accounts["handle"].notna(), None),
+        "actor_type": accounts["actor_type"].astype(str),
+        "region_code": region,
+        "bakorwil": bakorwil.astype(object).where(bakorwil.notna(), None),
+        "partnered": accounts["partnered"].fillna(False).astype(bool),
+        "followers": followers.map(lambda v: None if v is None else int(v)),
+    }, index=accounts.index.astype(object))
+    return frame
+
+
+def node_table(G: nx.Graph) -> pd.DataFrame:
+    """The node attributes of a graph as a DataFrame indexed by node, sorted.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph(); G.add_node("b", actor_type="citizen"); G.add_node("a")
+    >>> node_table(G)
+      actor_type
+    a        NaN
+    b    citizen
+    """
+    frame = pd.DataFrame.from_dict(dict(G.nodes(data=True)), orient="index")
+    return frame.sort_index()
+
+
+def edge_table(G: nx.Graph) -> pd.DataFrame:
+    """The edges of a graph with their attributes, one row per edge, sorted by endpoints.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph(); G.add_edge("b", "a", weight=2)
+    >>> edge_table(G)
+      source target  weight
+    0      b      a       2
+    """
+    rows = [{"source": u, "target": v, **d} for u, v, d in G.edges(data=True)]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=["source", "target"])
+    return frame.sort_values(["source", "target"]).reset_index(drop=True)
+
+
+def region_graph(G: nx.DiGraph, level: str = "kabkota", *, weight: str = "weight",
+                 region: str = "region_code") -> nx.DiGraph:
+    """The quotient graph of an interaction graph by region.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        An interaction graph (node attribute ``region_code``).
+    level : {"kabkota", "bakorwil"}
+        Group accounts by kabupaten/kota code or by Bakorwil.
+    weight : str
+        Edge attribute to sum (``"weight"``; edges without it count 1).
+    region : str
+        Node attribute holding the region code.
+
+    Returns
+    -------
+    networkx.DiGraph
+        One node per region (code, or Bakorwil name) plus ``"35"`` for province-wide accounts
+        at kabupaten/kota level (``"province"`` at Bakorwil level) and ``"unknown"`` for
+        accounts of unknown region, each present even when it has no account. Node
+        attributes: ``name``, ``n_accounts``, ``population`` (regions only). An edge r -> s
+        sums the weights of all account edges from r to s; edges within a region are kept as
+        self-loops (their weight is the internal activity). Edge attribute ``n_edges`` counts
+        the account-level edges merged into it.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph()
+    >>> G.add_node("a", region_code="3506"); G.add_node("b", region_code="3571")
+    >>> G.add_node("c", region_code=None)
+    >>> G.add_edge("a", "b", weight=2); G.add_edge("c", "b", weight=1)
+    >>> R = region_graph(G, level="bakorwil")
+    >>> R["I Madiun"]["I Madiun"]["weight"], R["unknown"]["I Madiun"]["weight"]
+    (2, 1)
+    """
+    if level not in ("kabkota", "bakorwil"):
+        raise KopiresearchError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
+    table = region_table()
+    if level == "kabkota":
+        groups = {code: {"name": row["name"], "population": int(row["population"])}
+                  for code, row in table.iterrows()}
+        groups[PROVINCE_CODE] = {"name": "Provinsi Jawa Timur", "population": None}
+    else:
+        pops = table.groupby("bakorwil")["population"].sum()
+        groups = {b: {"name": f"Bakorwil {b}", "population": int(pops[b])} for b in BAKORWIL}
+        groups["province"] = {"name": "Provinsi Jawa Timur", "population": None}
+    groups[UNKNOWN_REGION] = {"name": "unknown region", "population": None}
+
+    def group_of(code):
+        if code is None or code is pd.NA or (isinstance(code, float) and np.isnan(code)):
+            return UNKNOWN_REGION
+        if code == PROVINCE_CODE:
+            return PROVINCE_CODE if level == "kabkota" else "province"
+        return code if level == "kabkota" else bakorwil_of(code)
+
+    member = {n: group_of(d.get(region)) for n, d in G.nodes(data=True)}
+    R = nx.DiGraph()
+    for key, attrs in groups.items():
+        R.add_node(key, **attrs, n_accounts=0)
+    for g in member.values():
+        R.nodes[g]["n_accounts"] += 1
+    if G.number_of_edges():
+        frame = pd.DataFrame(
+            [(member[u], member[v], d.get(weight, 1)) for u, v, d in G.edges(data=True)],
+            columns=["r", "s", "w"])
+        agg = frame.groupby(["r", "s"], sort=True)["w"].agg(["sum", "size"])
+        for (r, s), row in agg.iterrows():
+            R.add_edge(r, s, weight=row["sum"].item(), n_edges=int(row["size"]))
+    return R

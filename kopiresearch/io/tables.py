@@ -1,0 +1,153 @@
+"""The canonical tables on disk: CSV (optionally gzip-compressed) or Parquet, one file each.
+
+Files are written deterministically: rows in index order, timestamps as ISO 8601 UTC with a
+``Z``, gzip without a time stamp, so the same corpus always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..corpus import SCHEMAS, Corpus, LoadReport, MalformedRow
+from ..errors import DataNotFoundError, InputFormatError
+
+__all__ = ["write_corpus", "read_corpus", "TABLES"]
+
+TABLES = ("accounts", "posts", "interactions")
+_SUFFIX = {"csv": ".csv", "csv.gz": ".csv.gz", "parquet": ".parquet"}
+
+
+def write_corpus(corpus: Corpus, folder, format: str = "parquet") -> list[Path]:
+    """Write the three canonical tables (and the load report as JSON) into ``folder``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    folder : path-like
+        Created if missing.
+    format : {"parquet", "csv", "csv.gz"}
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile, kopiresearch as kr
+    >>> c = kr.load_bundled()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = write_corpus(c, d, format="parquet")
+    ...     back = read_corpus(d)
+    >>> back.interactions.equals(c.interactions)
+    True
+    """
+    if format not in _SUFFIX:
+        raise ValueError(f"format must be one of {sorted(_SUFFIX)}, not {format!r}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in TABLES:
+        frame = getattr(corpus, name)
+        index_name = SCHEMAS[name][0]
+        out = frame.reset_index() if index_name is not None else frame
+        path = folder / f"{name}{_SUFFIX[format]}"
+        if format == "parquet":
+            out.to_parquet(path, index=False)
+        else:
+            text = _to_csv_text(out)
+            if format == "csv":
+                path.write_text(text, encoding="utf-8", newline="")
+            else:
+                with open(path, "wb") as fh, gzip.GzipFile(
+                        filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=9) as gz:
+                    gz.write(text.encode("utf-8"))
+        written.append(path)
+    report_path = folder / "load_report.json"
+    report_path.write_text(json.dumps(_report_dict(corpus.report), indent=1, sort_keys=True)
+                           + "\n", encoding="utf-8")
+    written.append(report_path)
+    return written
+
+
+def _to_csv_text(frame: pd.DataFrame) -> str:
+    frame = frame.copy()
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
+            frame[col] = frame[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def _report_dict(report: LoadReport) -> dict:
+    return {
+        "rows_read": report.rows_read, "loaded": report.loaded,
+        "duplicates": report.duplicates, "blank_lines": report.blank_lines,
+        "repeated_headers": report.repeated_headers,
+        "malformed": [vars(m) for m in report.malformed],
+        "skipped": [vars(m) for m in report.skipped],
+        "files": list(report.files),
+    }
+
+
+def read_corpus(folder, *, validate: bool = True) -> Corpus:
+    """Read a corpus written by :func:`write_corpus` (any of its formats).
+
+    Raises
+    ------
+    DataNotFoundError
+        A table file is missing.
+    InputFormatError
+        A table cannot be parsed.
+    """
+    folder = Path(folder)
+    frames = {}
+    for name in TABLES:
+        for suffix in (".parquet", ".csv.gz", ".csv"):
+            path = folder / f"{name}{suffix}"
+            if path.exists():
+                break
+        else:
+            raise DataNotFoundError(f"{folder}: no {name}.parquet, {name}.csv.gz or {name}.csv")
+        try:
+            if suffix == ".parquet":
+                frames[name] = pd.read_parquet(path)
+            else:
+                frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False,
+                                           na_values=[""])
+        except Exception as exc:  # pandas/pyarrow raise many types here
+            raise InputFormatError(f"cannot read table: {exc}", file=str(path)) from exc
+        if suffix != ".parquet":
+            frames[name] = _from_csv_strings(name, frames[name])
+    report = LoadReport()
+    report_path = folder / "load_report.json"
+    if report_path.exists():
+        data = json.loads(report_path.read_text(encoding="utf-8"))
+        report = LoadReport(
+            rows_read=data["rows_read"], loaded=data["loaded"], duplicates=data["duplicates"],
+            blank_lines=data["blank_lines"], repeated_headers=data["repeated_headers"],
+            malformed=[MalformedRow(**m) for m in data["malformed"]],
+            skipped=[MalformedRow(**m) for m in data.get("skipped", [])],
+            files=list(data.get("files", [])))
+    return Corpus.from_frames(frames["accounts"], frames["posts"], frames["interactions"],
+                              report=report, meta={"source": str(folder)},
+                              mark_missing_parents=False, validate=validate)
+
+
+def _from_csv_strings(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    index_name, columns = SCHEMAS[name]
+    for col in columns:
+        if col.name not in frame.columns:
+            continue
+        if isinstance(col.dtype, pd.BooleanDtype):
+            frame[col.name] = frame[col.name].map(
+                {"True": True, "False": False, "true": True, "false": False}).astype("boolean")
+        elif isinstance(col.dtype, pd.Int64Dtype):
+            frame[col.name] = pd.to_numeric(frame[col.name]).astype("Int64")
+    return frame

@@ -1,0 +1,16 @@
+"""Every figure of kopiresearch (matplotlib only; no graphviz, GDAL or geopandas).
+
+Functions take result tables or graphs and an optional ``ax`` and return the matplotlib
+``Axes`` (or ``Figure``) they drew on. Nothing here computes a measure.
+"""
+
+from ._cascades import *  # noqa: F403
+from ._cascades import __all__ as _cascades_all
+from ._diffusion import *  # noqa: F403
+from ._diffusion import __all__ as _diffusion_all
+from ._maps import *  # noqa: F403
+from ._maps import __all__ as _maps_all
+from ._metrics import *  # noqa: F403
+from ._metrics import __all__ as _metrics_all
+
+__all__ = [*_maps_all, *_metrics_all, *_cascades_all, *_diffusion_all]

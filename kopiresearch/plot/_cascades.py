@@ -1,0 +1,3 @@
+"""Figures (see kopiresearch.plot)."""
+
+__all__: list[str] = []
