@@ -95,7 +95,8 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
     "accounts": (
         "account_id",
         (
-            Column("platform", _cat(PLATFORMS), "platform the account lives on", categories=PLATFORMS),
+            Column("platform", _cat(PLATFORMS), "platform the account lives on",
+                   categories=PLATFORMS),
             Column("handle", _STR, "lower-case handle without '@'", nullable=True),
             Column("actor_type", _cat(ACTOR_TYPES), "kind of account", categories=ACTOR_TYPES),
             Column("region_code", _STR, "4-digit BPS code of the kabupaten/kota, '35' for "
@@ -120,7 +121,8 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
                    "posts table (deleted, protected or not crawled)", required=False),
             Column("text", _STR, "text of the post", required=False, nullable=True),
             Column("url", _STR, "permalink", required=False, nullable=True),
-            Column("like_count", pd.Int64Dtype(), "likes when known", required=False, nullable=True),
+            Column("like_count", pd.Int64Dtype(), "likes when known", required=False,
+                   nullable=True),
             Column("reply_count", pd.Int64Dtype(), "replies/comments when known", required=False,
                    nullable=True),
             Column("repost_count", pd.Int64Dtype(), "reposts/shares when known", required=False,
@@ -196,7 +198,8 @@ def coerce_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         out[col.name] = _coerce_column(name, frame, col)
     result = pd.DataFrame(out, index=frame.index)
     if index_name is not None:
-        result.index = pd.Index(_as_string(name, frame.index.to_series(), index_name), name=index_name)
+        ids = _as_string(name, frame.index.to_series(), index_name)
+        result.index = pd.Index(ids, name=index_name)
     else:
         result = result.reset_index(drop=True)
     return result
@@ -229,10 +232,12 @@ def _coerce_column(table, frame, col):
                                 expected="timezone-aware timestamps (UTC)")
         try:
             parsed = pd.to_datetime(s, utc=False, format="ISO8601")
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError):
             row = _first_bad(s, lambda v: pd.to_datetime(v, format="ISO8601"))
-            raise DtypeError(f"cannot parse timestamp: {exc}", table=table, row=row,
-                             column=col.name, expected="ISO 8601 with offset") from None
+            value = s[row] if row is not None else None
+            raise DtypeError(f"cannot parse timestamp {value!r}", table=table, row=row,
+                             column=col.name,
+                             expected="ISO 8601 with offset, e.g. 2024-11-27T05:06:26Z") from None
         if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
             raise TimezoneError("timestamps have no UTC offset", table=table, column=col.name,
                                 expected="timezone-aware timestamps such as 2024-11-27T05:06:26Z")

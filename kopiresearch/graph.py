@@ -116,14 +116,14 @@ def _aggregate(inter: pd.DataFrame) -> pd.DataFrame:
 def _node_attributes(accounts: pd.DataFrame) -> pd.DataFrame:
     region = accounts["region_code"].astype(object).where(accounts["region_code"].notna(), None)
     bakorwil = region.map(lambda c: bakorwil_of(c) if c not in (None, PROVINCE_CODE) else None)
-    followers = accounts["followers"].astype(object).where(accounts["followers"].notna(), None)
     frame = pd.DataFrame({
         "handle": accounts["handle"].astype(object).where(accounts["handle"].notna(), None),
         "actor_type": accounts["actor_type"].astype(str),
         "region_code": region,
         "bakorwil": bakorwil.astype(object).where(bakorwil.notna(), None),
         "partnered": accounts["partnered"].fillna(False).astype(bool),
-        "followers": followers.map(lambda v: None if v is None else int(v)),
+        "followers": pd.Series([None if pd.isna(v) else int(v) for v in accounts["followers"]],
+                               index=accounts.index.astype(object), dtype=object),
     }, index=accounts.index.astype(object))
     return frame
 

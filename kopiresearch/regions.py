@@ -139,7 +139,7 @@ def lookup_region(name) -> str:
     >>> lookup_region("Kediri")
     Traceback (most recent call last):
     ...
-    kopiresearch.errors.AmbiguousRegionError: 'Kediri' is ambiguous: Kabupaten Kediri (3506) or Kota Kediri (3571); write 'Kab. Kediri' or 'Kota Kediri'
+    kopiresearch.errors.AmbiguousRegionError: 'Kediri' is ambiguous: Kabupaten Kediri (3506) or ...
     """
     code = _normalise_code(name)
     if code is not None:

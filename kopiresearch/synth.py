@@ -448,7 +448,6 @@ class _Generator:
 
         gov = np.flatnonzero(np.isin(types, ["government_province", "government_regency",
                                              "government_other"]))
-        regency_offices = np.flatnonzero(types == "government_regency")
         reg_names = self.regions["name"].to_dict()
         infl = np.flatnonzero(types == "influencer")
         netw_targets = np.concatenate([gov, infl])
@@ -520,7 +519,7 @@ class _Generator:
             adopted = {author: root}
             heap = []
 
-            def expose(u, tu, upost):
+            def expose(u, tu, upost, prob=prob, heap=heap):
                 fl = fol_of[ptr[u]:ptr[u + 1]]
                 if len(fl) == 0:
                     return
@@ -603,7 +602,7 @@ class _Generator:
 
     # -- tables and ground truth ---------------------------------------------------------
     def _assemble(self, acc, posts, inter, truth, pairs, office_truth, gov_posts):
-        p, rng = self.p, self.rng
+        rng = self.rng
         ids = acc.index.to_numpy()
         P = pd.DataFrame(posts, columns=["tmp", "author", "t", "kind", "parent", "text"])
         P["t"] = np.floor(P["t"].to_numpy())
@@ -637,16 +636,16 @@ class _Generator:
         })
         posts_df.loc[posts_df["kind"] != "original", ["like_count"]] = rng.poisson(
             0.5, size=int((posts_df["kind"] != "original").sum()))
-        I = pd.DataFrame(inter, columns=["s", "d", "kind", "t", "post"])
-        I["t"] = np.floor(I["t"].to_numpy())
-        I["post_id"] = new_id[I["post"].to_numpy()]
-        I = I.sort_values(["t", "post_id", "kind", "d"], kind="stable").reset_index(drop=True)
+        acts = pd.DataFrame(inter, columns=["s", "d", "kind", "t", "post"])
+        acts["t"] = np.floor(acts["t"].to_numpy())
+        acts["post_id"] = new_id[acts["post"].to_numpy()]
+        acts = acts.sort_values(["t", "post_id", "kind", "d"], kind="stable").reset_index(drop=True)
         inter_df = pd.DataFrame({
-            "source_id": ids[I["s"].to_numpy()],
-            "target_id": ids[I["d"].to_numpy()],
-            "kind": I["kind"].to_numpy(),
-            "created_at": self.start + pd.to_timedelta(I["t"], unit="s"),
-            "post_id": I["post_id"].to_numpy(),
+            "source_id": ids[acts["s"].to_numpy()],
+            "target_id": ids[acts["d"].to_numpy()],
+            "kind": acts["kind"].to_numpy(),
+            "created_at": self.start + pd.to_timedelta(acts["t"], unit="s"),
+            "post_id": acts["post_id"].to_numpy(),
         })
         acc_df = acc.reset_index()[["account_id", "platform", "handle", "actor_type",
                                     "region_code", "followers", "partnered"]]
