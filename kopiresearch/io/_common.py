@@ -1,0 +1,341 @@
+"""Shared machinery of the crawl loaders: paths, encodings, CSV reading, mentions, assembly.
+
+The loaders in this package share ten rules (see :mod:`kopiresearch.io`); the helpers here
+implement the parts that do not depend on the source: finding files, checking encodings,
+reading CSV files as strings with per-row line numbers, extracting mentions, resolving
+handles to account ids and assembling a validated :class:`~kopiresearch.corpus.Corpus`.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..corpus import Corpus, LoadReport
+from ..errors import InputFormatError, KopiresearchError
+
+__all__ = []
+
+#: Rule 7, Twitter: ``@`` + ``[A-Za-z0-9_]+`` not preceded by ``[A-Za-z0-9_]``.
+TWITTER_MENTION = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)")
+#: Rule 7, Instagram: on the lower-cased text, ``@`` + ``[a-z0-9._]`` (at most 30, no trailing
+#: ``.``), not preceded by a word character; a line start is fine.
+INSTAGRAM_MENTION = re.compile(r"(?<!\w)@([a-z0-9._]{1,30})")
+
+_STR = pd.StringDtype()
+
+
+def expand_paths(paths, *, patterns=("*",)) -> list[Path]:
+    """Files named by ``paths``: one path, several paths or glob patterns, sorted, unique."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out = []
+    for p in paths:
+        text = os.fspath(p)
+        if any(ch in text for ch in "*?["):
+            hits = sorted(glob.glob(text, recursive=True))
+            if not hits:
+                raise InputFormatError("the pattern matches no file", file=text)
+            out.extend(Path(h) for h in hits)
+        else:
+            path = Path(text)
+            if not path.exists():
+                raise InputFormatError("no such file or folder", file=text)
+            if path.is_dir():
+                found = sorted({f for pat in patterns for f in path.glob(pat) if f.is_file()})
+                if not found:
+                    raise InputFormatError("the folder holds no input file", file=text)
+                out.extend(found)
+            else:
+                out.append(path)
+    seen, unique = set(), []
+    for p in out:
+        key = os.path.abspath(p)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def check_utf8(data: bytes, file) -> bytes:
+    """Strip a UTF-8 BOM; raise a clear error naming the line if ``data`` is not UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputFormatError(
+            f"not UTF-8 (byte 0x{data[exc.start]:02x}); the file looks Latin-1/Windows-1252 "
+            "encoded (re-saved by Excel?): open it in a text editor and save it as UTF-8",
+            file=str(file), line=line, column=col) from None
+    return data
+
+
+def utf8_error(data: bytes, file):
+    """Raise the encoding error of ``data`` if there is one (used after a parser failed)."""
+    check_utf8(data, file)
+
+
+def read_text_lines(path) -> list[str]:
+    """Lines of a UTF-8 (optionally BOM-prefixed) text file, without line endings."""
+    data = check_utf8(Path(path).read_bytes(), path)
+    text = data.decode("utf-8")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+
+
+def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delimiter=","):
+    """Read CSV bytes with pyarrow, every column as a string.
+
+    Returns ``(frame, bad, blank)``: ``frame`` has a column ``_line`` holding each row's
+    physical start line (1-based, counting the header), ``bad`` lists ``(line, reason)`` for
+    rows with the wrong number of fields, ``blank`` is the number of blank lines. Unquoted
+    empty fields are missing (``<NA>``), quoted empty fields are ``""``.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    bad = []
+
+    def handler(row):
+        bad.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    if column_names is None:
+        first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+        column_names = next(iter(_split_csv_line(first, delimiter)))
+        header_lines = 1 + skip_rows
+        skip = 1 + skip_rows
+    else:
+        header_lines = skip_rows
+        skip = skip_rows
+    names = [f"c{i}" for i in range(len(column_names))]
+    read_opts = pcsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=True,
+                                 block_size=1 << 24)
+    parse_opts = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                   ignore_empty_lines=False, invalid_row_handler=handler)
+    conv = pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                               strings_can_be_null=True, quoted_strings_can_be_null=False)
+    try:
+        import io as _io
+        table = pcsv.read_csv(_io.BytesIO(data), read_options=read_opts,
+                              parse_options=parse_opts, convert_options=conv)
+    except pa.ArrowInvalid as exc:
+        utf8_error(data, file)
+        raise InputFormatError(f"cannot parse as CSV: {exc}", file=str(file)) from None
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
+    frame = frame.astype(_STR) if len(frame.columns) else frame
+    frame.columns = list(column_names)
+    # blank lines (all fields unquoted-empty) and rows whose field count is wrong
+    allnull = frame.isna().all(axis=1).to_numpy()
+    blank = int(allnull.sum())
+    bad_rows = []
+    for number, actual, text in bad:
+        if actual <= 1 and not text.strip():
+            blank += 1
+            continue
+        bad_rows.append((number, f"expected {len(column_names)} fields, found {actual}"))
+    frame = frame[~allnull]
+    frame["_line"] = _row_lines(frame, allnull, bad, header_lines)
+    return frame, bad_rows, blank
+
+
+def _row_lines(frame, allnull, bad, header_lines):
+    """Physical start line of each kept row.
+
+    Each parsed row spans ``1 + (newlines inside its fields)`` physical lines; rows the parser
+    rejected (``bad``) and blank rows occupy lines between them.
+    """
+    n_valid = len(allnull)
+    if n_valid == 0:
+        return np.zeros(0, dtype=np.int64)
+    # newlines inside values of kept rows (blank rows span one line)
+    span = np.ones(n_valid, dtype=np.int64)
+    kept_idx = np.flatnonzero(~allnull)
+    extra = np.zeros(len(kept_idx), dtype=np.int64)
+    for col in frame.columns:
+        s = frame[col]
+        has = s.str.contains("\n", regex=False).fillna(False).to_numpy(bool)
+        if has.any():
+            extra[has] += s[has].str.count("\n").to_numpy(np.int64)
+    span[kept_idx] += extra
+    start = header_lines + 1 + np.concatenate(([0], np.cumsum(span)[:-1]))
+    # shift rows after each rejected row by the lines it used
+    for number, _actual, text in sorted((b for b in bad if b[0] is not None),
+                                        key=lambda b: b[0]):
+        used = 1 + text.count("\n")
+        start[start >= number] += used
+    return start[kept_idx]
+
+
+def _split_csv_line(line, delimiter):
+    import csv
+
+    return csv.reader([line], delimiter=delimiter)
+
+
+def lower_handle(series: pd.Series) -> pd.Series:
+    """Rule 2: handles lower case, without a leading ``@``; empty strings become missing."""
+    s = series.astype(_STR).str.strip().str.lstrip("@").str.lower()
+    return s.mask(s == "")
+
+
+class AccountBook:
+    """Collects accounts seen by a loader and resolves handles to account ids.
+
+    An account whose platform id is known gets the id ``"<platform>:<id>"``; an account known
+    only by its handle (a reply or mention target that never authored a row and whose id no
+    other row gives) gets ``"<platform>:@<handle>"``. A handle is resolved to the platform id
+    of the account that carried it most recently in the input; only when no row gives an id
+    for it does the ``@`` form appear.
+    """
+
+    def __init__(self, platform):
+        self.platform = platform
+        self.frames = []  # columns: uid, handle, followers, order
+
+    def add(self, uids, handles, followers=None, order=None):
+        """Register accounts: ``uids`` (raw platform ids or missing) with their handles."""
+        uids = pd.Series(uids, dtype=_STR).reset_index(drop=True)
+        handles = lower_handle(pd.Series(handles, dtype=_STR).reset_index(drop=True))
+        frame = pd.DataFrame({"uid": uids, "handle": handles})
+        frame["followers"] = (pd.Series(followers).reset_index(drop=True)
+                              if followers is not None else pd.NA)
+        frame["order"] = (np.asarray(order, dtype=np.float64) if order is not None
+                          else np.arange(len(frame), dtype=np.float64))
+        self.frames.append(frame)
+
+    def finish(self):
+        """Build the handle -> id map and the accounts table (with a missing-id fallback)."""
+        frames = [f for f in self.frames if len(f)]
+        allf = (pd.concat(frames, ignore_index=True) if frames else
+                pd.DataFrame({"uid": pd.Series([], dtype=_STR),
+                              "handle": pd.Series([], dtype=_STR),
+                              "followers": [], "order": []}))
+        allf["uid"] = allf["uid"].astype(_STR)
+        allf["handle"] = allf["handle"].astype(_STR)
+        with_id = allf[allf["uid"].notna() & (allf["uid"] != "")]
+        pairs = with_id[with_id["handle"].notna()].sort_values("order", kind="stable")
+        self.handle_to_uid = dict(zip(pairs["handle"], pairs["uid"], strict=True))
+        p = self.platform
+        latest = pairs.drop_duplicates("uid", keep="last").set_index("uid")["handle"]
+        fol = pd.to_numeric(with_id["followers"], errors="coerce")
+        fol_by = pd.Series(fol.to_numpy(), index=with_id["uid"].to_numpy()).dropna()
+        fol_by = fol_by[~fol_by.index.duplicated(keep="last")]
+        uids = pd.unique(with_id["uid"].to_numpy())
+        uid_index = pd.Index(uids, dtype=_STR)
+        acc = pd.DataFrame({"account_id": (p + ":") + pd.Series(uid_index, dtype=_STR),
+                            "handle": pd.Series(latest.reindex(uid_index).to_numpy(),
+                                                dtype=_STR),
+                            "followers": pd.Series(fol_by.reindex(uid_index).to_numpy())})
+        handle_only = allf.loc[allf["uid"].isna() | (allf["uid"] == ""), "handle"].dropna()
+        handle_only = pd.unique(handle_only[~handle_only.isin(self.handle_to_uid)].to_numpy())
+        extra = pd.DataFrame({"account_id": (p + ":@") + pd.Series(handle_only, dtype=_STR),
+                              "handle": pd.Series(handle_only, dtype=_STR),
+                              "followers": np.nan})
+        self.accounts = pd.concat([acc, extra], ignore_index=True)
+        return self.accounts
+
+    def resolve(self, uids=None, handles=None) -> pd.Series:
+        """Account ids for rows given by raw id (preferred) or handle."""
+        p = self.platform
+        if handles is not None:
+            h = lower_handle(pd.Series(handles, dtype=_STR).reset_index(drop=True))
+            mapped = h.map(self.handle_to_uid).astype(_STR)
+            by_handle = ((p + ":") + mapped).where(mapped.notna(), (p + ":@") + h)
+        else:
+            by_handle = None
+        if uids is not None:
+            u = pd.Series(uids, dtype=_STR).reset_index(drop=True)
+            u = u.mask(u == "")
+            by_id = (p + ":") + u
+            if by_handle is not None:
+                return by_id.where(u.notna(), by_handle).astype(_STR)
+            return by_id.astype(_STR)
+        return by_handle.astype(_STR)
+
+
+def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFrame,
+             report: LoadReport, meta, *, validate=True) -> Corpus:
+    """Apply rules 3 and 4 to ``inter`` and build a validated corpus.
+
+    ``inter`` has columns source_id, target_id, kind, created_at, post_id. Rows with a missing
+    source or target are dropped (they name nobody), self-loops are dropped (rule 4) and
+    ``(post_id, target_id, kind)`` is made unique (rule 3).
+    """
+    accounts = book.accounts.copy()
+    inter = inter.dropna(subset=["source_id", "target_id"])
+    inter = inter[inter["source_id"] != inter["target_id"]]
+    inter = inter.drop_duplicates(["post_id", "source_id", "target_id", "kind"])
+    # every referenced account must exist
+    known = set(accounts["account_id"].tolist())
+    refs = pd.unique(pd.concat([posts["author_id"], inter["source_id"],
+                                inter["target_id"]]).dropna().to_numpy())
+    missing = [r for r in refs if r not in known]
+    if missing:
+        extra = pd.DataFrame({"account_id": pd.Series(missing, dtype=_STR)})
+        extra["handle"] = [m.split(":@", 1)[1] if ":@" in m else None for m in missing]
+        extra["followers"] = np.nan
+        accounts = pd.concat([accounts, extra], ignore_index=True)
+    accounts["platform"] = platform
+    accounts["actor_type"] = "unknown"
+    accounts["region_code"] = pd.NA
+    accounts["partnered"] = False
+    accounts["followers"] = pd.to_numeric(accounts["followers"], errors="coerce").round()
+    accounts = accounts.sort_values("account_id", kind="stable").reset_index(drop=True)
+    posts = posts.copy()
+    posts["platform"] = platform
+    posts = posts.sort_values(["created_at", "post_id"], kind="stable")
+    inter = inter.sort_values(["created_at", "post_id", "kind", "target_id"],
+                              kind="stable").reset_index(drop=True)
+    inter["kind"] = inter["kind"].astype("object")
+    try:
+        return Corpus.from_frames(accounts, posts, inter, report=report, meta=meta,
+                                  validate=validate)
+    except KopiresearchError:
+        raise
+    except Exception as exc:  # a bug or an input we did not foresee: never a bare traceback
+        raise InputFormatError(f"cannot build the corpus: {exc!r}") from exc
+
+
+def empty_interactions() -> pd.DataFrame:
+    return pd.DataFrame({"source_id": pd.Series([], dtype=_STR),
+                         "target_id": pd.Series([], dtype=_STR),
+                         "kind": pd.Series([], dtype=object),
+                         "created_at": pd.Series([], dtype="datetime64[ns, UTC]"),
+                         "post_id": pd.Series([], dtype=_STR)})
+
+
+def mentions_long(text: pd.Series, pattern, *, lower=False) -> pd.DataFrame:
+    """All mentions in ``text`` as a long table with columns ``row`` (position) and ``handle``.
+
+    A handle mentioned twice in one text appears once (rule 3). Instagram handles lose a
+    trailing ``.`` (rule 7).
+    """
+    s = text.reset_index(drop=True).astype(_STR)
+    if lower:
+        s = s.str.lower()
+    has = s.str.contains("@", regex=False).fillna(False).to_numpy(bool)
+    if not has.any():
+        return pd.DataFrame({"row": np.zeros(0, dtype=np.int64),
+                             "handle": pd.Series([], dtype=_STR)})
+    sub = s[has]
+    found = sub.astype(object).str.findall(pattern)
+    found = found[found.str.len() > 0]
+    long = found.explode()
+    out = pd.DataFrame({"row": long.index.to_numpy(np.int64),
+                        "handle": pd.Series(long.to_numpy(), dtype=_STR)})
+    if lower:
+        out["handle"] = out["handle"].str.rstrip(".")
+    out["handle"] = out["handle"].str.lower()
+    out = out[out["handle"] != ""]
+    return out.drop_duplicates().reset_index(drop=True)

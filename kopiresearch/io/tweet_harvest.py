@@ -1,0 +1,446 @@
+"""Load tweet-harvest CSV/XLSX crawls (every file layout from 2.0 to 2.7) into a Corpus."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..corpus import Corpus, LoadReport
+from ..errors import InputFormatError, UnknownFormatError
+from ._common import (
+    TWITTER_MENTION,
+    AccountBook,
+    assemble,
+    check_utf8,
+    expand_paths,
+    lower_handle,
+    mentions_long,
+    read_csv_strings,
+)
+
+__all__ = ["read_tweet_harvest", "TWEET_HARVEST_LAYOUTS"]
+
+_OLD = ["created_at", "id_str", "full_text", "quote_count", "reply_count", "retweet_count",
+        "favorite_count", "lang", "user_id_str", "conversation_id_str", "username"]
+_ALPHA = ["conversation_id_str", "created_at", "favorite_count", "full_text", "id_str",
+          "image_url", "in_reply_to_screen_name", "lang", "location", "quote_count",
+          "reply_count", "retweet_count", "tweet_url", "user_id_str", "username"]
+
+#: The header of every tweet-harvest layout, keyed by a layout name naming its versions.
+TWEET_HARVEST_LAYOUTS = {
+    "<=2.0 (11 columns, ';')": (";", _OLD),
+    "2.1-2.4.0 (12 columns, ';')": (";", _OLD + ["tweet_url"]),
+    "2.4.1 (12 columns, ',')": (",", _OLD + ["tweet_url"]),
+    "2.4.2-2.4.3 (14 columns)": (",", _OLD + ["tweet_url", "image_url", "location"]),
+    "2.5.0-2.5.2 (15 columns, misaligned)": (",", _OLD + ["tweet_url", "in_reply_to_screen_name",
+                                                          "image_url", "location"]),
+    "2.5.3-2.7.x (15 columns, alphabetical)": (",", _ALPHA),
+}
+_L11, _L12S, _L12C, _L14, _L15M, _L15A = TWEET_HARVEST_LAYOUTS
+
+_TW_DATE = r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
+_TW_DATE_RE = re.compile(_TW_DATE)
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_RT = r"^RT @([A-Za-z0-9_]+):"
+_FIELDS = ["id_str", "created_at", "full_text", "user_id_str", "username",
+           "in_reply_to_screen_name", "tweet_url", "favorite_count", "reply_count",
+           "retweet_count", "quote_count"]
+
+
+def read_tweet_harvest(paths, *, validate: bool = True) -> Corpus:
+    """Load one or more tweet-harvest crawls (CSV or the 2.7 XLSX export) into a Corpus.
+
+    Parameters
+    ----------
+    paths : path, glob pattern or list of them
+        ``"tweets-data/*.csv"``, a single file, or a folder (all ``*.csv``/``*.xlsx`` in it).
+        ``*.old.csv`` copies made by the tool load like any file; their rows are counted as
+        duplicates of the rows they repeat.
+    validate : bool
+        Validate the corpus (default). Only switch off for benchmarks.
+
+    Returns
+    -------
+    Corpus
+        ``platform == "twitter"``; account ids ``"twitter:<user_id_str>"``, or
+        ``"twitter:@<handle>"`` for accounts known only by handle (reply and mention targets
+        that never author a row and whose id no row gives); post ids ``"twitter:<id_str>"``;
+        ``actor_type`` is ``"unknown"`` and ``region_code`` missing until
+        :func:`~kopiresearch.io.label_accounts` is applied.
+
+    Raises
+    ------
+    UnknownFormatError
+        A file matches no tweet-harvest layout; the message lists the layouts tried.
+    InputFormatError
+        A file is not UTF-8 (Latin-1 is refused, never turned into mojibake), cannot be
+        parsed, or is a 2.5.0-2.5.2 file whose rows cannot be remapped.
+
+    Notes
+    -----
+    The layout is detected per file from the header line (delimiter, number and order of
+    columns) or, for files without a header, from the first row. Every layout of
+    tweet-harvest is understood:
+
+    * ``<= 2.0``: ``;``-separated, 11 columns, text not cleaned (``;`` and newlines in the
+      text are put back together);
+    * ``2.1 - 2.4.0``: ``;``-separated, 12 columns; ``2.4.1``: ``,``, 12 columns, values quoted
+      with unescaped inner quotes; ``2.4.2 - 2.4.3``: 14 columns;
+    * ``2.5.0 - 2.5.2``: the header names 15 columns but the values are misaligned (reply
+      rows carry 16 values). Each row is remapped by locating its ``tweet_url``; a row
+      whose url does not end with its own ``id_str`` is reported as malformed, never shifted;
+    * ``2.5.3 - 2.7.x``: 15 alphabetical columns, all quoted (read with pyarrow); both
+      ``created_at`` formats (``Wed Nov 27 05:06:26 +0000 2024`` and ISO 8601 ``...Z``) and
+      the 2.7 XLSX export.
+
+    Files before 2.5 have no ``in_reply_to_screen_name``: every ``@handle`` in their text is a
+    mention. Quotes cannot be derived from tweet-harvest data (the quoted tweet is only a
+    link). ``&amp;``-style entities in the text are unescaped after parsing.
+
+    The rules every loader follows:
+
+    1. Direction: actor -> account acted upon (replier -> replied-to, retweeter -> retweeted
+       author, mentioner -> mentioned).
+    2. Handles are compared and stored in lower case, without ``@``.
+    3. One interaction per (post, target, kind); a handle mentioned twice counts once; a
+       reply also gives mentions of the other handles.
+    4. No self-loops (self-replies, self-mentions).
+    5. A retweet (``RT @x: ...``) gives only the repost edge to ``x``; the handles in the
+       retweeted text are the original author's mentions.
+    6. The reply target is not also a mention.
+    7. Mentions: ``@`` + ``[A-Za-z0-9_]+`` not preceded by ``[A-Za-z0-9_]`` (e-mail addresses
+       are not mentions).
+    8. An interaction's time is the time of the tweet, in UTC.
+    9. Duplicates are detected by ``id_str``; the second and later copies are duplicates.
+    10. rows read = loaded + duplicates + malformed; blank lines and repeated header lines are
+        counted separately; every malformed row is listed with file, line and reason (ids
+        destroyed by Excel such as ``1.86155E+18``, unparseable ``created_at``, wrong number of
+        fields, no author).
+
+    Examples
+    --------
+    >>> import kopiresearch.io as kio
+    >>> from kopiresearch._paths import DATA_DIR
+    >>> c = kio.read_tweet_harvest(DATA_DIR / "examples" / "tweet_harvest_2.6.1.csv")
+    >>> c.report.is_consistent
+    True
+    >>> sorted(c.interactions["kind"].unique())
+    ['mention', 'reply', 'repost']
+    """
+    files = expand_paths(paths, patterns=("*.csv", "*.xlsx"))
+    report = LoadReport()
+    frames = []
+    layouts = {}
+    for path in files:
+        frame, layout = _read_file(path, report)
+        layouts[str(path)] = layout
+        frames.append(frame)
+        report.files.append(str(path))
+    frame = (pd.concat(frames, ignore_index=True) if frames else
+             pd.DataFrame({c: pd.Series([], dtype="string") for c in _FIELDS + ["_file"]})
+             .assign(_line=np.zeros(0, dtype=np.int64)))
+    return _build(frame, report, {"source": "tweet-harvest", "layouts": layouts},
+                  validate=validate)
+
+
+def _read_file(path: Path, report: LoadReport):
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path, report), _L15A
+    data = check_utf8(path.read_bytes(), path)
+    layout, has_header, first_line = _detect(data, path)
+    delim, names = TWEET_HARVEST_LAYOUTS[layout]
+    if layout == _L15A:
+        frame, bad, blank = read_csv_strings(
+            data, path, column_names=None if has_header else names,
+            skip_rows=first_line - 1)
+        if has_header:
+            frame.columns = names + ["_line"]
+        report.blank_lines += blank + (first_line - 1)
+        for line, reason in bad:
+            report.add_malformed(path, line, reason)
+        hdr = (frame["id_str"] == "id_str") & (frame["created_at"] == "created_at")
+        hdr = hdr.fillna(False).to_numpy(bool)
+        report.repeated_headers += int(hdr.sum())
+        frame = frame[~hdr]
+    else:
+        frame = _read_legacy(data, path, layout, report)
+    frame = frame.reindex(columns=_FIELDS + ["_line"])
+    frame["_file"] = str(path)
+    return frame, layout
+
+
+def _detect(data: bytes, path):
+    """(layout, has_header, 1-based line of the header or first row)."""
+    text = data[:65536].decode("utf-8", "ignore")
+    lines = text.split("\n")
+    first, lineno = None, 0
+    for i, ln in enumerate(lines):
+        if ln.strip():
+            first, lineno = ln.rstrip("\r"), i + 1
+            break
+    if first is None:
+        raise UnknownFormatError("the file is empty", file=str(path),
+                                 tried=list(TWEET_HARVEST_LAYOUTS))
+    for name, (delim, cols) in TWEET_HARVEST_LAYOUTS.items():
+        if [c.strip().strip('"') for c in first.split(delim)] == cols:
+            return name, True, lineno
+    # no header: look at the first row
+    if first.startswith('"') and '","' in first:
+        values = first[1:].split('","')
+        if len(values) == 15 and values[0].isdigit() and (
+                _TW_DATE_RE.fullmatch(values[1]) or _ISO_DATE_RE.match(values[1])):
+            return _L15A, False, lineno
+        if _TW_DATE_RE.fullmatch(values[0]):
+            n = len(values)
+            if n == 12:
+                return _L12C, False, lineno
+            if n == 14:
+                return _L14, False, lineno
+            if n in (15, 16):
+                return _L15M, False, lineno
+    if _TW_DATE_RE.match(first) and ";" in first:
+        last = first.rsplit(";", 1)[-1]
+        return (_L12S if last.startswith("http") else _L11), False, lineno
+    raise UnknownFormatError(
+        f"the first line {first[:80]!r} is neither a tweet-harvest header nor a tweet-harvest "
+        "row", file=str(path), tried=list(TWEET_HARVEST_LAYOUTS))
+
+
+def _read_legacy(data: bytes, path, layout, report):
+    """Per-line parser for the layouts before 2.5.3 (small, legacy files)."""
+    delim, names = TWEET_HARVEST_LAYOUTS[layout]
+    text = data.decode("utf-8")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    header_texts = {delim.join(names), delim.join(f'"{n}"' for n in names)}
+    records = []  # (line, raw record)
+    for i, ln in enumerate(lines, start=1):
+        if not ln.strip():
+            report.blank_lines += 1
+            continue
+        if ln.strip() in header_texts:
+            if records or i > 1 and any(lines[j].strip() for j in range(i - 1)):
+                report.repeated_headers += 1
+            continue
+        if layout == _L11 and records and not _TW_DATE_RE.match(ln):
+            # <= 2.0 did not clean the text: a newline inside the text continues the record
+            line0, prev = records[-1]
+            records[-1] = (line0, prev + "\n" + ln)
+            continue
+        records.append((i, ln))
+    rows = []
+    n = len(names)
+    for line, rec in records:
+        if delim == ";":
+            values = rec.split(";")
+            if len(values) < n:
+                report.add_malformed(path, line, f"expected {n} fields, found {len(values)}")
+                continue
+            if len(values) > n:  # ';' inside the text (not cleaned before 2.1)
+                k = len(values) - n
+                values = values[:2] + [";".join(values[2:3 + k])] + values[3 + k:]
+            t = values[2]
+            if len(t) >= 2 and t.startswith('"') and t.endswith('"'):
+                values[2] = t[1:-1]
+            row = dict(zip(names, values, strict=True))
+        else:
+            r = rec.strip()
+            if not (r.startswith('"') and r.endswith('"')):
+                report.add_malformed(path, line, "values are not quoted as tweet-harvest "
+                                     "writes them")
+                continue
+            values = r[1:-1].split('","')
+            if layout == _L15M:
+                row = _remap_250(values)
+                if isinstance(row, str):
+                    report.add_malformed(path, line, row)
+                    continue
+            else:
+                if len(values) > n and layout == _L14:  # '","' inside the location
+                    values = values[:n - 1] + ['","'.join(values[n - 1:])]
+                if len(values) != n:
+                    report.add_malformed(path, line, f"expected {n} fields, found "
+                                         f"{len(values)}")
+                    continue
+                row = dict(zip(names, values, strict=True))
+        row["_line"] = line
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=names + ["_line"])
+    for c in names:
+        frame[c] = frame[c].astype("string")
+    frame["_line"] = frame["_line"].astype(np.int64)
+    return frame
+
+
+def _remap_250(values):
+    """Remap one 2.5.0-2.5.2 row by locating its tweet_url; a string is a failure reason."""
+    reason = ("misaligned tweet-harvest 2.5.0-2.5.2 row could not be remapped (no tweet_url "
+              "ending in its id_str); re-crawl with tweet-harvest >= 2.5.3")
+    if len(values) < 14:
+        return reason
+    row = dict(zip(_OLD[:10], values[:10], strict=True))
+    suffix = "/status/" + row["id_str"]
+    if values[11].endswith(suffix) and len(values) in (14, 15):
+        row.update(username=values[10], tweet_url=values[11], image_url=values[12],
+                   location=values[13],
+                   in_reply_to_screen_name=values[14] if len(values) == 15 else "")
+        return row
+    if len(values) == 16 and values[12].endswith(suffix):
+        if values[15] and values[15] != values[10]:
+            return reason
+        row.update(in_reply_to_screen_name=values[10], username=values[11],
+                   tweet_url=values[12], image_url=values[13], location=values[14])
+        return row
+    return reason
+
+
+def _read_xlsx(path, report):
+    try:
+        book = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False,
+                             header=None)
+    except Exception as exc:  # openpyxl raises many types on broken files
+        raise InputFormatError(f"cannot read the XLSX file: {exc}", file=str(path)) from None
+    sheet = book.get("Tweets", next(iter(book.values())) if book else None)
+    if sheet is None or sheet.empty:
+        raise UnknownFormatError("the workbook is empty", file=str(path),
+                                 tried=[_L15A + " XLSX"])
+    header = [str(v) for v in sheet.iloc[0].tolist()]
+    if header[:15] != _ALPHA:
+        raise UnknownFormatError("sheet header is not the tweet-harvest 2.7 header",
+                                 file=str(path), tried=[_L15A + " XLSX"])
+    frame = sheet.iloc[1:, :15].copy()
+    frame.columns = _ALPHA
+    frame = frame.astype("string")
+    frame["_line"] = np.arange(2, len(frame) + 2, dtype=np.int64)
+    blank = (frame[_ALPHA] == "").all(axis=1).to_numpy(bool)
+    report.blank_lines += int(blank.sum())
+    frame = frame[~blank]
+    hdr = (frame["id_str"] == "id_str").to_numpy(bool)
+    report.repeated_headers += int(hdr.sum())
+    return frame[~hdr]
+
+
+def _malformed(report, frame, mask, reason):
+    """Report the rows of ``frame`` where ``mask`` holds as malformed; return the rest."""
+    if mask.any():
+        sub = frame[mask]
+        reasons = reason if isinstance(reason, pd.Series) else None
+        for i, (f, ln) in enumerate(zip(sub["_file"], sub["_line"], strict=True)):
+            r = reasons[mask].iloc[i] if reasons is not None else reason
+            report.add_malformed(f, int(ln), r)
+    return frame[~mask]
+
+
+def parse_twitter_time(s: pd.Series) -> pd.Series:
+    """Parse both tweet-harvest ``created_at`` formats to UTC; unparseable values are NaT.
+
+    ISO 8601 values must carry ``Z`` or an offset; naive values are not guessed.
+    """
+    s = s.astype("string")
+    out = pd.to_datetime(s, format="%a %b %d %H:%M:%S %z %Y", errors="coerce", utc=True)
+    rest = out.isna() & s.notna()
+    if rest.any():
+        iso = s[rest]
+        ok = iso.str.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+                           r"(Z|[+-]\d{2}:?\d{2})$").fillna(False)
+        parsed = pd.to_datetime(iso.where(ok), format="ISO8601", errors="coerce", utc=True)
+        out[rest] = parsed
+    return out.astype("datetime64[ns, UTC]")
+
+
+def _build(frame, report, meta, *, validate=True):
+    frame = frame.reset_index(drop=True)
+    # --- malformed rows (rule 10) -----------------------------------------------------
+    idv = frame["id_str"].str.strip()
+    frame["id_str"] = idv
+    bad_id = ~idv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+    if bad_id.any():
+        sci = idv.str.contains(r"[eE]\+|\.", regex=True).fillna(False).to_numpy(bool)
+        reason = pd.Series(np.where(
+            sci, "id_str was turned into a number (file re-saved by Excel?); the id cannot be "
+                 "recovered, use the original CSV",
+            "id_str is missing or not a number"), index=frame.index)
+        frame = _malformed(report, frame, bad_id, reason)
+    when = parse_twitter_time(frame["created_at"])
+    bad_t = when.isna().to_numpy(bool)
+    frame = frame.assign(_when=when)
+    frame = _malformed(report, frame, bad_t,
+                       "created_at is not 'Wed Nov 27 05:06:26 +0000 2024' nor ISO 8601 UTC")
+    uid = frame["user_id_str"].str.strip()
+    uid = uid.mask(uid == "")
+    frame["user_id_str"] = uid
+    user = lower_handle(frame["username"]).to_numpy(object)
+    frame["username"] = pd.Series(user, index=frame.index, dtype="string")
+    no_author = (uid.isna() & frame["username"].isna()).to_numpy(bool)
+    bad_uid = (uid.notna() & ~uid.str.fullmatch(r"\d+").fillna(False)).to_numpy(bool)
+    frame = _malformed(report, frame, no_author | bad_uid,
+                       "no author: user_id_str and username are empty or not valid")
+    # --- duplicates (rule 9) ----------------------------------------------------------
+    dup = frame["id_str"].duplicated(keep="first").to_numpy(bool)
+    report.add_duplicate(int(dup.sum()))
+    frame = frame[~dup].reset_index(drop=True)
+    report.add_loaded(len(frame))
+    # --- accounts ---------------------------------------------------------------------
+    book = AccountBook("twitter")
+    order = frame["_when"].to_numpy("datetime64[ns]").astype(np.int64).astype(np.float64)
+    book.add(frame["user_id_str"], frame["username"], order=order)
+    text = frame["full_text"].fillna("")
+    rt = text.str.extract(_RT, expand=False).str.lower()
+    reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
+    is_rt = rt.notna().to_numpy(bool)
+    ment = mentions_long(text, TWITTER_MENTION)
+    ment = ment[~is_rt[ment["row"].to_numpy()]]
+    targets = pd.concat([rt.dropna(), reply.dropna(), ment["handle"]], ignore_index=True)
+    book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
+             order=np.full(len(targets), -1.0))
+    book.finish()
+    author = book.resolve(uids=frame["user_id_str"], handles=frame["username"])
+    post_id = "twitter:" + frame["id_str"]
+    # --- posts ------------------------------------------------------------------------
+    kind = np.where(is_rt, "repost", np.where(reply.notna().to_numpy(bool), "reply",
+                                               "original"))
+    has_amp = text.str.contains("&", regex=False).to_numpy(bool)
+    clean = text.copy()
+    if has_amp.any():
+        clean[has_amp] = text[has_amp].map(html.unescape)
+    posts = pd.DataFrame({
+        "post_id": post_id, "author_id": author, "created_at": frame["_when"],
+        "kind": kind, "parent_post_id": pd.Series(pd.NA, index=frame.index, dtype="string"),
+        "text": clean.mask(clean == ""), "url": frame["tweet_url"].mask(frame["tweet_url"] == ""),
+        "like_count": _count(frame["favorite_count"]),
+        "reply_count": _count(frame["reply_count"]),
+        "repost_count": _count(frame["retweet_count"]),
+        "quote_count": _count(frame["quote_count"]),
+    })
+    # --- interactions (rules 1, 3-8) ------------------------------------------------------
+    parts = []
+    m = rt.notna().to_numpy(bool)
+    parts.append(pd.DataFrame({"row": np.flatnonzero(m), "target_id": book.resolve(
+        handles=rt[m]).to_numpy(), "kind": "repost"}))
+    m = reply.notna().to_numpy(bool) & ~is_rt
+    parts.append(pd.DataFrame({"row": np.flatnonzero(m), "target_id": book.resolve(
+        handles=reply[m]).to_numpy(), "kind": "reply"}))
+    rows = ment["row"].to_numpy()
+    reply_h = reply.fillna("").to_numpy(object)[rows]
+    ment = ment[ment["handle"].to_numpy(object) != reply_h]
+    parts.append(pd.DataFrame({"row": ment["row"].to_numpy(), "target_id": book.resolve(
+        handles=ment["handle"]).to_numpy(), "kind": "mention"}))
+    inter = pd.concat(parts, ignore_index=True)
+    r = inter["row"].to_numpy(np.int64)
+    inter = pd.DataFrame({"source_id": author.to_numpy()[r],
+                          "target_id": inter["target_id"].to_numpy(),
+                          "kind": inter["kind"].to_numpy(),
+                          "created_at": frame["_when"].to_numpy()[r],
+                          "post_id": post_id.to_numpy()[r]})
+    inter["created_at"] = pd.to_datetime(inter["created_at"], utc=True)
+    return assemble("twitter", book, posts, inter, report, meta, validate=validate)
+
+
+def _count(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s.str.strip(), errors="coerce").round().astype("Int64")
