@@ -5,7 +5,9 @@ import os
 import matplotlib
 
 matplotlib.use("Agg")
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Notebook kernels inherit this environment: they must keep the inline backend, whose PNG
+# outputs the stored notebooks contain (a backend set here would make plt.show() silent).
+os.environ.pop("MPLBACKEND", None)
 os.environ.setdefault("KOPIRESEARCH_PROGRESS", "0")
 
 
