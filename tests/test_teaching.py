@@ -1,0 +1,226 @@
+"""Tests of the teaching checks (kopiresearch.teaching) and of the lab notebooks."""
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import networkx as nx
+import pandas as pd
+import pytest
+
+import kopiresearch as kr
+from kopiresearch import teaching as t
+
+ROOT = Path(__file__).resolve().parent.parent
+TEACHING = ROOT / "notebooks" / "teaching"
+
+
+def _make_labs():
+    spec = importlib.util.spec_from_file_location("make_labs", ROOT / "tools" / "make_labs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _expect(hasil, status, *fragments, capsys=None):
+    assert isinstance(hasil, t.Hasil)
+    assert hasil.status == status, hasil.pesan
+    for fragment in fragments:
+        assert fragment in hasil.pesan
+    if capsys is not None:
+        printed = capsys.readouterr().out
+        assert hasil.pesan in printed
+
+
+# ----------------------------------------------------------------------------------------
+# Lab 1
+
+TOY = pd.DataFrame({
+    "source_id": ["a", "a", "b", "c", "a", "d"],
+    "target_id": ["b", "b", "c", "a", "c", "a"],
+    "kind": ["reply", "reply", "reply", "mention", "mention", "reply"],
+})
+
+
+def _graph(rows):
+    G = nx.DiGraph()
+    for (u, v), n in rows.groupby(["source_id", "target_id"]).size().items():
+        G.add_edge(u, v, weight=int(n))
+    return G
+
+
+def test_cek_graf_right_blank_and_printed(capsys):
+    _expect(t.cek_graf(_graph(TOY), interaksi=TOY), "benar", t.PESAN_BENAR, capsys=capsys)
+    for blank in (..., None):
+        _expect(t.cek_graf(blank, interaksi=TOY), "belum", t.PESAN_BELUM, capsys=capsys)
+
+
+def test_cek_graf_kind_filter():
+    replies = TOY[TOY["kind"] == "reply"]
+    _expect(t.cek_graf(_graph(replies), jenis="reply", interaksi=TOY), "benar")
+    # all kinds instead of replies only
+    _expect(t.cek_graf(_graph(TOY), jenis="reply", interaksi=TOY), "salah",
+            "jenis interaksi lain", "mention")
+    # too few edges
+    G = _graph(replies)
+    G.remove_edge("b", "c")
+    _expect(t.cek_graf(G, jenis="reply", interaksi=TOY), "salah", "kurang 1 sisi")
+
+
+def test_cek_graf_reversed_undirected_multigraph():
+    G = _graph(TOY)
+    _expect(t.cek_graf(G.reverse(), interaksi=TOY), "salah",
+            "Jumlah simpul benar, tetapi arah sisi terbalik")
+    _expect(t.cek_graf(G.to_undirected(), interaksi=TOY), "salah", "tidak berarah")
+    M = nx.MultiDiGraph(list(zip(TOY["source_id"], TOY["target_id"])))
+    _expect(t.cek_graf(M, interaksi=TOY), "salah", "multigraf")
+    _expect(t.cek_graf(nx.DiGraph(), interaksi=TOY), "salah", "belum memiliki sisi")
+    _expect(t.cek_graf([("a", "b")], interaksi=TOY), "salah", "graf NetworkX")
+
+
+def test_cek_graf_weights():
+    G = _graph(TOY)
+    unit = nx.DiGraph(G.edges())
+    _expect(t.cek_graf(unit, interaksi=TOY), "salah", "belum memiliki atribut 'weight'")
+    nx.set_edge_attributes(unit, 1, "weight")
+    _expect(t.cek_graf(unit, interaksi=TOY), "salah", "Semua bobot bernilai 1")
+    G["b"]["c"]["weight"] = 5
+    _expect(t.cek_graf(G, interaksi=TOY), "salah", "1 sisi memiliki bobot yang salah")
+
+
+def test_cek_graf_bundled_matches_package_with_isolates():
+    corpus = kr.load_bundled()
+    G = kr.build_interaction_graph(corpus, kinds=["reply"])  # isolated accounts allowed
+    _expect(t.cek_graf(G, jenis="reply"), "benar")
+    _expect(t.cek_graf(G.reverse(), jenis="reply"), "salah", "arah sisi terbalik")
+    everything = kr.build_interaction_graph(corpus, include_isolates=False)
+    _expect(t.cek_graf(everything, jenis="reply"), "salah", "jenis interaksi lain")
+
+
+def _degree_graph():
+    G = nx.DiGraph()
+    G.add_edge("a", "b", weight=3)
+    G.add_edge("c", "b", weight=1)
+    G.add_edge("b", "a", weight=2)
+    G.add_edge("a", "c", weight=1)
+    G.add_node("z")
+    return G
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    (lambda G: dict(G.in_degree()), "derajat tanpa bobot"),
+    (lambda G: dict(G.out_degree(weight="weight")), "Arah terbalik"),
+    (lambda G: dict(G.out_degree()), "arahnya terbalik"),
+    (lambda G: dict(G.degree(weight="weight")), "masuk dan keluar"),
+    (lambda G: {"a": 1, "b": 1, "c": 1, "z": 0}, "belum cocok untuk"),
+    (lambda G: {"nobody": 1}, "bukan simpul graf"),
+    (lambda G: "b", "dict, pandas Series"),
+])
+def test_cek_derajat_common_mistakes(answer, fragment):
+    G = _degree_graph()
+    _expect(t.cek_derajat(answer(G), G, arah="masuk", berbobot=True), "salah", fragment)
+
+
+def test_cek_derajat_accepts_forms_and_missing_zeros():
+    G = _degree_graph()
+    right = dict(G.in_degree(weight="weight"))
+    # by hand: a -> b (3), c -> b (1): b has 4; b -> a (2): a has 2; a -> c (1): c has 1
+    assert right == {"a": 2, "b": 4, "c": 1, "z": 0}
+    for form in (right, pd.Series(right), G.in_degree(weight="weight"), list(right.items()),
+                 {k: v for k, v in right.items() if v}):  # value_counts leaves zeros out
+        _expect(t.cek_derajat(form, G), "benar", "b")
+    _expect(t.cek_derajat(dict(G.out_degree()), G, arah="keluar", berbobot=False), "benar")
+    _expect(t.cek_derajat(dict(G.out_degree(weight="weight")), G, arah="keluar",
+                          berbobot=False), "salah", "menjumlahkan bobot")
+    _expect(t.cek_derajat(..., G), "belum")
+
+
+def test_cek_baca_gambar():
+    H = nx.DiGraph([("a", "b"), ("c", "b"), ("a", "c"), ("a", "d"), ("d", "b"), ("c", "e")])
+    nx.set_node_attributes(H, {n: f"{n}_demo" for n in H}, "handle")
+    # in-degree: b 3, c 1, d 1, e 1; out-degree: a 3, c 2, d 1; total: a 3, b 3, c 3
+    _expect(t.cek_baca_gambar("b_demo", H), "benar")
+    _expect(t.cek_baca_gambar("@B_demo ", H), "benar")
+    _expect(t.cek_baca_gambar("a_demo", H), "salah", "*mengirim* panah")
+    _expect(t.cek_baca_gambar("e_demo", H), "salah", "akun lain")
+    _expect(t.cek_baca_gambar("x", H), "salah", "tidak ada di gambar")
+    _expect(t.cek_baca_gambar(3, H), "salah", "sebagai teks")
+    _expect(t.cek_baca_gambar(None, H), "belum")
+    G = nx.DiGraph([("a", "b"), ("b", "c"), ("d", "c"), ("e", "a"), ("b", "f"), ("g", "c")])
+    # in: c 3; out: b 2; total: b 3 = c 3 -> b is "most arrows in total" but sends most too
+    _expect(t.cek_baca_gambar("b", G), "salah", "mengirim")
+
+
+def test_checks_never_raise_on_odd_answers():
+    G = _degree_graph()
+    for odd in ([1, 2], "teks", 3.5, {"a": "x"}, object()):
+        assert t.cek_derajat(odd, G).status == "salah"
+        assert t.cek_graf(odd, interaksi=TOY).status == "salah"
+
+
+# ----------------------------------------------------------------------------------------
+# the generator of student versions and the notebooks
+
+
+def test_blank_cell_source_keeps_header_and_check():
+    ml = _make_labs()
+    src = ("# Latihan 9\n# dua baris judul\nx = 1\nG2, y = G, x + 1\n"
+           "cek_sesuatu(y, G2,\n            opsi=True)")
+    out = ml.blank_cell_source(src)
+    assert out.splitlines() == ["# Latihan 9", "# dua baris judul", ml.PROMPT,
+                                "G2 = ...", "y = ...", "cek_sesuatu(y, G2,",
+                                "            opsi=True)"]
+    with pytest.raises(ValueError, match="must end with the call"):
+        ml.blank_cell_source("x = 1")
+    with pytest.raises(ValueError, match="no answer variable"):
+        ml.blank_cell_source("x = 1\ncek(G)")
+
+
+def test_student_versions_do_not_drift():
+    ml = _make_labs()
+    assert len(ml.lecturer_notebooks()) >= 1
+    assert ml.drifted() == []
+
+
+def _check_outputs(path):
+    """The printed outputs of every cell that calls a check, in order."""
+    nb = nbformat.read(path, as_version=4)
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "\ncek_" in "\n" + cell.source:
+            text = "".join(o.get("text", "") for o in cell.outputs
+                           if o.get("output_type") == "stream")
+            errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+            out.append((cell, text, errors))
+    return out
+
+
+LECTURER_LABS = sorted((TEACHING / "lecturer").glob("lab*.ipynb"))
+
+
+@pytest.mark.parametrize("path", LECTURER_LABS, ids=lambda p: p.name)
+def test_lecturer_version_passes_every_check(path):
+    checks = _check_outputs(path)
+    nb = nbformat.read(path, as_version=4)
+    n_solutions = sum("solution" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
+    assert n_solutions >= 3 and len(checks) == n_solutions
+    for cell, text, errors in checks:
+        assert cell.execution_count is not None, "lecturer notebook committed without outputs"
+        assert not errors
+        assert text.count(t.PESAN_BENAR) == 1, cell.source
+        assert t.PESAN_SALAH not in text and t.PESAN_BELUM not in text
+
+
+@pytest.mark.parametrize("path", LECTURER_LABS, ids=lambda p: p.name)
+def test_student_version_says_not_done(path):
+    student = TEACHING / "student" / path.name
+    nb = nbformat.read(student, as_version=4)
+    assert not any("solution" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
+    checks = _check_outputs(student)
+    assert len(checks) == sum("exercise" in c.get("metadata", {}).get("tags", [])
+                              for c in nb.cells)
+    for cell, text, errors in checks:
+        assert cell.execution_count is not None, "student notebook committed without outputs"
+        assert not errors
+        assert text.strip().startswith(t.PESAN_BELUM), cell.source
+        assert "= ..." in cell.source
