@@ -1,0 +1,339 @@
+"""Government responsiveness: which citizen posts address an office, which it answered, when."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.stats as st
+
+from ..corpus import GOVERNMENT_TYPES, INTERACTION_KINDS, Corpus, _utc
+from ..errors import KopiresearchError
+from ..regions import PROVINCE_CODE, bakorwil_of
+
+__all__ = ["addressed_posts", "responsiveness", "response_curve", "kaplan_meier"]
+
+_BY = (None, "region_code", "bakorwil", "own_region")
+
+
+def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "reply", "comment"),
+                    offices=None, end=None) -> pd.DataFrame:
+    """Every post that addresses a government office, whether and when the office answered.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The canonical tables.
+    askers : iterable of str, default ("citizen",)
+        Actor types whose posts count as questions to an office.
+    kinds : iterable of str, default ("mention", "reply", "comment")
+        Interaction kinds by which a post addresses an office.
+    offices : iterable of account ids, optional
+        The offices; by default every account whose ``actor_type`` is a government type.
+    end : timestamp-like, optional
+        End of the observation window (naive = UTC); by default the time of the last post.
+        Posts after ``end`` are left out; answers after ``end`` are not seen.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (post, office) pair, sorted by ``created_at`` then ``post_id``: ``post_id``,
+        ``office_id``, ``asker_id``, ``asker_region`` (region code or missing),
+        ``created_at``, ``kind`` (how it addresses the office), ``answered`` (bool),
+        ``reply_post_id`` and ``reply_at`` (the first answer, missing if none),
+        ``duration_hours`` (to the first answer, or to ``end`` when unanswered) and
+        ``censored`` (``not answered``).
+
+    Raises
+    ------
+    KopiresearchError
+        An unknown interaction kind or actor type.
+
+    Notes
+    -----
+    A post ``q`` by an account whose actor type is in ``askers`` *addresses* office ``g``
+    when the interactions table has an act ``q.author -> g`` of a kind in ``kinds`` whose
+    ``post_id`` is ``q``: an @mention of ``g`` in ``q``, ``q`` replying to a post of ``g``,
+    or ``q`` commenting on a post of ``g``. A post that addresses two offices gives two
+    rows. ``g`` *answers* ``q`` when ``g`` authors a post of kind ``reply`` or ``comment``
+    whose ``parent_post_id`` is ``q`` at or before ``end``; the first such post is the
+    answer. A later @mention of the asker without replying to ``q`` does not count.
+    """
+    unknown = sorted(set(kinds) - set(INTERACTION_KINDS))
+    if unknown:
+        raise KopiresearchError(f"kinds: unknown interaction kind(s) {unknown}")
+    accounts = corpus.accounts
+    known_types = set(accounts["actor_type"].cat.categories)
+    bad = sorted(set(askers) - known_types)
+    if bad:
+        raise KopiresearchError(f"askers: unknown actor type(s) {bad}")
+    types = accounts["actor_type"].astype(str)
+    if offices is None:
+        office_ids = accounts.index[types.isin(GOVERNMENT_TYPES)]
+    else:
+        office_ids = pd.Index(list(offices))
+        missing = office_ids.difference(accounts.index)
+        if len(missing):
+            raise KopiresearchError(f"offices: {missing[0]!r} is not in corpus.accounts")
+    posts = corpus.posts
+    t_end = posts["created_at"].max() if end is None else _utc(end)
+    inter = corpus.interactions
+    sel = (inter["kind"].isin(list(kinds)) & inter["target_id"].isin(office_ids)
+           & inter["source_id"].map(types).isin(list(askers)) & inter["post_id"].notna()
+           & (inter["created_at"] <= t_end))
+    q = inter.loc[sel, ["post_id", "target_id", "source_id", "kind", "created_at"]]
+    q = q.astype({"post_id": object, "target_id": object, "source_id": object,
+                  "kind": object})
+    q = q.drop_duplicates(["post_id", "target_id"]).rename(
+        columns={"target_id": "office_id", "source_id": "asker_id"})
+    region = accounts["region_code"].astype(object)
+    q["asker_region"] = q["asker_id"].map(region)
+
+    ans = posts[posts["kind"].isin(["reply", "comment"]) & posts["parent_post_id"].notna()
+                & posts["author_id"].isin(office_ids) & (posts["created_at"] <= t_end)]
+    ans = pd.DataFrame({"post_id": ans["parent_post_id"].astype(object).to_numpy(),
+                        "office_id": ans["author_id"].astype(object).to_numpy(),
+                        "reply_post_id": ans.index.astype(object).to_numpy(),
+                        "reply_at": ans["created_at"].to_numpy()})
+    ans = ans.sort_values(["reply_at", "reply_post_id"]).drop_duplicates(
+        ["post_id", "office_id"], keep="first")
+    out = q.merge(ans, on=["post_id", "office_id"], how="left")
+    out["answered"] = out["reply_at"].notna()
+    stop = out["reply_at"].where(out["answered"], t_end)
+    out["duration_hours"] = (stop - out["created_at"]).dt.total_seconds() / 3600.0
+    out["censored"] = ~out["answered"]
+    out = out.sort_values(["created_at", "post_id", "office_id"]).reset_index(drop=True)
+    return out[["post_id", "office_id", "asker_id", "asker_region", "created_at", "kind",
+                "answered", "reply_post_id", "reply_at", "duration_hours", "censored"]]
+
+
+def responsiveness(corpus: Corpus, *, by=None, askers=("citizen",),
+                   kinds=("mention", "reply", "comment"), offices=None,
+                   end=None) -> pd.DataFrame:
+    """Reply rate and Kaplan-Meier response time of every government office.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The canonical tables.
+    by : {None, "region_code", "bakorwil", "own_region"}, optional
+        Split each office's row by the asker's region code, the asker's Bakorwil, or whether
+        the asker is from the office's own region (``"own"``, ``"other"``, ``"unknown"``).
+    askers, kinds, offices, end
+        As in :func:`addressed_posts`, which defines what addresses and what answers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``office_id`` (and the ``by`` group), sorted, with ``handle``,
+        ``actor_type``, ``region_code`` and:
+
+        - ``addressed``: posts that address the office; ``answered``: those it answered;
+        - ``reply_rate = answered / addressed`` (naive: answers after ``end`` unseen);
+        - ``naive_median_hours``: median time to reply among answered posts (biased low,
+          since long delays near the end of the window are cut off);
+        - ``km_median_hours``: Kaplan-Meier median time to first reply over all addressed
+          posts, unanswered ones censored at ``end`` (``NaN`` when the estimated share
+          answered never reaches one half);
+        - ``km_reply_rate``: ``1 - S(t_max)``, the Kaplan-Meier share answered by the
+          last observed answer time (the plateau of the curve);
+        - ``km_conditional_median_hours``: the first time the Kaplan-Meier share answered
+          reaches ``km_reply_rate / 2``: the median delay among posts that get answered.
+
+    Raises
+    ------
+    KopiresearchError
+        ``by`` is not one of the allowed values (and as :func:`addressed_posts`).
+
+    Notes
+    -----
+    Time to first reply ``RT(q) = t(first answer to q) - t(q)``; unanswered posts are
+    right-censored at ``end - t(q)``. The survival function ``S(t)`` (share of posts not
+    yet answered) is the Kaplan-Meier estimator, ``scipy.stats.ecdf`` of
+    ``scipy.stats.CensoredData``. The median is the smallest ``t`` with ``S(t) <= 1/2``.
+    Some posts are never answered, so ``S`` levels off at the never-answered share; reading
+    the curve as a mixture ("cure") model, ``km_reply_rate`` estimates the answer
+    probability and ``km_conditional_median_hours`` the median delay of answers, which
+    are the quantities a per-office reply probability and delay distribution describe.
+    Both assume that answers come within the longest follow-up in the data.
+
+    References
+    ----------
+    .. [1] Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from incomplete
+       observations. Journal of the American Statistical Association 53(282):457-481.
+       doi:10.1080/01621459.1958.10501452
+    .. [2] Tsai, L. L., Sweetser, K. D., & Candello, E. (2022). Examining response
+       engagement in online interactions between US government agencies and citizens.
+       Journal of Communication Management. doi:10.1108/JCOM-07-2021-0078
+    .. [3] Panagiotopoulos, P., Barnett, J., & Brooks, L. (2013). Social media and
+       government responsiveness: the case of the UK Food Standards Agency. EGOV 2013,
+       LNCS 8074, pp. 310-321. doi:10.1007/978-3-642-40358-3_26
+
+    Examples
+    --------
+    >>> import kopiresearch as kr
+    >>> r = responsiveness(kr.load_bundled())
+    >>> len(r), bool((r["answered"] <= r["addressed"]).all())
+    (43, True)
+    >>> r.loc["synthetic:a000001", ["handle", "actor_type"]].tolist()
+    ['diskominfojatim_demo', 'government_province']
+    """
+    if by not in _BY:
+        raise KopiresearchError(f"by must be one of {_BY}, not {by!r}")
+    posts = addressed_posts(corpus, askers=askers, kinds=kinds, offices=offices, end=end)
+    accounts = corpus.accounts
+    if offices is None:
+        office_ids = accounts.index[accounts["actor_type"].astype(str).isin(GOVERNMENT_TYPES)]
+    else:
+        office_ids = pd.Index(list(offices))
+    keys = ["office_id"]
+    if by is not None:
+        posts["group"] = _asker_group(posts, accounts, by)
+        keys.append(by)
+        posts = posts.rename(columns={"group": by})
+    rows = []
+    for key, sub in posts.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append((*key, *_summarise(sub)))
+    cols = ["addressed", "answered", "reply_rate", "naive_median_hours", "km_median_hours",
+            "km_reply_rate", "km_conditional_median_hours"]
+    table = pd.DataFrame(rows, columns=keys + cols)
+    if by is None:
+        table = table.set_index("office_id").reindex(pd.Index(office_ids, dtype=object,
+                                                              name="office_id"))
+        table["addressed"] = table["addressed"].fillna(0)
+        table["answered"] = table["answered"].fillna(0)
+    else:
+        table = table.set_index(keys)
+    table["addressed"] = table["addressed"].astype(np.int64)
+    table["answered"] = table["answered"].astype(np.int64)
+    office = table.index.get_level_values("office_id")
+    info = accounts.loc[office, ["handle", "actor_type", "region_code"]]
+    for i, col in enumerate(["handle", "actor_type", "region_code"]):
+        table.insert(i, col, info[col].astype(object).to_numpy())
+    return table.sort_index()
+
+
+def response_curve(posts: pd.DataFrame, *, by="office_id", ci: bool = False) -> pd.DataFrame:
+    """Kaplan-Meier curves of time to first reply, one per group of addressed posts.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        The result of :func:`addressed_posts` (columns ``duration_hours``, ``answered``).
+    by : str or None, default "office_id"
+        Column to split by; ``None`` for one curve over all posts.
+    ci : bool, default False
+        Add pointwise 95% confidence limits (Greenwood), ``ci_low`` and ``ci_high``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format: the ``by`` column, ``time_hours`` (starting at 0) and ``survival``
+        (share of posts not yet answered), a step function continuing to the right.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> posts = pd.DataFrame({"duration_hours": [1, 2, 3, 5, 4, 10],
+    ...                       "answered": [True] * 4 + [False] * 2})
+    >>> response_curve(posts, by=None)["survival"].round(3).tolist()
+    [1.0, 0.833, 0.667, 0.5, 0.5, 0.25, 0.25]
+    """
+    frames = []
+    groups = [(None, posts)] if by is None else posts.groupby(by, sort=True)
+    for key, sub in groups:
+        curve = kaplan_meier(sub["duration_hours"], sub["answered"], ci=ci)["curve"]
+        if by is not None:
+            curve.insert(0, by, key)
+        frames.append(curve)
+    if not frames:
+        return pd.DataFrame(columns=([by] if by else []) + ["time_hours", "survival"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def kaplan_meier(durations, observed, *, ci: bool = False) -> dict:
+    """The Kaplan-Meier estimate of time-to-event data with right censoring.
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Time to the event, or to censoring for unobserved events (non-negative).
+    observed : array-like of bool
+        True where the event (an answer) was observed.
+    ci : bool, default False
+        Add Greenwood 95% confidence limits to the curve.
+
+    Returns
+    -------
+    dict
+        ``curve`` (DataFrame ``time_hours``, ``survival``[, ``ci_low``, ``ci_high``], from
+        time 0), ``median`` (smallest t with S(t) <= 1/2, ``NaN`` if none), ``plateau``
+        (``1 - S`` at the last time), ``conditional_median`` (smallest t with
+        ``1 - S(t) >= plateau / 2``; ``NaN`` if no event).
+
+    Raises
+    ------
+    KopiresearchError
+        Lengths differ, or a duration is negative or missing.
+
+    Notes
+    -----
+    Computed with ``scipy.stats.ecdf(scipy.stats.CensoredData(uncensored, right))``.
+
+    Examples
+    --------
+    Four answers after 1, 2, 3 and 5 hours, two posts unanswered after 4 and 10 hours:
+    ``S`` = 5/6, 4/6, 3/6 after 1, 2, 3 hours, so the median is 3 hours.
+
+    >>> km = kaplan_meier([1, 2, 3, 5, 4, 10], [True, True, True, True, False, False])
+    >>> km["median"], round(km["plateau"], 3), km["conditional_median"]
+    (3.0, 0.75, 3.0)
+    """
+    d = np.asarray(durations, dtype=float)
+    o = np.asarray(observed, dtype=bool)
+    if d.shape != o.shape:
+        raise KopiresearchError("durations and observed must have the same length")
+    if np.isnan(d).any() or (d < 0).any():
+        raise KopiresearchError("durations must be non-negative numbers")
+    cols = ["time_hours", "survival"] + (["ci_low", "ci_high"] if ci else [])
+    if not o.any():
+        data = [[0.0, 1.0] + ([1.0, 1.0] if ci else [])]
+        return {"curve": pd.DataFrame(data, columns=cols), "median": np.nan,
+                "plateau": 0.0 if len(d) else np.nan, "conditional_median": np.nan}
+    res = st.ecdf(st.CensoredData(uncensored=d[o], right=d[~o]))
+    t = res.sf.quantiles
+    s = res.sf.probabilities
+    curve = {"time_hours": np.r_[0.0, t], "survival": np.r_[1.0, s]}
+    if ci:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            band = res.sf.confidence_interval(confidence_level=0.95)
+        curve["ci_low"] = np.r_[1.0, band.low.probabilities]
+        curve["ci_high"] = np.r_[1.0, band.high.probabilities]
+    below = np.flatnonzero(s <= 0.5 + 1e-12)
+    median = float(t[below[0]]) if len(below) else np.nan
+    last_event = d[o].max()
+    plateau = float(1.0 - s[np.searchsorted(t, last_event)])
+    half = np.flatnonzero(1.0 - s >= plateau / 2 - 1e-12)
+    cond = float(t[half[0]]) if len(half) else np.nan
+    return {"curve": pd.DataFrame(curve)[cols], "median": median, "plateau": plateau,
+            "conditional_median": cond}
+
+
+def _summarise(sub: pd.DataFrame) -> tuple:
+    n = len(sub)
+    answered = int(sub["answered"].sum())
+    naive = float(sub.loc[sub["answered"], "duration_hours"].median()) if answered else np.nan
+    km = kaplan_meier(sub["duration_hours"], sub["answered"])
+    return (n, answered, answered / n if n else np.nan, naive, km["median"], km["plateau"],
+            km["conditional_median"])
+
+
+def _asker_group(posts, accounts, by):
+    region = posts["asker_region"]
+    if by == "region_code":
+        return region.fillna("unknown")
+    if by == "bakorwil":
+        return region.map(lambda c: "unknown" if pd.isna(c) else
+                          ("province" if c == PROVINCE_CODE else bakorwil_of(c)))
+    office_region = posts["office_id"].map(accounts["region_code"].astype(object))
+    return np.where(region.isna(), "unknown", np.where(region == office_region, "own", "other"))
