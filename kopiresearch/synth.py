@@ -200,11 +200,115 @@ def write_bundle(folder, seed: int = BUNDLED_SEED, scale: float = 1.0) -> list[P
         path = folder / f"{name}.csv.gz"
         _write_gz_csv(extras[name], path)
         written.append(path)
+    card = folder / "DATACARD.md"
+    card.write_text(_datacard(corpus, extras["ground_truth"]), encoding="utf-8")
+    written.append(card)
     gt_path = folder / "ground_truth.json"
     gt_path.write_text(json.dumps(extras["ground_truth"], indent=1, sort_keys=True) + "\n",
                        encoding="utf-8")
     written.append(gt_path)
     return written
+
+
+def _datacard(corpus, gt) -> str:
+    """The data card, written from the generated tables and ground truth (never by hand)."""
+    acc = corpus.accounts
+    types = acc["actor_type"].value_counts()
+    kinds = corpus.posts["kind"].value_counts()
+    acts = corpus.interactions["kind"].value_counts()
+    k = gt["kopilaborasi"]
+    p = gt["params"]
+    offices = gt["offices"]
+    rp = sorted(o["reply_prob"] for o in offices.values())
+    md = sorted(o["median_delay_hours"] for o in offices.values())
+    type_rows = "\n".join(f"| {t} | {int(types.get(t, 0))} |" for t in
+                          ("government_province", "government_regency", "government_other",
+                           "media", "influencer", "academic", "community", "citizen"))
+    kind_rows = "\n".join(f"| {t} | {int(kinds.get(t, 0))} |" for t in
+                          ("original", "reply", "repost", "quote"))
+    act_rows = "\n".join(f"| {t} | {int(acts.get(t, 0))} |" for t in
+                         ("mention", "reply", "repost", "quote"))
+    unknown = acc.loc[acc["actor_type"] == "citizen", "region_code"].isna().mean()
+    return f"""# Data card: the bundled synthetic East Java data set
+
+## What it is
+A **synthetic** (generated, not crawled) data set of government social media in East Java
+(Provinsi Jawa Timur): {len(acc):,} accounts, {len(corpus.posts):,} posts and
+{len(corpus.interactions):,} interactions over {p["weeks"]} weeks
+({gt["period"]["start"]} to {gt["period"]["end"]}, UTC). It exists so that every notebook,
+test and lesson runs offline, and so that analyses can be checked against effects that were
+planted on purpose.
+
+## What it is not
+No real account or person is in it. Every handle is invented (`*_demo`, or `warga_NNNNN` for
+citizens); ids are `synthetic:...`; texts come from a handful of templates. Counts, rates and
+effects are plausible orders of magnitude chosen by the developers, not estimates of real
+behaviour: do not cite them as findings about East Java.
+
+## How it was generated
+`{gt["generator"]["command"]}` (or `make data`), by `kopiresearch/synth.py` with one seeded
+NumPy generator: the same seed and scale give byte-identical files (a test checks the
+committed files against a fresh run). Region names, Bakorwil, population and boundaries come
+from `data/regions/` (see its `SOURCES.md`).
+
+Files: `accounts.csv.gz`, `posts.csv.gz`, `interactions.csv.gz` (the canonical tables,
+read by `kopiresearch.load_bundled()`), `follows.csv.gz` (follower-like ties,
+`kopiresearch.synth.load_follows()`), `cascade_truth.csv.gz` (the true parent of every
+repost and quote, `load_cascade_truth()`), `ground_truth.json` (`load_ground_truth()`),
+`load_report.json`.
+
+### Accounts
+| actor type | accounts |
+|---|---|
+{type_rows}
+
+Offices: Diskominfo Jatim (province-wide, region `35`) and one Diskominfo office per
+kabupaten/kota. Influencers are placed by population with Surabaya and Kota Malang weighted
+3x and Madura (Bakorwil IV Pamekasan) 0.5x; {_pct(unknown)} of citizens have no known region.
+
+### Activity
+| post kind | posts |
+|---|---|
+{kind_rows}
+
+| interaction kind | acts |
+|---|---|
+{act_rows}
+
+1. Offices post announcements in WIB office hours (07:00-21:00); 20% ask for opinions
+   ("Bagaimana pendapat Sobat?"), 15% mention another office or an influencer.
+2. Media, influencers and citizens post too; citizens mention accounts they follow.
+3. **Cascades**: every non-citizen original spreads by a time-respecting independent cascade
+   over follower-like ties (each exposure adopts with a probability by actor type, delays
+   exponential). Adopters repost ({1 - p["quote_share"]:.0%}; `parent_post_id` names the
+   root, as Twitter retweets do) or quote ({p["quote_share"]:.0%}; names the real parent).
+4. **Questions and answers**: citizens address offices by mention or by replying to an office
+   post; each office answers with its own probability after a log-normal delay.
+
+## Planted ground truth (`ground_truth.json`)
+- **Regional ties.** A followee is drawn from the follower's own kabupaten/kota with
+  probability {p["p_same_region"]}, from another region of the same Bakorwil with
+  {p["p_same_bakorwil"]}, else from anywhere (weighted by popularity). Realised among ties with
+  known regions: {gt["ties"]["realized_same_region_share"]:.1%} within a region,
+  {gt["ties"]["realized_same_bakorwil_share"]:.1%} within a Bakorwil.
+- **Responsiveness per office** (`offices`): reply probability from {rp[0]:.2f} to
+  {rp[-1]:.2f} (Diskominfo Jatim {p["reply_prob_province"]}), median delay from {md[0]:.1f} h
+  to {md[-1]:.1f} h (log-normal, sigma {p["delay_sigma"]}); answers that would fall after the
+  end of the data are not in it (censored), so naive reply rates are slightly lower than the
+  planted probabilities.
+- **Kopilaborasi** on {k["time"]} (09:00 WIB): {len(k["partnered"])} influencers (six per
+  Bakorwil, the most followed) are `partnered`. Before the event they adopt a government post
+  on exposure with probability {k["adopt_prob_before"]}, after it with
+  {k["adopt_prob_after"]}. On the true cascade trees, the share of adopters of government posts
+  whose path from the root passes through a partnered influencer is
+  {k["realized_share_through_partnered_before"]:.3f} before and
+  {k["realized_share_through_partnered_after"]:.3f} after
+  ({k["government_cascades_before"]} and {k["government_cascades_after"]} government cascades).
+"""
+
+
+def _pct(x):
+    return f"{x:.0%}"
 
 
 def _write_gz_csv(frame, path):
