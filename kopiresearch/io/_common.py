@@ -339,3 +339,11 @@ def mentions_long(text: pd.Series, pattern, *, lower=False) -> pd.DataFrame:
     out["handle"] = out["handle"].str.lower()
     out = out[out["handle"] != ""]
     return out.drop_duplicates().reset_index(drop=True)
+
+
+def drop_act_mentions(edges: pd.DataFrame) -> pd.DataFrame:
+    """Rule 6: drop a mention whose target is also the reply/quote/comment target of its row."""
+    acts = edges[edges["kind"].isin(["reply", "quote", "comment"])]
+    key = edges["row"].astype(str) + "|" + edges["target_id"].astype(str)
+    act_keys = set((acts["row"].astype(str) + "|" + acts["target_id"].astype(str)).tolist())
+    return edges[(edges["kind"] != "mention").to_numpy(bool) | ~key.isin(act_keys).to_numpy(bool)]

@@ -15,6 +15,7 @@ from ._common import (
     AccountBook,
     assemble,
     check_utf8,
+    drop_act_mentions,
     expand_paths,
 )
 from .tweet_harvest import parse_twitter_time
@@ -292,11 +293,7 @@ class _State:
         book.finish()
         author = book.resolve(uids=frame["author_id"].astype("string"))
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
-        # rule 6: the reply and quote targets are not also mentions
-        acts = edges.loc[edges["kind"] != "mention", ["row", "target_id"]]
-        key = edges["row"].astype(str) + "|" + edges["target_id"].astype(str)
-        act_keys = set(acts["row"].astype(str) + "|" + acts["target_id"].astype(str))
-        edges = edges[(edges["kind"] != "mention") | ~key.isin(act_keys)]
+        edges = drop_act_mentions(edges)  # rule 6
         post_id = "twitter:" + frame["id"].astype("string")
         r = edges["row"].to_numpy(np.int64)
         inter = pd.DataFrame({"source_id": author.to_numpy()[r],

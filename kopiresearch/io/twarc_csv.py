@@ -13,6 +13,7 @@ from ._common import (
     AccountBook,
     assemble,
     check_utf8,
+    drop_act_mentions,
     expand_paths,
     lower_handle,
     read_csv_strings,
@@ -211,10 +212,3 @@ def _build(frame, report, *, validate=True):
     return assemble("twitter", book, posts, inter, report, {"source": "twarc-csv"},
                     validate=validate)
 
-
-def drop_act_mentions(edges: pd.DataFrame) -> pd.DataFrame:
-    """Rule 6: drop a mention whose target is also the reply/quote/comment target of its row."""
-    acts = edges[edges["kind"] != "mention"]
-    key = edges["row"].astype(str) + "|" + edges["target_id"].astype(str)
-    act_keys = set((acts["row"].astype(str) + "|" + acts["target_id"].astype(str)).tolist())
-    return edges[(edges["kind"] != "mention").to_numpy(bool) | ~key.isin(act_keys).to_numpy(bool)]

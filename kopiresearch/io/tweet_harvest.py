@@ -124,8 +124,7 @@ def read_tweet_harvest(paths, *, validate: bool = True) -> Corpus:
     Examples
     --------
     >>> import kopiresearch.io as kio
-    >>> from kopiresearch._paths import DATA_DIR
-    >>> c = kio.read_tweet_harvest(DATA_DIR / "examples" / "tweet_harvest_2.6.1.csv")
+    >>> c = kio.read_tweet_harvest(kio.example_path("tweet_harvest_2.6.1.csv"))
     >>> c.report.is_consistent
     True
     >>> sorted(c.interactions["kind"].unique())
