@@ -35,6 +35,20 @@ __all__ = [
     "cek_graf",
     "cek_derajat",
     "cek_baca_gambar",
+    "cek_pagerank",
+    "cek_betweenness",
+    "cek_resiprositas",
+    "cek_responsivitas",
+    "cek_induk",
+    "cek_kedalaman",
+    "cek_viralitas",
+    "cek_waktu_wilayah",
+    "cek_ic_manual",
+    "cek_monte_carlo",
+    "cek_pilihan_mitra",
+    "responsivitas_kantor",
+    "rekonstruksi_induk",
+    "sebaran_tepat",
     "PESAN_BENAR",
     "PESAN_SALAH",
     "PESAN_BELUM",
@@ -332,6 +346,898 @@ def _cek_baca_gambar(jawaban, H):
                       "hitung hanya panah yang kepalanya menunjuk ke akun itu.")
     return _salah("Ada akun lain yang menerima lebih banyak panah. Hitung kepala panah yang "
                   "menunjuk ke setiap akun.")
+
+
+# ----------------------------------------------------------------------------------------
+# Lab 2: sentralitas dan komunikasi dua arah
+
+
+def cek_pagerank(jawaban, G) -> Hasil:
+    """Check a weighted PageRank of every node of a directed interaction graph.
+
+    Parameters
+    ----------
+    jawaban : dict or pandas.Series
+        The student's PageRank per node.
+    G : networkx.DiGraph
+        The interaction graph (edges actor -> account engaged, attribute ``weight``).
+
+    Returns
+    -------
+    Hasil
+
+    Notes
+    -----
+    Reference: ``nx.pagerank(G, alpha=0.85, weight="weight")``, compared with relative
+    tolerance 1e-3. Mistakes recognised: unweighted, reversed graph, undirected graph,
+    values in percent.
+
+    References
+    ----------
+    Brin, S. & Page, L. (1998). The anatomy of a large-scale hypertextual Web search engine.
+    *Computer Networks and ISDN Systems* 30(1-7), 107-117. doi:10.1016/S0169-7552(98)00110-X
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b"), ("c", "b"), ("b", "a")])
+    >>> _ = cek_pagerank(nx.pagerank(G), G)
+    ✅ Benar! Akun dengan nilai tertinggi: b.
+    >>> _ = cek_pagerank(nx.pagerank(G.reverse()), G)  # doctest: +ELLIPSIS
+    ❌ Belum tepat. Arah terbalik: ...
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_pagerank, jawaban, G)
+
+
+def _cek_pagerank(jawaban, G):
+    got = _node_values(jawaban, G)
+    if isinstance(got, Hasil):
+        return got
+    want = pd.Series(nx.pagerank(G, weight="weight"))
+    if _close(got, want, rtol=1e-3, atol=1e-7):
+        return _benar(f"Akun dengan nilai tertinggi: {_label(G, got.idxmax())}.")
+    if _close(got, 100 * want, rtol=1e-3, atol=1e-5):
+        return _salah("Nilai Anda dalam persen; tulis PageRank sebagai proporsi (jumlahnya 1).")
+    alternatives = [
+        (nx.pagerank(G, weight=None), "PageRank Anda belum memakai bobot: tambahkan "
+         "weight='weight' agar interaksi yang berulang dihitung berulang."),
+        (nx.pagerank(G.reverse(copy=True), weight="weight"), "Arah terbalik: PageRank mengalir "
+         "mengikuti arah sisi, dari akun yang bertindak ke akun yang ditanggapi. Jangan "
+         "membalik graf."),
+        (nx.pagerank(G.to_undirected(), weight="weight"), "Anda menghitung PageRank pada graf "
+         "tidak berarah; arah sisi penting di sini."),
+    ]
+    for values, pesan in alternatives:
+        if _close(got, pd.Series(values), rtol=1e-3, atol=1e-7):
+            return _salah(pesan)
+    return _salah("Nilai PageRank belum cocok. Gunakan nx.pagerank pada graf berarah G dengan "
+                  "bobot 'weight' dan alpha bawaan 0.85.")
+
+
+def cek_betweenness(jawaban, G) -> Hasil:
+    """Check the (normalised, unweighted, directed) betweenness centrality of every node.
+
+    Parameters
+    ----------
+    jawaban : dict or pandas.Series
+        The student's betweenness per node.
+    G : networkx.DiGraph
+
+    Returns
+    -------
+    Hasil
+
+    Notes
+    -----
+    Reference: ``nx.betweenness_centrality(G)`` (shortest paths count edges, values divided
+    by (n-1)(n-2)). Mistakes recognised: ``weight="weight"`` (interaction counts are not
+    distances: a heavier edge would be a *longer* path), not normalised, undirected graph.
+
+    References
+    ----------
+    Freeman, L. C. (1977). A set of measures of centrality based on betweenness.
+    *Sociometry* 40(1), 35-41. doi:10.2307/3033543
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c")])
+    >>> _ = cek_betweenness(nx.betweenness_centrality(G), G)
+    ✅ Benar! Akun dengan nilai tertinggi: b.
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_betweenness, jawaban, G)
+
+
+def _cek_betweenness(jawaban, G):
+    got = _node_values(jawaban, G)
+    if isinstance(got, Hasil):
+        return got
+    if _close(got, pd.Series(nx.betweenness_centrality(G))):
+        return _benar(f"Akun dengan nilai tertinggi: {_label(G, got.idxmax())}.")
+    alternatives = [
+        (nx.betweenness_centrality(G, weight="weight"), "Anda memakai weight='weight'. Pada "
+         "betweenness, bobot dibaca sebagai *jarak*: interaksi yang sering akan dianggap jalan "
+         "yang panjang. Hitung tanpa bobot."),
+        (nx.betweenness_centrality(G, normalized=False), "Nilai Anda belum dinormalisasi; "
+         "gunakan normalized=True (bawaan) agar bisa dibandingkan antar-graf."),
+        (nx.betweenness_centrality(G.to_undirected()), "Anda menghitung pada graf tidak "
+         "berarah; jalur harus mengikuti arah sisi."),
+    ]
+    for values, pesan in alternatives:
+        if _close(got, pd.Series(values)):
+            return _salah(pesan)
+    return _salah("Nilai betweenness belum cocok. Gunakan nx.betweenness_centrality pada graf "
+                  "berarah yang diminta.")
+
+
+def cek_resiprositas(jawaban, G) -> Hasil:
+    """Check the reciprocity of a directed graph, computed by hand.
+
+    Parameters
+    ----------
+    jawaban : float
+        The student's reciprocity (a share between 0 and 1).
+    G : networkx.DiGraph
+
+    Returns
+    -------
+    Hasil
+
+    Notes
+    -----
+    Reference: the share of edges ``u -> v`` whose reverse ``v -> u`` is also an edge,
+    ``nx.reciprocity(G)`` (NodeXL's "reciprocated edge ratio"). Mistakes recognised: the
+    undirected version (every edge counts as answered: 1.0), the share of *pairs* of accounts
+    that are mutual (dyad reciprocity), each mutual pair counted once, percent instead of a
+    share. A wrong value only gets "too high"/"too low".
+
+    References
+    ----------
+    Wasserman, S. & Faust, K. (1994). *Social Network Analysis: Methods and Applications*,
+    ch. 13. Cambridge University Press. doi:10.1017/CBO9780511815478
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c")])
+    >>> _ = cek_resiprositas(2 / 3, G)
+    ✅ Benar! 2 dari 3 sisi berbalas.
+    >>> _ = cek_resiprositas(1.0, G)  # doctest: +ELLIPSIS
+    ❌ Belum tepat. Nilai 1 adalah ciri graf tidak berarah: ...
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_resiprositas, jawaban, G)
+
+
+def _cek_resiprositas(jawaban, G):
+    value = _number(jawaban)
+    if value is None:
+        return _salah("Jawaban harus satu angka (proporsi antara 0 dan 1), bukan "
+                      f"{type(jawaban).__name__}.")
+    m = G.number_of_edges()
+    mutual_edges = sum(1 for u, v in G.edges() if u != v and G.has_edge(v, u))
+    want = mutual_edges / m if m else 0.0
+    if _same_float(value, want):
+        return _benar(f"{mutual_edges} dari {m} sisi berbalas.")
+    pairs = {frozenset((u, v)) for u, v in G.edges() if u != v}
+    mutual_pairs = mutual_edges / 2
+    if _same_float(value, 100 * want):
+        return _salah("Nilai Anda dalam persen; tulis sebagai proporsi antara 0 dan 1.")
+    if _same_float(value, 1.0) and want < 1:
+        return _salah("Nilai 1 adalah ciri graf tidak berarah: di sana setiap sisi otomatis "
+                      "'berbalas'. Hitung pada graf berarah: sisi u -> v berbalas bila v -> u "
+                      "juga ada.")
+    if pairs and _same_float(value, mutual_pairs / len(pairs)):
+        return _salah("Anda menghitung bagian *pasangan akun* yang saling menanggapi. Yang "
+                      "diminta bagian *sisi* yang berbalas: pasangan yang saling menanggapi "
+                      "punya dua sisi berbalas.")
+    if m and _same_float(value, mutual_pairs / m):
+        return _salah("Setiap pasangan yang saling menanggapi Anda hitung sekali; padahal "
+                      "pasangan itu punya dua sisi yang sama-sama berbalas.")
+    arah = "terlalu besar" if value > want else "terlalu kecil"
+    return _salah(f"Nilai Anda {arah}. Resiprositas = banyaknya sisi u -> v yang juga punya "
+                  "v -> u, dibagi banyaknya semua sisi.")
+
+
+def responsivitas_kantor(corpus, *, office_types=("government_province",
+                                                  "government_regency")) -> pd.DataFrame:
+    """Reply rate of each government office to citizens (the reference of Latihan 2.4).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    office_types : tuple of str
+        Actor types of the offices.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``account_id`` (every office, sorted), columns ``handle``, ``ditanya``
+        (citizen posts addressing the office), ``dijawab`` (of those, answered by the
+        office) and ``tingkat_balas`` = dijawab / ditanya (NaN when never addressed).
+
+    Notes
+    -----
+    A citizen post *addresses* office g when it mentions g or replies to a post of g (an
+    interaction of kind ``mention`` or ``reply`` from a citizen to g); it is *answered* when
+    g wrote a post of kind ``reply`` whose ``parent_post_id`` is that post. This is the
+    reply rate of MEASURES.md item 2.
+
+    References
+    ----------
+    Panagiotopoulos, P., Barnett, J. & Brooks, L. (2013). Social media and government
+    responsiveness: the case of the UK Food Standards Agency. *EGOV 2013*, LNCS 8074,
+    310-321. doi:10.1007/978-3-642-40358-3_26
+
+    Examples
+    --------
+    >>> import kopiresearch as kr
+    >>> t = responsivitas_kantor(kr.load_bundled())
+    >>> len(t), bool(t["tingkat_balas"].between(0, 1).all())
+    (39, True)
+    """
+    rows = _addressing(corpus, office_types, asker_types=("citizen",))
+    return _rate_table(corpus, office_types, rows)
+
+
+def _addressing(corpus, office_types, asker_types=None):
+    acc = corpus.accounts
+    types = acc["actor_type"].astype(str)
+    offices = acc.index[types.isin(office_types)]
+    inter = corpus.interactions
+    rows = inter[inter["kind"].astype(str).isin(["mention", "reply"])
+                 & inter["target_id"].isin(offices)]
+    if asker_types is not None:
+        rows = rows[rows["source_id"].map(types).isin(asker_types)]
+    posts = corpus.posts
+    replies = posts[posts["kind"].astype(str) == "reply"]
+    answered = set(zip(replies["author_id"].astype(object),
+                       replies["parent_post_id"].astype(object)))
+    rows = rows[["target_id", "post_id"]].drop_duplicates().copy()
+    rows["dijawab"] = [(g, q) in answered for g, q in zip(rows["target_id"].astype(object),
+                                                          rows["post_id"].astype(object))]
+    return rows
+
+
+def _rate_table(corpus, office_types, rows):
+    acc = corpus.accounts
+    offices = acc.index[acc["actor_type"].astype(str).isin(office_types)]
+    agg = rows.groupby("target_id", sort=True)["dijawab"].agg(["size", "sum"])
+    out = pd.DataFrame(index=pd.Index(sorted(offices), name="account_id"))
+    out["handle"] = acc.loc[out.index, "handle"].astype(object)
+    out["ditanya"] = agg["size"].reindex(out.index).fillna(0).astype(int)
+    out["dijawab"] = agg["sum"].reindex(out.index).fillna(0).astype(int)
+    out["tingkat_balas"] = (out["dijawab"] / out["ditanya"].where(out["ditanya"] > 0))
+    return out
+
+
+def cek_responsivitas(jawaban, corpus=None) -> Hasil:
+    """Check the reply rate of every government office (province and kabupaten/kota).
+
+    Parameters
+    ----------
+    jawaban : pandas.Series or dict
+        Reply rate per office, indexed by ``account_id``.
+    corpus : Corpus, optional
+        The bundled corpus by default.
+
+    Returns
+    -------
+    Hasil
+
+    Notes
+    -----
+    Reference: :func:`responsivitas_kantor`. Mistakes recognised: percent instead of a share,
+    the ratio upside down (asked / answered), questions of every actor type instead of
+    citizens only, offices missing.
+
+    Examples
+    --------
+    >>> import kopiresearch as kr
+    >>> ref = responsivitas_kantor(kr.load_bundled())["tingkat_balas"]
+    >>> _ = cek_responsivitas(ref * 100)  # doctest: +ELLIPSIS
+    ❌ Belum tepat. Nilai Anda dalam persen; ...
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_responsivitas, jawaban, corpus)
+
+
+def _cek_responsivitas(jawaban, corpus):
+    corpus = _bundled() if corpus is None else corpus
+    types = ("government_province", "government_regency")
+    ref = responsivitas_kantor(corpus, office_types=types)
+    want = ref["tingkat_balas"].dropna()
+    got = _as_series(jawaban)
+    if got is None:
+        return _salah("Jawaban harus berupa pandas Series (atau dict) dengan account_id kantor "
+                      f"sebagai indeks, bukan {type(jawaban).__name__}.")
+    got = got.dropna()
+    missing = set(want.index) - set(got.index)
+    if missing and set(got.index) & set(ref["handle"]):
+        return _salah("Gunakan account_id sebagai indeks, bukan handle.")
+    if missing:
+        return _salah(f"{len(missing)} kantor pemerintah belum ada di jawaban Anda; hitung untuk "
+                      "Diskominfo provinsi dan ke-38 Diskominfo kabupaten/kota.")
+    got = got.reindex(want.index)
+    if _close(got, want, rtol=1e-6):
+        best = want.idxmax()
+        return _benar(f"Kantor paling responsif: {ref.loc[best, 'handle']}.")
+    if _close(got, 100 * want, rtol=1e-6):
+        return _salah("Nilai Anda dalam persen; tulis tingkat balas sebagai proporsi 0-1.")
+    inverse = (ref["ditanya"] / ref["dijawab"].where(ref["dijawab"] > 0)).reindex(want.index)
+    if inverse.notna().all() and _close(got, inverse, rtol=1e-6):
+        return _salah("Pembagiannya terbalik: tingkat balas = pertanyaan yang dijawab dibagi "
+                      "semua pertanyaan, jadi selalu antara 0 dan 1.")
+    everyone = _rate_table(corpus, types, _addressing(corpus, types))["tingkat_balas"]
+    if _close(got, everyone.reindex(want.index), rtol=1e-6):
+        return _salah("Anda menghitung unggahan dari semua jenis akun. Yang diminta hanya "
+                      "pertanyaan dari warga (actor_type == 'citizen').")
+    n_wrong = int((~np.isclose(got.to_numpy(float), want.to_numpy(float))).sum())
+    return _salah(f"Tingkat balas belum cocok untuk {n_wrong} kantor. Ingat: pertanyaan = "
+                  "sebutan atau balasan warga kepada kantor; dijawab = kantor menulis balasan "
+                  "(kind 'reply') yang parent_post_id-nya unggahan itu.")
+
+
+# ----------------------------------------------------------------------------------------
+# Lab 3: kaskade dan sebaran antar wilayah
+
+
+def rekonstruksi_induk(simpul, mengikuti) -> dict:
+    """Parent of every adopting post of one cascade by the time-respecting follower rule.
+
+    Parameters
+    ----------
+    simpul : pandas.DataFrame
+        The posts of one cascade with columns ``post_id`` and ``author_id``, in time order,
+        the root first.
+    mengikuti : set of (follower_id, followee_id)
+        Who follows whom.
+
+    Returns
+    -------
+    dict
+        ``post_id`` of each adopter (every row but the first) -> ``post_id`` of its parent.
+
+    Notes
+    -----
+    The parent of an adopter is the **most recent** earlier post of the cascade whose author
+    the adopter follows; the root when there is none (Goel et al. 2016).
+
+    References
+    ----------
+    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
+    online diffusion. *Management Science* 62(1), 180-196. doi:10.1287/mnsc.2015.2158
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"post_id": ["r", "p1", "p2"], "author_id": ["A", "B", "C"]})
+    >>> rekonstruksi_induk(s, {("C", "B"), ("B", "A")})
+    {'p1': 'r', 'p2': 'p1'}
+    """
+    return _parents(simpul, mengikuti, latest=True, flip=False)
+
+
+def _parents(simpul, mengikuti, *, latest, flip):
+    posts = list(simpul["post_id"])
+    authors = list(simpul["author_id"])
+    root = posts[0]
+    out = {}
+    for k in range(1, len(posts)):
+        me = authors[k]
+        candidates = [j for j in range(k)
+                      if ((authors[j], me) if flip else (me, authors[j])) in mengikuti]
+        if candidates:
+            out[posts[k]] = posts[candidates[-1] if latest else candidates[0]]
+        else:
+            out[posts[k]] = root
+    return out
+
+
+def cek_induk(jawaban, simpul, mengikuti) -> Hasil:
+    """Check the reconstructed parent of every adopting post of one cascade.
+
+    Parameters
+    ----------
+    jawaban : dict or pandas.Series
+        ``post_id`` of each adopter -> ``post_id`` of its parent.
+    simpul, mengikuti
+        As for :func:`rekonstruksi_induk`.
+
+    Returns
+    -------
+    Hasil
+
+    Notes
+    -----
+    Mistakes recognised: every adopter hung from the root (a star), the *earliest* instead of
+    the most recent followed post, the follow direction reversed, the root given a parent,
+    adopters missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"post_id": ["r", "p1", "p2"], "author_id": ["A", "B", "C"]})
+    >>> _ = cek_induk({"p1": "r", "p2": "r"}, s, {("C", "B"), ("B", "A")})  # doctest: +ELLIPSIS
+    ❌ Belum tepat. Semua unggahan Anda gantungkan ke akar ...
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_induk, jawaban, simpul, mengikuti)
+
+
+def _cek_induk(jawaban, simpul, mengikuti):
+    if isinstance(jawaban, pd.Series):
+        jawaban = jawaban.to_dict()
+    if not isinstance(jawaban, Mapping):
+        return _salah(f"Jawaban harus berupa dict {{post_id: post_id induk}}, bukan "
+                      f"{type(jawaban).__name__}.")
+    got = {str(k): (None if _kosong(v) else str(v)) for k, v in jawaban.items()}
+    want = rekonstruksi_induk(simpul, mengikuti)
+    root = str(simpul["post_id"].iloc[0])
+    if got == want:
+        n_root = sum(v == root for v in want.values())
+        return _benar(f"{len(want) - n_root} dari {len(want)} unggahan punya induk selain akar.")
+    if root in got:
+        return _salah("Akar tidak punya induk: jangan masukkan akar ke dalam jawaban.")
+    missing = set(want) - set(got)
+    if missing:
+        return _salah(f"{len(missing)} unggahan belum punya induk; setiap unggahan selain akar "
+                      "harus ada di jawaban.")
+    if all(v == root for v in got.values()) and any(v != root for v in want.values()):
+        return _salah("Semua unggahan Anda gantungkan ke akar (bentuk bintang). Periksa siapa "
+                      "yang diikuti oleh penulis setiap unggahan.")
+    if got == _parents(simpul, mengikuti, latest=False, flip=False):
+        return _salah("Anda memilih unggahan *paling awal* dari akun yang diikuti; yang diminta "
+                      "yang *paling akhir* sebelum unggahan itu (paparan terbaru).")
+    if got in (_parents(simpul, mengikuti, latest=True, flip=True),
+               _parents(simpul, mengikuti, latest=False, flip=True)):
+        return _salah("Arah mengikuti terbalik: induk adalah unggahan dari akun yang *diikuti* "
+                      "penulis (followee), bukan dari pengikutnya (follower).")
+    n_wrong = sum(got.get(k) != v for k, v in want.items())
+    return _salah(f"Induk belum tepat untuk {n_wrong} unggahan. Aturannya: unggahan paling "
+                  "akhir sebelumnya yang penulisnya diikuti; jika tidak ada, akar.")
+
+
+def cek_kedalaman(jawaban, pohon) -> Hasil:
+    """Check the depth of a cascade tree (edges parent -> child, attribute ``root``).
+
+    Notes
+    -----
+    Depth = the largest number of **edges** from the root to a node (Vosoughi et al. 2018).
+    Mistakes recognised: nodes counted instead of edges (depth + 1), the number of nodes, the
+    largest number of nodes at one depth (breadth).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> T = nx.DiGraph([("r", "a"), ("a", "b"), ("r", "c")])
+    >>> _ = cek_kedalaman(2, T)
+    ✅ Benar! Kedalaman 2: rantai repost terpanjang punya 2 langkah.
+    >>> _ = cek_kedalaman(3, T)  # doctest: +ELLIPSIS
+    ❌ Belum tepat. Anda menghitung simpul pada jalur terpanjang, ...
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_kedalaman, jawaban, pohon)
+
+
+def _root(T):
+    root = T.graph.get("root")
+    if root is None:
+        root = next(n for n, d in T.in_degree() if d == 0)
+    return root
+
+
+def _cek_kedalaman(jawaban, T):
+    value = _number(jawaban)
+    if value is None:
+        return _salah(f"Jawaban harus satu bilangan bulat, bukan {type(jawaban).__name__}.")
+    depth = nx.shortest_path_length(T, _root(T))
+    want = max(depth.values())
+    if _same(value, want):
+        return _benar(f"Kedalaman {want}: rantai repost terpanjang punya {want} langkah.")
+    if _same(value, want + 1):
+        return _salah("Anda menghitung simpul pada jalur terpanjang, bukan sisinya (langkah): "
+                      "akar sendiri berkedalaman 0.")
+    if _same(value, T.number_of_nodes()):
+        return _salah("Itu ukuran kaskade (banyaknya simpul), bukan kedalamannya.")
+    breadth = max(pd.Series(depth).value_counts())
+    if _same(value, breadth):
+        return _salah("Itu lebar maksimum (simpul terbanyak pada satu tingkat), bukan "
+                      "kedalaman.")
+    return _salah(f"Nilai Anda {'terlalu besar' if value > want else 'terlalu kecil'}. "
+                  "Kedalaman = jarak terjauh (dalam sisi) dari akar ke sebuah simpul.")
+
+
+def cek_viralitas(jawaban, pohon) -> Hasil:
+    """Check the structural virality of a cascade tree.
+
+    Notes
+    -----
+    Reference: the mean shortest-path distance over all ordered pairs of distinct nodes of
+    the undirected tree, :math:`\\nu = \\frac{1}{n(n-1)}\\sum_{i\\ne j} d_{ij}` (Goel et al.
+    2016). Mistakes recognised: pairs of a node with itself included (divided by n²), the
+    mean distance from the root only, the directed tree (most pairs unreachable).
+
+    References
+    ----------
+    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
+    online diffusion. *Management Science* 62(1), 180-196. doi:10.1287/mnsc.2015.2158
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> star = nx.DiGraph([("r", "a"), ("r", "b"), ("r", "c")])  # 2 * 3 / 4
+    >>> _ = cek_viralitas(1.5, star)
+    ✅ Benar! Viralitas struktural 1.50 (bintang murni: mendekati 2).
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_viralitas, jawaban, pohon)
+
+
+def _cek_viralitas(jawaban, T):
+    value = _number(jawaban)
+    if value is None:
+        return _salah(f"Jawaban harus satu angka, bukan {type(jawaban).__name__}.")
+    n = T.number_of_nodes()
+    U = T.to_undirected()
+    total = sum(sum(d.values()) for _, d in nx.all_pairs_shortest_path_length(U))
+    want = total / (n * (n - 1))
+    if _same_float(value, want):
+        return _benar(f"Viralitas struktural {want:.2f} (bintang murni: mendekati 2).")
+    if _same_float(value, total / (n * n)):
+        return _salah("Anda membagi dengan n², sehingga pasangan simpul dengan dirinya sendiri "
+                      "(jarak 0) ikut dihitung. Bagi dengan n(n-1).")
+    from_root = nx.shortest_path_length(T, _root(T))
+    if _same_float(value, sum(from_root.values()) / n) or \
+            _same_float(value, sum(from_root.values()) / (n - 1)):
+        return _salah("Itu rata-rata jarak dari akar saja. Viralitas struktural merata-ratakan "
+                      "jarak antara *semua* pasangan simpul.")
+    directed = sum(sum(d.values()) for _, d in nx.all_pairs_shortest_path_length(T))
+    if _same_float(value, directed / (n * (n - 1))):
+        return _salah("Anda memakai pohon berarah, sehingga kebanyakan pasangan tidak "
+                      "terhubung. Ubah dulu menjadi tidak berarah (to_undirected).")
+    return _salah(f"Nilai Anda {'terlalu besar' if value > want else 'terlalu kecil'}. "
+                  "Rata-ratakan jarak terpendek antara semua pasangan simpul yang berbeda.")
+
+
+def cek_waktu_wilayah(jawaban, simpul) -> Hasil:
+    """Check the time (hours) a cascade took to reach each kabupaten/kota.
+
+    Parameters
+    ----------
+    jawaban : pandas.Series or dict
+        Hours after the root, indexed by 4-digit region code.
+    simpul : pandas.DataFrame
+        The posts of the cascade: ``created_at`` and ``region_code``, the root first.
+
+    Notes
+    -----
+    :math:`T_r = \\min\\{t_v : \\rho(v) = r\\} - t_{root}` in hours, over the 38
+    kabupaten/kota (4-digit codes; province-wide ``"35"`` and unknown regions are left out).
+    Mistakes recognised: the latest instead of the first post, minutes or seconds instead of
+    hours, the root time not subtracted, "35" or unknown regions included.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"created_at": pd.to_datetime(["2024-10-01 00:00", "2024-10-01 02:00",
+    ...                   "2024-10-01 05:00"], utc=True), "region_code": ["35", "3578", "3578"]})
+    >>> _ = cek_waktu_wilayah({"3578": 2.0}, s)
+    ✅ Benar! Kaskade mencapai 1 kabupaten/kota.
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_waktu_wilayah, jawaban, simpul)
+
+
+def _hours_to_region(simpul, how="min", subtract=True, unit=3600.0, only_kabkota=True):
+    t = simpul["created_at"]
+    t0 = t.iloc[0]
+    region = simpul["region_code"].astype(object)
+    keep = region.notna()
+    if only_kabkota:
+        keep &= region.astype(str).str.len() == 4
+    frame = pd.DataFrame({"r": region[keep].astype(str), "t": t[keep]})
+    first = frame.groupby("r")["t"].agg(how)
+    base = t0 if subtract else pd.Timestamp("1970-01-01", tz="UTC")
+    return (first - base).dt.total_seconds() / unit
+
+
+def _cek_waktu_wilayah(jawaban, simpul):
+    got = _as_series(jawaban)
+    if got is None:
+        return _salah("Jawaban harus berupa pandas Series (atau dict) dengan kode wilayah "
+                      f"sebagai indeks, bukan {type(jawaban).__name__}.")
+    got.index = got.index.astype(str)
+    got = got.dropna()
+    want = _hours_to_region(simpul)
+    if set(got.index) == set(want.index) and _close(got, want, rtol=1e-6, atol=1e-6):
+        return _benar(f"Kaskade mencapai {len(want)} kabupaten/kota.")
+    extra = set(got.index) - set(want.index)
+    if extra:
+        return _salah("Hanya 38 kabupaten/kota (kode 4 digit) yang dihitung; kode provinsi '35' "
+                      "dan wilayah yang tidak diketahui tidak termasuk.")
+    if set(got.index) != set(want.index):
+        return _salah(f"{len(set(want.index) - set(got.index))} wilayah yang dicapai kaskade "
+                      "belum ada di jawaban Anda.")
+    got = got.reindex(want.index)
+    if _close(got, _hours_to_region(simpul, how="max"), rtol=1e-6, atol=1e-6):
+        return _salah("Anda memakai unggahan *terakhir* di setiap wilayah; yang diminta yang "
+                      "*pertama* (kapan wilayah itu pertama kali dicapai).")
+    for unit, nama in ((60.0, "menit"), (1.0, "detik"), (86400.0, "hari")):
+        if _close(got, _hours_to_region(simpul, unit=unit), rtol=1e-6, atol=1e-6):
+            return _salah(f"Satuan Anda {nama}; yang diminta jam.")
+    if _close(got, _hours_to_region(simpul, subtract=False), rtol=1e-9, atol=1e-3):
+        return _salah("Waktu akar belum dikurangkan: hitung selisih waktu dari unggahan akar.")
+    return _salah("Waktu belum cocok. Untuk setiap wilayah: waktu unggahan pertama di wilayah "
+                  "itu dikurangi waktu akar, dalam jam.")
+
+
+# ----------------------------------------------------------------------------------------
+# Lab 4: simulasi difusi dan pemilihan influencer
+
+
+def cek_ic_manual(jawaban, G, benih, koin, *, p="p") -> Hasil:
+    """Check one run of the independent cascade done by hand with given random numbers.
+
+    Parameters
+    ----------
+    jawaban : set or list
+        The nodes active at the end of the run (seeds included).
+    G : networkx.DiGraph
+        Edges point where information flows, attribute ``p`` = activation probability.
+    benih : iterable
+        The seeds.
+    koin : dict
+        ``(u, v) -> number in [0, 1)``, the random number of each edge's one chance.
+
+    Notes
+    -----
+    In the independent cascade each newly active u gets **one** chance to activate each
+    inactive out-neighbour v; it succeeds when ``koin[(u, v)] < p_uv``. With the random
+    numbers fixed, the active set is the set of nodes reachable from the seeds along
+    successful edges (Kempe et al. 2003). Mistakes recognised: seeds left out, edges followed
+    backwards, the random numbers ignored, the comparison reversed (``koin >= p``).
+
+    References
+    ----------
+    Kempe, D., Kleinberg, J. & Tardos, É. (2003). Maximizing the spread of influence through
+    a social network. *KDD '03*, 137-146. doi:10.1145/956750.956769
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph(); G.add_edge("a", "b", p=0.5); G.add_edge("b", "c", p=0.5)
+    >>> _ = cek_ic_manual({"a", "b"}, G, ["a"], {("a", "b"): 0.2, ("b", "c"): 0.9})
+    ✅ Benar! 2 simpul aktif di akhir percobaan ini.
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_ic_manual, jawaban, G, benih, koin, p)
+
+
+def _reach(G, benih, live, reverse=False):
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_edges_from((v, u) if reverse else (u, v) for u, v in live)
+    out = set(benih)
+    for s in benih:
+        out |= nx.descendants(H, s)
+    return out
+
+
+def _cek_ic_manual(jawaban, G, benih, koin, p):
+    if isinstance(jawaban, str) or not hasattr(jawaban, "__iter__"):
+        return _salah("Jawaban harus berupa himpunan (set) atau daftar simpul yang aktif.")
+    got = set(jawaban)
+    benih = list(benih)
+    live = [(u, v) for u, v, d in G.edges(data=True) if koin[(u, v)] < d[p]]
+    want = _reach(G, benih, live)
+    if got == want:
+        return _benar(f"{len(want)} simpul aktif di akhir percobaan ini.")
+    if got - set(G):
+        return _salah("Ada simpul di jawaban Anda yang tidak ada di graf.")
+    if got == want - set(benih):
+        return _salah("Benih juga dihitung aktif: masukkan simpul benih ke jawaban.")
+    if got == _reach(G, benih, live, reverse=True):
+        return _salah("Anda mengikuti sisi ke arah terbalik; informasi mengalir searah panah.")
+    if got == _reach(G, benih, list(G.edges())):
+        return _salah("Anda mengaktifkan semua tetangga tanpa memakai angka acak. Sisi u -> v "
+                      "berhasil hanya bila koin[(u, v)] < p.")
+    dead = [(u, v) for u, v, d in G.edges(data=True) if koin[(u, v)] >= d[p]]
+    if got == _reach(G, benih, dead):
+        return _salah("Perbandingannya terbalik: sisi berhasil bila angka acak *lebih kecil* "
+                      "dari p.")
+    if got < want:
+        return _salah("Ada simpul yang seharusnya aktif tetapi belum ada di jawaban Anda. "
+                      "Simpul yang baru aktif juga mendapat satu kesempatan menyebarkan.")
+    return _salah("Ada simpul di jawaban Anda yang seharusnya tidak aktif. Periksa angka acak "
+                  "setiap sisi.")
+
+
+def sebaran_tepat(G, benih, *, p="p") -> float:
+    """Exact expected number of active nodes under the independent cascade (small graphs).
+
+    Notes
+    -----
+    Sums, over all 2^m live-edge worlds of the m edges, the world's probability times the
+    number of nodes reachable from the seeds (Kempe et al. 2003). Only for m <= 20.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph(); G.add_edge("a", "b", p=0.5); G.add_edge("b", "c", p=0.5)
+    >>> sebaran_tepat(G, ["a"])  # 1 + 0.5 + 0.25
+    1.75
+    """
+    edges = list(G.edges(data=True))
+    if len(edges) > 20:
+        raise ValueError("sebaran_tepat: at most 20 edges (2^m live-edge worlds)")
+    probs = np.array([d[p] for _, _, d in edges], dtype=float)
+    total = 0.0
+    for mask in range(1 << len(edges)):
+        on = np.array([(mask >> k) & 1 for k in range(len(edges))], dtype=bool)
+        weight = float(np.prod(np.where(on, probs, 1 - probs)))
+        if weight:
+            live = [(u, v) for (u, v, _), o in zip(edges, on) if o]
+            total += weight * len(_reach(G, benih, live))
+    return total
+
+
+def cek_monte_carlo(jawaban, G, benih, *, p="p", toleransi=0.1) -> Hasil:
+    """Check a Monte-Carlo estimate of the expected spread on a small graph.
+
+    Parameters
+    ----------
+    jawaban : float
+        The student's mean number of active nodes over many runs (seeds included).
+    G, benih, p
+        As for :func:`sebaran_tepat`.
+    toleransi : float
+        Largest accepted distance to the exact value (0.1 suits about 2,000 runs or more).
+
+    Notes
+    -----
+    Mistakes recognised: the seeds not counted (one less), a value outside what is possible,
+    an estimate from too few runs (outside the tolerance).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph(); G.add_edge("a", "b", p=0.5); G.add_edge("b", "c", p=0.5)
+    >>> _ = cek_monte_carlo(1.74, G, ["a"])
+    ✅ Benar! Perkiraan Anda dekat dengan nilai tepatnya (selisih di bawah 0.1).
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_monte_carlo, jawaban, G, benih, p, toleransi)
+
+
+def _cek_monte_carlo(jawaban, G, benih, p, toleransi):
+    value = _number(jawaban)
+    if value is None:
+        return _salah(f"Jawaban harus satu angka (rata-rata), bukan {type(jawaban).__name__}.")
+    exact = sebaran_tepat(G, benih, p=p)
+    k = len(set(benih))
+    if abs(value - exact) < toleransi:
+        return _benar(f"Perkiraan Anda dekat dengan nilai tepatnya (selisih di bawah "
+                      f"{toleransi:g}).")
+    if value < k or value > G.number_of_nodes():
+        if abs(value + k - exact) < toleransi:
+            return _salah("Benih belum dihitung: sebaran = semua simpul aktif, termasuk benih.")
+        return _salah(f"Nilai ini mustahil: sebaran selalu antara {k} (hanya benih) dan "
+                      f"{G.number_of_nodes()} (semua simpul).")
+    if abs(value + k - exact) < toleransi:
+        return _salah("Benih belum dihitung: sebaran = semua simpul aktif, termasuk benih.")
+    return _salah("Perkiraan Anda masih jauh dari nilai sebenarnya. Ulangi simulasi lebih "
+                  "banyak kali (misalnya 5.000) dan rata-ratakan banyaknya simpul aktif.")
+
+
+def cek_pilihan_mitra(jawaban, jangkauan, k) -> Hasil:
+    """Check a choice of ``k`` partner accounts that together reach as many regions as possible.
+
+    Parameters
+    ----------
+    jawaban : list
+        The chosen accounts.
+    jangkauan : dict
+        Candidate account -> set of region codes it reaches.
+    k : int
+        How many partners to choose.
+
+    Notes
+    -----
+    Right when the chosen accounts cover at least as many regions as the greedy choice
+    (add, each time, the candidate that adds the most uncovered regions), which is within
+    1 - 1/e of the best possible (Nemhauser et al. 1978; Kempe et al. 2003). Mistakes
+    recognised: the k accounts that each reach the most regions (their reach overlaps), the
+    wrong number of accounts, duplicates, accounts that are not candidates.
+
+    Examples
+    --------
+    >>> j = {"a": {1, 2, 3}, "b": {1, 2}, "c": {4, 5}}
+    >>> _ = cek_pilihan_mitra(["a", "c"], j, 2)
+    ✅ Benar! Bersama-sama mereka menjangkau 5 wilayah.
+    >>> _ = cek_pilihan_mitra(["a", "b"], j, 2)  # doctest: +ELLIPSIS
+    ❌ Belum tepat. Anda memilih akun yang masing-masing menjangkau wilayah terbanyak, ...
+    """
+    if _kosong(jawaban):
+        return _belum()
+    return _aman(_cek_pilihan_mitra, jawaban, jangkauan, k)
+
+
+def _greedy(jangkauan, k):
+    chosen, covered = [], set()
+    for _ in range(k):
+        best = max(sorted(set(jangkauan) - set(chosen), key=str),
+                   key=lambda c: len(set(jangkauan[c]) - covered), default=None)
+        if best is None:
+            break
+        chosen.append(best)
+        covered |= set(jangkauan[best])
+    return chosen, covered
+
+
+def _cek_pilihan_mitra(jawaban, jangkauan, k):
+    if isinstance(jawaban, str) or not hasattr(jawaban, "__iter__"):
+        return _salah("Jawaban harus berupa daftar (list) akun.")
+    chosen = list(jawaban)
+    if len(set(chosen)) != len(chosen):
+        return _salah("Ada akun yang Anda pilih lebih dari sekali.")
+    if len(chosen) != k:
+        return _salah(f"Pilih tepat {k} akun (Anda memilih {len(chosen)}).")
+    unknown = [c for c in chosen if c not in jangkauan]
+    if unknown:
+        return _salah(f"{len(unknown)} akun pilihan Anda bukan kandidat, misalnya "
+                      f"{unknown[0]!r}.")
+    covered = set().union(*(set(jangkauan[c]) for c in chosen))
+    _, best = _greedy(jangkauan, k)
+    if len(covered) >= len(best):
+        return _benar(f"Bersama-sama mereka menjangkau {len(covered)} wilayah.")
+    individual = sorted(jangkauan, key=lambda c: (-len(jangkauan[c]), str(c)))
+    top = {len(jangkauan[c]) for c in chosen}
+    if min(top) >= len(jangkauan[individual[k - 1]]):
+        return _salah("Anda memilih akun yang masing-masing menjangkau wilayah terbanyak, "
+                      "tetapi jangkauan mereka tumpang tindih. Pilih satu per satu akun yang "
+                      "menambah wilayah *baru* paling banyak.")
+    return _salah(f"Pilihan Anda menjangkau {len(covered)} wilayah; ada pilihan {k} akun yang "
+                  "menjangkau lebih banyak. Pilih satu per satu akun yang menambah wilayah "
+                  "baru paling banyak.")
+
+
+def _node_values(jawaban, G):
+    got = _as_series(jawaban)
+    if got is None:
+        return _salah("Jawaban harus berupa dict atau pandas Series (simpul -> nilai), bukan "
+                      f"{type(jawaban).__name__}.")
+    stray = set(got.index) - set(G.nodes())
+    if stray:
+        return _salah(f"Jawaban Anda memuat {len(stray)} kunci yang bukan simpul graf.")
+    missing = set(G.nodes()) - set(got.index)
+    if missing:
+        return _salah(f"{len(missing)} simpul belum punya nilai; hitung untuk semua simpul.")
+    return got.reindex(list(G.nodes()))
+
+
+def _number(x):
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        return float(x)
+    return None
+
+
+def _same_float(x, y) -> bool:
+    return math.isclose(float(x), float(y), rel_tol=1e-6, abs_tol=1e-9)
 
 
 # ----------------------------------------------------------------------------------------
