@@ -119,62 +119,76 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
         header_lines = skip_rows
         skip = skip_rows
     names = [f"c{i}" for i in range(len(column_names))]
-    read_opts = pcsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=True,
-                                 block_size=1 << 24)
     parse_opts = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                    ignore_empty_lines=False, invalid_row_handler=handler)
     conv = pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                strings_can_be_null=True, quoted_strings_can_be_null=False)
-    try:
-        import io as _io
-        table = pcsv.read_csv(_io.BytesIO(data), read_options=read_opts,
-                              parse_options=parse_opts, convert_options=conv)
-    except pa.ArrowInvalid as exc:
-        utf8_error(data, file)
-        raise InputFormatError(f"cannot parse as CSV: {exc}", file=str(file)) from None
+    import io as _io
+
+    for threads in (True, False):
+        # multi-threaded reading does not know the line numbers of bad rows: read again
+        # single-threaded in the rare case that there are bad rows
+        bad.clear()
+        read_opts = pcsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=threads,
+                                     block_size=1 << 24)
+        try:
+            table = pcsv.read_csv(_io.BytesIO(data), read_options=read_opts,
+                                  parse_options=parse_opts, convert_options=conv)
+        except pa.ArrowInvalid as exc:
+            utf8_error(data, file)
+            raise InputFormatError(f"cannot parse as CSV: {exc}", file=str(file)) from None
+        if all(b[0] is not None for b in bad):
+            break
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     frame = frame.astype(_STR) if len(frame.columns) else frame
     frame.columns = list(column_names)
     # blank lines (all fields unquoted-empty) and rows whose field count is wrong
     allnull = frame.isna().all(axis=1).to_numpy()
     blank = int(allnull.sum())
+    lines, bad_lines = _row_lines(frame, allnull, bad, header_lines)
     bad_rows = []
     for number, actual, text in bad:
         if actual <= 1 and not text.strip():
             blank += 1
             continue
-        bad_rows.append((number, f"expected {len(column_names)} fields, found {actual}"))
+        bad_rows.append((bad_lines.get(number, number),
+                         f"expected {len(column_names)} fields, found {actual}"))
     frame = frame[~allnull]
-    frame["_line"] = _row_lines(frame, allnull, bad, header_lines)
+    frame["_line"] = lines
     return frame, bad_rows, blank
 
 
 def _row_lines(frame, allnull, bad, header_lines):
     """Physical start line of each kept row.
 
-    Each parsed row spans ``1 + (newlines inside its fields)`` physical lines; rows the parser
-    rejected (``bad``) and blank rows occupy lines between them.
+    pyarrow numbers rows, not lines (a quoted value with newlines is one row on several
+    lines). Rows are numbered from 1 at the top of the file: ``header_lines`` rows, then the
+    parsed rows and the rejected rows (``bad``, whose numbers are known) interleaved. Each
+    row spans ``1 + (newlines inside it)`` physical lines.
     """
     n_valid = len(allnull)
-    if n_valid == 0:
-        return np.zeros(0, dtype=np.int64)
-    # newlines inside values of kept rows (blank rows span one line)
-    span = np.ones(n_valid, dtype=np.int64)
+    bad = [b for b in bad if b[0] is not None]
+    total = header_lines + n_valid + len(bad)
+    span = np.ones(total, dtype=np.int64)
+    is_bad = np.zeros(total, dtype=bool)
+    for number, _actual, text in bad:
+        if 1 <= number <= total:
+            is_bad[number - 1] = True
+            span[number - 1] = 1 + text.count("\n")
+    slots = np.flatnonzero(~is_bad)
+    slots = slots[slots >= header_lines][:n_valid]
     kept_idx = np.flatnonzero(~allnull)
-    extra = np.zeros(len(kept_idx), dtype=np.int64)
+    extra = np.zeros(n_valid, dtype=np.int64)
     for col in frame.columns:
         s = frame[col]
         has = s.str.contains("\n", regex=False).fillna(False).to_numpy(bool)
         if has.any():
             extra[has] += s[has].str.count("\n").to_numpy(np.int64)
-    span[kept_idx] += extra
-    start = header_lines + 1 + np.concatenate(([0], np.cumsum(span)[:-1]))
-    # shift rows after each rejected row by the lines it used
-    for number, _actual, text in sorted((b for b in bad if b[0] is not None),
-                                        key=lambda b: b[0]):
-        used = 1 + text.count("\n")
-        start[start >= number] += used
-    return start[kept_idx]
+    span[slots] += extra
+    start = 1 + np.concatenate(([0], np.cumsum(span)[:-1]))
+    bad_lines = {number: int(start[number - 1]) for number, _a, _t in bad
+                 if 1 <= number <= total}
+    return start[slots[kept_idx]], bad_lines
 
 
 def _split_csv_line(line, delimiter):

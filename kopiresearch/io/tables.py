@@ -96,6 +96,15 @@ def _report_dict(report: LoadReport) -> dict:
     }
 
 
+def _report_from_dict(data: dict) -> LoadReport:
+    return LoadReport(rows_read=data["rows_read"], loaded=data["loaded"],
+                      duplicates=data["duplicates"], blank_lines=data["blank_lines"],
+                      repeated_headers=data["repeated_headers"],
+                      malformed=[MalformedRow(**m) for m in data["malformed"]],
+                      skipped=[MalformedRow(**m) for m in data.get("skipped", [])],
+                      files=list(data.get("files", [])))
+
+
 def read_corpus(folder, *, validate: bool = True) -> Corpus:
     """Read a corpus written by :func:`write_corpus` (any of its formats).
 
@@ -128,13 +137,7 @@ def read_corpus(folder, *, validate: bool = True) -> Corpus:
     report = LoadReport()
     report_path = folder / "load_report.json"
     if report_path.exists():
-        data = json.loads(report_path.read_text(encoding="utf-8"))
-        report = LoadReport(
-            rows_read=data["rows_read"], loaded=data["loaded"], duplicates=data["duplicates"],
-            blank_lines=data["blank_lines"], repeated_headers=data["repeated_headers"],
-            malformed=[MalformedRow(**m) for m in data["malformed"]],
-            skipped=[MalformedRow(**m) for m in data.get("skipped", [])],
-            files=list(data.get("files", [])))
+        report = _report_from_dict(json.loads(report_path.read_text(encoding="utf-8")))
     return Corpus.from_frames(frames["accounts"], frames["posts"], frames["interactions"],
                               report=report, meta={"source": str(folder)},
                               mark_missing_parents=False, validate=validate)

@@ -168,6 +168,8 @@ def _read_file(path: Path, report: LoadReport):
     else:
         frame = _read_legacy(data, path, layout, report)
     frame = frame.reindex(columns=_FIELDS + ["_line"])
+    for c in _FIELDS:
+        frame[c] = frame[c].astype("string")
     frame["_file"] = str(path)
     return frame, layout
 
