@@ -137,9 +137,11 @@ def coverage_curves(coverage, ax=None, *, groups=None, quantiles=(0.25, 0.75), c
     elif isinstance(groups, pd.Series):
         labels = groups.reindex(coverage.index)
     else:
-        labels = pd.Series(np.asarray(groups), index=coverage.index)
-    if len(labels) != len(coverage):
-        raise KopiresearchError("groups: need one label per cascade (row of coverage)")
+        groups = np.asarray(groups)
+        if groups.shape != (len(coverage),):
+            raise KopiresearchError("groups: need one label per cascade (row of coverage), "
+                                    f"got {groups.shape} for {len(coverage)} rows")
+        labels = pd.Series(groups, index=coverage.index)
     for name in sorted(labels.dropna().unique(), key=str):
         sub = coverage.to_numpy()[(labels == name).to_numpy()] * 38
         color = (colors or {}).get(name)
