@@ -17,7 +17,7 @@ from .errors import KopiresearchError
 from .regions import BAKORWIL, PROVINCE_CODE, UNKNOWN_REGION, bakorwil_of, region_table
 
 __all__ = ["build_interaction_graph", "region_graph", "node_table", "edge_table",
-           "KIND_ATTRIBUTES"]
+           "graph_from_edge_table", "aggregate_interactions", "KIND_ATTRIBUTES"]
 
 #: Edge attribute holding the number of acts of each kind, e.g. ``n_reply``.
 KIND_ATTRIBUTES = {kind: f"n_{kind}" for kind in INTERACTION_KINDS}
@@ -80,9 +80,22 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
     if end is not None:
         inter = inter[inter["created_at"] < _utc(end)]
 
+    return graph_from_edge_table(corpus.accounts, _aggregate(inter),
+                                 include_isolates=include_isolates)
+
+
+def graph_from_edge_table(accounts: pd.DataFrame, edges: pd.DataFrame, *,
+                          include_isolates: bool = True) -> nx.DiGraph:
+    """Assemble the interaction graph from ``accounts`` and an aggregated edge table.
+
+    ``edges`` has columns ``source_id``, ``target_id``, ``weight``, ``n_<kind>``,
+    ``first_time`` and ``last_time``, one row per account pair, as computed in memory by
+    :func:`build_interaction_graph` or out of core by :mod:`kopiresearch.scale`; both paths
+    share this function, so they give the same graph.
+    """
     G = nx.DiGraph()
-    edges = _aggregate(inter)
-    nodes = _node_attributes(corpus.accounts)
+    edges = edges.sort_values(["source_id", "target_id"], kind="stable")
+    nodes = _node_attributes(accounts)
     if not include_isolates:
         keep = pd.Index(edges["source_id"]).union(pd.Index(edges["target_id"]))
         nodes = nodes.loc[nodes.index.isin(keep)]
@@ -91,6 +104,20 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
     records = edges[attr_cols].to_dict("records")
     G.add_edges_from(zip(edges["source_id"], edges["target_id"], records))
     return G
+
+
+def aggregate_interactions(interactions: pd.DataFrame) -> pd.DataFrame:
+    """One row per (source, target) pair: ``weight``, ``n_<kind>``, ``first_time``,
+    ``last_time``, sorted by pair (the edge table of the interaction graph).
+
+    Examples
+    --------
+    >>> import kopiresearch as kr
+    >>> edges = aggregate_interactions(kr.load_bundled().interactions)
+    >>> int(edges["weight"].sum()) == len(kr.load_bundled().interactions)
+    True
+    """
+    return _aggregate(interactions)
 
 
 def _aggregate(inter: pd.DataFrame) -> pd.DataFrame:
@@ -108,6 +135,7 @@ def _aggregate(inter: pd.DataFrame) -> pd.DataFrame:
     out = out.rename(columns={"min": "first_time", "max": "last_time"})
     out.index.names = cols
     out = out.reset_index()
+    out[cols] = out[cols].astype(object)
     for c in ["weight", *KIND_ATTRIBUTES.values()]:
         out[c] = out[c].astype(int)
     return out

@@ -17,7 +17,7 @@ def _name(req: str) -> str:
 
 
 def _spec(req: str) -> str:
-    return re.sub(r"\s+", "", req.strip()[len(_name(req)):])
+    return re.sub(r"\s+|\[.*?\]", "", req.strip()[len(_name(req)):])
 
 
 def _conda_deps():

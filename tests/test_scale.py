@@ -1,0 +1,115 @@
+"""The Dask path gives the same results as the in-memory path (issue: scale past one machine)."""
+
+import json
+
+import pandas as pd
+import pytest
+
+import kopiresearch as kr
+from kopiresearch import scale, synth
+from kopiresearch.errors import DataNotFoundError, SchemaError
+from kopiresearch.graph import aggregate_interactions
+from kopiresearch.io.parquet import read_partitioned, stream_to_parquet, write_partitioned
+
+pytest.importorskip("distributed", reason="dask is part of the dev extra")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with scale.dask_client(n_workers=2, threads_per_worker=1) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return kr.load_bundled()
+
+
+@pytest.fixture(scope="module")
+def bundled_twice(tmp_path_factory, bundled):
+    folder = tmp_path_factory.mktemp("twice")
+    write_partitioned(bundled, folder, part=0)
+    write_partitioned(bundled, folder, part=1)  # a second, overlapping crawl
+    return folder
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A generated corpus split into weekly 'files' and streamed to many partitions."""
+    corpus = synth.generate(seed=11, scale=0.3)
+    start = corpus.posts["created_at"].min().floor("D")
+    weeks = [start + pd.Timedelta(weeks=w) for w in range(9)]
+    pieces = [corpus.between(a, b) for a, b in zip(weeks[:-1], weeks[1:])]
+    for piece in pieces:
+        piece.report = kr.LoadReport()
+        piece.report.add_loaded(len(piece.posts))
+    folder = tmp_path_factory.mktemp("generated")
+    stream_to_parquet(range(len(pieces)), lambda i: pieces[i], folder)
+    return corpus, folder
+
+
+def test_layout_and_report_add_up(bundled_twice, bundled, client):
+    assert (bundled_twice / "posts" / "platform=synthetic" / "month=2024-10").is_dir()
+    dc = scale.open_parquet_corpus(bundled_twice)
+    n = len(bundled.posts)
+    assert (dc.report.rows_read, dc.report.loaded, dc.report.duplicates) == (2 * n, n, n)
+    assert dc.report.is_consistent
+    assert dc.posts.npartitions == 3  # Sept (UTC), Oct, Nov
+    assert len(dc.posts) == n  # duplicates removed inside partitions
+
+
+def test_edges_equal_in_memory(bundled_twice, bundled, client):
+    dc = scale.open_parquet_corpus(bundled_twice)
+    pd.testing.assert_frame_equal(scale.aggregate_edges(dc),
+                                  aggregate_interactions(bundled.interactions))
+    sub = scale.aggregate_edges(dc, kinds=["reply"], start="2024-10-15", end="2024-11-01")
+    ref = kr.build_interaction_graph(bundled, kinds=["reply"], start="2024-10-15",
+                                     end="2024-11-01")
+    assert sub["weight"].sum() == ref.size(weight="weight")
+
+
+def test_graph_equal_in_memory(bundled_twice, bundled, client):
+    dc = scale.open_parquet_corpus(bundled_twice, count_duplicates=False)
+    G1 = scale.build_interaction_graph(dc)
+    G2 = kr.build_interaction_graph(bundled)
+    assert dict(G1.nodes(data=True)) == dict(G2.nodes(data=True))
+    assert sorted(G1.edges(data=True)) == sorted(G2.edges(data=True))
+
+
+@pytest.mark.parametrize("level", ["kabkota", "bakorwil"])
+def test_region_flows_equal_region_graph(bundled_twice, bundled, client, level):
+    dc = scale.open_parquet_corpus(bundled_twice, count_duplicates=False)
+    flows = scale.region_flow_table(dc, level=level)
+    R = kr.region_graph(kr.build_interaction_graph(bundled), level=level)
+    expected = {(r, s): w for r, s, w in R.edges(data="weight")}
+    got = {(r, s): w for r, s, w in flows.itertuples(index=False)}
+    assert got == expected
+
+
+def test_many_partitions_generated(generated, client):
+    corpus, folder = generated
+    dc = scale.open_parquet_corpus(folder)
+    assert dc.report.loaded == len(corpus.posts) and dc.report.duplicates == 0
+    assert dc.interactions.npartitions >= 3
+    assert len(list(folder.rglob("part-*.parquet"))) > 10
+    pd.testing.assert_frame_equal(scale.aggregate_edges(dc, split_out=3),
+                                  aggregate_interactions(corpus.interactions))
+    back = read_partitioned(folder)
+    assert back.interactions.reset_index(drop=True).equals(
+        corpus.interactions.reset_index(drop=True))
+    summed = json.loads((folder / "load_report.json").read_text())
+    assert summed["loaded"] == len(corpus.posts)
+
+
+def test_schema_mismatch_names_file(tmp_path, bundled):
+    write_partitioned(bundled, tmp_path)
+    victim = next((tmp_path / "interactions").rglob("part-*.parquet"))
+    frame = pd.read_parquet(victim).drop(columns="kind")
+    frame.to_parquet(victim, index=False)
+    with pytest.raises(SchemaError, match=str(victim.name)):
+        scale.open_parquet_corpus(tmp_path, count_duplicates=False)
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(DataNotFoundError, match="no accounts/ partitions"):
+        scale.open_parquet_corpus(tmp_path)
