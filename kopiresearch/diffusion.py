@@ -302,17 +302,17 @@ def _prepare(G, *, model="ic", p=None, probability="uniform", weight="weight", b
     index = {u: i for i, u in enumerate(nodes)}
     n = len(nodes)
     attr = weight if probability in ("weights", "attribute") else None
-    if probability == "attribute":
-        have = nx.get_edge_attributes(G, weight)
-        if len(have) != G.number_of_edges():
-            missing = next((u, v) for u, v in G.edges() if (u, v) not in have)
-            raise DiffusionError(f"edge {missing!r} has no attribute {weight!r}")
-    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=attr, format="coo")
-    rows, cols, vals = A.row.astype(np.int64), A.col.astype(np.int64), A.data.astype(float)
+    rows, cols, vals = _edge_arrays(G, index, attr)
+    if probability == "attribute" and np.isnan(vals).any():
+        e = int(np.flatnonzero(np.isnan(vals))[0])
+        raise DiffusionError(f"edge {(nodes[rows[e]], nodes[cols[e]])!r} has no attribute "
+                             f"{weight!r}")
     if G.is_directed() and direction == "interaction":
         rows, cols = cols, rows
     keep = rows != cols
     rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    if probability == "weights":
+        vals = np.where(np.isnan(vals), 1.0, vals)
     if probability == "weights" and (vals < 0).any():
         raise DiffusionError(f"edge attribute {weight!r} must be >= 0")
     indeg = np.bincount(cols, minlength=n).astype(float)
@@ -361,6 +361,25 @@ def _prepare(G, *, model="ic", p=None, probability="uniform", weight="weight", b
                 logq.astype(np.float64), region_of, present, model)
 
 
+def _edge_arrays(G, index, attr):
+    """Edges as index arrays (both directions for undirected graphs) and attribute values
+    (1 when ``attr`` is None, missing values as 1 for weights and NaN for probabilities)."""
+    m = G.number_of_edges()
+    if attr is None:
+        pairs = G.edges()
+        vals = np.ones(m)
+    else:
+        data = list(G.edges(data=attr, default=np.nan))
+        pairs = ((u, v) for u, v, _ in data)
+        vals = np.fromiter((d for _, _, d in data), dtype=float, count=m)
+    flat = np.fromiter((index[x] for e in pairs for x in e), dtype=np.int64, count=2 * m)
+    rows, cols = flat[0::2], flat[1::2]
+    if not G.is_directed():
+        rows, cols, vals = (np.concatenate([rows, cols]), np.concatenate([cols, rows]),
+                            np.concatenate([vals, vals]))
+    return rows, cols, vals
+
+
 def _isna(value):
     try:
         return bool(pd.isna(value))
@@ -406,9 +425,18 @@ def _use_progress(progress):
     return bool(progress)
 
 
-def _run(net, model, seed_idx, run_seeds, max_steps, theta, gamma, progress):
+def _run(net, model, seed_idx, run_seeds, max_steps, theta, gamma, progress, *, sets=None,
+         want_counts=True):
+    """Run the kernel. With ``sets`` (list of index arrays) every set gets the same
+    ``run_seeds`` (common random numbers) and spreads/regions have runs x sets rows, set-major."""
     n = len(net.nodes)
-    runs = run_seeds.size
+    if sets is None:
+        sets = [seed_idx]
+    set_ptr = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in sets], out=set_ptr[1:])
+    set_nodes = (np.concatenate([np.asarray(x, dtype=np.int32) for x in sets])
+                 .astype(np.int32))
+    runs = run_seeds.size * len(sets)
     n_reg = len(net.region_codes)
     nthreads = numba.get_num_threads()
     counts = np.zeros(n, dtype=np.int64)
@@ -416,7 +444,7 @@ def _run(net, model, seed_idx, run_seeds, max_steps, theta, gamma, progress):
     regions = np.zeros((runs, max(n_reg, 1)), dtype=np.int32)
     hlen = n + 2 if model != "sir" else max(n + 2, 4096)
     hist = np.zeros(hlen if max_steps < 0 else max_steps + 2, dtype=np.int64)
-    show = _use_progress(progress) and runs > 20000
+    show = _use_progress(progress) and runs > 20000 and len(sets) == 1
     batch = max(10000, -(-runs // 50)) if show else runs
     starts = list(range(0, runs, batch))
     bar = None
@@ -426,14 +454,17 @@ def _run(net, model, seed_idx, run_seeds, max_steps, theta, gamma, progress):
     fixed_theta = theta is not None
     theta_arr = theta if fixed_theta else np.zeros(1)
     for b in starts:
-        rs = run_seeds[b:b + batch]
-        nch = min(8 * nthreads, rs.size)  # more chunks than threads: dynamic balancing
-        c_out = np.zeros((nch, n), dtype=np.int64)
+        rs = run_seeds if len(sets) > 1 else run_seeds[b:b + batch]
+        sp, sn = set_ptr, set_nodes
+        m = rs.size * (sp.size - 1)
+        nch = min(8 * nthreads, m)  # more chunks than threads: dynamic balancing
+        c_out = np.zeros((nch, n if want_counts else 1), dtype=np.int64)
         h_out = np.zeros((nch, hist.size), dtype=np.int64)
         with numba.parallel_chunksize(1):
-            _kernel(net, model, seed_idx, rs, max_steps, fixed_theta, theta_arr, gamma, c_out,
-                    h_out, spreads[b:b + batch], regions[b:b + batch])
-        counts += c_out.sum(axis=0)
+            _kernel(net, model, sp, sn, rs, max_steps, fixed_theta, theta_arr, gamma,
+                    want_counts, c_out, h_out, spreads[b:b + m], regions[b:b + m])
+        if want_counts:
+            counts += c_out.sum(axis=0)
         hist += h_out.sum(axis=0)
         if bar is not None:
             bar.update(rs.size)
@@ -442,17 +473,17 @@ def _run(net, model, seed_idx, run_seeds, max_steps, theta, gamma, progress):
     return counts, spreads, regions[:, :n_reg], hist
 
 
-def _kernel(net, model, seed_idx, rs, max_steps, fixed_theta, theta_arr, gamma, c_out, h_out,
-        spreads, regions):
+def _kernel(net, model, sp, sn, rs, max_steps, fixed_theta, theta_arr, gamma, want_counts,
+            c_out, h_out, spreads, regions):
     if model == "ic":
-        _ic_kernel(net.indptr, net.indices, net.prob, net.logq, seed_idx, rs,
-                   net.region_of, max_steps, c_out, h_out, spreads, regions)
+        _ic_kernel(net.indptr, net.indices, net.prob, net.logq, sp, sn, rs, net.region_of,
+                   max_steps, want_counts, c_out, h_out, spreads, regions)
     elif model == "lt":
-        _lt_kernel(net.indptr, net.indices, net.prob, seed_idx, rs, net.region_of,
-                   max_steps, fixed_theta, theta_arr, c_out, h_out, spreads, regions)
+        _lt_kernel(net.indptr, net.indices, net.prob, sp, sn, rs, net.region_of, max_steps,
+                   fixed_theta, theta_arr, want_counts, c_out, h_out, spreads, regions)
     else:
-        _sir_kernel(net.indptr, net.indices, net.prob, net.logq, float(gamma), seed_idx,
-                    rs, net.region_of, max_steps, c_out, h_out, spreads, regions)
+        _sir_kernel(net.indptr, net.indices, net.prob, net.logq, float(gamma), sp, sn, rs,
+                    net.region_of, max_steps, want_counts, c_out, h_out, spreads, regions)
 
 
 def _region_thresholds(sizes, q):
@@ -530,11 +561,12 @@ def _fire(indptr, indices, prob, logq, u, s, buf):
 
 
 @njit(cache=True, parallel=True)
-def _ic_kernel(indptr, indices, prob, logq, seeds, run_seeds, region_of, max_steps,
-               c_out, h_out, spreads, regions):
+def _ic_kernel(indptr, indices, prob, logq, set_ptr, set_nodes, run_seeds, region_of,
+               max_steps, want_counts, c_out, h_out, spreads, regions):
     n = indptr.size - 1
     nch = c_out.shape[0]
-    runs = run_seeds.size
+    per_set = run_seeds.size
+    runs = per_set * (set_ptr.size - 1)
     maxdeg = 1
     for u in range(n):
         maxdeg = max(maxdeg, indptr[u + 1] - indptr[u])
@@ -548,7 +580,8 @@ def _ic_kernel(indptr, indices, prob, logq, seeds, run_seeds, region_of, max_ste
         hi = (c + 1) * runs // nch
         for r in range(lo, hi):
             stamp = r - lo + 1
-            s = run_seeds[r]
+            s = run_seeds[r % per_set]
+            seeds = set_nodes[set_ptr[r // per_set]:set_ptr[r // per_set + 1]]
             tail = 0
             for k in range(seeds.size):
                 v = seeds[k]
@@ -575,18 +608,20 @@ def _ic_kernel(indptr, indices, prob, logq, seeds, run_seeds, region_of, max_ste
             spreads[r] = tail
             for t in range(tail):
                 v = queue[t]
-                counts[v] += 1
+                if want_counts:
+                    counts[v] += 1
                 g = region_of[v]
                 if g >= 0:
                     regions[r, g] += 1
 
 
 @njit(cache=True, parallel=True)
-def _lt_kernel(indptr, indices, weights, seeds, run_seeds, region_of, max_steps, fixed_theta,
-               theta_in, c_out, h_out, spreads, regions):
+def _lt_kernel(indptr, indices, weights, set_ptr, set_nodes, run_seeds, region_of, max_steps,
+               fixed_theta, theta_in, want_counts, c_out, h_out, spreads, regions):
     n = indptr.size - 1
     nch = c_out.shape[0]
-    runs = run_seeds.size
+    per_set = run_seeds.size
+    runs = per_set * (set_ptr.size - 1)
     for c in prange(nch):
         mark = np.zeros(n, dtype=np.int32)
         touched = np.zeros(n, dtype=np.int32)
@@ -599,7 +634,8 @@ def _lt_kernel(indptr, indices, weights, seeds, run_seeds, region_of, max_steps,
         hi = (c + 1) * runs // nch
         for r in range(lo, hi):
             stamp = r - lo + 1
-            s = run_seeds[r]
+            s = run_seeds[r % per_set]
+            seeds = set_nodes[set_ptr[r // per_set]:set_ptr[r // per_set + 1]]
             tail = 0
             for k in range(seeds.size):
                 v = seeds[k]
@@ -636,18 +672,20 @@ def _lt_kernel(indptr, indices, weights, seeds, run_seeds, region_of, max_steps,
             spreads[r] = tail
             for t in range(tail):
                 v = queue[t]
-                counts[v] += 1
+                if want_counts:
+                    counts[v] += 1
                 g = region_of[v]
                 if g >= 0:
                     regions[r, g] += 1
 
 
 @njit(cache=True, parallel=True)
-def _sir_kernel(indptr, indices, prob, logq, gamma, seeds, run_seeds, region_of, max_steps,
-                c_out, h_out, spreads, regions):
+def _sir_kernel(indptr, indices, prob, logq, gamma, set_ptr, set_nodes, run_seeds, region_of,
+                max_steps, want_counts, c_out, h_out, spreads, regions):
     n = indptr.size - 1
     nch = c_out.shape[0]
-    runs = run_seeds.size
+    per_set = run_seeds.size
+    runs = per_set * (set_ptr.size - 1)
     maxdeg = 1
     for u in range(n):
         maxdeg = max(maxdeg, indptr[u + 1] - indptr[u])
@@ -663,7 +701,8 @@ def _sir_kernel(indptr, indices, prob, logq, gamma, seeds, run_seeds, region_of,
         hi = (c + 1) * runs // nch
         for r in range(lo, hi):
             stamp = r - lo + 1
-            s = run_seeds[r]
+            s = run_seeds[r % per_set]
+            seeds = set_nodes[set_ptr[r // per_set]:set_ptr[r // per_set + 1]]
             n_ever = 0
             n_cur = 0
             for k in range(seeds.size):
@@ -701,7 +740,8 @@ def _sir_kernel(indptr, indices, prob, logq, gamma, seeds, run_seeds, region_of,
             spreads[r] = n_ever
             for t in range(n_ever):
                 v = ever[t]
-                counts[v] += 1
+                if want_counts:
+                    counts[v] += 1
                 g = region_of[v]
                 if g >= 0:
                     regions[r, g] += 1

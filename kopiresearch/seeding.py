@@ -1,0 +1,795 @@
+"""Influencer selection: which accounts to partner with so that content reaches people and regions.
+
+Works on the information-flow direction like :mod:`kopiresearch.diffusion`: an interaction edge
+``u -> v`` (u engaged v) lets v's content reach u.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numba
+import numpy as np
+import pandas as pd
+from numba import njit, prange
+
+from .diffusion import (
+    DiffusionError,
+    _check_int,
+    _prepare,
+    _rand,
+    _region_thresholds,
+    _rng,
+    _run,
+    _seed_indices,
+    _use_progress,
+)
+
+__all__ = ["select_seeds", "SeedSelection", "METHODS", "OBJECTIVES"]
+
+#: Seed-selection methods of :func:`select_seeds`.
+METHODS = ("followers", "degree", "pagerank", "celf", "imm")
+#: Objectives of :func:`select_seeds`.
+OBJECTIVES = ("spread", "regions", "region_share", "fair")
+
+_NOT_REGIONS = ("35", "unknown")
+
+
+@dataclass(frozen=True)
+class SeedSelection:
+    """What :func:`select_seeds` returns.
+
+    Attributes
+    ----------
+    method, objective : str
+        As requested.
+    seeds : list
+        The chosen accounts in the order they were picked.
+    table : pandas.DataFrame
+        One row per seed (index ``rank`` from 1): ``node``, ``gain`` (estimated marginal gain
+        of the objective when the seed is added to those above it and ``fixed``) and
+        ``objective`` (estimated objective of the seeds up to this row plus ``fixed``).
+    value : float
+        Estimated objective of all seeds plus ``fixed``.
+    base : float
+        Estimated objective of ``fixed`` alone (0 without ``fixed`` for ``spread``).
+    info : dict
+        Estimator details: ``runs`` (Monte Carlo) or ``rr_sets`` and ``lower_bound`` (IMM).
+    """
+
+    method: str
+    objective: str
+    seeds: list
+    table: pd.DataFrame = field(repr=False)
+    value: float
+    base: float
+    info: dict = field(default_factory=dict, repr=False)
+
+
+def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
+                 objective: str = "spread", q: float = 1, regions=None, model: str = "ic",
+                 p: float | None = None, probability: str = "uniform", weight: str = "weight",
+                 direction: str = "interaction", region: str = "region_code",
+                 followers: str = "followers", eps: float = 0.1, ell: float = 1.0,
+                 runs: int = 1000, rr_per_region: int = 2000, max_rr_sets: int = 20_000_000,
+                 seed=None, progress: bool | None = None) -> SeedSelection:
+    """Choose ``k`` seed accounts that maximise reach, regional reach or the weakest region.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        Interaction graph (edges actor -> account engaged) or, with ``direction="flow"``, a
+        graph whose edges point where content flows.
+    k : int
+        Number of seeds to choose (>= 1, at most the number of candidates).
+    method : {"followers", "degree", "pagerank", "celf", "imm"}
+        ``"followers"``: largest node attribute ``followers`` (missing last). ``"degree"``:
+        most flow out-neighbours (accounts that engaged with the account). ``"pagerank"``:
+        PageRank of the interaction graph (weights from ``weight``). ``"celf"``: lazy greedy
+        on Monte-Carlo estimates (Leskovec et al. 2007). ``"imm"``: reverse-influence sampling
+        (Tang, Shi & Xiao 2015).
+    candidates : iterable of nodes, optional
+        Only these accounts may be chosen (for example the influencers). Default: all.
+    fixed : iterable of nodes, optional
+        Accounts that post anyway (the government offices): they are seeded in every
+        estimate, never chosen, and gains are measured on top of them.
+    objective : {"spread", "regions", "region_share", "fair"}
+        ``"spread"``: expected number of active accounts. ``"regions"``: expected number of
+        regions with at least ``q`` active accounts. ``"region_share"``: mean over regions of
+        the expected share of the region's accounts that are active. ``"fair"``: the smallest
+        such expected share over regions (max-min).
+    q : int or float
+        Region threshold for ``"regions"`` (count >= 1, or share in (0, 1)).
+    regions : iterable, optional
+        Region codes that count; default every value of the node attribute ``region`` except
+        the province-wide ``"35"`` and ``"unknown"``.
+    model : {"ic", "lt"}
+        Diffusion model (see :func:`kopiresearch.diffusion.simulate`).
+    p, probability, weight, direction, region
+        Edge probabilities and region attribute as in :func:`~kopiresearch.diffusion.simulate`.
+    followers : str
+        Node attribute for ``method="followers"``.
+    eps, ell : float
+        IMM accuracy: the result is within ``1 - 1/e - eps`` of the optimum with probability
+        at least ``1 - 1/n**ell``.
+    runs : int
+        Monte-Carlo runs per estimate (CELF and the gains reported for the baselines).
+    rr_per_region : int
+        Reverse-reachable sets per region for ``objective="fair"`` with IMM.
+    max_rr_sets : int
+        Upper limit on IMM's sample; when reached, ``info["capped"]`` is True and the
+        guarantee no longer holds.
+    seed : int or numpy.random.Generator, optional
+        Source of randomness (same seed, same seeds).
+    progress : bool, optional
+        Progress bar for CELF (see :func:`~kopiresearch.diffusion.simulate`).
+
+    Returns
+    -------
+    SeedSelection
+        ``.seeds`` in order, ``.table`` with each seed's marginal gain, ``.value``.
+
+    Raises
+    ------
+    DiffusionError
+        Unknown method or objective, ``k`` out of range, candidates or fixed nodes not in
+        ``G``, an objective/method combination that is not supported (IMM with ``q > 1``,
+        the SIR model), no region to count.
+
+    Notes
+    -----
+    Submodularity and guarantees. Under IC and LT, ``spread`` is monotone and submodular
+    (Kempe et al. 2003), and so are ``region_share`` (a spread with node weights
+    1 / size of the node's region) and ``regions`` with ``q = 1`` (a region is reached when
+    any live-edge path from the seeds enters it: a coverage function in every live-edge
+    world). For these, CELF keeps greedy's ``1 - 1/e`` factor up to Monte-Carlo error, and
+    IMM gives ``1 - 1/e - eps`` with probability ``1 - 1/n**ell``; with ``fixed`` the
+    guarantee is on the total objective ``f(S + fixed)``. The final IMM sample is drawn afresh,
+    independent of the sample that estimated the lower bound (the correction of Chen 2018).
+    ``regions`` with ``q > 1`` is not submodular: CELF then runs as a lazy greedy heuristic
+    without guarantee, and IMM refuses it. ``fair`` (max-min) is not submodular either: IMM
+    draws ``rr_per_region`` reverse-reachable sets rooted uniformly in each region and runs the
+    saturation heuristic of Krause et al. (2008) with the budget ``k`` (binary search on the
+    target share c, lazy greedy on the submodular ``sum_R min(share_R, c)``); CELF runs a
+    plain greedy on the Monte-Carlo minimum. Neither has a guarantee with exactly ``k`` seeds.
+    The baselines have no guarantee. Reported gains and values are estimates from the method's
+    own sample (RR-set coverage or ``runs`` Monte-Carlo runs; for IMM's ``fair``, a fresh
+    RR sample).
+
+    References
+    ----------
+    Kempe, D., Kleinberg, J. & Tardos, E. (2003). Maximizing the spread of influence through a
+    social network. KDD '03. doi:10.1145/956750.956769.
+    Leskovec, J., Krause, A., Guestrin, C., Faloutsos, C., VanBriesen, J. & Glance, N. (2007).
+    Cost-effective outbreak detection in networks. KDD '07. doi:10.1145/1281192.1281239.
+    Tang, Y., Shi, Y. & Xiao, X. (2015). Influence maximization in near-linear time: a
+    martingale approach. SIGMOD '15. doi:10.1145/2723372.2723734.
+    Chen, W. (2018). An issue in the martingale analysis of the influence maximization
+    algorithm IMM. CSoNet 2018. doi:10.1007/978-3-030-04648-4_24.
+    Krause, A., McMahan, H. B., Guestrin, C. & Gupta, A. (2008). Robust submodular observation
+    selection. JMLR 9, 2761-2801.
+
+    Examples
+    --------
+    Two stars in the flow direction: the hubs are the best pair.
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("h1", i) for i in range(5)] + [("h2", i) for i in range(5, 8)])
+    >>> sel = select_seeds(G, 2, "imm", p=1.0, direction="flow", seed=1)
+    >>> sel.seeds, round(sel.value, 1)
+    (['h1', 'h2'], 10.0)
+    >>> sel.table.round(0)
+         node  gain  objective
+    rank
+    1      h1   6.0        6.0
+    2      h2   4.0       10.0
+    """
+    if method not in METHODS:
+        raise DiffusionError(f"method must be one of {METHODS}, not {method!r}")
+    if objective not in OBJECTIVES:
+        raise DiffusionError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
+    if model not in ("ic", "lt"):
+        raise DiffusionError(f"model must be 'ic' or 'lt' for seed selection, not {model!r}")
+    net = _prepare(G, model=model, p=p, probability=probability, weight=weight,
+                   direction=direction, region=region)
+    n = len(net.nodes)
+    fixed_idx = _seed_indices(net, [] if fixed is None else fixed, "fixed", allow_empty=True)
+    if candidates is None:
+        cand = np.ones(n, dtype=bool)
+    else:
+        cand = np.zeros(n, dtype=bool)
+        cand[_seed_indices(net, candidates, "candidates")] = True
+    cand[fixed_idx] = False
+    k = _check_int(k, "k", 1)
+    if k > cand.sum():
+        raise DiffusionError(f"k = {k} exceeds the {int(cand.sum())} candidates left")
+    eps = float(eps)
+    if not 0 < eps < 1:
+        raise DiffusionError(f"eps must be in (0, 1), not {eps!r}")
+    if not ell > 0:
+        raise DiffusionError(f"ell must be > 0, not {ell!r}")
+    runs = _check_int(runs, "runs", 1)
+    rng = _rng(seed)
+    obj = _Objective(net, objective, q, regions)
+    if method in ("followers", "degree", "pagerank"):
+        order = _baseline_order(G, net, method, cand, followers=followers, weight=weight,
+                                direction=direction)
+        chosen = list(order[:k])
+        mc = _MonteCarlo(net, model, obj, fixed_idx, runs, rng)
+        values = [mc.value(chosen[:i]) for i in range(k + 1)]
+        info = {"runs": runs}
+    elif method == "celf":
+        mc = _MonteCarlo(net, model, obj, fixed_idx, runs, rng)
+        chosen, values = _celf(mc, cand, k, lazy=obj.submodular, progress=progress)
+        info = {"runs": runs}
+    else:
+        if not obj.submodular and objective != "fair":
+            raise DiffusionError("IMM needs a submodular objective: use q = 1 or method='celf'")
+        _check_int(rr_per_region, "rr_per_region", 1)
+        chosen, values, info = _imm(net, model, obj, cand, fixed_idx, k, eps, float(ell), rng,
+                                    rr_per_region, _check_int(max_rr_sets, "max_rr_sets", 1))
+    seeds = [net.nodes[i] for i in chosen]
+    vals = np.asarray(values, dtype=float)
+    node_col = np.array([*seeds, None], dtype=object)[:-1]
+    table = pd.DataFrame({"node": node_col, "gain": np.diff(vals), "objective": vals[1:]},
+                         index=pd.RangeIndex(1, k + 1, name="rank"))
+    return SeedSelection(method, objective, seeds, table, float(vals[-1]), float(vals[0]),
+                         {"model": model, **info})
+
+
+# ----------------------------------------------------------------------------------------
+# objectives
+
+
+class _Objective:
+    def __init__(self, net, name, q, regions):
+        self.name = name
+        n = len(net.nodes)
+        if regions is None:
+            keep = [i for i, c in enumerate(net.region_codes) if str(c) not in _NOT_REGIONS]
+        else:
+            wanted = list(regions)
+            pos = {c: i for i, c in enumerate(net.region_codes)}
+            missing = [c for c in wanted if c not in pos]
+            if missing:
+                raise DiffusionError(f"regions: {missing[0]!r} has no account in G")
+            keep = [pos[c] for c in wanted]
+        self.codes = [net.region_codes[i] for i in keep]
+        remap = np.full(max(len(net.region_codes), 1), -1, dtype=np.int32)
+        remap[keep] = np.arange(len(keep), dtype=np.int32)
+        self.region_of = np.where(net.region_of >= 0, remap[np.maximum(net.region_of, 0)], -1)
+        self.region_of = self.region_of.astype(np.int32)
+        self.keep = np.array(keep, dtype=np.int64)
+        if name != "spread" and not self.codes:
+            raise DiffusionError(f"objective {name!r} needs nodes with attribute regions")
+        self.sizes = np.bincount(self.region_of[self.region_of >= 0], minlength=len(keep))
+        self.thr = _region_thresholds(self.sizes, q) if len(keep) else np.zeros(0, int)
+        self.submodular = name in ("spread", "region_share") or (
+            name == "regions" and bool((self.thr == 1).all()))
+        self.n = n
+
+    def from_runs(self, spreads, reg):
+        """Objective from Monte-Carlo output (per-run spreads and region counts)."""
+        if self.name == "spread":
+            return float(spreads.mean())
+        counts = reg[:, self.keep]
+        if self.name == "regions":
+            return float((counts >= self.thr).sum(axis=1).mean())
+        share = counts / self.sizes
+        if self.name == "region_share":
+            return float(share.mean())
+        return float(share.mean(axis=0).min())
+
+
+class _MonteCarlo:
+    def __init__(self, net, model, obj, fixed_idx, runs, rng):
+        self.net, self.model, self.obj, self.fixed = net, model, obj, fixed_idx
+        self.run_seeds = rng.integers(0, 2**63 - 1, size=runs, dtype=np.int64).astype(np.uint64)
+        self.evaluations = 0
+
+    def value(self, chosen):
+        return self.values([chosen])[0]
+
+    def values(self, sets, batch=64):
+        """Objective of fixed + each set (same random streams for every set)."""
+        out = []
+        runs = self.run_seeds.size
+        for b in range(0, len(sets), batch):
+            idx = [np.concatenate([self.fixed, np.asarray(c, dtype=np.int32)]).astype(np.int32)
+                   for c in sets[b:b + batch]]
+            todo = [i for i, x in enumerate(idx) if x.size]
+            res = [0.0] * len(idx)
+            if todo:
+                self.evaluations += len(todo)
+                _, spreads, reg, _ = _run(self.net, self.model, None, self.run_seeds, -1, None,
+                                          None, False, sets=[idx[i] for i in todo],
+                                          want_counts=False)
+                for j, i in enumerate(todo):
+                    res[i] = self.obj.from_runs(spreads[j * runs:(j + 1) * runs],
+                                                reg[j * runs:(j + 1) * runs])
+            out.extend(res)
+        return out
+
+
+def _baseline_order(G, net, method, cand, *, followers, weight, direction):
+    n = len(net.nodes)
+    if method == "followers":
+        raw = [G.nodes[u].get(followers) for u in net.nodes]
+        score = np.array([-1.0 if v is None or pd.isna(v) else float(v) for v in raw])
+    elif method == "degree":
+        score = np.diff(net.indptr).astype(float)
+    else:
+        H = G
+        if G.is_directed() and direction == "flow":
+            H = G.reverse(copy=False)
+        pr = nx.pagerank(H, weight=weight)
+        score = np.array([pr[u] for u in net.nodes])
+    idx = np.arange(n)[cand]
+    order = idx[np.lexsort((idx, -score[cand]))]
+    return order
+
+
+def _celf(mc, cand, k, *, lazy, progress):
+    base = mc.value([])
+    idx = np.flatnonzero(cand)
+    bar = None
+    if _use_progress(progress) and idx.size * mc.run_seeds.size > 2_000_000:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=idx.size, desc="celf first pass", unit="cand", delay=1.0)
+    gains = np.empty(idx.size)
+    step = 64
+    for a in range(0, idx.size, step):
+        part = idx[a:a + step]
+        gains[a:a + part.size] = np.array(mc.values([[v] for v in part])) - base
+        if bar is not None:
+            bar.update(part.size)
+    if bar is not None:
+        bar.close()
+    fresh = np.zeros(idx.size, dtype=np.int64)  # round in which gains[j] was computed
+    alive = np.ones(idx.size, dtype=bool)
+    chosen, values, current = [], [base], base
+    for rnd in range(k):
+        while True:
+            masked = np.where(alive, gains, -np.inf)
+            j = int(np.argmax(masked))  # ties: lowest node index
+            if fresh[j] == rnd or (not lazy and rnd == 0):
+                break
+            if not lazy:  # plain greedy: refresh everyone this round
+                live = np.flatnonzero(alive)
+                vals = mc.values([[*chosen, idx[jj]] for jj in live])
+                gains[live] = np.array(vals) - current
+                fresh[live] = rnd
+                continue
+            gains[j] = mc.value([*chosen, idx[j]]) - current
+            fresh[j] = rnd
+        chosen.append(int(idx[j]))
+        alive[j] = False
+        current = current + gains[j]
+        values.append(current)
+    return chosen, values
+
+
+# ----------------------------------------------------------------------------------------
+# IMM
+
+
+def _log_binom(n, k):
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+class _RRSampler:
+    """Draws reverse-reachable sets rooted at groups of nodes chosen with given weights."""
+
+    def __init__(self, net, model, obj, rng):
+        n = len(net.nodes)
+        rows = np.repeat(np.arange(n), np.diff(net.indptr))
+        order = np.lexsort((rows, -net.prob, net.indices))
+        self.rindices = rows[order].astype(np.int32)
+        self.rprob = net.prob[order]
+        self.rlogq = net.logq[order]
+        self.rindptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(net.indices, minlength=n), out=self.rindptr[1:])
+        self.lt = model == "lt"
+        self.rng = rng
+        self.n = n
+        if obj.name == "spread":
+            self.gptr = np.arange(n + 1, dtype=np.int64)
+            self.gnodes = np.arange(n, dtype=np.int32)
+            self.gweights = None
+            self.total = float(n)
+        elif obj.name == "regions":
+            members = np.flatnonzero(obj.region_of >= 0)
+            order = members[np.argsort(obj.region_of[members], kind="stable")]
+            self.gnodes = order.astype(np.int32)
+            self.gptr = np.zeros(len(obj.codes) + 1, dtype=np.int64)
+            np.cumsum(obj.sizes, out=self.gptr[1:])
+            self.gweights = None
+            self.total = float(len(obj.codes))
+        else:  # region_share: node v in region R drawn with probability 1 / (|regions| |R|)
+            members = np.flatnonzero(obj.region_of >= 0)
+            self.gptr = np.arange(members.size + 1, dtype=np.int64)
+            self.gnodes = members.astype(np.int32)
+            w = 1.0 / obj.sizes[obj.region_of[members]]
+            self.gweights = w / w.sum()
+            self.total = 1.0
+        self.n_groups = self.gptr.size - 1
+        self.avg = 4.0
+
+    def draw(self, count, groups=None):
+        """``count`` RR sets: (flat nodes, offsets, group of each set)."""
+        rng = self.rng
+        if groups is None:
+            if self.gweights is None:
+                groups = rng.integers(0, self.n_groups, size=count)
+            else:
+                groups = rng.choice(self.n_groups, size=count, p=self.gweights)
+        groups = np.asarray(groups, dtype=np.int64)
+        seeds = rng.integers(0, 2**63 - 1, size=count, dtype=np.int64).astype(np.uint64)
+        pieces = []  # (start, lens, flat)
+        todo = [(0, count)]
+        nthreads = numba.get_num_threads()
+        while todo:
+            nxt = []
+            for lo, hi in todo:
+                m = hi - lo
+                nch = max(1, min(8 * nthreads, m // 64 + 1))
+                bounds = np.linspace(lo, hi, nch + 1).astype(np.int64)
+                per = int(self.avg * 1.3 * (m / nch)) + 4 * self.n + 1024
+                buf = np.empty(nch * per, dtype=np.int32)
+                lens = np.zeros(m, dtype=np.int64)
+                done = np.zeros(nch, dtype=np.int64)
+                with numba.parallel_chunksize(1):
+                    _rr_kernel(self.rindptr, self.rindices, self.rprob, self.rlogq, self.lt,
+                               self.gptr, self.gnodes, groups, seeds, bounds, lo, per, buf,
+                               lens, done)
+                for c in range(nch):
+                    a, b = bounds[c], bounds[c + 1]
+                    stop = a + done[c]
+                    ln = lens[a - lo:stop - lo]
+                    pieces.append((a, ln, buf[c * per:c * per + int(ln.sum())].copy()))
+                    if stop < b:
+                        nxt.append((int(stop), int(b)))
+                del buf
+            total_len = sum(int(x[1].sum()) for x in pieces)
+            total_sets = sum(x[1].size for x in pieces)
+            self.avg = max(1.0, total_len / max(total_sets, 1))
+            todo = nxt
+        pieces.sort(key=lambda x: x[0])
+        flat = np.concatenate([x[2] for x in pieces]) if pieces else np.zeros(0, np.int32)
+        lens = np.concatenate([x[1] for x in pieces]) if pieces else np.zeros(0, np.int64)
+        offsets = np.zeros(lens.size + 1, dtype=np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        return flat, offsets, groups
+
+
+class _RRStore:
+    def __init__(self):
+        self.flat, self.offsets, self.groups = [], [], []
+        self.count = 0
+
+    def add(self, flat, offsets, groups):
+        self.flat.append(flat)
+        self.offsets.append(offsets)
+        self.groups.append(groups)
+        self.count += offsets.size - 1
+
+    def arrays(self):
+        flat = np.concatenate(self.flat) if self.flat else np.zeros(0, np.int32)
+        lens = np.concatenate([np.diff(o) for o in self.offsets]) if self.offsets \
+            else np.zeros(0, np.int64)
+        offsets = np.zeros(lens.size + 1, dtype=np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        groups = np.concatenate(self.groups) if self.groups else np.zeros(0, np.int64)
+        self.flat, self.offsets, self.groups = [flat], [offsets], [groups]
+        return flat, offsets, groups
+
+
+def _imm(net, model, obj, cand, fixed_idx, k, eps, ell, rng, rr_per_region, max_rr):
+    if obj.name == "fair":
+        return _fair(net, model, obj, cand, fixed_idx, k, rng, rr_per_region)
+    sampler = _RRSampler(net, model, obj, rng)
+    n = net.indptr.size - 1
+    N = sampler.total
+    n_cand = int(cand.sum())
+    ell = ell * (1 + math.log(2) / math.log(max(n, 2)))
+    logn = math.log(max(n, 2))
+    lcb = _log_binom(n_cand, k)
+    eps_p = math.sqrt(2) * eps
+    lam_p = (2 + 2 / 3 * eps_p) * (lcb + ell * logn + math.log(max(math.log2(max(n, 2)), 1.0)))
+    lam_p *= N / eps_p**2
+    alpha = math.sqrt(ell * logn + math.log(2))
+    beta = math.sqrt((1 - 1 / math.e) * (lcb + ell * logn + math.log(2)))
+    lam_star = 2 * N * ((1 - 1 / math.e) * alpha + beta) ** 2 / eps**2
+    floor = N / n
+    store = _RRStore()
+    lb = floor
+    capped = False
+    for i in range(1, max(2, math.ceil(math.log2(n)))):
+        x = N / 2**i
+        theta_i = min(math.ceil(lam_p / x), max_rr)
+        if theta_i > store.count:
+            store.add(*sampler.draw(theta_i - store.count))
+        flat, offsets, _ = store.arrays()
+        _, gains, base = _greedy_cover(flat, offsets, n, cand, fixed_idx, k)
+        est = N * (base + gains.sum()) / store.count
+        if est >= (1 + eps_p) * x:
+            lb = est / (1 + eps_p)
+            break
+        if theta_i >= max_rr:
+            capped = True
+            break
+    theta = math.ceil(lam_star / lb)
+    if theta > max_rr:
+        theta, capped = max_rr, True
+    del store
+    flat, offsets, _ = sampler.draw(theta)  # fresh sample (Chen 2018)
+    chosen, gains, base = _greedy_cover(flat, offsets, n, cand, fixed_idx, k)
+    values = N * (base + np.concatenate([[0], np.cumsum(gains)])) / theta
+    info = {"rr_sets": int(theta), "lower_bound": float(lb), "capped": capped,
+            "mean_rr_size": float(offsets[-1] / max(theta, 1))}
+    return list(chosen), values, info
+
+
+def _fair(net, model, obj, cand, fixed_idx, k, rng, per_region):
+    sampler = _RRSampler(net, model, _share_objective(obj), rng)
+    n_reg = len(obj.codes)
+    members = np.flatnonzero(obj.region_of >= 0)
+    reg_of_group = obj.region_of[members]
+    # per_region sets rooted uniformly in each region: groups are member positions
+    groups = []
+    for r in range(n_reg):
+        pos = np.flatnonzero(reg_of_group == r)
+        groups.append(rng.choice(pos, size=per_region))
+    groups = np.concatenate(groups)
+    flat, offsets, _ = sampler.draw(groups.size, groups=groups)
+    region_of_set = np.repeat(np.arange(n_reg), per_region).astype(np.int64)
+    n = net.indptr.size - 1
+    best = None
+    inv = _invert(flat, offsets, n)
+    lo, hi = 0.0, 1.0
+    for _ in range(14):
+        c = (lo + hi) / 2
+        cap = np.full(n_reg, math.ceil(c * per_region), dtype=np.int64)
+        chosen, gains = _saturate(flat, offsets, region_of_set, n_reg, cap, n, cand, fixed_idx,
+                                  k, inv)
+        cov = _coverage_by_region(flat, offsets, region_of_set, n_reg, n,
+                                  np.concatenate([fixed_idx, chosen]).astype(np.int32))
+        worst = cov.min() / per_region
+        if best is None or (worst, cov.sum()) > (best[0], best[1]):
+            best = (worst, cov.sum(), chosen)
+        if (cov >= cap).all():
+            lo = c
+        else:
+            hi = c
+    chosen = [int(v) for v in best[2]]
+    # report the objective on a fresh, independent sample
+    flat2, offsets2, _ = sampler.draw(groups.size, groups=groups)
+    values = []
+    for i in range(k + 1):
+        cov = _coverage_by_region(flat2, offsets2, region_of_set, n_reg, n,
+                                  np.concatenate([fixed_idx, chosen[:i]]).astype(np.int32))
+        values.append(cov.min() / per_region)
+    info = {"rr_sets": int(groups.size), "rr_per_region": per_region,
+            "target_share": float(lo)}
+    return chosen, values, info
+
+
+def _share_objective(obj):
+    share = _Objective.__new__(_Objective)
+    share.__dict__.update(obj.__dict__)
+    share.name = "region_share"
+    return share
+
+
+# ----------------------------------------------------------------------------------------
+# numba kernels
+
+
+@njit(cache=True, parallel=True)
+def _rr_kernel(rindptr, rindices, rprob, rlogq, lt, gptr, gnodes, groups, seeds, bounds, lo,
+               per, buf, lens, done):
+    n = rindptr.size - 1
+    nch = bounds.size - 1
+    for c in prange(nch):
+        mark = np.zeros(n, dtype=np.int32)
+        base = c * per
+        pos = 0
+        stamp = 0
+        for r in range(bounds[c], bounds[c + 1]):
+            g = groups[r]
+            need = gptr[g + 1] - gptr[g]
+            if pos + need + n > per:  # a set may hold up to n nodes: stop, caller resumes
+                break
+            stamp += 1
+            s = seeds[r]
+            start = pos
+            for t in range(gptr[g], gptr[g + 1]):
+                v = gnodes[t]
+                if mark[v] != stamp:
+                    mark[v] = stamp
+                    buf[base + pos] = v
+                    pos += 1
+            head = start
+            while head < pos:
+                v = buf[base + head]
+                head += 1
+                i = rindptr[v]
+                end = rindptr[v + 1]
+                if lt:  # live-edge: v keeps in-edge (u, v) with probability b_uv, or none
+                    if i == end:
+                        continue
+                    s, x = _rand(s)
+                    acc = 0.0
+                    for e in range(i, end):
+                        acc += rprob[e]
+                        if x <= acc:
+                            u = rindices[e]
+                            if mark[u] != stamp:
+                                mark[u] = stamp
+                                buf[base + pos] = u
+                                pos += 1
+                            break
+                    continue
+                while i < end:
+                    qi = rprob[i]
+                    if qi < 1.0:
+                        s, x = _rand(s)
+                        skip = math.log(x) / rlogq[i]
+                        if skip >= end - i:
+                            break
+                        j = i + int(skip)
+                    else:
+                        j = i
+                    if rprob[j] < qi:
+                        s, x = _rand(s)
+                        if x * qi > rprob[j]:
+                            i = j + 1
+                            continue
+                    u = rindices[j]
+                    if mark[u] != stamp:
+                        mark[u] = stamp
+                        buf[base + pos] = u
+                        pos += 1
+                    i = j + 1
+            lens[r - lo] = pos - start
+            done[c] += 1
+
+
+@njit(cache=True)
+def _invert(flat, offsets, n):
+    deg = np.zeros(n + 1, dtype=np.int64)
+    for t in range(flat.size):
+        deg[flat[t] + 1] += 1
+    ptr = np.cumsum(deg)
+    fill = ptr[:-1].copy()
+    ids = np.empty(flat.size, dtype=np.int32)  # max_rr_sets < 2**31
+    for r in range(offsets.size - 1):
+        for t in range(offsets[r], offsets[r + 1]):
+            v = flat[t]
+            ids[fill[v]] = r
+            fill[v] += 1
+    return ptr, ids
+
+
+@njit(cache=True)
+def _greedy_cover_kernel(flat, offsets, ptr, ids, cand, fixed_idx, k):
+    n = ptr.size - 1
+    m = offsets.size - 1
+    covered = np.zeros(m, dtype=np.bool_)
+    count = np.zeros(n, dtype=np.int64)
+    for v in range(n):
+        count[v] = ptr[v + 1] - ptr[v]
+    base = 0
+    for a in range(fixed_idx.size):
+        v = fixed_idx[a]
+        for t in range(ptr[v], ptr[v + 1]):
+            r = ids[t]
+            if not covered[r]:
+                covered[r] = True
+                base += 1
+                for e in range(offsets[r], offsets[r + 1]):
+                    count[flat[e]] -= 1
+    chosen = np.empty(k, dtype=np.int64)
+    gains = np.empty(k, dtype=np.int64)
+    taken = np.zeros(n, dtype=np.bool_)
+    for step in range(k):
+        best = -1
+        bestc = -1
+        for v in range(n):
+            if cand[v] and not taken[v] and count[v] > bestc:
+                best = v
+                bestc = count[v]
+        chosen[step] = best
+        gains[step] = bestc
+        taken[best] = True
+        for t in range(ptr[best], ptr[best + 1]):
+            r = ids[t]
+            if not covered[r]:
+                covered[r] = True
+                for e in range(offsets[r], offsets[r + 1]):
+                    count[flat[e]] -= 1
+    return chosen, gains, base
+
+
+def _greedy_cover(flat, offsets, n, cand, fixed_idx, k):
+    ptr, ids = _invert(flat, offsets, n)
+    chosen, gains, base = _greedy_cover_kernel(flat, offsets, ptr, ids, cand,
+                                               fixed_idx.astype(np.int64), k)
+    return chosen, gains, base
+
+
+@njit(cache=True)
+def _saturate_kernel(flat, offsets, ptr, ids, region_of_set, n_reg, cap, cand, fixed_idx, k):
+    n = ptr.size - 1
+    m = offsets.size - 1
+    covered = np.zeros(m, dtype=np.bool_)
+    cov = np.zeros(n_reg, dtype=np.int64)
+    for a in range(fixed_idx.size):
+        v = fixed_idx[a]
+        for t in range(ptr[v], ptr[v + 1]):
+            r = ids[t]
+            if not covered[r]:
+                covered[r] = True
+                cov[region_of_set[r]] += 1
+    tally = np.zeros(n_reg, dtype=np.int64)
+    ub = np.full(n, np.inf)
+    stamp = np.full(n, -1, dtype=np.int64)
+    taken = np.zeros(n, dtype=np.bool_)
+    chosen = np.empty(k, dtype=np.int64)
+    gains = np.empty(k, dtype=np.float64)
+    for step in range(k):
+        while True:
+            best = -1
+            bestv = -1.0
+            for v in range(n):
+                if cand[v] and not taken[v] and ub[v] > bestv:
+                    best = v
+                    bestv = ub[v]
+            if stamp[best] == step:
+                break
+            tally[:] = 0
+            for t in range(ptr[best], ptr[best + 1]):
+                r = ids[t]
+                if not covered[r]:
+                    tally[region_of_set[r]] += 1
+            g = 0.0
+            for R in range(n_reg):
+                g += min(tally[R], max(cap[R] - cov[R], 0))
+            # tie-break towards raw coverage so that saturated steps still add reach
+            g += 1e-6 * tally.sum()
+            ub[best] = g
+            stamp[best] = step
+        chosen[step] = best
+        gains[step] = ub[best]
+        taken[best] = True
+        for t in range(ptr[best], ptr[best + 1]):
+            r = ids[t]
+            if not covered[r]:
+                covered[r] = True
+                cov[region_of_set[r]] += 1
+    return chosen, gains
+
+
+def _saturate(flat, offsets, region_of_set, n_reg, cap, n, cand, fixed_idx, k, inv):
+    ptr, ids = inv
+    return _saturate_kernel(flat, offsets, ptr, ids, region_of_set, n_reg, cap, cand,
+                            fixed_idx.astype(np.int64), k)
+
+
+@njit(cache=True)
+def _coverage_kernel(flat, offsets, region_of_set, n_reg, inset):
+    cov = np.zeros(n_reg, dtype=np.int64)
+    for r in range(offsets.size - 1):
+        for t in range(offsets[r], offsets[r + 1]):
+            if inset[flat[t]]:
+                cov[region_of_set[r]] += 1
+                break
+    return cov
+
+
+def _coverage_by_region(flat, offsets, region_of_set, n_reg, n, nodes):
+    inset = np.zeros(n, dtype=np.bool_)
+    inset[nodes] = True
+    return _coverage_kernel(flat, offsets, region_of_set, n_reg, inset)
