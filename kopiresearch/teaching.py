@@ -671,7 +671,8 @@ def _cek_responsivitas(jawaban, corpus):
     if _close(got, 100 * want, rtol=1e-6):
         return _salah("Nilai Anda dalam persen; tulis tingkat balas sebagai proporsi 0-1.")
     inverse = (ref["ditanya"] / ref["dijawab"].where(ref["dijawab"] > 0)).reindex(want.index)
-    if inverse.notna().all() and _close(got, inverse, rtol=1e-6):
+    ok = inverse.notna() & np.isfinite(got)
+    if ok.any() and _close(got[ok], inverse[ok], rtol=1e-6):
         return _salah("Pembagiannya terbalik: tingkat balas = pertanyaan yang dijawab dibagi "
                       "semua pertanyaan, jadi selalu antara 0 dan 1.")
     everyone = _rate_table(corpus, types, _addressing(corpus, types))["tingkat_balas"]

@@ -224,3 +224,136 @@ def test_student_version_says_not_done(path):
         assert not errors
         assert text.strip().startswith(t.PESAN_BELUM), cell.source
         assert "= ..." in cell.source
+
+
+# ----------------------------------------------------------------------------------------
+# Labs 2-4
+
+
+def _small():
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([("a", "b", 3), ("b", "a", 1), ("c", "b", 1), ("a", "c", 2),
+                               ("d", "a", 1)])
+    return G
+
+
+def test_cek_pagerank_and_betweenness():
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([("a", "b", 10), ("a", "c", 1), ("c", "a", 1), ("b", "c", 1),
+                               ("d", "a", 1)])
+    _expect(t.cek_pagerank(nx.pagerank(G, weight="weight"), G), "benar")
+    _expect(t.cek_pagerank(nx.pagerank(G, weight=None), G), "salah", "belum memakai bobot")
+    _expect(t.cek_pagerank(nx.pagerank(G.reverse(), weight="weight"), G), "salah",
+            "Arah terbalik")
+    _expect(t.cek_pagerank(..., G), "belum")
+    # a -> b is direct (1 step), but heavy: read as a distance, a -> c -> b is shorter
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([("a", "b", 5), ("a", "c", 1), ("c", "b", 1), ("b", "d", 1)])
+    assert nx.betweenness_centrality(G)["c"] == 0
+    _expect(t.cek_betweenness(nx.betweenness_centrality(G), G), "benar")
+    _expect(t.cek_betweenness(nx.betweenness_centrality(G, weight="weight"), G), "salah",
+            "jarak")
+    _expect(t.cek_betweenness(nx.betweenness_centrality(G, normalized=False), G), "salah",
+            "dinormalisasi")
+
+
+def test_cek_resiprositas_hand_case():
+    G = _small()
+    # a<->b mutual: 2 of 5 edges reciprocated; pairs: ab, bc, ac, ad -> 1 mutual of 4
+    assert nx.reciprocity(G) == pytest.approx(2 / 5)
+    _expect(t.cek_resiprositas(0.4, G), "benar", "2 dari 5")
+    _expect(t.cek_resiprositas(1.0, G), "salah", "graf tidak berarah")
+    _expect(t.cek_resiprositas(0.25, G), "salah", "*pasangan akun*")
+    _expect(t.cek_resiprositas(0.2, G), "salah", "Anda hitung sekali")
+    _expect(t.cek_resiprositas(40.0, G), "salah", "persen")
+    _expect(t.cek_resiprositas(0.1, G), "salah", "terlalu kecil")
+    _expect(t.cek_resiprositas(None, G), "belum")
+
+
+def test_responsivitas_matches_ground_truth_and_mistakes():
+    corpus = kr.load_bundled()
+    ref = t.responsivitas_kantor(corpus)
+    truth = kr.load_ground_truth()["offices"]
+    for office, row in ref.iterrows():
+        # every planted answer is found; "asked" may add citizens' other posts mentioning it
+        assert row["dijawab"] == truth[office]["answered_in_window"]
+        assert row["ditanya"] >= truth[office]["addressed"]
+    rate = ref["tingkat_balas"]
+    _expect(t.cek_responsivitas(rate), "benar")
+    _expect(t.cek_responsivitas(rate * 100), "salah", "persen")
+    _expect(t.cek_responsivitas(ref["ditanya"] / ref["dijawab"]), "salah", "terbalik")
+    _expect(t.cek_responsivitas(rate.iloc[:5]), "salah", "belum ada")
+    _expect(t.cek_responsivitas(...), "belum")
+
+
+def test_cek_induk_mistakes():
+    s = pd.DataFrame({"post_id": ["r", "p1", "p2", "p3"], "author_id": ["A", "B", "C", "D"]})
+    follows = {("C", "A"), ("C", "B"), ("D", "C"), ("B", "D")}
+    # p1: B follows nobody earlier -> r; p2: C follows A (r) and B (p1) -> latest p1;
+    # p3: D follows C -> p2
+    assert t.rekonstruksi_induk(s, follows) == {"p1": "r", "p2": "p1", "p3": "p2"}
+    _expect(t.cek_induk({"p1": "r", "p2": "p1", "p3": "p2"}, s, follows), "benar")
+    _expect(t.cek_induk({"p1": "r", "p2": "r", "p3": "r"}, s, follows), "salah", "akar")
+    _expect(t.cek_induk({"p1": "r", "p2": "r", "p3": "p2"}, s, follows), "salah",
+            "*paling awal*")
+    _expect(t.cek_induk({"p1": "r", "p2": "r", "p3": "p1"}, s, follows), "salah", "terbalik")
+    _expect(t.cek_induk({"p1": "r"}, s, follows), "salah", "belum punya induk")
+    _expect(t.cek_induk(..., s, follows), "belum")
+
+
+def test_cek_kedalaman_and_viralitas():
+    T = nx.DiGraph([("r", "a"), ("a", "b"), ("r", "c")], root="r")
+    # undirected path c-r-a-b: distances 1,2,3,1,2,1 -> sum 10 over 6 pairs, ordered: 20/12
+    _expect(t.cek_kedalaman(2, T), "benar")
+    _expect(t.cek_kedalaman(3, T), "salah", "simpul pada jalur")
+    _expect(t.cek_kedalaman(4, T), "salah", "ukuran kaskade")
+    _expect(t.cek_viralitas(20 / 12, T), "benar")
+    _expect(t.cek_viralitas(20 / 16, T), "salah", "n²")
+    _expect(t.cek_viralitas(4 / 3, T), "salah", "dari akar")
+    _expect(t.cek_viralitas(..., T), "belum")
+
+
+def test_cek_waktu_wilayah_mistakes():
+    s = pd.DataFrame({
+        "created_at": pd.to_datetime(["2024-10-01 00:00", "2024-10-01 02:00",
+                                      "2024-10-01 05:00", "2024-10-01 06:00"], utc=True),
+        "region_code": ["35", "3578", "3578", "3506"]})
+    _expect(t.cek_waktu_wilayah({"3578": 2.0, "3506": 6.0}, s), "benar")
+    _expect(t.cek_waktu_wilayah({"3578": 5.0, "3506": 6.0}, s), "salah", "*terakhir*")
+    _expect(t.cek_waktu_wilayah({"3578": 120.0, "3506": 360.0}, s), "salah", "menit")
+    _expect(t.cek_waktu_wilayah({"35": 0.0, "3578": 2.0, "3506": 6.0}, s), "salah", "'35'")
+    _expect(t.cek_waktu_wilayah(None, s), "belum")
+
+
+def _ic_graph():
+    G = nx.DiGraph()
+    G.add_edge("s", "a", p=0.5)
+    G.add_edge("a", "b", p=0.5)
+    G.add_edge("s", "c", p=0.5)
+    return G
+
+
+def test_cek_ic_manual_and_monte_carlo():
+    G = _ic_graph()
+    koin = {("s", "a"): 0.1, ("a", "b"): 0.2, ("s", "c"): 0.9}
+    _expect(t.cek_ic_manual({"s", "a", "b"}, G, ["s"], koin), "benar")
+    _expect(t.cek_ic_manual({"a", "b"}, G, ["s"], koin), "salah", "Benih")
+    _expect(t.cek_ic_manual({"s", "a", "b", "c"}, G, ["s"], koin), "salah", "angka acak")
+    _expect(t.cek_ic_manual({"s", "c"}, G, ["s"], koin), "salah", "terbalik")
+    _expect(t.cek_ic_manual(..., G, ["s"], koin), "belum")
+    # exact: 1 + 0.5 + 0.25 + 0.5, and the same by brute force over 8 worlds
+    assert t.sebaran_tepat(G, ["s"]) == pytest.approx(2.25)
+    _expect(t.cek_monte_carlo(2.27, G, ["s"]), "benar")
+    _expect(t.cek_monte_carlo(1.25, G, ["s"]), "salah", "Benih belum dihitung")
+    _expect(t.cek_monte_carlo(7.0, G, ["s"]), "salah", "mustahil")
+    _expect(t.cek_monte_carlo(2.6, G, ["s"]), "salah", "jauh")
+
+
+def test_cek_pilihan_mitra():
+    j = {"a": {1, 2, 3}, "b": {1, 2}, "c": {4, 5}, "d": {5}}
+    _expect(t.cek_pilihan_mitra(["a", "c"], j, 2), "benar", "5 wilayah")
+    _expect(t.cek_pilihan_mitra(["a", "b"], j, 2), "salah", "tumpang tindih")
+    _expect(t.cek_pilihan_mitra(["a"], j, 2), "salah", "tepat 2")
+    _expect(t.cek_pilihan_mitra(["a", "a"], j, 2), "salah", "lebih dari sekali")
+    _expect(t.cek_pilihan_mitra(["a", "x"], j, 2), "salah", "bukan kandidat")
+    _expect(t.cek_pilihan_mitra(None, j, 2), "belum")
