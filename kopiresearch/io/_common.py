@@ -215,67 +215,96 @@ class AccountBook:
 
     def __init__(self, platform):
         self.platform = platform
-        self.frames = []  # columns: uid, handle, followers, order
+        self.frames = []  # columns: uid, handle, followers, order (object / float arrays)
 
     def add(self, uids, handles, followers=None, order=None):
         """Register accounts: ``uids`` (raw platform ids or missing) with their handles."""
-        uids = pd.Series(uids, dtype=_STR).reset_index(drop=True)
-        handles = lower_handle(pd.Series(handles, dtype=_STR).reset_index(drop=True))
-        frame = pd.DataFrame({"uid": uids, "handle": handles})
-        frame["followers"] = (pd.Series(followers).reset_index(drop=True)
-                              if followers is not None else pd.NA)
-        frame["order"] = (np.asarray(order, dtype=np.float64) if order is not None
-                          else np.arange(len(frame), dtype=np.float64))
-        self.frames.append(frame)
+        uids = _obj(pd.Series(uids, dtype=_STR).str.strip())
+        handles = _obj(lower_handle(pd.Series(handles, dtype=_STR)))
+        n = len(uids)
+        fol = (pd.to_numeric(pd.Series(followers).reset_index(drop=True), errors="coerce")
+               .astype("float64").to_numpy() if followers is not None
+               else np.full(n, np.nan))
+        ordr = (np.asarray(order, dtype=np.float64) if order is not None
+                else np.arange(n, dtype=np.float64))
+        self.frames.append(pd.DataFrame({"uid": uids, "handle": handles, "followers": fol,
+                                         "order": ordr}))
 
     def finish(self):
         """Build the handle -> id map and the accounts table (with a missing-id fallback)."""
         frames = [f for f in self.frames if len(f)]
         allf = (pd.concat(frames, ignore_index=True) if frames else
-                pd.DataFrame({"uid": pd.Series([], dtype=_STR),
-                              "handle": pd.Series([], dtype=_STR),
-                              "followers": [], "order": []}))
-        allf["uid"] = allf["uid"].astype(_STR)
-        allf["handle"] = allf["handle"].astype(_STR)
-        with_id = allf[allf["uid"].notna() & (allf["uid"] != "")]
-        pairs = with_id[with_id["handle"].notna()].sort_values("order", kind="stable")
-        self.handle_to_uid = dict(zip(pairs["handle"], pairs["uid"], strict=True))
+                pd.DataFrame({"uid": np.array([], dtype=object),
+                              "handle": np.array([], dtype=object),
+                              "followers": np.array([], dtype=float),
+                              "order": np.array([], dtype=float)}))
+        has_uid = allf["uid"].notna().to_numpy(bool)
+        with_id = allf[has_uid]
+        pairs = with_id[with_id["handle"].notna().to_numpy(bool)].sort_values(
+            "order", kind="stable")
+        h2u = pairs.drop_duplicates("handle", keep="last")
+        self._h2u = pd.Series(h2u["uid"].to_numpy(object),
+                              index=pd.Index(h2u["handle"].to_numpy(object), dtype=object))
         p = self.platform
-        latest = pairs.drop_duplicates("uid", keep="last").set_index("uid")["handle"]
-        fol = pd.to_numeric(with_id["followers"], errors="coerce")
-        fol_by = pd.Series(fol.to_numpy(), index=with_id["uid"].to_numpy()).dropna()
-        fol_by = fol_by[~fol_by.index.duplicated(keep="last")]
-        uids = pd.unique(with_id["uid"].to_numpy())
-        uid_index = pd.Index(uids, dtype=_STR)
-        acc = pd.DataFrame({"account_id": (p + ":") + pd.Series(uid_index, dtype=_STR),
-                            "handle": pd.Series(latest.reindex(uid_index).to_numpy(),
-                                                dtype=_STR),
-                            "followers": pd.Series(fol_by.reindex(uid_index).to_numpy())})
-        handle_only = allf.loc[allf["uid"].isna() | (allf["uid"] == ""), "handle"].dropna()
-        handle_only = pd.unique(handle_only[~handle_only.isin(self.handle_to_uid)].to_numpy())
-        extra = pd.DataFrame({"account_id": (p + ":@") + pd.Series(handle_only, dtype=_STR),
-                              "handle": pd.Series(handle_only, dtype=_STR),
-                              "followers": np.nan})
+        latest = pairs.drop_duplicates("uid", keep="last")
+        latest = pd.Series(latest["handle"].to_numpy(object),
+                           index=pd.Index(latest["uid"].to_numpy(object), dtype=object))
+        fol = with_id[with_id["followers"].notna().to_numpy(bool)].sort_values(
+            "order", kind="stable").drop_duplicates("uid", keep="last")
+        fol = pd.Series(fol["followers"].to_numpy(float),
+                        index=pd.Index(fol["uid"].to_numpy(object), dtype=object))
+        uids = pd.unique(with_id["uid"].to_numpy(object))
+        uid_index = pd.Index(uids, dtype=object)
+        acc = pd.DataFrame({"account_id": _cat(p + ":", uids),
+                            "handle": latest.reindex(uid_index).to_numpy(object),
+                            "followers": fol.reindex(uid_index).to_numpy(float)})
+        ho = allf.loc[~has_uid, "handle"].dropna().to_numpy(object)
+        ho = pd.unique(ho)
+        ho = ho[~pd.Index(ho, dtype=object).isin(self._h2u.index)]
+        extra = pd.DataFrame({"account_id": _cat(p + ":@", ho), "handle": ho,
+                              "followers": np.full(len(ho), np.nan)})
         self.accounts = pd.concat([acc, extra], ignore_index=True)
         return self.accounts
 
+    @property
+    def handle_to_uid(self):
+        return self._h2u.to_dict()
+
     def resolve(self, uids=None, handles=None) -> pd.Series:
-        """Account ids for rows given by raw id (preferred) or handle."""
+        """Account ids (object Series, positional index) for raw ids (preferred) or handles."""
         p = self.platform
+        out = None
         if handles is not None:
-            h = lower_handle(pd.Series(handles, dtype=_STR).reset_index(drop=True))
-            mapped = h.map(self.handle_to_uid).astype(_STR)
-            by_handle = ((p + ":") + mapped).where(mapped.notna(), (p + ":@") + h)
-        else:
-            by_handle = None
+            h = _obj(lower_handle(pd.Series(handles, dtype=_STR)))
+            idx = self._h2u.index.get_indexer(h)
+            vals = np.append(self._h2u.to_numpy(object), None)
+            mapped = vals[idx]  # -1 picks the trailing None
+            out = np.where(idx >= 0, _cat(p + ":", mapped), _cat(p + ":@", h))
+            out[pd.isna(h) & (idx < 0)] = None
         if uids is not None:
-            u = pd.Series(uids, dtype=_STR).reset_index(drop=True)
-            u = u.mask(u == "")
-            by_id = (p + ":") + u
-            if by_handle is not None:
-                return by_id.where(u.notna(), by_handle).astype(_STR)
-            return by_id.astype(_STR)
-        return by_handle.astype(_STR)
+            u = _obj(pd.Series(uids, dtype=_STR).str.strip())
+            by_id = _cat(p + ":", u)
+            out = by_id if out is None else np.where(pd.notna(u), by_id, out)
+        return pd.Series(out, dtype=object)
+
+
+def _obj(series: pd.Series) -> np.ndarray:
+    """Values of a string Series as an object array, missing and empty values as None."""
+    a = np.array(series.reset_index(drop=True).astype(object).to_numpy(object))
+    bad = pd.isna(a)
+    a[bad] = None
+    a[a == ""] = None
+    return a
+
+
+def _cat(prefix: str, values: np.ndarray) -> np.ndarray:
+    """``prefix + value`` for each non-missing value (None stays None)."""
+    values = np.asarray(values, dtype=object)
+    out = np.empty(len(values), dtype=object)
+    ok = pd.notna(values)
+    out[ok] = (prefix + pd.Series(values[ok], dtype=object)).to_numpy(object)
+    out[~ok] = None
+    return out
 
 
 def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFrame,

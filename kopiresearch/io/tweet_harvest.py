@@ -338,20 +338,39 @@ def _malformed(report, frame, mask, reason):
     return frame[~mask]
 
 
+_MONTHS = {m: f"{i:02d}" for i, m in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
+
+
 def parse_twitter_time(s: pd.Series) -> pd.Series:
     """Parse both tweet-harvest ``created_at`` formats to UTC; unparseable values are NaT.
 
-    ISO 8601 values must carry ``Z`` or an offset; naive values are not guessed.
+    ``Wed Nov 27 05:06:26 +0000 2024`` (up to 2.6.1) is rearranged into ISO 8601 with
+    vectorised string slicing; ISO 8601 values (2.7+) must carry ``Z`` or an offset; naive
+    values are never guessed.
+
+    Examples
+    --------
+    >>> t = parse_twitter_time(pd.Series(["Wed Nov 27 05:06:26 +0000 2024",
+    ...                                   "2024-11-27T05:06:26.000Z", "27/11/2024"]))
+    >>> [str(v) for v in t]
+    ['2024-11-27 05:06:26+00:00', '2024-11-27 05:06:26+00:00', 'NaT']
     """
     s = s.astype("string")
-    out = pd.to_datetime(s, format="%a %b %d %H:%M:%S %z %Y", errors="coerce", utc=True)
-    rest = out.isna() & s.notna()
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+    tw = s.str.fullmatch(_TW_DATE).fillna(False).to_numpy(bool)
+    if tw.any():
+        t = s[tw]
+        month = t.str.slice(4, 7).map(_MONTHS)
+        iso = (t.str.slice(26, 30) + "-" + month + "-" + t.str.slice(8, 10) + "T"
+               + t.str.slice(11, 19) + t.str.slice(20, 25))
+        out[tw] = pd.to_datetime(iso, format="%Y-%m-%dT%H:%M:%S%z", errors="coerce", utc=True)
+    rest = ~tw & s.notna().to_numpy(bool)
     if rest.any():
         iso = s[rest]
-        ok = iso.str.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
-                           r"(Z|[+-]\d{2}:?\d{2})$").fillna(False)
-        parsed = pd.to_datetime(iso.where(ok), format="ISO8601", errors="coerce", utc=True)
-        out[rest] = parsed
+        ok = iso.str.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+                               r"(Z|[+-]\d{2}:?\d{2})").fillna(False)
+        out[rest] = pd.to_datetime(iso.where(ok), format="ISO8601", errors="coerce", utc=True)
     return out.astype("datetime64[ns, UTC]")
 
 

@@ -1,0 +1,215 @@
+"""Benchmark the crawl loaders on a generated 1,000,000-row tweet-harvest file and twarc2 file.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_loaders.py           # 1M rows, 3 repeats
+    .venv/bin/python benchmarks/bench_loaders.py --quick   # 20k rows, 1 repeat (smoke run)
+
+The inputs are generated once under ``benchmarks/_data/`` (git-ignored). Each measurement
+runs in a fresh subprocess, so the peak resident memory (``ru_maxrss``) is that of the load
+alone. Peers, run side by side on the same files:
+
+* ``pandas.read_csv(dtype=str)`` of the tweet-harvest file plus tweet-harvest's own Gephi
+  helper logic (``convert-source-target.ts``: ``username -> in_reply_to_screen_name``) in
+  pandas: the lower bound of reading the file, giving reply edges only;
+* ``json.loads`` of every twarc2 line: the lower bound of reading the JSONL.
+
+Writes the Markdown table to ``benchmarks/results/loaders.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data"
+RESULTS = HERE / "results" / "loaders.md"
+
+_ALPHA = ["conversation_id_str", "created_at", "favorite_count", "full_text", "id_str",
+          "image_url", "in_reply_to_screen_name", "lang", "location", "quote_count",
+          "reply_count", "retweet_count", "tweet_url", "user_id_str", "username"]
+_WORDS = np.array(["Kopilaborasi", "Kediri", "jalan", "rusak", "mantap", "info", "siap",
+                   "terima", "kasih", "acara", "Pare", "kuliner", "enak", "banjir", "lapor"])
+
+
+def make_tweets(n: int, seed: int = 1):
+    """A synthetic crawl: n tweets by 50,000 accounts (replies, retweets, mentions)."""
+    rng = np.random.default_rng(seed)
+    n_acc = 50_000
+    handles = np.array([f"warga_{i:05d}" for i in range(n_acc)], dtype=object)
+    uids = (1_500_000_000_000_000_000 + np.arange(n_acc)).astype(str).astype(object)
+    author = rng.integers(0, n_acc, n)
+    tid = (1_861_000_000_000_000_000 + np.arange(n)).astype(str).astype(object)
+    t0 = np.datetime64("2024-11-01T00:00:00")
+    when = t0 + rng.integers(0, 30 * 86400, n).astype("timedelta64[s]")
+    kind = rng.choice(3, n, p=[0.6, 0.3, 0.1])  # original, reply, retweet
+    target = rng.integers(0, n_acc, n)
+    m1 = rng.integers(0, n_acc, n)
+    words = _WORDS[rng.integers(0, len(_WORDS), (n, 6))]
+    body = pd.Series([" ".join(w) for w in words], dtype=object)
+    has_m = rng.random(n) < 0.5
+    text = np.where(has_m, body + " @" + pd.Series(handles[m1]), body).astype(object)
+    reply = np.where(kind == 1, handles[target], "").astype(object)
+    text = np.where(kind == 1, "@" + pd.Series(reply) + " " + pd.Series(text), text)
+    text = np.where(kind == 2, "RT @" + pd.Series(handles[target]) + ": " + pd.Series(text),
+                    text)
+    return {"id": tid, "when": when, "author": author, "kind": kind, "target": target,
+            "m1": m1, "has_m": has_m, "text": text.astype(object), "reply": reply,
+            "handles": handles, "uids": uids}
+
+
+def write_tweet_harvest(t, path: Path):
+    n = len(t["id"])
+    tw = pd.Series(t["when"]).dt.strftime("%a %b %d %H:%M:%S +0000 %Y")
+    user = t["handles"][t["author"]]
+    frame = pd.DataFrame({
+        "conversation_id_str": t["id"], "created_at": tw, "favorite_count": "3",
+        "full_text": t["text"], "id_str": t["id"], "image_url": "",
+        "in_reply_to_screen_name": t["reply"], "lang": "in", "location": "Kediri",
+        "quote_count": "0", "reply_count": "0", "retweet_count": "1",
+        "tweet_url": "https://x.com/" + pd.Series(user) + "/status/" + pd.Series(t["id"]),
+        "user_id_str": t["uids"][t["author"]], "username": user})
+    assert len(frame) == n
+    frame[_ALPHA].to_csv(path, index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+
+
+def write_twarc2(t, path: Path, page: int = 100):
+    n = len(t["id"])
+    iso = pd.Series(t["when"]).dt.strftime("%Y-%m-%dT%H:%M:%S.000Z").to_numpy()
+    with open(path, "w", encoding="utf-8") as fh:
+        for s in range(0, n, page):
+            data, users = [], {}
+            for i in range(s, min(n, s + page)):
+                a = int(t["author"][i])
+                users[a] = None
+                tw = {"id": t["id"][i], "author_id": t["uids"][a], "created_at": iso[i],
+                      "text": t["text"][i], "conversation_id": t["id"][i],
+                      "public_metrics": {"retweet_count": 1, "reply_count": 0, "like_count": 3,
+                                         "quote_count": 0}}
+                ments = []
+                k = int(t["kind"][i])
+                tg = int(t["target"][i])
+                if k == 1:
+                    tw["in_reply_to_user_id"] = t["uids"][tg]
+                    tw["referenced_tweets"] = [{"type": "replied_to", "id": "1"}]
+                    ments.append(tg)
+                if k == 2:
+                    tw["referenced_tweets"] = [{"type": "retweeted", "id": "2"}]
+                    ments.append(tg)
+                if t["has_m"][i]:
+                    ments.append(int(t["m1"][i]))
+                if ments:
+                    tw["entities"] = {"mentions": [{"start": 0, "end": 5, "username":
+                                                    t["handles"][m], "id": t["uids"][m]}
+                                                   for m in ments]}
+                    users.update(dict.fromkeys(ments))
+                data.append(tw)
+            inc = {"users": [{"id": t["uids"][u], "username": t["handles"][u],
+                              "public_metrics": {"followers_count": 10}} for u in users],
+                   "tweets": data}
+            fh.write(json.dumps({"data": data, "includes": inc,
+                                 "meta": {"result_count": len(data)}}) + "\n")
+
+
+_RUNNERS = {  # name: (imports, not timed; the timed load)
+    "kopiresearch read_tweet_harvest": (
+        "from kopiresearch.io import read_tweet_harvest as f",
+        "c = f(P); out = (c.report.rows_read, len(c.interactions))"),
+    "peer: pandas read_csv(dtype=str) + reply edges": (
+        "import pandas as pd",
+        "d = pd.read_csv(P, dtype=str, keep_default_na=False); "
+        "e = d.loc[d.in_reply_to_screen_name != '', ['username', 'in_reply_to_screen_name']]; "
+        "out = (len(d), len(e))"),
+    "kopiresearch read_twarc2": (
+        "from kopiresearch.io import read_twarc2 as f",
+        "c = f(P); out = (c.report.rows_read, len(c.interactions))"),
+    "peer: json.loads per line": (
+        "import json",
+        "pages = [json.loads(l) for l in open(P, 'rb')]; "
+        "out = (sum(len(p['data']) for p in pages), 0)"),
+}
+
+
+def run_once(name: str, path: Path) -> dict:
+    setup, body = _RUNNERS[name]
+    code = ("import json, resource, sys, time\nP = sys.argv[1]\n" + setup + "\n"
+            "t = time.perf_counter()\n" + body + "\n"
+            "el = time.perf_counter() - t\n"
+            "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "print(json.dumps({'seconds': el, 'maxrss_kib': rss, 'out': out}))\n")
+    res = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    import pyarrow
+
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores, {mem:.1f} GiB RAM, Python {platform.python_version()}, "
+            f"pandas {pd.__version__}, pyarrow {pyarrow.__version__}, numpy {np.__version__}")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="20k rows, 1 repeat")
+    ap.add_argument("--rows", type=int, default=None)
+    ap.add_argument("--repeats", type=int, default=None)
+    args = ap.parse_args(argv)
+    n = args.rows or (20_000 if args.quick else 1_000_000)
+    repeats = args.repeats or (1 if args.quick else 3)
+    DATA.mkdir(parents=True, exist_ok=True)
+    th, tw = DATA / f"tweet_harvest_{n}.csv", DATA / f"twarc2_{n}.jsonl"
+    if not th.exists() or not tw.exists():
+        print(f"generating {n:,} tweets ...", flush=True)
+        t = make_tweets(n)
+        write_tweet_harvest(t, th)
+        write_twarc2(t, tw)
+    rows = []
+    for name, path in (("kopiresearch read_tweet_harvest", th),
+                       ("peer: pandas read_csv(dtype=str) + reply edges", th),
+                       ("kopiresearch read_twarc2", tw), ("peer: json.loads per line", tw)):
+        runs = [run_once(name, path) for _ in range(repeats)]
+        sec = statistics.median(r["seconds"] for r in runs)
+        rss = max(r["maxrss_kib"] for r in runs) / 2**20
+        rows.append((name, path.name, runs[0]["out"][0], sec, runs[0]["out"][0] / sec, rss,
+                     runs[0]["out"][1]))
+        print(f"{name:50s} {sec:7.2f} s  {runs[0]['out'][0] / sec:12,.0f} rows/s  "
+              f"peak {rss:5.2f} GiB", flush=True)
+    lines = [
+        "# Loader benchmark", "",
+        f"Machine: {machine()}.", "",
+        f"Input: generated crawl of {n:,} tweets by 50,000 accounts (60% originals, 30% "
+        "replies, 10% retweets, half with a mention), as a tweet-harvest 2.5.3+ CSV "
+        f"({th.stat().st_size / 2**20:.0f} MiB) and twarc2 JSONL pages of 100 tweets "
+        f"({tw.stat().st_size / 2**20:.0f} MiB). Median of {repeats} runs, each in a fresh "
+        "process; peak = max resident set size of that process (includes the Python "
+        "interpreter and imports; the time excludes imports).", "",
+        "| loader | file | rows | seconds (median) | rows/s | peak memory (GiB) | edges |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, f, r, sec, rps, rss, e in rows:
+        lines.append(f"| {name} | {f} | {r:,} | {sec:.2f} | {rps:,.0f} | {rss:.2f} | {e:,} |")
+    lines += ["", "Goal (issue 3): >= 200,000 rows/s for tweet-harvest and < 2 GiB peak for "
+              "1M rows. The peers do less work (no validation, no mentions, no dedupe).", ""]
+    if not args.quick:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text("\n".join(lines), encoding="utf-8")
+        print(f"wrote {RESULTS}")
+    else:
+        print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
