@@ -341,6 +341,8 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
     inter = inter.sort_values(["created_at", "post_id", "kind", "target_id"],
                               kind="stable").reset_index(drop=True)
     inter["kind"] = inter["kind"].astype("object")
+    # corpus._as_string fails on empty string-dtype columns: hand plain object columns over
+    accounts, posts, inter = (_object_strings(f) for f in (accounts, posts, inter))
     try:
         return Corpus.from_frames(accounts, posts, inter, report=report, meta=meta,
                                   validate=validate)
@@ -348,6 +350,14 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
         raise
     except Exception as exc:  # a bug or an input we did not foresee: never a bare traceback
         raise InputFormatError(f"cannot build the corpus: {exc!r}") from exc
+
+
+def _object_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.StringDtype):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
 
 
 def empty_interactions() -> pd.DataFrame:

@@ -1,0 +1,199 @@
+"""twarc2 JSONL (pages and flattened) and twarc-csv loaders against hand-worked cases."""
+
+import json
+
+import pytest
+
+from kopiresearch.errors import InputFormatError
+from kopiresearch.io import example_path, read_twarc2, read_twarc_csv
+
+USERS = {"1": "Kominfo_Demo", "2": "warga_001", "3": "warga_002", "4": "Berita_Demo"}
+
+
+def user(uid):
+    return {"id": uid, "username": USERS[uid], "public_metrics": {"followers_count": int(uid)}}
+
+
+def ment(uid, start=0):
+    return {"start": start, "end": start + 5, "username": USERS[uid], "id": uid}
+
+
+def tweet(tid, author, text, sec=0, **kw):
+    t = {"id": tid, "author_id": author, "text": text,
+         "created_at": f"2024-11-27T01:00:{sec:02d}.000Z"}
+    t.update(kw)
+    return t
+
+
+ORIG = tweet("10", "1", "Halo @warga_001 @warga_001 dan @Berita_Demo",
+             entities={"mentions": [ment("2"), ment("2", 20), ment("4")]})
+REPLY = tweet("11", "2", "@Kominfo_Demo @warga_002 siap", 1, in_reply_to_user_id="1",
+              referenced_tweets=[{"type": "replied_to", "id": "10"}],
+              entities={"mentions": [ment("1"), ment("3")]})
+QUOTE = tweet("12", "4", "Kata @Kominfo_Demo https://t.co/x", 2,
+              referenced_tweets=[{"type": "quoted", "id": "10"}],
+              entities={"mentions": [ment("1")]})
+RT = tweet("13", "3", "RT @Kominfo_Demo: Halo @warga_001", 3,
+           referenced_tweets=[{"type": "retweeted", "id": "10"}],
+           entities={"mentions": [ment("1"), ment("2")]})
+SELF = tweet("14", "2", "@warga_001 lanjut", 4, in_reply_to_user_id="2",
+             referenced_tweets=[{"type": "replied_to", "id": "11"}],
+             entities={"mentions": [ment("2")]})
+EXPECTED = {
+    ("kominfo_demo", "warga_001", "mention", "10"),
+    ("kominfo_demo", "berita_demo", "mention", "10"),
+    ("warga_001", "kominfo_demo", "reply", "11"), ("warga_001", "warga_002", "mention", "11"),
+    ("berita_demo", "kominfo_demo", "quote", "12"),
+    ("warga_002", "kominfo_demo", "repost", "13"),
+}
+
+
+def edges(c):
+    h = c.accounts["handle"]
+    return {(h[s], h[t], k, p.split(":")[1]) for s, t, k, p in
+            c.interactions[["source_id", "target_id", "kind", "post_id"]].itertuples(index=False)}
+
+
+def page(data, users, tweets=(), errors=None):
+    p = {"data": data, "includes": {"users": [user(u) for u in users], "tweets": list(tweets)}}
+    if errors:
+        p["errors"] = errors
+    return json.dumps(p)
+
+
+def test_pages_with_includes_across_lines(tmp_path):
+    # page 2 references tweet 10 whose author is only in page 1's includes
+    lines = [page([ORIG, REPLY], ["1", "2", "3", "4"], tweets=[ORIG, REPLY]),
+             page([QUOTE, RT, SELF], ["2"], tweets=[QUOTE, RT, SELF]), ""]
+    p = tmp_path / "a.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    c = read_twarc2(p)
+    assert edges(c) == EXPECTED
+    assert c.report.rows_read == 5 and c.report.loaded == 5 and c.report.blank_lines == 1
+    assert c.posts.loc["twitter:13", "kind"] == "repost"
+    assert c.posts.loc["twitter:12", "parent_post_id"] == "twitter:10"
+    assert c.accounts.loc["twitter:4", "followers"] == 4
+
+
+def test_flattened_file_gives_the_same(tmp_path):
+    def flat(t):
+        t = dict(t)
+        t["author"] = user(t["author_id"])
+        refs = []
+        for r in t.get("referenced_tweets", []):
+            ref = {"author_id": "1", "id": r["id"], "type": r["type"], "author": user("1")}
+            if r["id"] == "11":
+                ref.update(author_id="2", author=user("2"))
+            refs.append(ref)
+        if refs:
+            t["referenced_tweets"] = refs
+        return json.dumps(t)
+
+    p = tmp_path / "flat.jsonl"
+    p.write_text("\n".join(flat(t) for t in (ORIG, REPLY, QUOTE, RT, SELF)) + "\n",
+                 encoding="utf-8")
+    assert edges(read_twarc2(p)) == EXPECTED
+
+
+def test_errors_users_truncated_line_and_duplicates(tmp_path):
+    gone = tweet("20", "2", "@warga_009 halo", 5, in_reply_to_user_id="99",
+                 referenced_tweets=[{"type": "replied_to", "id": "19"}],
+                 entities={"mentions": [{"start": 0, "end": 10, "username": "warga_009"}]})
+    errors = [{"value": "19", "resource_type": "tweet", "parameter": "referenced_tweets.id",
+               "resource_id": "19", "title": "Not Found Error"},
+              {"value": "warga_009", "resource_type": "user", "title": "Forbidden",
+               "parameter": "entities.mentions.username", "resource_id": "warga_009",
+               "detail": "User has been suspended: [warga_009]."}]
+    lines = [page([ORIG, gone], ["1", "2", "4"], errors=errors), page([ORIG], ["1"]),
+             page([REPLY], ["2"])[:40]]
+    p = tmp_path / "a.jsonl"
+    p.write_text("\n".join(lines), encoding="utf-8")  # no trailing newline: killed crawl
+    c = read_twarc2(p)
+    r = c.report
+    assert (r.rows_read, r.loaded, r.duplicates, len(r.malformed)) == (4, 2, 1, 1)
+    assert r.malformed[0].line == 3 and "JSON" in r.malformed[0].reason
+    # the suspended user, known only from errors, is an account; the reply target id too
+    assert "twitter:@warga_009" in c.accounts.index and "twitter:99" in c.accounts.index
+    i = c.interactions.set_index("post_id").loc[["twitter:20"]]
+    assert set(zip(i["target_id"], i["kind"])) == {("twitter:99", "reply"),
+                                                   ("twitter:@warga_009", "mention")}
+    assert bool(c.posts.loc["twitter:20", "parent_missing"])
+
+
+def test_example_twarc2():
+    c = read_twarc2(example_path("twarc2_search.jsonl"))
+    assert c.report.duplicates == 1 and len(c.report.malformed) == 1
+    # includes.tweets repeats the data tweets: posts are data only
+    assert len(c.posts) == 5
+
+
+CSV_COLS = ["id", "conversation_id", "referenced_tweets.replied_to.id",
+            "referenced_tweets.retweeted.id", "referenced_tweets.quoted.id", "author_id",
+            "in_reply_to_user_id", "in_reply_to_username", "retweeted_user_id",
+            "retweeted_username", "quoted_user_id", "quoted_username", "created_at", "text",
+            "entities.mentions", "author.username", "public_metrics.like_count"]
+
+
+def csv_row(**kw):
+    row = dict.fromkeys(CSV_COLS, "")
+    row.update(kw)
+    return ",".join(f'"{row[c]}"' if "," in row[c] else row[c] for c in CSV_COLS)
+
+
+def test_twarc_csv_retweet_rows_carry_original_mentions(tmp_path):
+    t = "2024-11-27T01:00:00.000Z"
+    rows = [
+        csv_row(id="10", author_id="1", **{"author.username": "Kominfo_Demo"}, created_at=t,
+                text="Halo @warga_001", **{"entities.mentions": '[""@warga_001""]'},
+                **{"public_metrics.like_count": "41.0"}),
+        # retweet by warga_002: text and mentions are the original's (mentions warga_002!)
+        csv_row(id="13", author_id="3", **{"author.username": "warga_002"}, created_at=t,
+                text="Halo @warga_002", **{"entities.mentions": '[""@warga_002""]'},
+                **{"referenced_tweets.retweeted.id": "10", "retweeted_user_id": "1",
+                   "retweeted_username": "Kominfo_Demo"}),
+        # reply to an unavailable tweet: no username, only the id
+        csv_row(id="14", author_id="2", **{"author.username": "warga_001"}, created_at=t,
+                text="@warga_009 @Kominfo_Demo setuju",
+                **{"entities.mentions": '[""@warga_009"", ""@Kominfo_Demo""]',
+                   "referenced_tweets.replied_to.id": "9", "in_reply_to_user_id": "99"}),
+        csv_row(id="15", author_id="4", **{"author.username": "Berita_Demo"}, created_at=t,
+                text="Kata @Kominfo_Demo", **{"entities.mentions": '[""@Kominfo_Demo""]',
+                                              "referenced_tweets.quoted.id": "10",
+                                              "quoted_user_id": "1",
+                                              "quoted_username": "Kominfo_Demo"}),
+        csv_row(id="15", author_id="4", created_at=t, text="dup"),
+        csv_row(id="1.86E+18", author_id="4", created_at=t, text="excel"),
+    ]
+    p = tmp_path / "a.csv"
+    p.write_text(",".join(CSV_COLS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    c = read_twarc_csv(p)
+    h = c.accounts["handle"].to_dict()
+    assert edges(c) == {
+        ("kominfo_demo", "warga_001", "mention", "10"),
+        ("warga_002", "kominfo_demo", "repost", "13"),
+        ("warga_001", "warga_009", "reply", "14"),
+        ("warga_001", "kominfo_demo", "mention", "14"),
+        ("berita_demo", "kominfo_demo", "quote", "15"),
+    }
+    assert h["twitter:99"] == "warga_009"
+    r = c.report
+    assert (r.rows_read, r.loaded, r.duplicates, len(r.malformed)) == (6, 4, 1, 1)
+    assert r.malformed[0].line == 7
+    assert c.posts.loc["twitter:10", "like_count"] == 41
+
+
+def test_twarc_csv_missing_column_names_file_and_column(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_text("id,text\n1,halo\n", encoding="utf-8")
+    with pytest.raises(InputFormatError) as err:
+        read_twarc_csv(p)
+    assert err.value.column == "author_id" and str(p) in str(err.value)
+
+
+def test_example_twarc_csv():
+    c = read_twarc_csv(example_path("twarc_csv.csv"))
+    e = edges(c)
+    # the merged retweet row carries the original's mentions: only the repost edge
+    assert {k for s, _, k, _ in e if s == "warga_002"} == {"repost"}
+    # warga_004 mentions kominfokdr_demo twice in a reply to it: only the reply
+    assert {k for s, t, k, _ in e if s == "warga_004" and t == "kominfokdr_demo"} == {"reply"}
