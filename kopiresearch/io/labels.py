@@ -163,17 +163,17 @@ def label_accounts(corpus: Corpus, labels, *, platform: str | None = None) -> La
     partnered = new["partnered"].astype(bool)
     plat = acc["platform"].astype(str)
     for row in table.itertuples(index=False):
-        if row.account_id is not None:
+        if isinstance(row.account_id, str):
             m = acc.index == row.account_id
         else:
             m = (acc["handle"] == row.handle).fillna(False).to_numpy(bool)
-            want = row.platform or platform
+            want = row.platform if isinstance(row.platform, str) else platform
             if want:
                 m &= (plat == want).to_numpy(bool)
         hit.append(bool(m.any()))
         if m.any():
             actor[m] = row.actor_type
-            region[m] = row.region_code
+            region[m] = row.region_code if isinstance(row.region_code, str) else None
             partnered[m] = row.partnered
             matched |= m
     new["actor_type"] = actor
