@@ -20,6 +20,7 @@ same work to an existing cluster (dask-jobqueue on HPC, Kubernetes, ...).
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from .io.parquet import _arrow_schema, read_partitioned_report
 from .regions import UNKNOWN_REGION, bakorwil_of
 
 __all__ = ["open_parquet_corpus", "DaskCorpus", "aggregate_edges", "build_interaction_graph",
-           "region_flow_table", "dask_client"]
+           "region_flow_table", "cascade_table_distributed", "dask_client"]
 
 
 def _dd():
@@ -174,8 +175,13 @@ def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
 
     Same result as :func:`kopiresearch.graph.aggregate_interactions` on the in-memory
     interactions: one row per (source, target) with ``weight``, ``n_<kind>``,
-    ``first_time``, ``last_time``, sorted by pair. Each partition is reduced to its own
-    pair counts first, so memory holds partial results, never the raw rows of all months.
+    ``first_time``, ``last_time``, sorted by pair.
+
+    Each partition (one platform-month) is read with only the columns needed, deduplicated,
+    its account ids turned into integer codes against ``accounts``, and reduced to one row
+    per account pair (a single int64 key); the partial tables are then combined by a hash
+    shuffle on that key into ``split_out`` pieces. Memory holds partial pair counts, never
+    the raw rows of all months, and no string crosses the network.
 
     Parameters
     ----------
@@ -183,23 +189,49 @@ def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
     kinds, start, end
         As in :func:`kopiresearch.build_interaction_graph`.
     split_out : int, optional
-        Number of output partitions of the group-by (default: one per 4 input partitions).
+        Number of output partitions of the combine step (default: one per 3 input
+        partitions).
+
+    Raises
+    ------
+    SchemaError
+        An interaction names an account that is not in ``accounts``.
     """
-    inter = _select(dc.interactions, kinds, start, end)
+    dd = _dd()
+    kinds = _check_kinds(kinds)
+    lo, hi = _bounds(start, end)
+    index = pd.Index(dc.accounts.index.astype(object))
+    dirs = _partition_dirs(dc.folder / "interactions")
+    accounts_dir = str(dc.folder / "accounts")
     kind_cols = [KIND_ATTRIBUTES[k] for k in INTERACTION_KINDS]
-    partial = inter.map_partitions(_partial_aggregate, meta=_partial_meta())
-    split_out = split_out or max(1, inter.npartitions // 4)
+    meta = pd.DataFrame({"key": pd.Series([], dtype="int64"),
+                         **{c: pd.Series([], dtype="int64") for c in kind_cols},
+                         "first": pd.Series([], dtype="int64"),
+                         "last": pd.Series([], dtype="int64")})
+    partial = dd.from_map(_edge_partial, dirs, accounts_dir=accounts_dir, kinds=kinds, lo=lo,
+                          hi=hi, meta=meta, enforce_metadata=False)
+    split_out = split_out or max(1, len(dirs) // 3)
     agg = {c: "sum" for c in kind_cols}
-    agg.update({"first_time": "min", "last_time": "max"})
-    result = partial.groupby(["source_id", "target_id"]).agg(agg, split_out=split_out)
-    edges = result.compute().reset_index()
-    edges.insert(2, "weight", edges[kind_cols].sum(axis=1).astype(int))
-    for c in kind_cols:
-        edges[c] = edges[c].astype(int)
-    edges["source_id"] = edges["source_id"].astype(object)
-    edges["target_id"] = edges["target_id"].astype(object)
-    return edges.sort_values(["source_id", "target_id"]).reset_index(drop=True)[
-        ["source_id", "target_id", "weight", *kind_cols, "first_time", "last_time"]]
+    agg.update({"first": "min", "last": "max"})
+    combined = partial.groupby("key").agg(agg, split_out=split_out).compute()
+    keys = combined.index.to_numpy(np.int64)
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    combined = combined.iloc[order]
+    n = len(index)
+    src, dst = keys // n, keys % n
+    ids = index.to_numpy(object)
+    edges = pd.DataFrame({"source_id": pd.Series(ids[src], dtype=object),
+                          "target_id": pd.Series(ids[dst], dtype=object)})
+    counts = combined[kind_cols].to_numpy(np.int64)
+    edges["weight"] = counts.sum(axis=1)
+    for j, c in enumerate(kind_cols):
+        edges[c] = counts[:, j]
+    edges["first_time"] = pd.to_datetime(combined["first"].to_numpy(), utc=True)
+    edges["last_time"] = pd.to_datetime(combined["last"].to_numpy(), utc=True)
+    # codes follow the accounts order; the in-memory table is sorted by id
+    edges = edges.sort_values(["source_id", "target_id"], kind="stable")
+    return edges.reset_index(drop=True)
 
 
 def build_interaction_graph(dc: DaskCorpus, kinds=None, start=None, end=None, *,
@@ -216,18 +248,96 @@ def region_flow_table(dc: DaskCorpus, level: str = "kabkota", kinds=None, start=
     """Acts between regions, computed in Dask: one row per (source region, target region)
     with ``weight`` (number of acts). Regions as in :func:`kopiresearch.region_graph`
     (codes or Bakorwil names, ``"35"``/``"province"``, ``"unknown"``); equal to its edge
-    weights.
+    weights. Each partition reduces to a small region-by-region count matrix.
     """
     if level not in ("kabkota", "bakorwil"):
         raise KopiresearchError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
+    dd = _dd()
+    kinds = _check_kinds(kinds)
+    lo, hi = _bounds(start, end)
     group = _region_groups(dc.accounts, level)
-    inter = _select(dc.interactions, kinds, start, end)
-    part = inter.map_partitions(_region_partial, group, meta=pd.DataFrame(
-        {"source_region": pd.Series([], dtype=object), "target_region": pd.Series(
-            [], dtype=object), "weight": pd.Series([], dtype="int64")}))
-    out = part.groupby(["source_region", "target_region"])["weight"].sum().compute()
-    return out.reset_index().sort_values(["source_region", "target_region"]).reset_index(
-        drop=True)
+    labels = sorted(set(group))
+    code_of = pd.Series(np.arange(len(labels)), index=labels)
+    account_group = pd.Series(code_of[group].to_numpy(), index=group.index)
+    dirs = _partition_dirs(dc.folder / "interactions")
+    meta = pd.DataFrame({"cell": pd.Series([], dtype="int64"),
+                         "weight": pd.Series([], dtype="int64")})
+    parts = dd.from_map(_region_partial, dirs, account_group=account_group,
+                        n_groups=len(labels), kinds=kinds, lo=lo, hi=hi, meta=meta,
+                        enforce_metadata=False)
+    cells = parts.groupby("cell")["weight"].sum().compute()
+    cells = cells[cells > 0].sort_index()
+    k = len(labels)
+    out = pd.DataFrame({"source_region": [labels[c // k] for c in cells.index],
+                        "target_region": [labels[c % k] for c in cells.index],
+                        "weight": cells.to_numpy(np.int64)})
+    return out.sort_values(["source_region", "target_region"]).reset_index(drop=True)
+
+
+def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method=None,
+                              follows=None, kinds=("repost", "quote"), root_types=None,
+                              sizes=(10, 100, 1000)) -> pd.DataFrame:
+    """Cascade measures with the cascades spread over Dask workers.
+
+    Cascades are independent, so the posts are split by root into ``n_chunks`` pieces (a
+    root's whole cascade stays together), each piece is reconstructed and measured on a worker
+    with :func:`kopiresearch.cascades.reconstruct_cascades` and
+    :func:`~kopiresearch.cascades.cascade_table`, and the rows are put back in the order the
+    in-memory call gives: the same table, whatever the number of workers or chunks.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        In memory (the cascade-forming posts of a crawl are far fewer than its mentions; open
+        big crawls with :func:`open_parquet_corpus` and select the reposts and quotes first).
+    client : distributed.Client, optional
+        Default: the current client (``dask_client()``).
+    n_chunks : int
+        Pieces of work (more than workers, for balance).
+    method, follows, kinds, root_types, sizes
+        As in :func:`~kopiresearch.cascades.reconstruct_cascades` and
+        :func:`~kopiresearch.cascades.cascade_table`.
+    """
+    from distributed import default_client
+
+    from .cascades import _find_roots
+
+    client = client or default_client()
+    if int(n_chunks) < 1:
+        raise KopiresearchError(f"n_chunks must be at least 1, not {n_chunks!r}")
+    posts = corpus.posts
+    kinds_list = [kinds] if isinstance(kinds, str) else list(kinds)
+    parent = posts.index.get_indexer(posts["parent_post_id"])
+    adopting = posts["kind"].astype(str).isin(kinds_list).to_numpy() & (parent >= 0)
+    link = np.where(adopting, parent, np.arange(len(posts)))
+    root = _find_roots(link, posts.index)
+    root_ids = posts.index.to_numpy(object)[root]
+    chunk = (pd.util.hash_array(root_ids, categorize=False)
+             % np.uint64(n_chunks)).astype(np.int64)
+    authors = posts["author_id"].to_numpy(object)
+    need_inter = method in (None, "interactions", "both") and (method is not None
+                                                               or follows is None)
+    follows_f = client.scatter(follows, broadcast=True) if follows is not None else None
+    futures = []
+    for c in range(int(n_chunks)):
+        mask = chunk == c
+        if not mask.any():
+            continue
+        sub_posts = posts[mask]
+        inter = corpus.interactions.iloc[:0]
+        if need_inter:
+            adopters = set(authors[mask & adopting])
+            inter = corpus.interactions[corpus.interactions["source_id"].isin(adopters)]
+        futures.append(client.submit(
+            _cascade_chunk, corpus.accounts, sub_posts, inter.reset_index(drop=True),
+            follows_f, method, kinds_list, root_types, tuple(sizes), pure=False))
+    tables = [t for t in client.gather(futures) if len(t)]
+    if not tables:
+        return _cascade_chunk(corpus.accounts, posts.iloc[:0], corpus.interactions.iloc[:0],
+                              follows, method, kinds_list, root_types, tuple(sizes))
+    table = pd.concat(tables)
+    order = np.lexsort((_string_order(table.index), table["root_created_at"].to_numpy()))
+    return table.iloc[order]
 
 
 # ----------------------------------------------------------------------------------------
@@ -264,47 +374,6 @@ def _duplicate_count(directory: str) -> pd.DataFrame:
     return pd.DataFrame({"n": [int(ids.duplicated().sum())]})
 
 
-def _select(inter, kinds, start, end):
-    from .corpus import _utc
-
-    if kinds is not None:
-        kinds = [kinds] if isinstance(kinds, str) else list(kinds)
-        unknown = sorted(set(kinds) - set(INTERACTION_KINDS))
-        if unknown:
-            raise KopiresearchError(f"unknown interaction kind(s) {unknown}")
-        inter = inter[inter["kind"].isin(kinds)]
-    if start is not None:
-        inter = inter[inter["created_at"] >= _utc(start)]
-    if end is not None:
-        inter = inter[inter["created_at"] < _utc(end)]
-    return inter
-
-
-def _partial_meta():
-    cols = {"source_id": pd.Series([], dtype=object), "target_id": pd.Series([], dtype=object)}
-    for k in INTERACTION_KINDS:
-        cols[KIND_ATTRIBUTES[k]] = pd.Series([], dtype="int64")
-    cols["first_time"] = pd.Series([], dtype=pd.DatetimeTZDtype("ns", "UTC"))
-    cols["last_time"] = pd.Series([], dtype=pd.DatetimeTZDtype("ns", "UTC"))
-    return pd.DataFrame(cols)
-
-
-def _partial_aggregate(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.empty:
-        return _partial_meta()
-    keys = [frame["source_id"].astype(object), frame["target_id"].astype(object)]
-    kind = frame["kind"].astype(str)
-    onehot = pd.DataFrame({KIND_ATTRIBUTES[k]: (kind == k).to_numpy(np.int64)
-                           for k in INTERACTION_KINDS}, index=frame.index)
-    onehot["first_time"] = frame["created_at"]
-    onehot["last_time"] = frame["created_at"]
-    agg = {KIND_ATTRIBUTES[k]: "sum" for k in INTERACTION_KINDS}
-    agg.update({"first_time": "min", "last_time": "max"})
-    out = onehot.groupby(keys, sort=False).agg(agg)
-    out.index.names = ["source_id", "target_id"]
-    return out.reset_index()
-
-
 def _region_groups(accounts: pd.DataFrame, level: str) -> pd.Series:
     def group_of(code):
         if code is None or pd.isna(code):
@@ -317,9 +386,108 @@ def _region_groups(accounts: pd.DataFrame, level: str) -> pd.Series:
                      index=accounts.index.astype(object), dtype=object)
 
 
-def _region_partial(frame: pd.DataFrame, group: pd.Series) -> pd.DataFrame:
-    src = frame["source_id"].astype(object).map(group)
-    dst = frame["target_id"].astype(object).map(group)
-    out = pd.DataFrame({"source_region": src, "target_region": dst})
-    return out.groupby(["source_region", "target_region"]).size().rename(
-        "weight").reset_index()
+@functools.lru_cache(maxsize=4)
+def _account_index(accounts_dir: str) -> pd.Index:
+    """The account ids in the order :func:`open_parquet_corpus` gives them (first copy of
+    each id), read once per worker process instead of being shipped with every task."""
+    files = sorted(Path(accounts_dir).rglob("part-*.parquet"))
+    ids = pd.concat([pq.read_table(f, columns=["account_id"]).to_pandas()["account_id"]
+                     for f in files], ignore_index=True)
+    return pd.Index(ids.drop_duplicates(keep="first").astype(object).to_numpy(), dtype=object)
+
+
+def _check_kinds(kinds):
+    if kinds is None:
+        return None
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    unknown = sorted(set(kinds) - set(INTERACTION_KINDS))
+    if unknown:
+        raise KopiresearchError(f"unknown interaction kind(s) {unknown}; known: "
+                                f"{', '.join(INTERACTION_KINDS)}")
+    return kinds
+
+
+def _bounds(start, end):
+    from .corpus import _utc
+
+    lo = None if start is None else _utc(start).value
+    hi = None if end is None else _utc(end).value
+    return lo, hi
+
+
+_EDGE_COLUMNS = ["source_id", "target_id", "kind", "created_at", "post_id"]
+
+
+def _read_acts(directory, kinds, lo, hi):
+    """One partition's interactions: deduplicated as in :func:`_read_partition`, filtered."""
+    files = sorted(Path(directory).glob("part-*.parquet"))
+    frame = pd.concat([pq.read_table(f, columns=_EDGE_COLUMNS).to_pandas() for f in files],
+                      ignore_index=True)
+    if len(files) > 1:
+        frame = frame.drop_duplicates(["post_id", "source_id", "target_id", "kind",
+                                       "created_at"], keep="first")
+    t = frame["created_at"].to_numpy("datetime64[ns]").view(np.int64)
+    keep = np.ones(len(frame), dtype=bool)
+    if kinds is not None:
+        keep &= frame["kind"].isin(kinds).to_numpy()
+    if lo is not None:
+        keep &= t >= lo
+    if hi is not None:
+        keep &= t < hi
+    return frame.loc[keep, ["source_id", "target_id", "kind"]], t[keep]
+
+
+def _codes(index: pd.Index, values, directory, column):
+    codes = index.get_indexer(values)
+    if (codes < 0).any():
+        bad = np.asarray(values)[codes < 0][0]
+        raise SchemaError(f"{bad!r} is not in accounts", table="interactions",
+                          column=column, expected=f"an account id (partition {directory})")
+    return codes.astype(np.int64)
+
+
+def _edge_partial(directory: str, accounts_dir: str, kinds, lo, hi) -> pd.DataFrame:
+    index = _account_index(accounts_dir)
+    frame, t = _read_acts(directory, kinds, lo, hi)
+    n = len(index)
+    key = (_codes(index, frame["source_id"], directory, "source_id") * n
+           + _codes(index, frame["target_id"], directory, "target_id"))
+    kind = pd.Categorical(frame["kind"], categories=list(INTERACTION_KINDS)).codes
+    uniq, inverse = np.unique(key, return_inverse=True)
+    out = {"key": uniq}
+    for j, k in enumerate(INTERACTION_KINDS):
+        out[KIND_ATTRIBUTES[k]] = np.bincount(inverse, weights=(kind == j),
+                                              minlength=len(uniq)).astype(np.int64)
+    first = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(len(uniq), np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, inverse, t)
+    np.maximum.at(last, inverse, t)
+    out["first"], out["last"] = first, last
+    return pd.DataFrame(out)
+
+
+def _region_partial(directory: str, account_group: pd.Series, n_groups: int, kinds, lo,
+                    hi) -> pd.DataFrame:
+    frame, _ = _read_acts(directory, kinds, lo, hi)
+    g = account_group.to_numpy(np.int64)
+    index = account_group.index
+    src = g[_codes(index, frame["source_id"], directory, "source_id")]
+    dst = g[_codes(index, frame["target_id"], directory, "target_id")]
+    counts = np.bincount(src * n_groups + dst, minlength=n_groups * n_groups)
+    return pd.DataFrame({"cell": np.arange(n_groups * n_groups, dtype=np.int64),
+                         "weight": counts.astype(np.int64)})
+
+
+def _string_order(index) -> np.ndarray:
+    codes, _ = pd.factorize(np.asarray(index, dtype=object), sort=True)
+    return codes
+
+
+def _cascade_chunk(accounts, posts, interactions, follows, method, kinds, root_types, sizes):
+    from .cascades import cascade_table, reconstruct_cascades
+    from .corpus import Corpus
+
+    sub = Corpus(accounts, posts, interactions)
+    cas = reconstruct_cascades(sub, method=method, follows=follows, kinds=kinds,
+                               root_types=root_types)
+    return cascade_table(cas, sizes=sizes)

@@ -113,3 +113,15 @@ def test_schema_mismatch_names_file(tmp_path, bundled):
 def test_missing_folder(tmp_path):
     with pytest.raises(DataNotFoundError, match="no accounts/ partitions"):
         scale.open_parquet_corpus(tmp_path)
+
+
+@pytest.mark.parametrize("method", ["follows", "interactions"])
+def test_cascades_distributed_equal_in_memory(bundled, client, method):
+    from kopiresearch.cascades import cascade_table, reconstruct_cascades
+
+    follows = synth.load_follows() if method == "follows" else None
+    expected = cascade_table(reconstruct_cascades(bundled, method=method, follows=follows))
+    for n_chunks in (1, 7):
+        got = scale.cascade_table_distributed(bundled, client, n_chunks=n_chunks,
+                                              method=method, follows=follows)
+        pd.testing.assert_frame_equal(got, expected)
