@@ -17,7 +17,8 @@ from .errors import KopiresearchError
 from .regions import BAKORWIL, PROVINCE_CODE, UNKNOWN_REGION, bakorwil_of, region_table
 
 __all__ = ["build_interaction_graph", "region_graph", "node_table", "edge_table",
-           "graph_from_edge_table", "aggregate_interactions", "KIND_ATTRIBUTES"]
+           "graph_from_edge_table", "aggregate_interactions", "pair_counts",
+           "KIND_ATTRIBUTES"]
 
 #: Edge attribute holding the number of acts of each kind, e.g. ``n_reply``.
 KIND_ATTRIBUTES = {kind: f"n_{kind}" for kind in INTERACTION_KINDS}
@@ -99,11 +100,17 @@ def graph_from_edge_table(accounts: pd.DataFrame, edges: pd.DataFrame, *,
     if not include_isolates:
         keep = pd.Index(edges["source_id"]).union(pd.Index(edges["target_id"]))
         nodes = nodes.loc[nodes.index.isin(keep)]
-    G.add_nodes_from((n, attrs) for n, attrs in zip(nodes.index, nodes.to_dict("records")))
+    G.add_nodes_from(zip(nodes.index, _records(nodes)))
     attr_cols = [c for c in edges.columns if c not in ("source_id", "target_id")]
-    records = edges[attr_cols].to_dict("records")
-    G.add_edges_from(zip(edges["source_id"], edges["target_id"], records))
+    G.add_edges_from(zip(edges["source_id"], edges["target_id"], _records(edges[attr_cols])))
     return G
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of Python values (ints, bools, str, Timestamps, None), fast."""
+    cols = list(frame.columns)
+    values = [frame[c].tolist() for c in cols]
+    return [dict(zip(cols, row)) for row in zip(*values)]
 
 
 def aggregate_interactions(interactions: pd.DataFrame) -> pd.DataFrame:
@@ -125,33 +132,77 @@ def _aggregate(inter: pd.DataFrame) -> pd.DataFrame:
     if inter.empty:
         return pd.DataFrame(columns=cols + ["weight", *KIND_ATTRIBUTES.values(),
                                             "first_time", "last_time"])
-    keys = [inter["source_id"].astype(object), inter["target_id"].astype(object)]
-    counts = pd.crosstab(keys, inter["kind"].astype(object))
-    counts = counts.reindex(columns=list(INTERACTION_KINDS), fill_value=0)
-    counts.columns = [KIND_ATTRIBUTES[k] for k in counts.columns]
-    times = inter.groupby(keys, sort=True)["created_at"].agg(["min", "max"])
-    out = counts.join(times)
-    out.insert(0, "weight", counts.sum(axis=1))
-    out = out.rename(columns={"min": "first_time", "max": "last_time"})
-    out.index.names = cols
-    out = out.reset_index()
-    out[cols] = out[cols].astype(object)
-    for c in ["weight", *KIND_ATTRIBUTES.values()]:
-        out[c] = out[c].astype(int)
+    n = len(inter)
+    # one code space for both ends, in sorted id order, so that sorting the int64 pair key
+    # sorts by (source_id, target_id)
+    both = np.concatenate([inter["source_id"].to_numpy(object),
+                           inter["target_id"].to_numpy(object)])
+    codes, ids = pd.factorize(both, sort=True)
+    kind = pd.Categorical(inter["kind"], categories=list(INTERACTION_KINDS)).codes
+    times = inter["created_at"].to_numpy("datetime64[ns]").view(np.int64)
+    key, counts, first, last = pair_counts(codes[:n], codes[n:], len(ids), kind, times)
+    out = pd.DataFrame({"source_id": pd.Series(ids[key // len(ids)], dtype=object),
+                        "target_id": pd.Series(ids[key % len(ids)], dtype=object),
+                        "weight": counts.sum(axis=1)})
+    for j, k in enumerate(INTERACTION_KINDS):
+        out[KIND_ATTRIBUTES[k]] = counts[:, j]
+    out["first_time"] = pd.to_datetime(first, utc=True)
+    out["last_time"] = pd.to_datetime(last, utc=True)
     return out
+
+
+def pair_counts(src, dst, n, kind, times):
+    """Aggregate acts by (source, target) pair on integer codes.
+
+    Parameters
+    ----------
+    src, dst : int arrays
+        Account codes in ``[0, n)``.
+    n : int
+        Number of account codes.
+    kind : int array
+        Index into :data:`kopiresearch.INTERACTION_KINDS`.
+    times : int64 array
+        Nanoseconds since the epoch.
+
+    Returns
+    -------
+    key, counts, first, last
+        Sorted unique pair keys ``src * n + dst``, a ``(pairs, kinds)`` count matrix, and the
+        first and last time of each pair.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> key, counts, first, last = pair_counts(np.array([1, 0, 1]), np.array([0, 1, 0]), 2,
+    ...                                        np.array([0, 1, 1]), np.array([5, 7, 3]))
+    >>> key.tolist(), counts.tolist(), first.tolist(), last.tolist()
+    ([1, 2], [[0, 1, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0]], [7, 3], [7, 5])
+    """
+    key = np.asarray(src, dtype=np.int64) * int(n) + np.asarray(dst, dtype=np.int64)
+    uniq, inverse = np.unique(key, return_inverse=True)
+    k = len(INTERACTION_KINDS)
+    counts = np.bincount(inverse * k + np.asarray(kind, dtype=np.int64),
+                         minlength=len(uniq) * k).reshape(len(uniq), k)
+    first = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(len(uniq), np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, inverse, times)
+    np.maximum.at(last, inverse, times)
+    return uniq, counts.astype(np.int64), first, last
 
 
 def _node_attributes(accounts: pd.DataFrame) -> pd.DataFrame:
     region = accounts["region_code"].astype(object).where(accounts["region_code"].notna(), None)
-    bakorwil = region.map(lambda c: bakorwil_of(c) if c not in (None, PROVINCE_CODE) else None)
+    table = region_table()["bakorwil"]
+    bakorwil = region.map(table.to_dict())
     frame = pd.DataFrame({
         "handle": accounts["handle"].astype(object).where(accounts["handle"].notna(), None),
         "actor_type": accounts["actor_type"].astype(str),
         "region_code": region,
         "bakorwil": bakorwil.astype(object).where(bakorwil.notna(), None),
         "partnered": accounts["partnered"].fillna(False).astype(bool),
-        "followers": pd.Series([None if pd.isna(v) else int(v) for v in accounts["followers"]],
-                               index=accounts.index.astype(object), dtype=object),
+        "followers": accounts["followers"].astype(object).where(accounts["followers"].notna(),
+                                                                  None),
     }, index=accounts.index.astype(object))
     return frame
 
