@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from .corpus import INTERACTION_KINDS, PROVINCE_CODE, SCHEMAS, LoadReport, coerce_table
 from .errors import DataNotFoundError, KopiresearchError, SchemaError
-from .graph import KIND_ATTRIBUTES, graph_from_edge_table
+from .graph import KIND_ATTRIBUTES, graph_from_edge_table, pair_counts
 from .io.parquet import _arrow_schema, read_partitioned_report
 from .regions import UNKNOWN_REGION, bakorwil_of
 
@@ -449,19 +449,13 @@ def _codes(index: pd.Index, values, directory, column):
 def _edge_partial(directory: str, accounts_dir: str, kinds, lo, hi) -> pd.DataFrame:
     index = _account_index(accounts_dir)
     frame, t = _read_acts(directory, kinds, lo, hi)
-    n = len(index)
-    key = (_codes(index, frame["source_id"], directory, "source_id") * n
-           + _codes(index, frame["target_id"], directory, "target_id"))
     kind = pd.Categorical(frame["kind"], categories=list(INTERACTION_KINDS)).codes
-    uniq, inverse = np.unique(key, return_inverse=True)
-    out = {"key": uniq}
+    src = _codes(index, frame["source_id"], directory, "source_id")
+    dst = _codes(index, frame["target_id"], directory, "target_id")
+    key, counts, first, last = pair_counts(src, dst, len(index), kind, t)
+    out = {"key": key}
     for j, k in enumerate(INTERACTION_KINDS):
-        out[KIND_ATTRIBUTES[k]] = np.bincount(inverse, weights=(kind == j),
-                                              minlength=len(uniq)).astype(np.int64)
-    first = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
-    last = np.full(len(uniq), np.iinfo(np.int64).min, dtype=np.int64)
-    np.minimum.at(first, inverse, t)
-    np.maximum.at(last, inverse, t)
+        out[KIND_ATTRIBUTES[k]] = counts[:, j]
     out["first"], out["last"] = first, last
     return pd.DataFrame(out)
 
