@@ -30,6 +30,28 @@ INSTAGRAM_MENTION = re.compile(r"(?<!\w)@([a-z0-9._]{1,30})")
 _STR = pd.StringDtype()
 
 
+def guard(func):
+    """Turn an unexpected exception inside a loader into an :class:`InputFormatError`.
+
+    Loaders check their input and raise precise errors; this is the safety net that makes
+    sure a researcher never sees a bare pandas/pyarrow traceback for an input nobody foresaw.
+    """
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (KopiresearchError, MemoryError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the safety net
+            raise InputFormatError(
+                f"{func.__name__} could not load the input ({type(exc).__name__}: {exc}); the "
+                "input has a shape the loader does not know - please report it") from exc
+
+    return wrapper
+
+
 def expand_paths(paths, *, patterns=("*",)) -> list[Path]:
     """Files named by ``paths``: one path, several paths or glob patterns, sorted, unique."""
     if isinstance(paths, (str, os.PathLike)):
@@ -110,11 +132,24 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
         bad.append((row.number, row.actual_columns, row.text))
         return "skip"
 
+    lead_blank = 0
     if column_names is None:
-        first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+        lines = iter(data.split(b"\n", 64)[:64])
+        first = b""
+        for first in lines:
+            if first.strip():
+                break
+            lead_blank += 1
+        if not first.strip():
+            raise InputFormatError("the file is empty (no header line)", file=str(file))
+        first = first.rstrip(b"\r").decode("utf-8", "replace")
         column_names = next(iter(_split_csv_line(first, delimiter)))
-        header_lines = 1 + skip_rows
-        skip = 1 + skip_rows
+        if len(set(column_names)) != len(column_names) or "" in column_names:
+            raise InputFormatError("the header line has empty or repeated column names (is "
+                                   "the header missing?)", file=str(file),
+                                   line=skip_rows + lead_blank + 1)
+        header_lines = 1 + skip_rows + lead_blank
+        skip = 1 + skip_rows + lead_blank
     else:
         header_lines = skip_rows
         skip = skip_rows
@@ -144,7 +179,7 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
     frame.columns = list(column_names)
     # blank lines (all fields unquoted-empty) and rows whose field count is wrong
     allnull = frame.isna().all(axis=1).to_numpy()
-    blank = int(allnull.sum())
+    blank = int(allnull.sum()) + lead_blank
     lines, bad_lines = _row_lines(frame, allnull, bad, header_lines)
     bad_rows = []
     for number, actual, text in bad:

@@ -7,7 +7,15 @@ import pandas as pd
 
 from ..corpus import INTERACTION_KINDS, PLATFORMS, Corpus, LoadReport
 from ..errors import InputFormatError, MissingColumnError
-from ._common import AccountBook, assemble, check_utf8, expand_paths, lower_handle, read_csv_strings
+from ._common import (
+    AccountBook,
+    assemble,
+    check_utf8,
+    expand_paths,
+    guard,
+    lower_handle,
+    read_csv_strings,
+)
 
 __all__ = ["read_interactions_csv", "GENERIC_COLUMNS"]
 
@@ -27,6 +35,7 @@ _POST_KIND = {"comment": "comment", "reply": "reply", "repost": "repost", "quote
               "mention": "original", "tag": "original"}
 
 
+@guard
 def read_interactions_csv(path, columns=None, *, platform: str = "facebook", tz=None,
                           validate: bool = True) -> Corpus:
     """Load a generic CSV with one row per act (Facebook, TikTok, YouTube, coding sheets).

@@ -11,13 +11,14 @@ import pandas as pd
 
 from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError
-from ._common import INSTAGRAM_MENTION, AccountBook, assemble, drop_act_mentions
+from ._common import INSTAGRAM_MENTION, AccountBook, assemble, drop_act_mentions, guard
 
 __all__ = ["read_instaloader"]
 
 _POST_TYPES = ("Post", "StoryItem")
 
 
+@guard
 def read_instaloader(folder, *, validate: bool = True) -> Corpus:
     """Load one or more instaloader download folders into a Corpus.
 

@@ -17,6 +17,7 @@ from ._common import (
     check_utf8,
     drop_act_mentions,
     expand_paths,
+    guard,
 )
 from .tweet_harvest import parse_twitter_time
 
@@ -26,6 +27,7 @@ _RT = re.compile(r"^RT @([A-Za-z0-9_]+):")
 _STATUS = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]+)/status/(\d+)")
 
 
+@guard
 def read_twarc2(paths, *, validate: bool = True) -> Corpus:
     """Load twarc2 JSONL files into a Corpus.
 
@@ -114,6 +116,33 @@ def read_twarc2(paths, *, validate: bool = True) -> Corpus:
     return state.build(report, validate=validate)
 
 
+def _d(v):
+    return v if isinstance(v, dict) else {}
+
+
+def _l(v):
+    return v if isinstance(v, list) else []
+
+
+def _s(v):
+    return v if isinstance(v, str) and v else None
+
+
+def _id(v):
+    """A tweet or user id as a string of digits, else None (API ids are digit strings)."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str) and v.strip().isdigit():
+        return v.strip()
+    return None
+
+
+def _num(v):
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
 class _State:
     def __init__(self):
         self.users = {}  # id -> (username, followers)
@@ -123,32 +152,34 @@ class _State:
 
     # -- collection ----------------------------------------------------------------------
     def user(self, u):
-        if isinstance(u, dict) and u.get("id") is not None:
-            pm = u.get("public_metrics") or {}
-            old = self.users.get(str(u["id"]), (None, None))
-            name = u.get("username") or old[0]
-            fol = pm.get("followers_count") if isinstance(pm, dict) else None
-            self.users[str(u["id"])] = (name, fol if fol is not None else old[1])
+        uid = _id(_d(u).get("id"))
+        if uid is not None:
+            old = self.users.get(uid, (None, None))
+            name = _s(u.get("username")) or old[0]
+            fol = _num(_d(u.get("public_metrics")).get("followers_count"))
+            self.users[uid] = (name, fol if fol is not None else old[1])
 
     def ref_tweet(self, t):
-        if isinstance(t, dict) and t.get("id") is not None and t.get("author_id") is not None:
-            self.tweet_author[str(t["id"])] = str(t["author_id"])
-        if isinstance(t, dict):
-            self.user(t.get("author"))
+        t = _d(t)
+        tid, aid = _id(t.get("id")), _id(t.get("author_id"))
+        if tid is not None and aid is not None:
+            self.tweet_author[tid] = aid
+        self.user(t.get("author"))
 
     def take(self, obj, path, lineno, report):
         is_page = "id" not in obj and any(k in obj for k in ("data", "includes", "meta",
                                                              "errors"))
         if is_page:
-            inc = obj.get("includes") or {}
-            if isinstance(inc, dict):
-                for u in inc.get("users") or []:
-                    self.user(u)
-                for t in inc.get("tweets") or []:
-                    self.ref_tweet(t)
-            for e in obj.get("errors") or []:
+            inc = _d(obj.get("includes"))
+            for u in _l(inc.get("users")):
+                self.user(u)
+            for t in _l(inc.get("tweets")):
+                self.ref_tweet(t)
+            for e in _l(obj.get("errors")):
                 self.error(e)
-            data = obj.get("data") or []
+            data = obj.get("data")
+            if data is None:
+                return
             if isinstance(data, dict):
                 data = [data]
             if not isinstance(data, list):
@@ -159,56 +190,59 @@ class _State:
         elif "id" in obj:
             self.user(obj.get("author"))
             self.user(obj.get("in_reply_to_user"))
-            for r in obj.get("referenced_tweets") or []:
+            for r in _l(obj.get("referenced_tweets")):
                 self.ref_tweet(r)
-            ents = obj.get("entities") or {}
-            if isinstance(ents, dict):
-                for m in ents.get("mentions") or []:
-                    if isinstance(m, dict) and m.get("id") is not None:
-                        self.user(m)
+            for m in _l(_d(obj.get("entities")).get("mentions")):
+                if _id(_d(m).get("id")) is not None:
+                    self.user(m)
             self.tweet(obj, path, lineno, report)
         else:
             report.add_malformed(path, lineno, "neither a twarc2 page nor a tweet")
 
     def error(self, e):
-        if not isinstance(e, dict) or e.get("resource_type") != "user":
+        e = _d(e)
+        if e.get("resource_type") != "user":
             return
-        value = e.get("value") or e.get("resource_id")
+        value = _s(e.get("value")) or _s(e.get("resource_id"))
         if value is None:
             return
         if str(e.get("parameter", "")).endswith("username"):
-            self.error_users.append((None, str(value)))
-        else:
-            self.error_users.append((str(value), None))
+            self.error_users.append((None, value))
+        elif value.isdigit():
+            self.error_users.append((value, None))
 
     def tweet(self, t, path, lineno, report):
-        if not isinstance(t, dict) or not t.get("id") or not t.get("author_id") \
-                or not t.get("created_at"):
-            report.add_malformed(path, lineno, "tweet without id, author_id or created_at")
+        t = _d(t)
+        tid, aid, when = _id(t.get("id")), _id(t.get("author_id")), _s(t.get("created_at"))
+        if tid is None or aid is None or when is None:
+            report.add_malformed(path, lineno, "tweet without a valid id, author_id or "
+                                 "created_at")
             return
-        self.tweet_author.setdefault(str(t["id"]), str(t["author_id"]))
+        self.tweet_author.setdefault(tid, aid)
         refs = {}
-        for r in t.get("referenced_tweets") or []:
-            if isinstance(r, dict) and r.get("type") and r.get("id") is not None:
-                refs.setdefault(str(r["type"]), str(r["id"]))
+        for r in _l(t.get("referenced_tweets")):
+            r = _d(r)
+            if _s(r.get("type")) and _id(r.get("id")) is not None:
+                refs.setdefault(r["type"], _id(r["id"]))
         ents = t.get("entities") if isinstance(t.get("entities"), dict) else None
         mentions = None
         if ents is not None and "mentions" in ents:
-            mentions = [(None if m.get("id") is None else str(m["id"]), m.get("username"))
-                        for m in ents.get("mentions") or [] if isinstance(m, dict)]
+            mentions = [(_id(m.get("id")), _s(m.get("username")))
+                        for m in _l(ents.get("mentions")) if isinstance(m, dict)]
+            mentions = [(u, n) for u, n in mentions if u is not None or n]
             for uid, name in mentions:
                 if uid is not None and name and uid not in self.users:
                     self.users[uid] = (name, None)
-        urls = [u.get("expanded_url") for u in (ents or {}).get("urls") or []
-                if isinstance(u, dict) and u.get("expanded_url")]
-        pm = t.get("public_metrics") if isinstance(t.get("public_metrics"), dict) else {}
+        urls = [_s(_d(u).get("expanded_url")) for u in _l(_d(ents).get("urls"))]
+        pm = _d(t.get("public_metrics"))
         self.rows.append({
-            "id": str(t["id"]), "author_id": str(t["author_id"]),
-            "created_at": str(t["created_at"]), "text": t.get("text"),
-            "refs": refs, "reply_uid": t.get("in_reply_to_user_id"),
-            "mentions": mentions, "urls": urls,
-            "like_count": pm.get("like_count"), "reply_count": pm.get("reply_count"),
-            "repost_count": pm.get("retweet_count"), "quote_count": pm.get("quote_count"),
+            "id": tid, "author_id": aid, "created_at": when, "text": _s(t.get("text")),
+            "refs": refs, "reply_uid": _id(t.get("in_reply_to_user_id")),
+            "mentions": mentions, "urls": [u for u in urls if u],
+            "like_count": _num(pm.get("like_count")),
+            "reply_count": _num(pm.get("reply_count")),
+            "repost_count": _num(pm.get("retweet_count")),
+            "quote_count": _num(pm.get("quote_count")),
             "_file": str(path), "_line": lineno,
         })
 
@@ -245,6 +279,7 @@ class _State:
         kinds, parents = [], []
         for i, r in enumerate(frame.itertuples(index=False)):
             refs, text = r.refs, r.text if isinstance(r.text, str) else ""
+            urls = r.urls if isinstance(r.urls, list) else []
             kind, parent = "original", None
             if "retweeted" in refs:
                 kind, parent = "repost", refs["retweeted"]
@@ -264,12 +299,12 @@ class _State:
                 if a is not None:
                     edges.append((i, "quote", a, None))
                 else:
-                    for u in r.urls:
+                    for u in urls:
                         m = _STATUS.search(u)
                         if m and m.group(2) == parent:
                             edges.append((i, "quote", None, m.group(1)))
                             break
-            reply_uid = r.reply_uid if isinstance(r.reply_uid, (str, int)) else None
+            reply_uid = r.reply_uid if isinstance(r.reply_uid, str) else None
             if "replied_to" in refs or reply_uid:
                 kind = "reply"
                 parent = refs.get("replied_to", parent)
@@ -311,7 +346,8 @@ class _State:
             "post_id": post_id, "author_id": author, "created_at": frame["_when"],
             "kind": kinds, "parent_post_id": ("twitter:" + parent),
             "text": text, "url": "https://x.com/i/status/" + frame["id"].astype("string"),
-            **{c: pd.to_numeric(frame[c], errors="coerce").astype("Int64")
+            **{c: pd.to_numeric(frame[c], errors="coerce").astype("float64").round()
+               .astype("Int64")
                for c in ("like_count", "reply_count", "repost_count", "quote_count")},
         })
         return assemble("twitter", book, posts, inter, report, {"source": "twarc2"},

@@ -15,6 +15,7 @@ from ._common import (
     check_utf8,
     drop_act_mentions,
     expand_paths,
+    guard,
     lower_handle,
     read_csv_strings,
 )
@@ -32,6 +33,7 @@ _OPTIONAL = ("author.username", "author.public_metrics.followers_count",
              "public_metrics.retweet_count", "public_metrics.quote_count")
 
 
+@guard
 def read_twarc_csv(paths, *, validate: bool = True) -> Corpus:
     """Load CSV files written by twarc-csv (``twarc2 csv in.jsonl out.csv``).
 

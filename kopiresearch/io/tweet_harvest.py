@@ -17,6 +17,7 @@ from ._common import (
     assemble,
     check_utf8,
     expand_paths,
+    guard,
     lower_handle,
     mentions_long,
     read_csv_strings,
@@ -51,6 +52,7 @@ _FIELDS = ["id_str", "created_at", "full_text", "user_id_str", "username",
            "retweet_count", "quote_count"]
 
 
+@guard
 def read_tweet_harvest(paths, *, validate: bool = True) -> Corpus:
     """Load one or more tweet-harvest crawls (CSV or the 2.7 XLSX export) into a Corpus.
 
