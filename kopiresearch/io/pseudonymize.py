@@ -19,7 +19,7 @@ __all__ = ["pseudonymize", "resolve_key", "PseudonymKeyError", "KEY_ENV"]
 
 #: Environment variable read for the key when none is passed.
 KEY_ENV = "KOPIRESEARCH_PSEUDONYM_KEY"
-_TOKEN = re.compile(r"(@?)([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_])(@?)([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
 
 
 class PseudonymKeyError(KopiresearchError, ValueError):
