@@ -478,12 +478,41 @@ def _kernel(net, model, sp, sn, rs, max_steps, fixed_theta, theta_arr, gamma, wa
     if model == "ic":
         _ic_kernel(net.indptr, net.indices, net.prob, net.logq, sp, sn, rs, net.region_of,
                    max_steps, want_counts, c_out, h_out, spreads, regions)
+    elif model == "lt" and not fixed_theta:
+        rindptr, rsrc, rcum, uni = _lt_live(net)
+        _lt_live_kernel(rindptr, rsrc, rcum, uni, sp, sn, rs, net.region_of, max_steps,
+                        want_counts, c_out, h_out, spreads, regions)
     elif model == "lt":
         _lt_kernel(net.indptr, net.indices, net.prob, sp, sn, rs, net.region_of, max_steps,
                    fixed_theta, theta_arr, want_counts, c_out, h_out, spreads, regions)
     else:
         _sir_kernel(net.indptr, net.indices, net.prob, net.logq, float(gamma), sp, sn, rs,
                     net.region_of, max_steps, want_counts, c_out, h_out, spreads, regions)
+
+
+def _lt_live(net):
+    """Reverse CSR with cumulative in-weights for the live-edge LT kernel (cached on net)."""
+    if getattr(net, "_live", None) is None:
+        n = net.indptr.size - 1
+        rows = np.repeat(np.arange(n), np.diff(net.indptr))
+        order = np.lexsort((rows, net.indices))
+        rsrc = rows[order].astype(np.int32)
+        w = net.prob[order]
+        rindptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(net.indices, minlength=n), out=rindptr[1:])
+        cum = np.cumsum(w)
+        start = np.repeat(np.concatenate([[0.0], cum])[rindptr[:-1]], np.diff(rindptr))
+        deg = np.diff(rindptr)
+        uni = np.full(n, -1.0)
+        if w.size:
+            has = deg > 0
+            first = rindptr[:-1][has]
+            wmax = np.maximum.reduceat(w, first)
+            wmin = np.minimum.reduceat(w, first)
+            idx = np.flatnonzero(has)[wmax == wmin]
+            uni[idx] = wmax[wmax == wmin]  # all in-weights equal: pick the parent in O(1)
+        net._live = (rindptr, rsrc, cum - start, uni)
+    return net._live
 
 
 def _region_thresholds(sizes, q):
@@ -623,25 +652,27 @@ def _lt_kernel(indptr, indices, weights, set_ptr, set_nodes, run_seeds, region_o
     per_set = run_seeds.size
     runs = per_set * (set_ptr.size - 1)
     for c in prange(nch):
-        mark = np.zeros(n, dtype=np.int32)
-        touched = np.zeros(n, dtype=np.int32)
-        acc = np.zeros(n, dtype=np.float64)
-        theta = np.zeros(n, dtype=np.float64)
+        # state[v] == 2 * stamp: touched in this run; 2 * stamp + 1: active. rem[v] is the
+        # threshold minus the weight received so far (two arrays: fewer cache misses).
+        state = np.zeros(n, dtype=np.int32)
+        rem = np.zeros(n, dtype=np.float64)
         queue = np.empty(n, dtype=np.int32)
         counts = c_out[c]
         hist = h_out[c]
         lo = c * runs // nch
         hi = (c + 1) * runs // nch
         for r in range(lo, hi):
-            stamp = r - lo + 1
+            touched = np.int32(2 * (r - lo + 1))
+            active = np.int32(touched + 1)
             s = run_seeds[r % per_set]
             seeds = set_nodes[set_ptr[r // per_set]:set_ptr[r // per_set + 1]]
             tail = 0
             for k in range(seeds.size):
                 v = seeds[k]
-                mark[v] = stamp
-                queue[tail] = v
-                tail += 1
+                if state[v] != active:
+                    state[v] = active
+                    queue[tail] = v
+                    tail += 1
             hist[0] += tail
             head = 0
             step = 0
@@ -653,18 +684,109 @@ def _lt_kernel(indptr, indices, weights, set_ptr, set_nodes, run_seeds, region_o
                     head += 1
                     for e in range(indptr[u], indptr[u + 1]):
                         v = indices[e]
-                        if mark[v] == stamp:
+                        st = state[v]
+                        if st == active:
                             continue
-                        if touched[v] != stamp:
-                            touched[v] = stamp
-                            acc[v] = 0.0
+                        if st != touched:
                             if fixed_theta:
-                                theta[v] = theta_in[v]
+                                rv = theta_in[v]
                             else:
                                 s, x = _rand(s)
-                                theta[v] = 1.0 - x  # uniform on [0, 1)
-                        acc[v] += weights[e]
-                        if acc[v] >= theta[v] - 1e-12:
+                                rv = 1.0 - x  # uniform on [0, 1)
+                        else:
+                            rv = rem[v]
+                        rv -= weights[e]
+                        if rv <= 1e-12:
+                            state[v] = active
+                            queue[tail] = v
+                            tail += 1
+                        else:
+                            state[v] = touched
+                            rem[v] = rv
+                hist[step] += tail - level_end
+            spreads[r] = tail
+            for t in range(tail):
+                v = queue[t]
+                if want_counts:
+                    counts[v] += 1
+                g = region_of[v]
+                if g >= 0:
+                    regions[r, g] += 1
+
+
+@njit(cache=True, parallel=True)
+def _lt_live_kernel(rindptr, rsrc, rcum, uni, set_ptr, set_nodes, run_seeds, region_of,
+                    max_steps, want_counts, c_out, h_out, spreads, regions):
+    """LT through Kempe et al.'s live-edge equivalent: every account keeps in-edge (u, v) with
+    probability b_uv (none with 1 - sum b); v is active at step t when the kept edges lead from
+    a seed to v in t hops. Per run: sample all parents, bucket children, BFS from the seeds."""
+    n = rindptr.size - 1
+    nch = c_out.shape[0]
+    per_set = run_seeds.size
+    runs = per_set * (set_ptr.size - 1)
+    for c in prange(nch):
+        parent = np.empty(n, dtype=np.int32)
+        cptr = np.empty(n + 2, dtype=np.int64)
+        child = np.empty(n, dtype=np.int32)
+        mark = np.zeros(n, dtype=np.int32)
+        queue = np.empty(n, dtype=np.int32)
+        counts = c_out[c]
+        hist = h_out[c]
+        lo = c * runs // nch
+        hi = (c + 1) * runs // nch
+        for r in range(lo, hi):
+            stamp = r - lo + 1
+            s = run_seeds[r % per_set]
+            seeds = set_nodes[set_ptr[r // per_set]:set_ptr[r // per_set + 1]]
+            cptr[:] = 0
+            for v in range(n):
+                a = rindptr[v]
+                b = rindptr[v + 1]
+                p = -1
+                if a < b:
+                    s, x = _rand(s)
+                    x = 1.0 - x  # [0, 1)
+                    if x < rcum[b - 1]:
+                        if uni[v] > 0:
+                            a = min(a + int(x / uni[v]), b - 1)
+                        else:
+                            while b - a > 1:  # first e with x < rcum[e]
+                                mid = (a + b - 1) // 2
+                                if x < rcum[mid]:
+                                    b = mid + 1
+                                else:
+                                    a = mid + 1
+                        p = rsrc[a]
+                parent[v] = p
+                if p >= 0:
+                    cptr[p + 2] += 1
+            for v in range(2, n + 2):
+                cptr[v] += cptr[v - 1]
+            for v in range(n):  # counting sort: children of u in child[cptr[u+1]:cptr[u+2]]
+                p = parent[v]
+                if p >= 0:
+                    child[cptr[p + 1]] = v
+                    cptr[p + 1] += 1
+            # now children of u are child[cptr[u]:cptr[u + 1]]
+            tail = 0
+            for k in range(seeds.size):
+                v = seeds[k]
+                if mark[v] != stamp:
+                    mark[v] = stamp
+                    queue[tail] = v
+                    tail += 1
+            hist[0] += tail
+            head = 0
+            step = 0
+            while head < tail and (max_steps < 0 or step < max_steps):
+                level_end = tail
+                step += 1
+                while head < level_end:
+                    u = queue[head]
+                    head += 1
+                    for t in range(cptr[u], cptr[u + 1]):
+                        v = child[t]
+                        if mark[v] != stamp:
                             mark[v] = stamp
                             queue[tail] = v
                             tail += 1
