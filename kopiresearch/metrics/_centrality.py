@@ -68,7 +68,8 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
     - ``betweenness``: ``nx.betweenness_centrality(G, k, normalized=True, weight=None,
       seed)``, directed shortest paths counted in hops (weights are counts of acts, not
       distances); sampled with ``k`` pivots when ``k`` is given.
-    - ``hub``, ``authority``: ``nx.hits`` (scores sum to 1). A hub engages many authorities.
+    - ``hub``, ``authority``: ``nx.hits`` (scores sum to 1; round-off below 0 is clipped to
+      0). A hub engages many authorities.
     - ``core_number``: ``nx.core_number`` of the undirected simple graph (a tie in either
       direction counts once).
     - ``constraint``, ``effective_size``: Burt's measures on mutual weights
@@ -164,8 +165,9 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
         out["betweenness"] = [bc[v] for v in nodes]
     if m:
         hubs, auth = nx.hits(G, max_iter=1000, tol=1e-10, normalized=True)
-        out["hub"] = [hubs[v] for v in nodes]
-        out["authority"] = [auth[v] for v in nodes]
+        # power iteration leaves round-off of order -1e-17 on zero scores: clip it
+        out["hub"] = np.clip([hubs[v] for v in nodes], 0.0, None)
+        out["authority"] = np.clip([auth[v] for v in nodes], 0.0, None)
     else:
         out["hub"] = out["authority"] = np.nan
     H = nx.Graph()
