@@ -13,9 +13,9 @@ from kopiresearch.io import (
     example_path,
     read_instaloader,
     read_interactions_csv,
-    read_tweet_harvest,
     read_twarc2,
     read_twarc_csv,
+    read_tweet_harvest,
 )
 
 SETTINGS = settings(max_examples=12, deadline=None,

@@ -210,3 +210,13 @@ def test_cli_load_writes_tables_and_never_the_key(tmp_path, monkeypatch, capsys)
     assert main(["load", str(example_path("twarc_csv.csv")), "--pseudonymize", "--out",
                  str(tmp_path / "o2")]) == 2
     assert "key" in capsys.readouterr().err
+
+
+def test_loaders_build_exactly_what_corpus_from_frames_builds():
+    from kopiresearch.corpus import Corpus
+
+    for c in all_examples():
+        ref = Corpus.from_frames(c.accounts.reset_index(), c.posts.reset_index(),
+                                 c.interactions, report=c.report)
+        for name in ("accounts", "posts", "interactions"):
+            pd.testing.assert_frame_equal(getattr(c, name), getattr(ref, name))

@@ -355,10 +355,11 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
     inter = inter[inter["source_id"] != inter["target_id"]]
     inter = inter.drop_duplicates(["post_id", "source_id", "target_id", "kind"])
     # every referenced account must exist
-    known = set(accounts["account_id"].tolist())
-    refs = pd.unique(pd.concat([posts["author_id"], inter["source_id"],
-                                inter["target_id"]]).dropna().to_numpy())
-    missing = [r for r in refs if r not in known]
+    refs = pd.unique(np.concatenate([np.asarray(f, dtype=object) for f in (
+        posts["author_id"], inter["source_id"], inter["target_id"])]))
+    refs = refs[pd.notna(refs)]
+    known = pd.Index(np.asarray(accounts["account_id"], dtype=object), dtype=object)
+    missing = list(refs[~pd.Index(refs, dtype=object).isin(known)])
     if missing:
         extra = pd.DataFrame({"account_id": pd.Series(missing, dtype=_STR)})
         extra["handle"] = [m.split(":@", 1)[1] if ":@" in m else None for m in missing]
@@ -372,19 +373,69 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
     accounts = accounts.sort_values("account_id", kind="stable").reset_index(drop=True)
     posts = posts.copy()
     posts["platform"] = platform
-    posts = posts.sort_values(["created_at", "post_id"], kind="stable")
-    inter = inter.sort_values(["created_at", "post_id", "kind", "target_id"],
-                              kind="stable").reset_index(drop=True)
+    # deterministic order: by time, ties in input order (which is deterministic)
+    posts = posts.sort_values("created_at", kind="stable")
+    inter = inter.sort_values("created_at", kind="stable").reset_index(drop=True)
     inter["kind"] = inter["kind"].astype("object")
     # corpus._as_string fails on empty string-dtype columns: hand plain object columns over
-    accounts, posts, inter = (_object_strings(f) for f in (accounts, posts, inter))
+    accounts, posts, inter = (_object_strings(f) if len(f) == 0 else f
+                              for f in (accounts, posts, inter))
     try:
-        return Corpus.from_frames(accounts, posts, inter, report=report, meta=meta,
-                                  validate=validate)
+        corpus = Corpus(_canonical("accounts", accounts), _canonical("posts", posts),
+                        _canonical("interactions", inter), report, dict(meta))
+        p = corpus.posts
+        parent = p["parent_post_id"]
+        missing = np.array(parent.notna().to_numpy(bool))
+        if missing.any():
+            found = pd.Index(np.asarray(p.index, dtype=object)).unique().get_indexer(
+                np.asarray(parent, dtype=object)[missing]) >= 0
+            missing[np.flatnonzero(missing)[found]] = False
+        p["parent_missing"] = pd.array(missing, dtype="boolean")
+        return corpus.validate() if validate else corpus
     except KopiresearchError:
         raise
     except Exception as exc:  # a bug or an input we did not foresee: never a bare traceback
         raise InputFormatError(f"cannot build the corpus: {exc!r}") from exc
+
+
+def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (built by a loader from clean values) in the exact canonical dtypes.
+
+    The same result as :func:`kopiresearch.corpus.coerce_table`, vectorised for the values
+    loaders produce (strings or None, numbers, UTC timestamps); unknown categories raise.
+    """
+    from ..corpus import SCHEMAS, coerce_table
+
+    index_name, columns = SCHEMAS[name]
+    frame = frame.reset_index(drop=True)
+    if len(frame) == 0:
+        return coerce_table(name, _object_strings(frame))
+    out = {}
+    for col in columns:
+        if col.name not in frame.columns:
+            default = {"partnered": False, "parent_missing": False}.get(col.name, pd.NA)
+            out[col.name] = pd.array([default] * len(frame), dtype=col.dtype)
+            continue
+        s = frame[col.name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            values = np.asarray(s, dtype=object)
+            cat = pd.Categorical(values, dtype=col.dtype)
+            if (cat.codes < 0).any() and pd.notna(values[cat.codes < 0]).any():
+                return coerce_table(name, frame)  # raises the precise CategoryError
+            out[col.name] = cat
+        elif isinstance(col.dtype, pd.DatetimeTZDtype):
+            out[col.name] = pd.to_datetime(s, utc=True).astype(col.dtype).array
+        elif isinstance(col.dtype, pd.StringDtype):
+            values = np.asarray(s, dtype=object)
+            out[col.name] = pd.array(np.where(pd.isna(values), None, values), dtype=col.dtype)
+        else:
+            out[col.name] = s.astype(col.dtype).array
+    index = None
+    if index_name is not None:
+        ids = np.asarray(frame[index_name], dtype=object)
+        index = pd.Index(ids, name=index_name)  # as coerce_table builds it
+    result = pd.DataFrame(out, index=index)
+    return result
 
 
 def _object_strings(frame: pd.DataFrame) -> pd.DataFrame:
