@@ -363,3 +363,30 @@ def test_sir_agrees_with_ndlib():
     res = simulate(G, [0, 1], "sir", beta=0.15, gamma=0.3, direction="flow", runs=20000,
                    seed=1, progress=False)
     assert abs(res.mean_spread - mean) < 3 * math.hypot(se, res.std_error)
+
+
+# ----------------------------------------------------------------------------------------
+# calibration from observed interactions
+
+
+def test_calibrated_graph_is_the_share_of_posts_passed_on():
+    import kopiresearch as kr
+    from kopiresearch.diffusion import calibrated_graph
+
+    corpus = kr.load_bundled()
+    G = calibrated_graph(corpus)
+    inter = corpus.interactions
+    acts = inter[inter["kind"].isin(["repost", "quote"])].astype({"source_id": object,
+                                                                   "target_id": object})
+    passed = acts.groupby(["source_id", "target_id"]).size()
+    posts = corpus.posts
+    authored = posts[posts["kind"].isin(["original", "repost", "quote"])]["author_id"]
+    authored = authored.astype(object).value_counts()
+    assert G.number_of_edges() == len(passed)
+    for (u, v), a in passed.sample(200, random_state=1).items():
+        assert G[u][v]["p"] == pytest.approx(a / max(authored.get(v, 0), a))
+    # an account's content reaches those who reposted it: simulate on the calibrated graph
+    u, v = passed.idxmax()
+    res = simulate(G, [v], probability="attribute", weight="p", runs=2000, seed=0,
+                   progress=False)
+    assert res.activation[u] >= G[u][v]["p"] - 0.05
