@@ -473,8 +473,8 @@ def mentions_long(text: pd.Series, pattern, *, lower=False) -> pd.DataFrame:
     long = found.explode()
     out = pd.DataFrame({"row": long.index.to_numpy(np.int64),
                         "handle": pd.Series(long.to_numpy(), dtype=_STR)})
-    if lower:
-        out["handle"] = out["handle"].str.rstrip(".")
+    if lower:  # Instagram: no '..' inside and no trailing '.'
+        out["handle"] = out["handle"].str.split("..", n=1, regex=False).str[0].str.rstrip(".")
     out["handle"] = out["handle"].str.lower()
     out = out[out["handle"] != ""]
     return out.drop_duplicates().reset_index(drop=True)

@@ -319,7 +319,7 @@ class _State:
 def _mentions(text):
     seen = {}
     for h in INSTAGRAM_MENTION.findall(text.lower()):
-        h = h.rstrip(".")
+        h = h.split("..", 1)[0].rstrip(".")  # handles have no '..' and no trailing '.'
         if h:
             seen[h] = None
     return list(seen)
