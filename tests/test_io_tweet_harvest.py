@@ -219,3 +219,16 @@ def test_example_file():
     assert {k for s, t, k, _ in e if s == "warga_002"} == {"repost"}
     # self-reply of jajankdr_demo gives nothing
     assert not any(p == "1861500000000000006" for *_, p in e)
+
+
+def test_oldest_layout_keeps_semicolons_and_newlines_of_the_text(tmp_path):
+    header = ";".join(TWEET_HARVEST_LAYOUTS[L11][1])
+    row1 = f"{TW.format(1)};100;halo; @warga_002\nbaris dua @warga_003;0;0;0;0;in;11;100;warga_001"
+    row2 = f"{TW.format(2)};101;biasa;0;0;0;0;in;12;101;warga_002"
+    p = tmp_path / "old.csv"
+    p.write_text("\n".join([header, row1, row2]) + "\n", encoding="utf-8")
+    c = read_tweet_harvest(p)
+    assert c.posts.loc["twitter:100", "text"] == "halo; @warga_002\nbaris dua @warga_003"
+    assert edges(c) == {("warga_001", "warga_002", "mention", "100"),
+                        ("warga_001", "warga_003", "mention", "100")}
+    assert c.report.loaded == 2 and c.report.is_consistent
