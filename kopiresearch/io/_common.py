@@ -85,18 +85,31 @@ def expand_paths(paths, *, patterns=("*",)) -> list[Path]:
 
 
 def check_utf8(data: bytes, file) -> bytes:
-    """Strip a UTF-8 BOM; raise a clear error naming the line if ``data`` is not UTF-8."""
+    """Strip a UTF-8 BOM; raise a clear error naming the line if ``data`` is not UTF-8.
+
+    Decodes in 16 MiB pieces so that a large file is never held twice in memory.
+    """
+    import codecs
+
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    dec = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 24
+    view = memoryview(data)
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputFormatError(
-            f"not UTF-8 (byte 0x{data[exc.start]:02x}); the file looks Latin-1/Windows-1252 "
-            "encoded (re-saved by Excel?): open it in a text editor and save it as UTF-8",
-            file=str(file), line=line, column=col) from None
+        for start in range(0, len(data), step):
+            dec.decode(view[start:start + step], final=False)
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise InputFormatError(
+                f"not UTF-8 (byte 0x{data[exc.start]:02x}); the file looks "
+                "Latin-1/Windows-1252 encoded (re-saved by Excel?): open it in a text editor "
+                "and save it as UTF-8", file=str(file), line=line, column=col) from None
     return data
 
 
@@ -158,8 +171,6 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
                                    ignore_empty_lines=False, invalid_row_handler=handler)
     conv = pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                strings_can_be_null=True, quoted_strings_can_be_null=False)
-    import io as _io
-
     for threads in (True, False):
         # multi-threaded reading does not know the line numbers of bad rows: read again
         # single-threaded in the rare case that there are bad rows
@@ -167,15 +178,15 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
         read_opts = pcsv.ReadOptions(column_names=names, skip_rows=skip, use_threads=threads,
                                      block_size=1 << 24)
         try:
-            table = pcsv.read_csv(_io.BytesIO(data), read_options=read_opts,
+            table = pcsv.read_csv(pa.BufferReader(data), read_options=read_opts,
                                   parse_options=parse_opts, convert_options=conv)
         except pa.ArrowInvalid as exc:
             utf8_error(data, file)
             raise InputFormatError(f"cannot parse as CSV: {exc}", file=str(file)) from None
         if all(b[0] is not None for b in bad):
             break
-    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
-    frame = frame.astype(_STR) if len(frame.columns) else frame
+    frame = table.to_pandas(types_mapper={pa.string(): _STR}.get, self_destruct=True)
+    del table
     frame.columns = list(column_names)
     # blank lines (all fields unquoted-empty) and rows whose field count is wrong
     allnull = frame.isna().all(axis=1).to_numpy()
@@ -188,7 +199,8 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
             continue
         bad_rows.append((bad_lines.get(number, number),
                          f"expected {len(column_names)} fields, found {actual}"))
-    frame = frame[~allnull]
+    if allnull.any():
+        frame = frame[~allnull]
     frame["_line"] = lines
     return frame, bad_rows, blank
 
@@ -425,6 +437,8 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[col.name] = cat
         elif isinstance(col.dtype, pd.DatetimeTZDtype):
             out[col.name] = pd.to_datetime(s, utc=True).astype(col.dtype).array
+        elif isinstance(col.dtype, pd.StringDtype) and isinstance(s.dtype, pd.StringDtype):
+            out[col.name] = s.astype(col.dtype).array
         elif isinstance(col.dtype, pd.StringDtype):
             values = np.asarray(s, dtype=object)
             out[col.name] = pd.array(np.where(pd.isna(values), None, values), dtype=col.dtype)

@@ -166,12 +166,14 @@ def _read_file(path: Path, report: LoadReport):
         hdr = (frame["id_str"] == "id_str") & (frame["created_at"] == "created_at")
         hdr = hdr.fillna(False).to_numpy(bool)
         report.repeated_headers += int(hdr.sum())
-        frame = frame[~hdr]
+        if hdr.any():
+            frame = frame[~hdr]
     else:
         frame = _read_legacy(data, path, layout, report)
-    frame = frame.reindex(columns=_FIELDS + ["_line"])
     for c in _FIELDS:
-        frame[c] = frame[c].astype("string")
+        frame[c] = frame[c].astype("string") if c in frame.columns else pd.Series(
+            pd.NA, index=frame.index, dtype="string")
+    frame = frame[_FIELDS + ["_line"]]
     frame["_file"] = str(path)
     return frame, layout
 
@@ -337,7 +339,8 @@ def _malformed(report, frame, mask, reason):
         for i, (f, ln) in enumerate(zip(sub["_file"], sub["_line"], strict=True)):
             r = reasons[mask].iloc[i] if reasons is not None else reason
             report.add_malformed(f, int(ln), r)
-    return frame[~mask]
+        return frame[~mask]
+    return frame
 
 
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(
@@ -412,7 +415,7 @@ def _build(frame, report, meta, *, validate=True):
     book = AccountBook("twitter")
     order = frame["_when"].to_numpy("datetime64[ns]").astype(np.int64).astype(np.float64)
     book.add(frame["user_id_str"], frame["username"], order=order)
-    text = frame["full_text"].fillna("")
+    text = frame["full_text"]
     rt = text.str.extract(_RT, expand=False).str.lower()
     reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
     is_rt = rt.notna().to_numpy(bool)
@@ -427,14 +430,18 @@ def _build(frame, report, meta, *, validate=True):
     # --- posts ------------------------------------------------------------------------
     kind = np.where(is_rt, "repost", np.where(reply.notna().to_numpy(bool), "reply",
                                                "original"))
-    has_amp = text.str.contains("&", regex=False).to_numpy(bool)
-    clean = text.copy()
+    has_amp = text.str.contains("&", regex=False).fillna(False).to_numpy(bool)
+    clean = text
     if has_amp.any():
+        clean = text.copy()
         clean[has_amp] = text[has_amp].map(html.unescape)
+    empty = (clean == "").fillna(False).to_numpy(bool)
+    if empty.any():
+        clean = clean.mask(empty)
     posts = pd.DataFrame({
         "post_id": post_id, "author_id": author, "created_at": frame["_when"],
         "kind": kind, "parent_post_id": pd.Series(pd.NA, index=frame.index, dtype="string"),
-        "text": clean.mask(clean == ""), "url": frame["tweet_url"].mask(frame["tweet_url"] == ""),
+        "text": clean, "url": frame["tweet_url"].mask(frame["tweet_url"] == ""),
         "like_count": _count(frame["favorite_count"]),
         "reply_count": _count(frame["reply_count"]),
         "repost_count": _count(frame["retweet_count"]),
