@@ -311,6 +311,7 @@ class AccountBook:
         extra = pd.DataFrame({"account_id": _cat(p + ":@", ho), "handle": ho,
                               "followers": np.full(len(ho), np.nan)})
         self.accounts = pd.concat([acc, extra], ignore_index=True)
+        self.frames = []  # free the inputs
         return self.accounts
 
     @property
@@ -367,11 +368,14 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
     inter = inter[inter["source_id"] != inter["target_id"]]
     inter = inter.drop_duplicates(["post_id", "source_id", "target_id", "kind"])
     # every referenced account must exist
-    refs = pd.unique(np.concatenate([np.asarray(f, dtype=object) for f in (
-        posts["author_id"], inter["source_id"], inter["target_id"])]))
-    refs = refs[pd.notna(refs)]
-    known = pd.Index(np.asarray(accounts["account_id"], dtype=object), dtype=object)
-    missing = list(refs[~pd.Index(refs, dtype=object).isin(known)])
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    refs = pc.unique(pa.chunked_array([_arrow(posts["author_id"]), _arrow(inter["source_id"]),
+                                       _arrow(inter["target_id"])], type=pa.string()))
+    refs = refs.drop_null()
+    known = _arrow(accounts["account_id"])
+    missing = refs.filter(pc.invert(pc.is_in(refs, value_set=known))).to_pylist()
     if missing:
         extra = pd.DataFrame({"account_id": pd.Series(missing, dtype=_STR)})
         extra["handle"] = [m.split(":@", 1)[1] if ":@" in m else None for m in missing]
@@ -450,6 +454,17 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         index = pd.Index(ids, name=index_name)  # as coerce_table builds it
     result = pd.DataFrame(out, index=index)
     return result
+
+
+def _arrow(series: pd.Series):
+    """A string column as a pyarrow string array (without Python objects when Arrow-backed)."""
+    import pyarrow as pa
+
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        arr = pa.array(series.array)
+        return arr.cast(pa.string()) if arr.type != pa.string() else arr
+    values = np.asarray(series, dtype=object)
+    return pa.array(np.where(pd.isna(values), None, values), type=pa.string())
 
 
 def _object_strings(frame: pd.DataFrame) -> pd.DataFrame:

@@ -425,7 +425,7 @@ def _build(frame, report, meta, *, validate=True):
     book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
              order=np.full(len(targets), -1.0))
     book.finish()
-    author = book.resolve(uids=frame["user_id_str"], handles=frame["username"])
+    author = book.resolve(uids=frame["user_id_str"], handles=frame["username"]).astype("string")
     post_id = "twitter:" + frame["id_str"]
     # --- posts ------------------------------------------------------------------------
     kind = np.where(is_rt, "repost", np.where(reply.notna().to_numpy(bool), "reply",
@@ -462,12 +462,12 @@ def _build(frame, report, meta, *, validate=True):
         handles=ment["handle"]).to_numpy(), "kind": "mention"}))
     inter = pd.concat(parts, ignore_index=True)
     r = inter["row"].to_numpy(np.int64)
-    inter = pd.DataFrame({"source_id": author.to_numpy()[r],
-                          "target_id": inter["target_id"].to_numpy(),
+    # take on the Arrow-backed columns: no Python string objects per row (memory)
+    inter = pd.DataFrame({"source_id": author.array.take(r),
+                          "target_id": inter["target_id"].astype("string").array,
                           "kind": inter["kind"].to_numpy(),
-                          "created_at": frame["_when"].to_numpy()[r],
-                          "post_id": post_id.to_numpy()[r]})
-    inter["created_at"] = pd.to_datetime(inter["created_at"], utc=True)
+                          "created_at": frame["_when"].array.take(r),
+                          "post_id": post_id.array.take(r)})
     return assemble("twitter", book, posts, inter, report, meta, validate=validate)
 
 
