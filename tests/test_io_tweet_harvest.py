@@ -232,3 +232,11 @@ def test_oldest_layout_keeps_semicolons_and_newlines_of_the_text(tmp_path):
     assert edges(c) == {("warga_001", "warga_002", "mention", "100"),
                         ("warga_001", "warga_003", "mention", "100")}
     assert c.report.loaded == 2 and c.report.is_consistent
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_leading_blank_lines(tmp_path, header):
+    p = write(tmp_path / "a.csv", L15A, header=header)
+    p.write_bytes(b"\r\n\r\n" + p.read_bytes())
+    c = read_tweet_harvest(p)
+    assert c.report.blank_lines == 2 and c.report.loaded == 5 and edges(c) == WITH_REPLY

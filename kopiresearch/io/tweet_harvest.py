@@ -155,12 +155,13 @@ def _read_file(path: Path, report: LoadReport):
     layout, has_header, first_line = _detect(data, path)
     delim, names = TWEET_HARVEST_LAYOUTS[layout]
     if layout == _L15A:
+        # with a header, read_csv_strings skips and counts leading blank lines itself
         frame, bad, blank = read_csv_strings(
             data, path, column_names=None if has_header else names,
-            skip_rows=first_line - 1)
+            skip_rows=0 if has_header else first_line - 1)
         if has_header:
             frame.columns = names + ["_line"]
-        report.blank_lines += blank + (first_line - 1)
+        report.blank_lines += blank + (0 if has_header else first_line - 1)
         for line, reason in bad:
             report.add_malformed(path, line, reason)
         hdr = (frame["id_str"] == "id_str") & (frame["created_at"] == "created_at")
