@@ -519,7 +519,8 @@ def _run(net, model, seed_idx, run_seeds, max_steps, theta, gamma, progress, *, 
         rs = run_seeds if len(sets) > 1 else run_seeds[b:b + batch]
         sp, sn = set_ptr, set_nodes
         m = rs.size * (sp.size - 1)
-        nch = min(8 * nthreads, m)  # more chunks than threads: dynamic balancing
+        # more chunks than threads for dynamic balancing, but each chunk holds ~4 arrays of n
+        nch = min(8 * nthreads, m, max(nthreads, 50_000_000 // (n + 2)))
         c_out = np.zeros((nch, n if want_counts else 1), dtype=np.int64)
         h_out = np.zeros((nch, hist.size), dtype=np.int64)
         with numba.parallel_chunksize(1):
