@@ -70,8 +70,8 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
       distances); sampled with ``k`` pivots when ``k`` is given.
     - ``hub``, ``authority``: ``nx.hits`` (scores sum to 1; round-off below 0 is clipped to
       0). A hub engages many authorities.
-    - ``core_number``: ``nx.core_number`` of the undirected simple graph (a tie in either
-      direction counts once).
+    - ``core_number``: ``nx.core_number(G)``; for a directed graph NetworkX takes the degree
+      as in-degree + out-degree, so a mutual tie counts twice (self-loops are left out).
     - ``constraint``, ``effective_size``: Burt's measures on mutual weights
       ``w_uv + w_vu`` over all in- and out-neighbours, as ``nx.constraint`` and
       ``nx.effective_size`` define them; ``NaN`` for isolated accounts. Two NetworkX 3.6
@@ -107,8 +107,8 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
                 in_degree  in_weight  in_reply  out_mention  core_number
     account_id
     influencer          0          0         0            1            1
-    kominfo             2          4         2            0            1
-    warga               1          1         1            1            1
+    kominfo             2          4         2            0            2
+    warga               1          1         1            1            2
     >>> bool(t["pagerank"].idxmax() == "kominfo")
     True
     """
@@ -130,25 +130,24 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
     # degrees: one pass over the edges into arrays, then bincount
     pos = {v: i for i, v in enumerate(nodes)}
     m = G.number_of_edges()
+    kind_attrs = list(KIND_ATTRIBUTES.values())
     src = np.empty(m, dtype=np.int64)
     dst = np.empty(m, dtype=np.int64)
-    kinds = [kind for kind, a in KIND_ATTRIBUTES.items()
-             if any(d.get(a, 0) for _, _, d in G.edges(data=True))] if m else []
-    attrs = [weight] + [KIND_ATTRIBUTES[kind] for kind in kinds]
-    vals = np.zeros((len(attrs), m))
+    vals = np.zeros((1 + len(kind_attrs), m))
     for i, (u, v, d) in enumerate(G.edges(data=True)):
         src[i], dst[i] = pos[u], pos[v]
         vals[0, i] = 1 if weight is None else d.get(weight, 1)
-        for j, a in enumerate(attrs[1:], start=1):
+        for j, a in enumerate(kind_attrs, start=1):
             vals[j, i] = d.get(a, 0)
     out["in_degree"] = np.bincount(dst, minlength=n)
     out["out_degree"] = np.bincount(src, minlength=n)
-    in_w = np.bincount(dst, weights=vals[0], minlength=n)
-    out_w = np.bincount(src, weights=vals[0], minlength=n)
     integral = np.all(vals == np.round(vals))
     cast = (lambda x: x.astype(np.int64)) if integral else (lambda x: x)
-    out["in_weight"], out["out_weight"] = cast(in_w), cast(out_w)
-    for j, kind in enumerate(kinds, start=1):
+    out["in_weight"] = cast(np.bincount(dst, weights=vals[0], minlength=n))
+    out["out_weight"] = cast(np.bincount(src, weights=vals[0], minlength=n))
+    for j, kind in enumerate(KIND_ATTRIBUTES, start=1):
+        if not vals[j].any():  # kinds absent from the graph get no columns
+            continue
         out[f"in_{kind}"] = cast(np.bincount(dst, weights=vals[j], minlength=n))
         out[f"out_{kind}"] = cast(np.bincount(src, weights=vals[j], minlength=n))
 
@@ -170,13 +169,18 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
         out["authority"] = np.clip([auth[v] for v in nodes], 0.0, None)
     else:
         out["hub"] = out["authority"] = np.nan
-    H = nx.Graph()
-    H.add_nodes_from(nodes)
-    H.add_edges_from((u, v) for u, v in G.edges() if u != v)
+    if nx.number_of_selfloops(G):
+        H = nx.DiGraph(G.edges())
+        H.add_nodes_from(nodes)
+        H.remove_edges_from(list(nx.selfloop_edges(H)))
+    else:
+        H = G
     core = nx.core_number(H)
     out["core_number"] = [core[v] for v in nodes]
     if structural_holes == "fast":
-        sh = globals()["structural_holes"](G, weight=weight)
+        w = vals[0]
+        A = sp.csr_array((w, (src, dst)), shape=(n, n))
+        sh = _structural_holes_matrix(A, directed=True)
         out["constraint"] = sh["constraint"].to_numpy()
         out["effective_size"] = sh["effective_size"].to_numpy()
     elif structural_holes == "networkx":
@@ -243,9 +247,16 @@ def structural_holes(G: nx.Graph, *, weight: str | None = "weight",
     nodes = list(G)
     A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, dtype=np.float64,
                                  format="csr")
+    out = _structural_holes_matrix(A, directed=G.is_directed(), max_nnz=max_nnz)
+    out.index = pd.Index(nodes, dtype=object)
+    return out
+
+
+def _structural_holes_matrix(A, *, directed: bool, max_nnz: int = 20_000_000) -> pd.DataFrame:
+    A = sp.csr_array(A, dtype=np.float64)
     A.setdiag(0)
     A.eliminate_zeros()
-    M = (A + A.T).tocsr() if G.is_directed() else A.tocsr()
+    M = (A + A.T).tocsr() if directed else A.tocsr()
     M.sort_indices()
     n = M.shape[0]
     rowsum = np.asarray(M.sum(axis=1)).ravel()
@@ -278,5 +289,4 @@ def structural_holes(G: nx.Graph, *, weight: str | None = "weight",
     isolated = rowsum == 0
     constraint[isolated] = np.nan
     eff[isolated] = np.nan
-    return pd.DataFrame({"constraint": constraint, "effective_size": eff},
-                        index=pd.Index(nodes, dtype=object))
+    return pd.DataFrame({"constraint": constraint, "effective_size": eff})
