@@ -197,3 +197,16 @@ def test_example_twarc_csv():
     assert {k for s, _, k, _ in e if s == "warga_002"} == {"repost"}
     # warga_004 mentions kominfokdr_demo twice in a reply to it: only the reply
     assert {k for s, t, k, _ in e if s == "warga_004" and t == "kominfokdr_demo"} == {"reply"}
+
+
+def test_twarc2_encoding(tmp_path):
+    line = json.dumps({"data": [tweet("30", "1", "Café enak")]}, ensure_ascii=False)
+    p = tmp_path / "a.jsonl"
+    p.write_bytes(b"\xef\xbb\xbf" + line.encode("utf-8") + b"\n" + line.encode("utf-8")[:-3])
+    c = read_twarc2(p)  # BOM loads; a last line cut inside a character is malformed
+    assert c.report.loaded == 1 and c.report.malformed[0].line == 2
+    assert c.posts.loc["twitter:30", "text"] == "Café enak"
+    p.write_bytes(line.encode("latin-1") + b"\n")
+    with pytest.raises(InputFormatError) as err:
+        read_twarc2(p)
+    assert err.value.line == 1 and "UTF-8" in str(err.value)

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus, LoadReport
+from ..errors import InputFormatError
 from ._common import (
     TWITTER_MENTION,
     AccountBook,
     assemble,
-    check_utf8,
     drop_act_mentions,
     expand_paths,
     guard,
@@ -96,23 +96,32 @@ def read_twarc2(paths, *, validate: bool = True) -> Corpus:
     state = _State()
     for path in files:
         report.files.append(str(path))
-        data = check_utf8(path.read_bytes(), path)
-        lines = data.split(b"\n")
-        if lines and not lines[-1]:
-            lines.pop()
-        for lineno, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                report.blank_lines += 1
-                continue
-            try:
-                obj = json.loads(raw)
-            except (ValueError, RecursionError):
-                report.add_malformed(path, lineno, "truncated or invalid JSON line")
-                continue
-            if not isinstance(obj, dict):
-                report.add_malformed(path, lineno, "not a JSON object")
-                continue
-            state.take(obj, path, lineno, report)
+        with open(path, "rb") as fh:  # streamed: a large crawl is never held twice
+            for lineno, raw in enumerate(fh, start=1):
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                if not raw.strip():
+                    report.blank_lines += 1
+                    continue
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    if not raw.endswith(b"\n"):  # a killed crawl cut the last character
+                        report.add_malformed(path, lineno, "truncated or invalid JSON line")
+                        continue
+                    raise InputFormatError(
+                        f"not UTF-8 (byte 0x{raw[exc.start]:02x}); twarc2 writes ASCII JSON, "
+                        "so the file was re-encoded: restore the original file",
+                        file=str(path), line=lineno, column=exc.start + 1) from None
+                try:
+                    obj = json.loads(text)
+                except (ValueError, RecursionError):
+                    report.add_malformed(path, lineno, "truncated or invalid JSON line")
+                    continue
+                if not isinstance(obj, dict):
+                    report.add_malformed(path, lineno, "not a JSON object")
+                    continue
+                state.take(obj, path, lineno, report)
     return state.build(report, validate=validate)
 
 
