@@ -186,6 +186,7 @@ def main(argv=None):
         repeats = args.repeats
     plan = [("account_table", big, repeats), ("account_table_with_structural_holes", big, 1),
             ("brokerage_actor_type", big, repeats), ("brokerage_region", big, repeats),
+            ("brokerage_no_perm", big, repeats), ("brokerage_bruteforce", big, 1),
             ("structural_holes", medium, repeats), ("nx_constraint_dense", medium, 1),
             ("brokerage_no_perm", medium, repeats), ("brokerage_bruteforce", medium, 1),
             ("structural_holes", small, repeats), ("nx_structural_holes", small, 1)]
@@ -217,7 +218,11 @@ def main(argv=None):
               "NetworkX's all-nodes `nx.constraint`, which forms dense n x n arrays "
               "(80 GB at 100,000 accounts); `brokerage_bruteforce` enumerates every "
               "two-path in Python (compare with `brokerage_no_perm`, one labelling, no "
-              "relabellings).", ""]
+              "relabellings). The Python enumeration costs one step per two-path "
+              "(sum of in-degree x out-degree), the sparse version a fixed conversion of "
+              "the graph plus three sparse products per labelling; on this generated graph, "
+              "whose hubs receive much and act little, two-paths are few and the "
+              "enumeration is as fast for a single labelling.", ""]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
 
