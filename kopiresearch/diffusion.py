@@ -303,6 +303,8 @@ class _Net:
     region_of: np.ndarray   # int32 region id per node, -1 none
     region_codes: list
     model: str
+    rowp: np.ndarray = None   # per node: the common probability of its out-edges, or -1
+    rowlq: np.ndarray = None  # log(1 - rowp)
 
 
 def _seeds_tuple(net, seed_idx):
@@ -419,8 +421,19 @@ def _prepare(G, *, model="ic", p=None, probability="uniform", weight="weight", b
     pos = {c: i for i, c in enumerate(present)}
     region_of = np.array([pos.get(c, -1) if c is not None and not _isna(c) else -1
                           for c in codes], dtype=np.int32)
+    rowp = np.full(n, -1.0)
+    has = np.diff(indptr) > 0
+    if prob.size:
+        first = indptr[:-1][has]
+        pmax = np.maximum.reduceat(prob, first)
+        pmin = np.minimum.reduceat(prob, first)
+        rows_has = np.flatnonzero(has)
+        same = pmax == pmin
+        rowp[rows_has[same]] = pmax[same]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rowlq = np.where(rowp >= 0, np.log1p(-np.clip(rowp, 0, 1)), 0.0)
     return _Net(nodes, index, indptr, cols.astype(np.int32), prob.astype(np.float64),
-                logq.astype(np.float64), region_of, present, model)
+                logq.astype(np.float64), region_of, present, model, rowp, rowlq)
 
 
 def _edge_arrays(G, index, attr):
@@ -539,8 +552,8 @@ def _run(net, model, seed_idx, run_seeds, max_steps, theta, gamma, progress, *, 
 def _kernel(net, model, sp, sn, rs, max_steps, fixed_theta, theta_arr, gamma, want_counts,
             c_out, h_out, spreads, regions):
     if model == "ic":
-        _ic_kernel(net.indptr, net.indices, net.prob, net.logq, sp, sn, rs, net.region_of,
-                   max_steps, want_counts, c_out, h_out, spreads, regions)
+        _ic_kernel(net.indptr, net.indices, net.prob, net.logq, net.rowp, net.rowlq, sp, sn, rs,
+                   net.region_of, max_steps, want_counts, c_out, h_out, spreads, regions)
     elif model == "lt" and not fixed_theta:
         rindptr, rsrc, rcum, uni = _lt_live(net)
         _lt_live_kernel(rindptr, rsrc, rcum, uni, sp, sn, rs, net.region_of, max_steps,
@@ -549,8 +562,9 @@ def _kernel(net, model, sp, sn, rs, max_steps, fixed_theta, theta_arr, gamma, wa
         _lt_kernel(net.indptr, net.indices, net.prob, sp, sn, rs, net.region_of, max_steps,
                    fixed_theta, theta_arr, want_counts, c_out, h_out, spreads, regions)
     else:
-        _sir_kernel(net.indptr, net.indices, net.prob, net.logq, float(gamma), sp, sn, rs,
-                    net.region_of, max_steps, want_counts, c_out, h_out, spreads, regions)
+        _sir_kernel(net.indptr, net.indices, net.prob, net.logq, net.rowp, net.rowlq,
+                    float(gamma), sp, sn, rs, net.region_of, max_steps, want_counts, c_out,
+                    h_out, spreads, regions)
 
 
 def _lt_live(net):
@@ -626,11 +640,29 @@ def _rand(s):
 
 
 @njit(cache=True, inline="always")
-def _fire(indptr, indices, prob, logq, u, s, buf):
+def _fire(indptr, indices, prob, logq, rowp, rowlq, u, s, buf):
     """Edge trials out of u: write the targets of successful edges to buf, return count."""
     i = indptr[u]
     end = indptr[u + 1]
     m = 0
+    q = rowp[u]
+    if q >= 0.0:  # all out-edges share one probability: pure geometric skips
+        if q >= 1.0:
+            for j in range(i, end):
+                buf[m] = indices[j]
+                m += 1
+            return s, m
+        lq = rowlq[u]
+        while i < end:
+            s, x = _rand(s)
+            skip = math.log(x) / lq
+            if skip >= end - i:
+                break
+            j = i + int(skip)
+            buf[m] = indices[j]
+            m += 1
+            i = j + 1
+        return s, m
     while i < end:
         qi = prob[i]
         if qi < 1.0:
@@ -653,8 +685,8 @@ def _fire(indptr, indices, prob, logq, u, s, buf):
 
 
 @njit(cache=True, parallel=True)
-def _ic_kernel(indptr, indices, prob, logq, set_ptr, set_nodes, run_seeds, region_of,
-               max_steps, want_counts, c_out, h_out, spreads, regions):
+def _ic_kernel(indptr, indices, prob, logq, rowp, rowlq, set_ptr, set_nodes, run_seeds,
+               region_of, max_steps, want_counts, c_out, h_out, spreads, regions):
     n = indptr.size - 1
     nch = c_out.shape[0]
     per_set = run_seeds.size
@@ -689,7 +721,7 @@ def _ic_kernel(indptr, indices, prob, logq, set_ptr, set_nodes, run_seeds, regio
                 while head < level_end:
                     u = queue[head]
                     head += 1
-                    s, m = _fire(indptr, indices, prob, logq, u, s, buf)
+                    s, m = _fire(indptr, indices, prob, logq, rowp, rowlq, u, s, buf)
                     for t in range(m):
                         v = buf[t]
                         if mark[v] != stamp:
@@ -865,8 +897,8 @@ def _lt_live_kernel(rindptr, rsrc, rcum, uni, set_ptr, set_nodes, run_seeds, reg
 
 
 @njit(cache=True, parallel=True)
-def _sir_kernel(indptr, indices, prob, logq, gamma, set_ptr, set_nodes, run_seeds, region_of,
-                max_steps, want_counts, c_out, h_out, spreads, regions):
+def _sir_kernel(indptr, indices, prob, logq, rowp, rowlq, gamma, set_ptr, set_nodes, run_seeds,
+                region_of, max_steps, want_counts, c_out, h_out, spreads, regions):
     n = indptr.size - 1
     nch = c_out.shape[0]
     per_set = run_seeds.size
@@ -905,7 +937,7 @@ def _sir_kernel(indptr, indices, prob, logq, gamma, set_ptr, set_nodes, run_seed
                 before = n_ever
                 for a in range(n_cur):
                     u = cur[a]
-                    s, m = _fire(indptr, indices, prob, logq, u, s, buf)
+                    s, m = _fire(indptr, indices, prob, logq, rowp, rowlq, u, s, buf)
                     for t in range(m):
                         v = buf[t]
                         if mark[v] != stamp:
