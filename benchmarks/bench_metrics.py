@@ -219,10 +219,10 @@ def main(argv=None):
               "(80 GB at 100,000 accounts); `brokerage_bruteforce` enumerates every "
               "two-path in Python (compare with `brokerage_no_perm`, one labelling, no "
               "relabellings). The Python enumeration costs one step per two-path "
-              "(sum of in-degree x out-degree), the sparse version a fixed conversion of "
-              "the graph plus three sparse products per labelling; on this generated graph, "
-              "whose hubs receive much and act little, two-paths are few and the "
-              "enumeration is as fast for a single labelling.", ""]
+              "(sum of in-degree x out-degree), the sparse version one pass over the edges "
+              "plus three sparse products per labelling; this generated graph's hubs "
+              "receive much and act little, so two-paths are relatively few and the gap "
+              "is small; it grows with hubs that both receive and act.", ""]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
 
