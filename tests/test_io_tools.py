@@ -220,3 +220,19 @@ def test_loaders_build_exactly_what_corpus_from_frames_builds():
                                  c.interactions, report=c.report)
         for name in ("accounts", "posts", "interactions"):
             pd.testing.assert_frame_equal(getattr(c, name), getattr(ref, name))
+
+
+def test_detect_format_of_folders(tmp_path):
+    import shutil
+
+    d = tmp_path / "tweets-data"
+    d.mkdir()
+    shutil.copy(example_path("tweet_harvest_2.6.1.csv"), d / "a.csv")
+    shutil.copy(example_path("tweet_harvest_2.6.1.csv"), d / "a.old.csv")
+    assert detect_format(d) == "tweet-harvest"
+    c = load_any(d)
+    assert c.report.duplicates == 8 and c.report.loaded == 6  # 2 x (6 + 1 duplicate)
+    e = tmp_path / "empty"
+    e.mkdir()
+    with pytest.raises(KopiresearchError):
+        detect_format(e)

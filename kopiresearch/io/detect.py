@@ -18,8 +18,10 @@ FORMATS = ("tweet-harvest", "twarc2", "twarc-csv", "instaloader", "interactions-
 def detect_format(path, *, columns=None) -> str:
     """Name of the crawl format of ``path`` (one of :data:`FORMATS`).
 
-    Folders are instaloader downloads; ``.jsonl``/``.json`` files are twarc2; ``.xlsx`` is
-    the tweet-harvest 2.7 export; a CSV is recognised from its header (twarc-csv has
+    Folders are instaloader downloads (if they hold ``.json``/``.json.xz`` files), otherwise
+    twarc2 (``.jsonl``) or tweet-harvest ``tweets-data/`` folders (``.csv``/``.xlsx``).
+    ``.jsonl``/``.json`` files are twarc2; ``.xlsx`` is the tweet-harvest 2.7 export; a
+    CSV is recognised from its header (twarc-csv has
     ``id, conversation_id, ...``; the generic table has ``source, target, kind``;
     everything else is tried as tweet-harvest, whose loader recognises files without a
     header). ``columns`` is the mapping of :func:`read_interactions_csv` (canonical name ->
@@ -38,7 +40,14 @@ def detect_format(path, *, columns=None) -> str:
     """
     p = Path(path)
     if p.is_dir():
-        return "instaloader"
+        names = [f.name.lower() for f in p.rglob("*") if f.is_file()]
+        if any(n.endswith((".json.xz", ".json")) for n in names):
+            return "instaloader"
+        if any(n.endswith(".jsonl") for n in names):
+            return "twarc2"
+        if any(n.endswith((".csv", ".xlsx")) for n in names):
+            return "tweet-harvest"  # a tweets-data/ folder
+        raise UnknownFormatError("the folder holds no crawl file", file=str(p), tried=FORMATS)
     if not p.exists():
         raise UnknownFormatError("no such file", file=str(p), tried=FORMATS)
     name = p.name.lower()
