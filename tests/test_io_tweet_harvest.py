@@ -240,3 +240,146 @@ def test_leading_blank_lines(tmp_path, header):
     p.write_bytes(b"\r\n\r\n" + p.read_bytes())
     c = read_tweet_harvest(p)
     assert c.report.blank_lines == 2 and c.report.loaded == 5 and edges(c) == WITH_REPLY
+
+
+# --- the vectorised fast paths give exactly what the reference (slow) paths give -------------
+
+def _slow_path(monkeypatch):
+    """Swap every fast path of the loader for its reference implementation."""
+    import numpy as np
+
+    from kopiresearch.io import tweet_harvest as th
+    from kopiresearch.io._common import TWITTER_MENTION, mentions_long
+
+    monkeypatch.setattr(th, "_twitter_time_ns",
+                        lambda t: (np.zeros(len(t), np.int64), np.zeros(len(t), bool)))
+    monkeypatch.setattr(th, "_count", th._count_slow)
+    monkeypatch.setattr(th, "_twitter_mentions", lambda t: mentions_long(t, TWITTER_MENTION))
+
+
+def _same_corpus(a, b):
+    pd.testing.assert_frame_equal(a.accounts, b.accounts)
+    pd.testing.assert_frame_equal(a.posts, b.posts)
+    pd.testing.assert_frame_equal(a.interactions, b.interactions)
+    assert a.report.rows_read == b.report.rows_read
+    assert a.report.loaded == b.report.loaded
+    assert a.report.duplicates == b.report.duplicates
+    assert a.report.blank_lines == b.report.blank_lines
+    assert a.report.repeated_headers == b.report.repeated_headers
+    assert a.report.malformed == b.report.malformed
+
+
+def _trap_file(tmp_path, seed=0, n=400):
+    """A 2.5.3+ crawl with every trap: blank lines, repeated headers, duplicates, both
+    created_at formats, odd counts, Excel ids, e-mails, RT rows, newlines and quotes in text."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    words = ["halo", "@Kominfo_Demo", "a@b.id", "RT", "@warga_0", "&amp;", 'say "hi"',
+             "baris\nbaru", "@@x", "@", "é@é", "x@y", "@W_1@w_2", "🙌", ","]
+    delim, names = TWEET_HARVEST_LAYOUTS[L15A]
+    lines = [",".join(q(c) for c in names)]
+    for _i in range(n):
+        r = rng.random()
+        if r < 0.03:
+            lines.append("")
+            continue
+        if r < 0.05:
+            lines.append(",".join(q(c) for c in names))
+            continue
+        tid = str(1000 + int(rng.integers(0, n * 0.9)))
+        user = f"warga_{int(rng.integers(0, 30))}"
+        text = " ".join(rng.choice(words, int(rng.integers(0, 7))))
+        if rng.random() < 0.1:
+            text = f"RT @warga_{int(rng.integers(0, 30))}: " + text
+        sec = int(rng.integers(0, 86400 * 30))
+        when = pd.Timestamp("2024-11-01", tz="UTC") + pd.Timedelta(seconds=sec)
+        created = (when.strftime("%Y-%m-%dT%H:%M:%S.000Z") if rng.random() < 0.3
+                   else when.strftime("%a %b %d %H:%M:%S +0000 %Y"))
+        f = fields((tid, 0, text, str(11 + int(user[6:])), user,
+                    f"warga_{int(rng.integers(0, 30))}" if rng.random() < 0.3 else ""))
+        f["created_at"] = created
+        f["favorite_count"] = str(int(rng.integers(0, 50)))
+        if rng.random() < 0.02:
+            f["id_str"] = "1.86155E+18"
+        lines.append(",".join(q(f[c]) for c in names))
+    path = tmp_path / f"trap{seed}.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8", newline="")
+    return path
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fast_path_equals_reference_on_trap_files(tmp_path, monkeypatch, seed):
+    path = _trap_file(tmp_path, seed=seed)
+    fast = read_tweet_harvest(path)
+    assert fast.report.blank_lines > 0 and fast.report.repeated_headers > 0
+    assert fast.report.duplicates > 0 and fast.report.malformed
+    _slow_path(monkeypatch)
+    _same_corpus(fast, read_tweet_harvest(path))
+
+
+@pytest.mark.parametrize("name", ["tweet_harvest_2.6.1.csv"])
+def test_fast_path_equals_reference_on_examples(monkeypatch, name):
+    fast = read_tweet_harvest(example_path(name))
+    _slow_path(monkeypatch)
+    _same_corpus(fast, read_tweet_harvest(example_path(name)))
+
+
+@pytest.mark.parametrize("layout", [L11, L12S, L12C, L14, L15M, L15A])
+def test_fast_path_equals_reference_on_every_layout(tmp_path, monkeypatch, layout):
+    path = write(tmp_path / "a.csv", layout)
+    fast = read_tweet_harvest(path)
+    _slow_path(monkeypatch)
+    _same_corpus(fast, read_tweet_harvest(path))
+
+
+def test_twitter_time_fast_equals_slow():
+    import numpy as np
+
+    from kopiresearch.io.tweet_harvest import _parse_twitter_time_slow, parse_twitter_time
+
+    rng = np.random.default_rng(3)
+    base = pd.to_datetime(rng.integers(0, 7_000_000_000, 3000), unit="s", utc=True)
+    off = rng.integers(-14 * 60, 14 * 60 + 1, 3000)
+    vals = []
+    for t, o in zip(base, off, strict=True):
+        local = t + pd.Timedelta(minutes=int(o))
+        sign = "+" if o >= 0 else "-"
+        vals.append(local.strftime("%a %b %d %H:%M:%S ") + f"{sign}{abs(o) // 60:02d}"
+                    f"{abs(o) % 60:02d}" + local.strftime(" %Y"))
+    s = pd.Series(vals + [None, "2024-11-27T05:06:26.000Z", "27/11/2024"], dtype="string")
+    fast = parse_twitter_time(s)
+    pd.testing.assert_series_equal(fast, _parse_twitter_time_slow(s))
+    assert (fast[:3000].to_numpy() == base.to_numpy()).all()  # and both are right
+    # values the fast path leaves to the slow one: impossible dates, odd offsets
+    odd = pd.Series(["Fri Feb 30 05:06:26 +0000 2024", "Wed Nov 27 24:00:00 +0000 2024",
+                     "Wed Nov 27 05:06:26 +1530 2024", "Wed Nov 27 05:06:26 +0000 2024",
+                     "Wed Foo 27 05:06:26 +0000 2024"], dtype="string")
+    pd.testing.assert_series_equal(parse_twitter_time(odd), _parse_twitter_time_slow(odd))
+    assert parse_twitter_time(odd).isna().tolist() == [True, True, False, False, True]
+
+
+def test_count_fast_equals_slow():
+    from kopiresearch.io.tweet_harvest import _count, _count_slow
+
+    for vals in (["1", "22", None, "", "0", "999999999999999"],
+                 ["1", " 3", "1.5", "2.5", "x", None, "1e3"]):
+        s = pd.Series(vals, dtype="string")
+        pd.testing.assert_series_equal(_count(s), _count_slow(s))
+    assert _count(pd.Series(["12", ""], dtype="string")).tolist() == [12, pd.NA]
+
+
+def test_twitter_mentions_equal_the_regex():
+    import numpy as np
+
+    from kopiresearch.io._common import TWITTER_MENTION, mentions_long
+    from kopiresearch.io.tweet_harvest import _twitter_mentions
+
+    rng = np.random.default_rng(5)
+    alpha = list("aZ_9@ .:\né,") + ["@Ab", "RT @", "humas@k", "🙌", "@@", "\r\n"]
+    vals = ["".join(rng.choice(alpha, int(rng.integers(0, 25)))) for _ in range(3000)]
+    s = pd.Series(vals + [None, "", "@a@b @c", "x@c @d", "@a@@b"], dtype="string")
+    fast = _twitter_mentions(s)
+    pd.testing.assert_frame_equal(fast, mentions_long(s, TWITTER_MENTION))
+    last = fast[fast["row"] >= len(vals) + 2]
+    assert last["handle"].tolist() == ["a", "c", "d", "a", "b"]

@@ -25,6 +25,8 @@ from ._common import (
 
 __all__ = ["read_tweet_harvest", "TWEET_HARVEST_LAYOUTS"]
 
+_STR = pd.StringDtype()
+
 _OLD = ["created_at", "id_str", "full_text", "quote_count", "reply_count", "retweet_count",
         "favorite_count", "lang", "user_id_str", "conversation_id_str", "username"]
 _ALPHA = ["conversation_id_str", "created_at", "favorite_count", "full_text", "id_str",
@@ -366,6 +368,25 @@ def parse_twitter_time(s: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     tw = s.str.fullmatch(_TW_DATE).fillna(False).to_numpy(bool)
     if tw.any():
+        ns, fast = _twitter_time_ns(s[tw])
+        if not fast.all():  # rare values (odd offsets, impossible dates): the slow path
+            return _parse_twitter_time_slow(s)
+        out[tw] = pd.to_datetime(ns, utc=True).as_unit("ns")
+    rest = ~tw & s.notna().to_numpy(bool)
+    if rest.any():
+        iso = s[rest]
+        ok = iso.str.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+                               r"(Z|[+-]\d{2}:?\d{2})").fillna(False)
+        out[rest] = pd.to_datetime(iso.where(ok), format="ISO8601", errors="coerce", utc=True)
+    return out.astype("datetime64[ns, UTC]")
+
+
+def _parse_twitter_time_slow(s: pd.Series) -> pd.Series:
+    """The reference implementation of :func:`parse_twitter_time` (pandas string slicing)."""
+    s = s.astype("string")
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+    tw = s.str.fullmatch(_TW_DATE).fillna(False).to_numpy(bool)
+    if tw.any():
         t = s[tw]
         month = t.str.slice(4, 7).map(_MONTHS)
         iso = (t.str.slice(26, 30) + "-" + month + "-" + t.str.slice(8, 10) + "T"
@@ -378,6 +399,63 @@ def parse_twitter_time(s: pd.Series) -> pd.Series:
                                r"(Z|[+-]\d{2}:?\d{2})").fillna(False)
         out[rest] = pd.to_datetime(iso.where(ok), format="ISO8601", errors="coerce", utc=True)
     return out.astype("datetime64[ns, UTC]")
+
+
+_MONTH_CODES = np.array(sorted(
+    (ord(m[0]) << 16 | ord(m[1]) << 8 | ord(m[2]), i) for m, i in
+    ((m, int(v)) for m, v in _MONTHS.items())), dtype=np.int64)
+
+
+def _twitter_time_ns(t: pd.Series):
+    """``(ns, fast)`` for values already matching ``Wed Nov 27 05:06:26 +0000 2024``.
+
+    Reads the fixed-width fields straight from the UTF-8 bytes (no per-row Python).
+    ``ns`` holds UTC nanoseconds where ``fast`` is true: plain values (a known month, a day
+    that exists in that month, a time of day up to 23:59:59, an offset up to 14:59 and a
+    year 1970-2199). Every other value is left to the caller's slow path, so the result is
+    exactly that of the slow path.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(t)
+    ns = np.zeros(n, dtype=np.int64)
+    fast = np.zeros(n, dtype=bool)
+    arr = pa.array(t.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.string())
+    if n == 0 or arr.null_count or not pc.all(pc.equal(pc.binary_length(arr), 30)).as_py():
+        return ns, fast
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=n + 1,
+                            offset=arr.offset * 4)
+    raw = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    b = raw.reshape(n, 30).astype(np.int64)
+
+    def num(i, j):
+        v = np.zeros(n, dtype=np.int64)
+        for k in range(i, j):
+            v = v * 10 + (b[:, k] - 48)
+        return v
+
+    code = b[:, 4] << 16 | b[:, 5] << 8 | b[:, 6]
+    k = np.clip(np.searchsorted(_MONTH_CODES[:, 0], code), 0, len(_MONTH_CODES) - 1)
+    month = np.where(_MONTH_CODES[k, 0] == code, _MONTH_CODES[k, 1], 0)
+    year, day = num(26, 30), num(8, 10)
+    hh, mm, ss = num(11, 13), num(14, 16), num(17, 19)
+    oh, om = num(21, 23), num(23, 25)
+    sign = np.where(b[:, 20] == ord("-"), -1, 1)
+    fast = ((month >= 1) & (year >= 1970) & (year <= 2199) & (hh <= 23) & (mm <= 59)
+            & (ss <= 59) & (oh <= 14) & (om <= 59) & (day >= 1))
+    mon = ((np.where(fast, year, 1970) - 1970) * 12 + np.maximum(month, 1) - 1).astype(
+        "datetime64[M]")
+    first = mon.astype("datetime64[D]").astype(np.int64)
+    length = (mon + 1).astype("datetime64[D]").astype(np.int64) - first
+    fast &= day <= length
+    sec = ((first + day - 1) * 86400 + hh * 3600 + mm * 60 + ss
+           - sign * (oh * 3600 + om * 60))
+    ns = np.where(fast, sec * 1_000_000_000, 0)
+    return ns, fast
 
 
 def _build(frame, report, meta, *, validate=True):
@@ -420,7 +498,7 @@ def _build(frame, report, meta, *, validate=True):
     rt = text.str.extract(_RT, expand=False).str.lower()
     reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
     is_rt = rt.notna().to_numpy(bool)
-    ment = mentions_long(text, TWITTER_MENTION)
+    ment = _twitter_mentions(text)
     ment = ment[~is_rt[ment["row"].to_numpy()]]
     targets = pd.concat([rt.dropna(), reply.dropna(), ment["handle"]], ignore_index=True)
     book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
@@ -473,4 +551,57 @@ def _build(frame, report, meta, *, validate=True):
 
 
 def _count(s: pd.Series) -> pd.Series:
+    """Counts as ``Int64``; plain digit strings are cast by pyarrow, anything else by pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(s.array) if isinstance(s.dtype, pd.StringDtype) else None
+    if arr is not None and len(arr):
+        arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+        empty = pc.equal(arr, "")
+        ok = pc.or_(pc.match_substring_regex(arr, r"^[0-9]{1,15}$"), empty)
+        if pc.all(pc.fill_null(ok, True)).as_py():
+            v = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.int64())
+            if isinstance(v, pa.ChunkedArray):
+                v = v.combine_chunks()
+            mask = np.asarray(v.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            values = np.asarray(pc.fill_null(v, 0).to_numpy(zero_copy_only=False),
+                                dtype=np.int64)
+            return pd.Series(pd.arrays.IntegerArray(values, mask), index=s.index)
+    return _count_slow(s)
+
+
+def _count_slow(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s.str.strip(), errors="coerce").round().astype("Int64")
+
+
+def _twitter_mentions(text: pd.Series) -> pd.DataFrame:
+    """:func:`mentions_long` with :data:`TWITTER_MENTION`, vectorised with pyarrow (RE2).
+
+    RE2 has no look-behind, so the character before ``@`` is consumed instead: a lazy scan
+    up to the next ``(start | non-handle character) @ handle`` (or the end) is replaced by the
+    handle and a space. A handle ends at the first non-handle character, so the consumed
+    character never belongs to the previous match and every match of
+    ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` is found, in order.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    s = text.reset_index(drop=True)
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return mentions_long(text, TWITTER_MENTION)
+    arr = pa.array(s.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+    found = pc.replace_substring_regex(
+        arr, r"(?s).*?(?:(?:^|[^A-Za-z0-9_])@([A-Za-z0-9_]+)|$)", r"\1 ")
+    parts = pc.split_pattern(found, " ")
+    rows = pc.list_parent_indices(parts).to_numpy()
+    handles = pc.utf8_lower(pc.list_flatten(parts))
+    keep = pc.not_equal(handles, "")
+    out = pd.DataFrame({"row": rows[np.asarray(keep.to_numpy(zero_copy_only=False), bool)]
+                        .astype(np.int64),
+                        "handle": pd.Series(pd.arrays.ArrowStringArray(
+                            pc.filter(handles, keep)), dtype=_STR)})
+    return out.drop_duplicates().reset_index(drop=True)
