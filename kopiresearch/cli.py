@@ -49,7 +49,28 @@ def build_parser() -> argparse.ArgumentParser:
                       "times without offset, e.g. Asia/Jakarta")
     load.add_argument("--out", required=True, metavar="DIR", help="output folder")
     load.add_argument("--csv", action="store_true", help="also write CSV tables")
+    load.add_argument("--partitioned", action="store_true",
+                      help="stream: load one INPUT at a time and append it to Parquet "
+                           "partitioned by platform and month (for crawls larger than memory; "
+                           "open with 'kopiresearch aggregate' or kopiresearch.scale)")
     load.set_defaults(func=_cmd_load)
+
+    agg = sub.add_parser(
+        "aggregate", help="edge list and region flows of a partitioned corpus, with Dask",
+        description="Aggregate a partitioned Parquet corpus (written by 'kopiresearch load "
+                    "--partitioned') into the interaction graph's edge table and the "
+                    "region-to-region flow tables, on a local Dask cluster or an existing "
+                    "one. Needs the scale extra: pip install 'kopiresearch[scale]'.")
+    agg.add_argument("corpus_dir", metavar="CORPUS_DIR", help="partitioned corpus folder")
+    agg.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    agg.add_argument("--scheduler", metavar="ADDR", help="address of a running Dask "
+                     "scheduler, e.g. tcp://10.0.0.5:8786 (default: $DASK_SCHEDULER_ADDRESS, "
+                     "else a LocalCluster)")
+    agg.add_argument("--workers", type=int, default=2, help="LocalCluster workers (default 2)")
+    agg.add_argument("--kinds", help="comma-separated interaction kinds to keep")
+    agg.add_argument("--start", help="keep acts at or after this time (ISO 8601, UTC if naive)")
+    agg.add_argument("--end", help="keep acts before this time")
+    agg.set_defaults(func=_cmd_aggregate)
     return parser
 
 
@@ -65,7 +86,7 @@ def main(argv=None) -> int:
 
 
 def _cmd_load(args) -> int:
-    from .io import label_accounts, load_any, pseudonymize, resolve_key, write_corpus
+    from .io import load_any, resolve_key, write_corpus
 
     key = resolve_key(None, key_file=args.key_file) if args.pseudonymize else None
     columns = {}
@@ -74,7 +95,20 @@ def _cmd_load(args) -> int:
         if not sep or not canon or not name:
             raise KopiresearchError(f"--column wants CANONICAL=NAME, not {item!r}")
         columns[canon.strip()] = name.strip()
-    corpus = load_any(args.inputs, columns=columns or None, tz=args.tz)
+    if args.partitioned:
+        return _load_partitioned(args, columns, key)
+    corpus = _prepare(load_any(args.inputs, columns=columns or None, tz=args.tz), args, key)
+    written = write_corpus(corpus, args.out, format="parquet")
+    if args.csv:
+        written += write_corpus(corpus, args.out, format="csv")
+    _print_report(corpus)
+    print("wrote " + ", ".join(sorted({p.name for p in written})) + f" to {args.out}")
+    return 0
+
+
+def _prepare(corpus, args, key):
+    from .io import label_accounts, pseudonymize
+
     if args.labels:
         corpus, unlabelled, unmatched = label_accounts(corpus, args.labels)
         print(f"labels: {len(corpus.accounts) - len(unlabelled)} accounts labelled, "
@@ -83,17 +117,66 @@ def _cmd_load(args) -> int:
         corpus = pseudonymize(corpus, key)
         print(f"pseudonymised: {len(corpus.accounts) - corpus.meta['kept_accounts']} accounts "
               f"({corpus.meta['kept_accounts']} public accounts kept)")
-    written = write_corpus(corpus, args.out, format="parquet")
-    if args.csv:
-        written += write_corpus(corpus, args.out, format="csv")
+    return corpus
+
+
+def _print_report(corpus):
     print(repr(corpus))
-    print(corpus.report.summary())
-    for m in corpus.report.malformed:
+    _print_load_report(corpus.report)
+
+
+def _print_load_report(report):
+    print(report.summary())
+    for m in report.malformed:
         print(f"  malformed: {m.file}" + (f":{m.line}" if m.line is not None else "")
               + f": {m.reason}")
-    for m in corpus.report.skipped:
+    for m in report.skipped:
         print(f"  skipped: {m.file}: {m.reason}")
-    print("wrote " + ", ".join(sorted({p.name for p in written})) + f" to {args.out}")
+
+
+def _load_partitioned(args, columns, key) -> int:
+    from .io import load_any
+    from .io.parquet import stream_to_parquet
+
+    if args.csv:
+        raise KopiresearchError("--csv and --partitioned exclude each other")
+
+    def one(path):
+        corpus = _prepare(load_any([path], columns=columns or None, tz=args.tz), args, key)
+        print(f"{path}: {corpus!r}")
+        return corpus
+
+    report = stream_to_parquet(args.inputs, one, args.out)
+    _print_load_report(report)
+    print("(duplicates across inputs are counted when the corpus is opened: "
+          "kopiresearch aggregate)")
+    print(f"wrote partitioned Parquet to {args.out}")
+    return 0
+
+
+def _cmd_aggregate(args) -> int:
+    from pathlib import Path
+
+    from . import scale
+
+    kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with scale.dask_client(args.scheduler, n_workers=args.workers):
+        dc = scale.open_parquet_corpus(args.corpus_dir)
+        edges = scale.aggregate_edges(dc, kinds=kinds, start=args.start, end=args.end)
+        edges.to_parquet(out / "edges.parquet", index=False)
+        for level in ("kabkota", "bakorwil"):
+            flows = scale.region_flow_table(dc, level=level, kinds=kinds, start=args.start,
+                                            end=args.end)
+            flows.to_csv(out / f"region_flows_{level}.csv", index=False)
+    dc.accounts.reset_index().astype({"actor_type": str, "platform": str}).to_parquet(
+        out / "accounts.parquet", index=False)
+    print(repr(dc))
+    _print_load_report(dc.report)
+    print(f"edges: {len(edges)} account pairs, {int(edges['weight'].sum())} acts")
+    print(f"wrote edges.parquet, accounts.parquet, region_flows_kabkota.csv, "
+          f"region_flows_bakorwil.csv to {out}")
     return 0
 
 

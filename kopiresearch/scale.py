@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from .corpus import INTERACTION_KINDS, PROVINCE_CODE, SCHEMAS, LoadReport, coerce_table
 from .errors import DataNotFoundError, KopiresearchError, SchemaError
 from .graph import KIND_ATTRIBUTES, graph_from_edge_table, pair_counts
+from .io.merge import merge_accounts
 from .io.parquet import _arrow_schema, read_partitioned_report
 from .regions import UNKNOWN_REGION, bakorwil_of
 
@@ -88,7 +89,10 @@ class DaskCorpus:
     deduplicated) and the summed ``report``.
 
     ``report`` counts duplicates across input files once :meth:`count_duplicates` has run
-    (``open_parquet_corpus`` runs it unless ``count_duplicates=False``).
+    (``open_parquet_corpus`` runs it unless ``count_duplicates=False``). Accounts are united
+    across input files by :func:`kopiresearch.io.merge.merge_accounts`, the rule of
+    :func:`kopiresearch.io.merge`: ``aliases`` maps handle-only ids (``"twitter:@x"``) to the
+    id another file gives that handle, and every table read through this object uses it.
     """
 
     folder: Path
@@ -96,6 +100,7 @@ class DaskCorpus:
     posts: object
     interactions: object
     report: LoadReport = field(default_factory=LoadReport)
+    aliases: dict = field(default_factory=dict)
 
     def __repr__(self):
         return (f"DaskCorpus(accounts={len(self.accounts)}, post partitions="
@@ -153,17 +158,18 @@ def open_parquet_corpus(folder, *, count_duplicates: bool = True,
                                       f"{[str(t) for t in schema.types]} differs",
                                       table=name, expected=str(expected))
     acc_files = sorted((folder / "accounts").rglob("part-*.parquet"))
-    accounts = pd.concat([pq.read_table(f).to_pandas() for f in acc_files], ignore_index=True)
-    accounts = coerce_table("accounts", accounts.drop_duplicates("account_id", keep="first"))
+    raw = pd.concat([pq.read_table(f).to_pandas() for f in acc_files], ignore_index=True)
+    merged, aliases = merge_accounts(raw)
+    accounts = coerce_table("accounts", merged)
     dd = _dd()
     meta = {name: _empty(name) for name in ("posts", "interactions")}
     posts = dd.from_map(_read_partition, _partition_dirs(folder / "posts"), table="posts",
-                        meta=meta["posts"], enforce_metadata=False)
+                        aliases=aliases, meta=meta["posts"], enforce_metadata=False)
     inter = dd.from_map(_read_partition, _partition_dirs(folder / "interactions"),
-                        table="interactions", meta=meta["interactions"],
+                        table="interactions", aliases=aliases, meta=meta["interactions"],
                         enforce_metadata=False)
     report = read_partitioned_report(folder)
-    dc = DaskCorpus(folder, accounts, posts, inter, report)
+    dc = DaskCorpus(folder, accounts, posts, inter, report, aliases)
     if count_duplicates:
         dc.count_duplicates()
     return dc
@@ -200,16 +206,16 @@ def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
     dd = _dd()
     kinds = _check_kinds(kinds)
     lo, hi = _bounds(start, end)
-    index = pd.Index(dc.accounts.index.astype(object))
-    dirs = _partition_dirs(dc.folder / "interactions")
     accounts_dir = str(dc.folder / "accounts")
+    index = _account_index(accounts_dir)
+    dirs = _partition_dirs(dc.folder / "interactions")
     kind_cols = [KIND_ATTRIBUTES[k] for k in INTERACTION_KINDS]
     meta = pd.DataFrame({"key": pd.Series([], dtype="int64"),
                          **{c: pd.Series([], dtype="int64") for c in kind_cols},
                          "first": pd.Series([], dtype="int64"),
                          "last": pd.Series([], dtype="int64")})
-    partial = dd.from_map(_edge_partial, dirs, accounts_dir=accounts_dir, kinds=kinds, lo=lo,
-                          hi=hi, meta=meta, enforce_metadata=False)
+    partial = dd.from_map(_edge_partial, dirs, accounts_dir=accounts_dir, aliases=dc.aliases,
+                          kinds=kinds, lo=lo, hi=hi, meta=meta, enforce_metadata=False)
     split_out = split_out or max(1, len(dirs) // 3)
     agg = {c: "sum" for c in kind_cols}
     agg.update({"first": "min", "last": "max"})
@@ -263,8 +269,8 @@ def region_flow_table(dc: DaskCorpus, level: str = "kabkota", kinds=None, start=
     meta = pd.DataFrame({"cell": pd.Series([], dtype="int64"),
                          "weight": pd.Series([], dtype="int64")})
     parts = dd.from_map(_region_partial, dirs, account_group=account_group,
-                        n_groups=len(labels), kinds=kinds, lo=lo, hi=hi, meta=meta,
-                        enforce_metadata=False)
+                        n_groups=len(labels), aliases=dc.aliases, kinds=kinds, lo=lo, hi=hi,
+                        meta=meta, enforce_metadata=False)
     cells = parts.groupby("cell")["weight"].sum().compute()
     cells = cells[cells > 0].sort_index()
     k = len(labels)
@@ -355,14 +361,14 @@ def _empty(name):
         coerce_table(name, frame)
 
 
-def _read_partition(directory: str, table: str) -> pd.DataFrame:
+def _read_partition(directory: str, table: str, aliases: dict) -> pd.DataFrame:
     files = sorted(Path(directory).glob("part-*.parquet"))
     frame = pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
     if table == "posts":
+        frame["author_id"] = _unalias(frame["author_id"], aliases)
         frame = frame.drop_duplicates("post_id", keep="first")
     else:
-        frame = frame.drop_duplicates(["post_id", "source_id", "target_id", "kind",
-                                       "created_at"], keep="first")
+        frame = _unalias_acts(frame, aliases)
     coerced = coerce_table(table, frame)
     return coerced.reset_index() if SCHEMAS[table][0] else coerced
 
@@ -388,8 +394,9 @@ def _region_groups(accounts: pd.DataFrame, level: str) -> pd.Series:
 
 @functools.lru_cache(maxsize=4)
 def _account_index(accounts_dir: str) -> pd.Index:
-    """The account ids in the order :func:`open_parquet_corpus` gives them (first copy of
-    each id), read once per worker process instead of being shipped with every task."""
+    """Every account id of the files (first copy of each, aliases included), read once per
+    worker process instead of being shipped with every task; integer codes of
+    :func:`aggregate_edges` index into it."""
     files = sorted(Path(accounts_dir).rglob("part-*.parquet"))
     ids = pd.concat([pq.read_table(f, columns=["account_id"]).to_pandas()["account_id"]
                      for f in files], ignore_index=True)
@@ -418,14 +425,31 @@ def _bounds(start, end):
 _EDGE_COLUMNS = ["source_id", "target_id", "kind", "created_at", "post_id"]
 
 
-def _read_acts(directory, kinds, lo, hi):
+def _unalias(ids: pd.Series, aliases: dict) -> pd.Series:
+    if not aliases:
+        return ids
+    mapped = ids.map(aliases)
+    return ids.where(mapped.isna(), mapped)
+
+
+def _unalias_acts(frame: pd.DataFrame, aliases: dict) -> pd.DataFrame:
+    """Re-point aliased accounts, drop the self-acts that creates, and keep one copy of each
+    act, as :func:`kopiresearch.io.merge` does."""
+    if aliases:
+        frame["source_id"] = _unalias(frame["source_id"], aliases)
+        frame["target_id"] = _unalias(frame["target_id"], aliases)
+        frame = frame[frame["source_id"] != frame["target_id"]]
+    return frame.drop_duplicates(["post_id", "source_id", "target_id", "kind", "created_at"],
+                                 keep="first")
+
+
+def _read_acts(directory, kinds, lo, hi, aliases):
     """One partition's interactions: deduplicated as in :func:`_read_partition`, filtered."""
     files = sorted(Path(directory).glob("part-*.parquet"))
     frame = pd.concat([pq.read_table(f, columns=_EDGE_COLUMNS).to_pandas() for f in files],
                       ignore_index=True)
-    if len(files) > 1:
-        frame = frame.drop_duplicates(["post_id", "source_id", "target_id", "kind",
-                                       "created_at"], keep="first")
+    if len(files) > 1 or aliases:
+        frame = _unalias_acts(frame, aliases)
     t = frame["created_at"].to_numpy("datetime64[ns]").view(np.int64)
     keep = np.ones(len(frame), dtype=bool)
     if kinds is not None:
@@ -446,9 +470,10 @@ def _codes(index: pd.Index, values, directory, column):
     return codes.astype(np.int64)
 
 
-def _edge_partial(directory: str, accounts_dir: str, kinds, lo, hi) -> pd.DataFrame:
+def _edge_partial(directory: str, accounts_dir: str, aliases: dict, kinds, lo,
+                  hi) -> pd.DataFrame:
     index = _account_index(accounts_dir)
-    frame, t = _read_acts(directory, kinds, lo, hi)
+    frame, t = _read_acts(directory, kinds, lo, hi, aliases)
     kind = pd.Categorical(frame["kind"], categories=list(INTERACTION_KINDS)).codes
     src = _codes(index, frame["source_id"], directory, "source_id")
     dst = _codes(index, frame["target_id"], directory, "target_id")
@@ -460,9 +485,9 @@ def _edge_partial(directory: str, accounts_dir: str, kinds, lo, hi) -> pd.DataFr
     return pd.DataFrame(out)
 
 
-def _region_partial(directory: str, account_group: pd.Series, n_groups: int, kinds, lo,
-                    hi) -> pd.DataFrame:
-    frame, _ = _read_acts(directory, kinds, lo, hi)
+def _region_partial(directory: str, account_group: pd.Series, n_groups: int, aliases: dict,
+                    kinds, lo, hi) -> pd.DataFrame:
+    frame, _ = _read_acts(directory, kinds, lo, hi, aliases)
     g = account_group.to_numpy(np.int64)
     index = account_group.index
     src = g[_codes(index, frame["source_id"], directory, "source_id")]

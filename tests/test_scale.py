@@ -125,3 +125,24 @@ def test_cascades_distributed_equal_in_memory(bundled, client, method):
         got = scale.cascade_table_distributed(bundled, client, n_chunks=n_chunks,
                                               method=method, follows=follows)
         pd.testing.assert_frame_equal(got, expected)
+
+
+def test_cli_load_partitioned_then_aggregate(tmp_path, capsys):
+    from kopiresearch.cli import main
+    from kopiresearch.io import load_any, merge
+    from kopiresearch.io.examples import example_path
+
+    inputs = [str(example_path("tweet_harvest_2.6.1.csv")),
+              str(example_path("twarc2_search.jsonl"))]
+    part, out = tmp_path / "part", tmp_path / "agg"
+    assert main(["load", *inputs, "--partitioned", "--out", str(part)]) == 0
+    assert main(["aggregate", str(part), "--out", str(out), "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "wrote edges.parquet" in printed
+    edges = pd.read_parquet(out / "edges.parquet")
+    expected = aggregate_interactions(merge(*[load_any([p]) for p in inputs]).interactions)
+    got = edges.set_index(["source_id", "target_id"])["weight"].sort_index()
+    want = expected.set_index(["source_id", "target_id"])["weight"].sort_index()
+    assert got.to_dict() == want.to_dict()
+    flows = pd.read_csv(out / "region_flows_bakorwil.csv")
+    assert flows["weight"].sum() == edges["weight"].sum()

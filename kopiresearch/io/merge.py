@@ -65,22 +65,7 @@ def merge(*corpora: Corpus, validate: bool = True) -> Corpus:
                                     "not a Corpus")
     acc = pd.concat([c.accounts for c in corpora])
     acc.index.name = "account_id"
-    acc = acc.reset_index()
-    # handle-only accounts that another input knows by id
-    ids = acc[~acc["account_id"].str.contains(":@", regex=False) & acc["handle"].notna()]
-    key = ids["platform"].astype(str) + ":@" + ids["handle"].astype(str)
-    remap = dict(zip(key, ids["account_id"], strict=True))
-    remap = {k: v for k, v in remap.items() if k in set(acc["account_id"])}
-    acc["account_id"] = acc["account_id"].replace(remap)
-    acc["_known"] = acc["actor_type"].astype(str) != "unknown"
-    acc["_order"] = np.arange(len(acc))
-    acc = acc.sort_values(["_known", "_order"], ascending=[False, True], kind="stable")
-    g = acc.groupby("account_id", sort=True)
-    accounts = g.first()  # first non-missing value of each column
-    accounts["actor_type"] = g["actor_type"].first().astype(str)
-    accounts["partnered"] = g["partnered"].any()
-    accounts = accounts.drop(columns=["_known", "_order"]).reset_index()
-    accounts["platform"] = accounts["platform"].astype(str)
+    accounts, remap = merge_accounts(acc.reset_index())
 
     posts = pd.concat([c.posts for c in corpora])
     posts.index.name = "post_id"
@@ -111,3 +96,30 @@ def merge(*corpora: Corpus, validate: bool = True) -> Corpus:
     meta = {"source": "merge", "parts": [dict(c.meta) for c in corpora]}
     return Corpus.from_frames(accounts, posts, inter.reset_index(drop=True), report=report,
                               meta=meta, validate=validate)
+
+
+def merge_accounts(acc: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Unite account rows from several inputs (``account_id`` as a column).
+
+    Returns the merged accounts (one row per id, ``account_id`` a column) and the remapping
+    of handle-only ids (``"twitter:@warga_001"``) to the id another input gives them. The
+    rules are those of :func:`merge`; :mod:`kopiresearch.scale` uses the same function for
+    partitioned corpora, so both paths unite accounts alike.
+    """
+    acc = acc.copy()
+    # handle-only accounts that another input knows by id
+    ids = acc[~acc["account_id"].str.contains(":@", regex=False) & acc["handle"].notna()]
+    key = ids["platform"].astype(str) + ":@" + ids["handle"].astype(str)
+    remap = dict(zip(key, ids["account_id"], strict=True))
+    remap = {k: v for k, v in remap.items() if k in set(acc["account_id"])}
+    acc["account_id"] = acc["account_id"].replace(remap)
+    acc["_known"] = acc["actor_type"].astype(str) != "unknown"
+    acc["_order"] = np.arange(len(acc))
+    acc = acc.sort_values(["_known", "_order"], ascending=[False, True], kind="stable")
+    g = acc.groupby("account_id", sort=True)
+    accounts = g.first()  # first non-missing value of each column
+    accounts["actor_type"] = g["actor_type"].first().astype(str)
+    accounts["partnered"] = g["partnered"].any()
+    accounts = accounts.drop(columns=["_known", "_order"]).reset_index()
+    accounts["platform"] = accounts["platform"].astype(str)
+    return accounts, remap
