@@ -254,6 +254,8 @@ def _slow_path(monkeypatch):
     monkeypatch.setattr(th, "_twitter_time_ns",
                         lambda t: (np.zeros(len(t), np.int64), np.zeros(len(t), bool)))
     monkeypatch.setattr(th, "_count", th._count_slow)
+    monkeypatch.setattr(th, "_retweeted", th._retweeted_slow)
+    monkeypatch.setattr(th, "_authors", th._authors_slow)
     monkeypatch.setattr(th, "_twitter_mentions", lambda t: mentions_long(t, TWITTER_MENTION))
 
 
@@ -302,6 +304,10 @@ def _trap_file(tmp_path, seed=0, n=400):
         f["favorite_count"] = str(int(rng.integers(0, 50)))
         if rng.random() < 0.02:
             f["id_str"] = "1.86155E+18"
+        if rng.random() < 0.05:  # author whose id another row gives
+            f["user_id_str"] = ""
+        if rng.random() < 0.02:  # author known by handle only
+            f["user_id_str"], f["username"] = "", "Solo_Akun"
         lines.append(",".join(q(f[c]) for c in names))
     path = tmp_path / f"trap{seed}.csv"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8", newline="")
@@ -314,6 +320,7 @@ def test_fast_path_equals_reference_on_trap_files(tmp_path, monkeypatch, seed):
     fast = read_tweet_harvest(path)
     assert fast.report.blank_lines > 0 and fast.report.repeated_headers > 0
     assert fast.report.duplicates > 0 and fast.report.malformed
+    assert (fast.posts["author_id"] == "twitter:@solo_akun").any()
     _slow_path(monkeypatch)
     _same_corpus(fast, read_tweet_harvest(path))
 
@@ -383,3 +390,5 @@ def test_twitter_mentions_equal_the_regex():
     pd.testing.assert_frame_equal(fast, mentions_long(s, TWITTER_MENTION))
     last = fast[fast["row"] >= len(vals) + 2]
     assert last["handle"].tolist() == ["a", "c", "d", "a", "b"]
+    none = pd.Series(["no mention", None, ""], dtype="string")
+    pd.testing.assert_frame_equal(_twitter_mentions(none), mentions_long(none, TWITTER_MENTION))

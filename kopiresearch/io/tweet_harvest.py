@@ -430,15 +430,18 @@ def _twitter_time_ns(t: pd.Series):
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=n + 1,
                             offset=arr.offset * 4)
     raw = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-    b = raw.reshape(n, 30).astype(np.int64)
+    b = raw.reshape(n, 30)
+
+    def col(k):
+        return b[:, k].astype(np.int64)
 
     def num(i, j):
-        v = np.zeros(n, dtype=np.int64)
-        for k in range(i, j):
-            v = v * 10 + (b[:, k] - 48)
+        v = col(i) - 48
+        for k in range(i + 1, j):
+            v = v * 10 + (col(k) - 48)
         return v
 
-    code = b[:, 4] << 16 | b[:, 5] << 8 | b[:, 6]
+    code = col(4) << 16 | col(5) << 8 | col(6)
     k = np.clip(np.searchsorted(_MONTH_CODES[:, 0], code), 0, len(_MONTH_CODES) - 1)
     month = np.where(_MONTH_CODES[k, 0] == code, _MONTH_CODES[k, 1], 0)
     year, day = num(26, 30), num(8, 10)
@@ -495,7 +498,7 @@ def _build(frame, report, meta, *, validate=True):
     order = frame["_when"].to_numpy("datetime64[ns]").astype(np.int64).astype(np.float64)
     book.add(frame["user_id_str"], frame["username"], order=order)
     text = frame["full_text"]
-    rt = text.str.extract(_RT, expand=False).str.lower()
+    rt = _retweeted(text)
     reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
     is_rt = rt.notna().to_numpy(bool)
     ment = _twitter_mentions(text)
@@ -504,7 +507,7 @@ def _build(frame, report, meta, *, validate=True):
     book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
              order=np.full(len(targets), -1.0))
     book.finish()
-    author = book.resolve(uids=frame["user_id_str"], handles=frame["username"]).astype("string")
+    author = _authors(book, frame["user_id_str"], frame["username"])
     post_id = "twitter:" + frame["id_str"]
     # --- posts ------------------------------------------------------------------------
     kind = np.where(is_rt, "repost", np.where(reply.notna().to_numpy(bool), "reply",
@@ -548,6 +551,51 @@ def _build(frame, report, meta, *, validate=True):
                           "created_at": frame["_when"].array.take(r),
                           "post_id": post_id.array.take(r)})
     return assemble("twitter", book, posts, inter, report, meta, validate=validate)
+
+
+def _retweeted(text: pd.Series) -> pd.Series:
+    """Lower-case handle of ``RT @handle:`` at the start of each text, else missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"):
+        return _retweeted_slow(text)
+    arr = pa.array(text.array)
+    arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+    found = pc.struct_field(pc.extract_regex(arr, r"^RT @(?P<h>[A-Za-z0-9_]+):"), [0])
+    return pd.Series(pd.arrays.ArrowStringArray(pc.utf8_lower(found)), index=text.index,
+                     dtype=_STR)
+
+
+def _retweeted_slow(text: pd.Series) -> pd.Series:
+    return text.str.extract(_RT, expand=False).str.lower()
+
+
+def _authors(book, uids: pd.Series, handles: pd.Series) -> pd.Series:
+    """``book.resolve(uids=..., handles=...)`` as a string Series, built in Arrow.
+
+    ``uids`` are already stripped with empty values missing: a row with an id gets
+    ``twitter:<id>``; only the rows without one are resolved by handle.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (isinstance(uids.dtype, pd.StringDtype) and uids.dtype.storage == "pyarrow"):
+        return _authors_slow(book, uids, handles)
+    arr = pa.array(uids.array)
+    arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+    out = pc.binary_join_element_wise(pa.scalar(book.platform + ":"), arr, "")
+    missing = np.flatnonzero(uids.isna().to_numpy(bool))
+    if len(missing):
+        by_handle = book.resolve(handles=handles.iloc[missing]).to_numpy(object)
+        values = out.to_numpy(zero_copy_only=False).astype(object)
+        values[missing] = by_handle
+        return pd.Series(values, index=uids.index, dtype=_STR)
+    return pd.Series(pd.arrays.ArrowStringArray(out), index=uids.index, dtype=_STR)
+
+
+def _authors_slow(book, uids, handles):
+    return book.resolve(uids=uids, handles=handles).astype("string")
 
 
 def _count(s: pd.Series) -> pd.Series:
@@ -594,10 +642,13 @@ def _twitter_mentions(text: pd.Series) -> pd.DataFrame:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+    at = np.flatnonzero(np.asarray(pc.fill_null(pc.match_substring(arr, "@"), False)
+                                   .to_numpy(zero_copy_only=False), dtype=bool))
+    arr = arr.take(pa.array(at))  # only texts with an '@' can hold a mention
     found = pc.replace_substring_regex(
         arr, r"(?s).*?(?:(?:^|[^A-Za-z0-9_])@([A-Za-z0-9_]+)|$)", r"\1 ")
     parts = pc.split_pattern(found, " ")
-    rows = pc.list_parent_indices(parts).to_numpy()
+    rows = at[pc.list_parent_indices(parts).to_numpy()]
     handles = pc.utf8_lower(pc.list_flatten(parts))
     keep = pc.not_equal(handles, "")
     out = pd.DataFrame({"row": rows[np.asarray(keep.to_numpy(zero_copy_only=False), bool)]
