@@ -205,6 +205,30 @@ def simulate(G, seeds, model: str = "ic", *, p: float | None = None,
     >>> res.activation.round(2).to_dict()
     {'a': 1.0, 'b': 0.5, 'c': 0.25}
     """
+    job = _plan(G, seeds, model, p=p, probability=probability, weight=weight,
+                thresholds=thresholds, beta=beta, gamma=gamma, max_steps=max_steps, runs=runs,
+                direction=direction, region=region, seed=seed)
+    out = _run(job.net, model, job.seed_idx, job.run_seeds, job.max_steps, job.theta,
+               job.gamma, progress)
+    return _result(job.net, model, _seeds_tuple(job.net, job.seed_idx), out, q)
+
+
+@dataclass
+class _Job:
+    """Everything a batch of runs needs; picklable, so :mod:`kopiresearch.scale` can send
+    slices of ``run_seeds`` to other processes and get exactly the in-process result."""
+
+    net: object
+    seed_idx: np.ndarray
+    run_seeds: np.ndarray
+    max_steps: int
+    theta: object
+    gamma: object
+
+
+def _plan(G, seeds, model, *, p, probability, weight, thresholds, beta, gamma, max_steps,
+          runs, direction, region, seed) -> _Job:
+    """Check the arguments of :func:`simulate` and draw one random stream seed per run."""
     net = _prepare(G, model=model, p=p, probability=probability, weight=weight, beta=beta,
                    direction=direction, region=region)
     seed_idx = _seed_indices(net, seeds)
@@ -223,8 +247,7 @@ def simulate(G, seeds, model: str = "ic", *, p: float | None = None,
             raise DiffusionError("thresholds apply to model='lt' only")
         theta = _thresholds(net, thresholds)
     run_seeds = rng.integers(0, 2**63 - 1, size=runs, dtype=np.int64).astype(np.uint64)
-    out = _run(net, model, seed_idx, run_seeds, max_steps, theta, gamma, progress)
-    return _result(net, model, _seeds_tuple(net, seed_idx), out, q)
+    return _Job(net, seed_idx, run_seeds, max_steps, theta, gamma)
 
 
 def calibrated_graph(corpus, *, kinds=("repost", "quote"), start=None, end=None,

@@ -38,7 +38,8 @@ from .io.parquet import _arrow_schema, read_partitioned_report
 from .regions import UNKNOWN_REGION, bakorwil_of
 
 __all__ = ["open_parquet_corpus", "DaskCorpus", "aggregate_edges", "build_interaction_graph",
-           "region_flow_table", "cascade_table_distributed", "dask_client"]
+           "region_flow_table", "cascade_table_distributed", "simulate_distributed",
+           "dask_client"]
 
 
 def _dd():
@@ -346,6 +347,61 @@ def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method
     return table.iloc[order]
 
 
+def simulate_distributed(G, seeds, model: str = "ic", *, client=None, chunk_runs: int = 250,
+                         runs: int = 1000, seed=None, q=1, **options):
+    """:func:`kopiresearch.diffusion.simulate`, with the Monte-Carlo runs spread over Dask
+    workers.
+
+    The runs' random streams are drawn from ``seed`` exactly as ``simulate`` draws them, and
+    cut into chunks of ``chunk_runs``; each worker runs its chunks with the same kernels and
+    the partial counts are added up in chunk order. The result is therefore identical to
+    ``simulate(G, seeds, model, runs=runs, seed=seed, ...)`` for any number of workers.
+
+    Parameters
+    ----------
+    G, seeds, model, runs, seed, q, **options
+        As in :func:`kopiresearch.diffusion.simulate` (``p``, ``probability``, ``weight``,
+        ``thresholds``, ``beta``, ``gamma``, ``max_steps``, ``direction``, ``region``).
+    client : distributed.Client, optional
+        Default: the current client.
+    chunk_runs : int
+        Runs per task.
+
+    Returns
+    -------
+    SpreadResult
+    """
+    from distributed import default_client
+
+    from .diffusion import _plan, _result, _seeds_tuple
+
+    client = client or default_client()
+    chunk_runs = int(chunk_runs)
+    if chunk_runs < 1:
+        raise KopiresearchError(f"chunk_runs must be at least 1, not {chunk_runs!r}")
+    keys = ("p", "probability", "weight", "thresholds", "beta", "gamma", "max_steps",
+            "direction", "region")
+    unknown = sorted(set(options) - set(keys))
+    if unknown:
+        raise KopiresearchError(f"unknown option(s) for simulate: {unknown}")
+    defaults = {"p": None, "probability": "uniform", "weight": "weight", "thresholds": None,
+                "beta": None, "gamma": None, "max_steps": None, "direction": "interaction",
+                "region": "region_code"}
+    job = _plan(G, seeds, model, runs=runs, seed=seed, **{**defaults, **options})
+    shared = client.scatter(job, broadcast=True)
+    bounds = range(0, len(job.run_seeds), chunk_runs)
+    futures = [client.submit(_simulate_chunk, shared, model, lo, lo + chunk_runs, pure=False)
+               for lo in bounds]
+    parts = client.gather(futures)
+    counts = sum(part[0] for part in parts)
+    spreads = np.concatenate([part[1] for part in parts])
+    regions = np.concatenate([part[2] for part in parts])
+    width = max(len(part[3]) for part in parts)
+    hist = sum(np.pad(part[3], (0, width - len(part[3]))) for part in parts)
+    return _result(job.net, model, _seeds_tuple(job.net, job.seed_idx),
+                   (counts, spreads, regions, hist), q)
+
+
 # ----------------------------------------------------------------------------------------
 # helpers (run on workers: module-level functions so they pickle)
 
@@ -510,3 +566,10 @@ def _cascade_chunk(accounts, posts, interactions, follows, method, kinds, root_t
     cas = reconstruct_cascades(sub, method=method, follows=follows, kinds=kinds,
                                root_types=root_types)
     return cascade_table(cas, sizes=sizes)
+
+
+def _simulate_chunk(job, model, lo, hi):
+    from .diffusion import _run
+
+    return _run(job.net, model, job.seed_idx, job.run_seeds[lo:hi], job.max_steps, job.theta,
+                job.gamma, False)

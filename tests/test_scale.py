@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -146,3 +147,23 @@ def test_cli_load_partitioned_then_aggregate(tmp_path, capsys):
     assert got.to_dict() == want.to_dict()
     flows = pd.read_csv(out / "region_flows_bakorwil.csv")
     assert flows["weight"].sum() == edges["weight"].sum()
+
+
+@pytest.mark.parametrize("model, options", [("ic", {"p": 0.05}), ("lt", {}),
+                                            ("sir", {"beta": 0.1, "gamma": 0.5})])
+def test_monte_carlo_distributed_equals_in_process(bundled, client, model, options):
+    from kopiresearch.diffusion import simulate
+
+    G = kr.build_interaction_graph(bundled)
+    offices = list(bundled.accounts.index[bundled.accounts["actor_type"].astype(str)
+                                          .str.startswith("government")])
+    if model == "lt":
+        options = {"probability": "weights"}
+    expected = simulate(G, offices, model, runs=300, seed=5, progress=False, **options)
+    for chunk in (300, 64):
+        got = scale.simulate_distributed(G, offices, model, client=client, runs=300, seed=5,
+                                         chunk_runs=chunk, **options)
+        np.testing.assert_array_equal(got.spreads, expected.spreads)
+        pd.testing.assert_series_equal(got.activation, expected.activation)
+        pd.testing.assert_frame_equal(got.region_reach, expected.region_reach)
+        pd.testing.assert_frame_equal(got.over_time, expected.over_time)
