@@ -29,6 +29,7 @@ lab: $(STAMP)
 
 ## Benchmarks (peers side by side); results in benchmarks/RESULTS.md.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python benchmarks/run.py
 
 ## Regenerate the student versions of the teaching labs from the lecturer versions.

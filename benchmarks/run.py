@@ -31,9 +31,11 @@ def machine() -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--collect", action="store_true",
+                        help="only rebuild RESULTS.md from benchmarks/results/*.md")
     parser.add_argument("only", nargs="*", help="topics to run (default: all)")
     args = parser.parse_args(argv)
-    scripts = sorted(HERE.glob("bench_*.py"))
+    scripts = [] if args.collect else sorted(HERE.glob("bench_*.py"))
     if args.only:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in args.only]
     failed = []
