@@ -256,6 +256,8 @@ def _slow_path(monkeypatch):
     monkeypatch.setattr(th, "_count", th._count_slow)
     monkeypatch.setattr(th, "_retweeted", th._retweeted_slow)
     monkeypatch.setattr(th, "_authors", th._authors_slow)
+    monkeypatch.setattr(th, "_last_of_each_pair", lambda u, h, o: np.arange(len(u)))
+    monkeypatch.setattr(th, "_unique", lambda h: h)
     monkeypatch.setattr(th, "_twitter_mentions", lambda t: mentions_long(t, TWITTER_MENTION))
 
 
@@ -294,7 +296,7 @@ def _trap_file(tmp_path, seed=0, n=400):
         text = " ".join(rng.choice(words, int(rng.integers(0, 7))))
         if rng.random() < 0.1:
             text = f"RT @warga_{int(rng.integers(0, 30))}: " + text
-        sec = int(rng.integers(0, 86400 * 30))
+        sec = int(rng.integers(0, 86400 * 30 if rng.random() < 0.7 else 5))  # ties
         when = pd.Timestamp("2024-11-01", tz="UTC") + pd.Timedelta(seconds=sec)
         created = (when.strftime("%Y-%m-%dT%H:%M:%S.000Z") if rng.random() < 0.3
                    else when.strftime("%a %b %d %H:%M:%S +0000 %Y"))
@@ -306,6 +308,8 @@ def _trap_file(tmp_path, seed=0, n=400):
             f["id_str"] = "1.86155E+18"
         if rng.random() < 0.05:  # author whose id another row gives
             f["user_id_str"] = ""
+        if rng.random() < 0.05:  # renamed account: same id, another handle
+            f["username"] = f"baru_{int(rng.integers(0, 3))}"
         if rng.random() < 0.02:  # author known by handle only
             f["user_id_str"], f["username"] = "", "Solo_Akun"
         lines.append(",".join(q(f[c]) for c in names))

@@ -496,7 +496,8 @@ def _build(frame, report, meta, *, validate=True):
     # --- accounts ---------------------------------------------------------------------
     book = AccountBook("twitter")
     order = frame["_when"].to_numpy("datetime64[ns]").astype(np.int64).astype(np.float64)
-    book.add(frame["user_id_str"], frame["username"], order=order)
+    keep = _last_of_each_pair(frame["user_id_str"], frame["username"], order)
+    book.add(frame["user_id_str"].iloc[keep], frame["username"].iloc[keep], order=order[keep])
     text = frame["full_text"]
     rt = _retweeted(text)
     reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
@@ -504,6 +505,7 @@ def _build(frame, report, meta, *, validate=True):
     ment = _twitter_mentions(text)
     ment = ment[~is_rt[ment["row"].to_numpy()]]
     targets = pd.concat([rt.dropna(), reply.dropna(), ment["handle"]], ignore_index=True)
+    targets = _unique(targets)
     book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
              order=np.full(len(targets), -1.0))
     book.finish()
@@ -551,6 +553,23 @@ def _build(frame, report, meta, *, validate=True):
                           "created_at": frame["_when"].array.take(r),
                           "post_id": post_id.array.take(r)})
     return assemble("twitter", book, posts, inter, report, meta, validate=validate)
+
+
+def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray) -> np.ndarray:
+    """Positions of the rows :class:`AccountBook` can tell apart, in input order.
+
+    The book keeps, per handle and per id, the row that comes last when sorted stably by
+    ``order``; that row is the last one of its (id, handle) pair, so the other rows of each
+    pair change nothing. Dropping them first saves the book a million-row sort.
+    """
+    pos = np.argsort(order, kind="stable")
+    pairs = pd.DataFrame({"u": uids.array.take(pos), "h": handles.array.take(pos)})
+    return np.sort(pos[~pairs.duplicated(keep="last").to_numpy(bool)])
+
+
+def _unique(handles: pd.Series) -> pd.Series:
+    """Distinct handle-only targets: the book only needs each once (same order value)."""
+    return handles[~handles.duplicated().to_numpy(bool)].reset_index(drop=True)
 
 
 def _retweeted(text: pd.Series) -> pd.Series:
