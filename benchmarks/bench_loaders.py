@@ -122,20 +122,6 @@ def write_twarc2(t, path: Path, page: int = 100):
                                  "meta": {"result_count": len(data)}}) + "\n")
 
 
-# Corpus.validate checks references with Series.isin; on pandas 3 Arrow-backed strings that
-# builds one pyarrow scalar per value in Python. The proposed fix (for the lead, in
-# kopiresearch/corpus.py) is a vectorised membership test; here it is emulated by patching
-# ArrowStringArray.isin with pyarrow.compute.is_in inside the benchmark process only.
-_PATCH = """
-import numpy as np, pandas as pd, pyarrow as pa, pyarrow.compute as pc
-from pandas.core.arrays.string_arrow import ArrowStringArray
-def _isin(self, values):
-    vals = [v for v in pd.Index(values).astype(object) if isinstance(v, str)]
-    res = pc.is_in(self._pa_array, value_set=pa.array(vals, type=pa.string()))
-    return np.asarray(pc.fill_null(res, False), dtype=bool)
-ArrowStringArray.isin = _isin
-"""
-
 _RUNNERS = {  # name: (imports, not timed; the timed load)
     "kopiresearch read_tweet_harvest": (
         "from kopiresearch.io import read_tweet_harvest as f",
@@ -143,9 +129,11 @@ _RUNNERS = {  # name: (imports, not timed; the timed load)
     "kopiresearch read_tweet_harvest(validate=False)": (
         "from kopiresearch.io import read_tweet_harvest as f",
         "c = f(P, validate=False); out = (c.report.rows_read, len(c.interactions))"),
-    "kopiresearch read_tweet_harvest, validation with the proposed isin fix": (
-        _PATCH + "\nfrom kopiresearch.io import read_tweet_harvest as f",
-        "c = f(P); out = (c.report.rows_read, len(c.interactions))"),
+    "peer: pyarrow.csv.read_csv (all columns strings)": (
+        "import pyarrow as pa, pyarrow.csv as pcsv",
+        "t = pcsv.read_csv(P, convert_options=pcsv.ConvertOptions(column_types={c: pa.string() "
+        "for c in open(P, encoding='utf-8').readline().strip().replace('\"', '').split(',')}));"
+        " out = (t.num_rows, 0)"),
     "peer: pandas read_csv(dtype=str) + reply edges": (
         "import pandas as pd",
         "d = pd.read_csv(P, dtype=str, keep_default_na=False); "
@@ -164,10 +152,10 @@ _RUNNERS = {  # name: (imports, not timed; the timed load)
 def run_once(name: str, path: Path) -> dict:
     setup, body = _RUNNERS[name]
     code = ("import json, resource, sys, time\nP = sys.argv[1]\n" + setup + "\n"
-            "t = time.perf_counter()\n" + body + "\n"
-            "el = time.perf_counter() - t\n"
+            "t = time.perf_counter(); c0 = time.process_time()\n" + body + "\n"
+            "el = time.perf_counter() - t; cpu = time.process_time() - c0\n"
             "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-            "print(json.dumps({'seconds': el, 'maxrss_kib': rss, 'out': out}))\n")
+            "print(json.dumps({'seconds': el, 'cpu': cpu, 'maxrss_kib': rss, 'out': out}))\n")
     res = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -186,6 +174,8 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="20k rows, 1 repeat")
     ap.add_argument("--rows", type=int, default=None)
     ap.add_argument("--repeats", type=int, default=None)
+    ap.add_argument("--only", choices=["all", "tweet-harvest", "twarc2"], default="all",
+                    help="run only the loaders (and peers) of one tool")
     args = ap.parse_args(argv)
     n = args.rows or (20_000 if args.quick else 1_000_000)
     repeats = args.repeats or (1 if args.quick else 3)
@@ -197,19 +187,26 @@ def main(argv=None):
         write_tweet_harvest(t, th)
         write_twarc2(t, tw)
     rows = []
-    for name, path in (("kopiresearch read_tweet_harvest", th),
-                       ("kopiresearch read_tweet_harvest(validate=False)", th),
-                       ("kopiresearch read_tweet_harvest, validation with the proposed isin fix",
-                        th),
-                       ("peer: pandas read_csv(dtype=str) + reply edges", th),
-                       ("kopiresearch read_twarc2", tw), ("peer: json.loads per line", tw)):
-        runs = [run_once(name, path) for _ in range(repeats)]
+    loads = []
+    jobs = [("kopiresearch read_tweet_harvest", th),
+            ("kopiresearch read_tweet_harvest(validate=False)", th),
+            ("peer: pyarrow.csv.read_csv (all columns strings)", th),
+            ("peer: pandas read_csv(dtype=str) + reply edges", th),
+            ("kopiresearch read_twarc2", tw), ("peer: json.loads per line", tw)]
+    if args.only != "all":
+        jobs = [(name, p) for name, p in jobs if (p == th) == (args.only == "tweet-harvest")]
+    for name, path in jobs:
+        runs = []
+        for _ in range(repeats):
+            loads.append(os.getloadavg()[0])
+            runs.append(run_once(name, path))
         sec = statistics.median(r["seconds"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
         rss = max(r["maxrss_kib"] for r in runs) / 2**20
-        rows.append((name, path.name, runs[0]["out"][0], sec, runs[0]["out"][0] / sec, rss,
-                     runs[0]["out"][1]))
-        print(f"{name:72s} {sec:7.2f} s  {runs[0]['out'][0] / sec:12,.0f} rows/s  "
-              f"peak {rss:5.2f} GiB", flush=True)
+        rows.append((name, path.name, runs[0]["out"][0], sec, runs[0]["out"][0] / sec, cpu,
+                     rss, runs[0]["out"][1]))
+        print(f"{name:56s} {sec:7.2f} s  {runs[0]['out'][0] / sec:10,.0f} rows/s  "
+              f"cpu {cpu:6.2f} s  peak {rss:5.2f} GiB", flush=True)
     lines = [
         "# Loader benchmark", "",
         f"Machine: {machine()}.", "",
@@ -219,11 +216,17 @@ def main(argv=None):
         f"({tw.stat().st_size / 2**20:.0f} MiB). Median of {repeats} runs, each in a fresh "
         "process; peak = max resident set size of that process (includes the Python "
         "interpreter and imports; the time excludes imports).", "",
-        "| loader | file | rows | seconds (median) | rows/s | peak memory (GiB) | edges |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        f"Machine load (1-minute load average of the 2 cores, sampled before each run): "
+        f"median {statistics.median(loads):.1f}, range {min(loads):.1f}-{max(loads):.1f}. "
+        "CPU seconds = user + system time of the process during the load (pyarrow uses "
+        "both cores, so it can exceed the wall time).", "",
+        "| loader | file | rows | seconds (median) | rows/s | CPU seconds (median) | "
+        "peak memory (GiB) | edges |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, f, r, sec, rps, rss, e in rows:
-        lines.append(f"| {name} | {f} | {r:,} | {sec:.2f} | {rps:,.0f} | {rss:.2f} | {e:,} |")
+    for name, f, r, sec, rps, cpu, rss, e in rows:
+        lines.append(f"| {name} | {f} | {r:,} | {sec:.2f} | {rps:,.0f} | {cpu:.2f} | "
+                     f"{rss:.2f} | {e:,} |")
     lines += ["", "Goal (issue 3): >= 200,000 rows/s for tweet-harvest and < 2 GiB peak for "
               "1M rows. The peers do less work (no validation, no mentions, no dedupe).", ""]
     if not args.quick:
