@@ -131,9 +131,9 @@ _RUNNERS = {  # name: (imports, not timed; the timed load)
         "c = f(P, validate=False); out = (c.report.rows_read, len(c.interactions))"),
     "peer: pyarrow.csv.read_csv (all columns strings)": (
         "import pyarrow as pa, pyarrow.csv as pcsv",
-        "t = pcsv.read_csv(P, convert_options=pcsv.ConvertOptions(column_types={c: pa.string() "
+        "tab = pcsv.read_csv(P, convert_options=pcsv.ConvertOptions(column_types={c: pa.string() "
         "for c in open(P, encoding='utf-8').readline().strip().replace('\"', '').split(',')}));"
-        " out = (t.num_rows, 0)"),
+        " out = (tab.num_rows, 0)"),
     "peer: pandas read_csv(dtype=str) + reply edges": (
         "import pandas as pd",
         "d = pd.read_csv(P, dtype=str, keep_default_na=False); "
