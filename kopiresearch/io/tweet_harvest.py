@@ -143,10 +143,14 @@ def read_tweet_harvest(paths, *, validate: bool = True) -> Corpus:
         layouts[str(path)] = layout
         frames.append(frame)
         report.files.append(str(path))
-    frame = (pd.concat(frames, ignore_index=True) if frames else
-             pd.DataFrame({c: pd.Series([], dtype="string") for c in _FIELDS + ["_file"]})
+    frame = (pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames
+             else pd.DataFrame({c: pd.Series([], dtype="string") for c in _FIELDS + ["_file"]})
              .assign(_line=np.zeros(0, dtype=np.int64)))
-    return _build(frame, report, {"source": "tweet-harvest", "layouts": layouts},
+    frames.clear()
+    # hand the only reference over, so that the raw columns are freed as they are replaced
+    holder = [frame]
+    del frame
+    return _build(holder, report, {"source": "tweet-harvest", "layouts": layouts},
                   validate=validate)
 
 
@@ -177,7 +181,7 @@ def _read_file(path: Path, report: LoadReport):
         frame[c] = frame[c].astype("string") if c in frame.columns else pd.Series(
             pd.NA, index=frame.index, dtype="string")
     frame = frame[_FIELDS + ["_line"]]
-    frame["_file"] = str(path)
+    frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), np.int8), [str(path)])
     return frame, layout
 
 
@@ -461,8 +465,9 @@ def _twitter_time_ns(t: pd.Series):
     return ns, fast
 
 
-def _build(frame, report, meta, *, validate=True):
-    frame = frame.reset_index(drop=True)
+def _build(holder, report, meta, *, validate=True):
+    """``holder`` is a list holding the raw rows; it is emptied (memory)."""
+    frame = holder.pop().reset_index(drop=True)
     # --- malformed rows (rule 10) -----------------------------------------------------
     idv = frame["id_str"].str.strip()
     frame["id_str"] = idv
@@ -482,8 +487,7 @@ def _build(frame, report, meta, *, validate=True):
     uid = frame["user_id_str"].str.strip()
     uid = uid.mask(uid == "")
     frame["user_id_str"] = uid
-    user = lower_handle(frame["username"]).to_numpy(object)
-    frame["username"] = pd.Series(user, index=frame.index, dtype="string")
+    frame["username"] = lower_handle(frame["username"]).astype("string")
     no_author = (uid.isna() & frame["username"].isna()).to_numpy(bool)
     bad_uid = (uid.notna() & ~uid.str.fullmatch(r"\d+").fillna(False)).to_numpy(bool)
     frame = _malformed(report, frame, no_author | bad_uid,
@@ -491,7 +495,7 @@ def _build(frame, report, meta, *, validate=True):
     # --- duplicates (rule 9) ----------------------------------------------------------
     dup = frame["id_str"].duplicated(keep="first").to_numpy(bool)
     report.add_duplicate(int(dup.sum()))
-    frame = frame[~dup].reset_index(drop=True)
+    frame = (frame[~dup] if dup.any() else frame).reset_index(drop=True)
     report.add_loaded(len(frame))
     # --- accounts ---------------------------------------------------------------------
     book = AccountBook("twitter")
@@ -552,6 +556,8 @@ def _build(frame, report, meta, *, validate=True):
                           "kind": inter["kind"].to_numpy(),
                           "created_at": frame["_when"].array.take(r),
                           "post_id": post_id.array.take(r)})
+    del frame, text, clean, rt, reply, ment, author, post_id, parts, idv, uid, when, targets
+    del order, reply_h, keep, r
     return assemble("twitter", book, posts, inter, report, meta, validate=validate)
 
 
