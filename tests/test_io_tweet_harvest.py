@@ -394,5 +394,6 @@ def test_twitter_mentions_equal_the_regex():
     pd.testing.assert_frame_equal(fast, mentions_long(s, TWITTER_MENTION))
     last = fast[fast["row"] >= len(vals) + 2]
     assert last["handle"].tolist() == ["a", "c", "d", "a", "b"]
-    none = pd.Series(["no mention", None, ""], dtype="string")
-    pd.testing.assert_frame_equal(_twitter_mentions(none), mentions_long(none, TWITTER_MENTION))
+    for odd in (["no mention", None, ""], ["x\x01@a\x02 @b", "@c"]):
+        odd = pd.Series(odd, dtype="string")
+        pd.testing.assert_frame_equal(_twitter_mentions(odd), mentions_long(odd, TWITTER_MENTION))

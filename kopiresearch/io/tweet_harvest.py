@@ -651,11 +651,12 @@ def _count_slow(s: pd.Series) -> pd.Series:
 def _twitter_mentions(text: pd.Series) -> pd.DataFrame:
     """:func:`mentions_long` with :data:`TWITTER_MENTION`, vectorised with pyarrow (RE2).
 
-    RE2 has no look-behind, so the character before ``@`` is consumed instead: a lazy scan
-    up to the next ``(start | non-handle character) @ handle`` (or the end) is replaced by the
-    handle and a space. A handle ends at the first non-handle character, so the consumed
-    character never belongs to the previous match and every match of
-    ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` is found, in order.
+    RE2 has no look-behind, so the character before ``@`` is consumed instead: each
+    ``(start | non-handle character) @ handle`` is replaced by ``\x01 handle \x02`` and the
+    handles are cut out between the markers. A handle ends at the first non-handle
+    character, so the consumed character never belongs to the previous match and every match
+    of ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` is found, in order. Texts holding the markers
+    themselves go to :func:`mentions_long`.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -670,14 +671,15 @@ def _twitter_mentions(text: pd.Series) -> pd.DataFrame:
     at = np.flatnonzero(np.asarray(pc.fill_null(pc.match_substring(arr, "@"), False)
                                    .to_numpy(zero_copy_only=False), dtype=bool))
     arr = arr.take(pa.array(at))  # only texts with an '@' can hold a mention
-    found = pc.replace_substring_regex(
-        arr, r"(?s).*?(?:(?:^|[^A-Za-z0-9_])@([A-Za-z0-9_]+)|$)", r"\1 ")
-    parts = pc.split_pattern(found, " ")
-    rows = at[pc.list_parent_indices(parts).to_numpy()]
-    handles = pc.utf8_lower(pc.list_flatten(parts))
-    keep = pc.not_equal(handles, "")
-    out = pd.DataFrame({"row": rows[np.asarray(keep.to_numpy(zero_copy_only=False), bool)]
-                        .astype(np.int64),
+    if pc.any(pc.match_substring_regex(arr, "[\x01\x02]")).as_py():
+        return mentions_long(text, TWITTER_MENTION)  # the markers below would be ambiguous
+    marked = pc.replace_substring_regex(arr, r"(?:^|[^A-Za-z0-9_])@([A-Za-z0-9_]+)",
+                                        "\x01\\1\x02")
+    pieces = pc.list_slice(pc.split_pattern(marked, "\x01"), 1)  # each: handle \x02 rest
+    rows = at[pc.list_parent_indices(pieces).to_numpy()]
+    handles = pc.list_element(pc.split_pattern(pc.list_flatten(pieces), "\x02",
+                                               max_splits=1), 0)
+    out = pd.DataFrame({"row": rows.astype(np.int64),
                         "handle": pd.Series(pd.arrays.ArrowStringArray(
-                            pc.filter(handles, keep)), dtype=_STR)})
+                            pc.utf8_lower(handles)), dtype=_STR)})
     return out.drop_duplicates().reset_index(drop=True)
