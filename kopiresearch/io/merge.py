@@ -110,8 +110,8 @@ def merge_accounts(acc: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     # handle-only accounts that another input knows by id
     ids = acc[~acc["account_id"].str.contains(":@", regex=False) & acc["handle"].notna()]
     key = ids["platform"].astype(str) + ":@" + ids["handle"].astype(str)
-    remap = dict(zip(key, ids["account_id"], strict=True))
-    remap = {k: v for k, v in remap.items() if k in set(acc["account_id"])}
+    present = set(acc["account_id"])
+    remap = {k: v for k, v in zip(key, ids["account_id"], strict=True) if k in present}
     acc["account_id"] = acc["account_id"].replace(remap)
     acc["_known"] = acc["actor_type"].astype(str) != "unknown"
     acc["_order"] = np.arange(len(acc))
