@@ -388,7 +388,7 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
     accounts["followers"] = pd.to_numeric(accounts["followers"], errors="coerce").round()
     accounts = accounts.sort_values("account_id", kind="stable").reset_index(drop=True)
     posts = posts.copy()
-    posts["platform"] = platform
+    posts["platform"] = pd.Categorical.from_codes(np.zeros(len(posts), np.int8), [platform])
     # deterministic order: by time, ties in input order (which is deterministic)
     posts = posts.sort_values("created_at", kind="stable")
     inter = inter.sort_values("created_at", kind="stable").reset_index(drop=True)
@@ -433,7 +433,13 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[col.name] = pd.array([default] * len(frame), dtype=col.dtype)
             continue
         s = frame[col.name]
-        if isinstance(col.dtype, pd.CategoricalDtype):
+        if isinstance(col.dtype, pd.CategoricalDtype) and isinstance(s.dtype,
+                                                                     pd.CategoricalDtype):
+            cat = pd.Categorical(s.array, dtype=col.dtype)  # recodes, no per-value hashing
+            if ((cat.codes < 0) & (s.array.codes >= 0)).any():
+                return coerce_table(name, frame)  # raises the precise CategoryError
+            out[col.name] = cat
+        elif isinstance(col.dtype, pd.CategoricalDtype):
             values = np.asarray(s, dtype=object)
             cat = pd.Categorical(values, dtype=col.dtype)
             if (cat.codes < 0).any() and pd.notna(values[cat.codes < 0]).any():

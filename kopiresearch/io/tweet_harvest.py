@@ -516,8 +516,9 @@ def _build(holder, report, meta, *, validate=True):
     author = _authors(book, frame["user_id_str"], frame["username"])
     post_id = "twitter:" + frame["id_str"]
     # --- posts ------------------------------------------------------------------------
-    kind = np.where(is_rt, "repost", np.where(reply.notna().to_numpy(bool), "reply",
-                                               "original"))
+    kind = pd.Categorical.from_codes(  # categorical from the start: no string hashing
+        np.where(is_rt, 2, np.where(reply.notna().to_numpy(bool), 1, 0)).astype(np.int8),
+        ["original", "reply", "repost"])
     has_amp = text.str.contains("&", regex=False).fillna(False).to_numpy(bool)
     clean = text
     if has_amp.any():
