@@ -64,9 +64,13 @@ def generate(folder: Path, rows: int, seed: int = 1) -> None:
         t = np.searchsorted(tgt_c, rng.random(n)).clip(0, N_ACCOUNTS - 1)
         t = np.where(t == s, (t + 1) % N_ACCOUNTS, t)
         when = np.sort(start + rng.integers(0, year, size=n))
+        kinds = KINDS[rng.integers(0, 4, size=n)]
+        written = list((folder / "interactions").rglob(f"part-{part:05d}.parquet"))
+        if len(written) == 12:  # chunk complete from an interrupted run (same draws)
+            continue
         frame = pd.DataFrame({
             "source_id": ids[s], "target_id": ids[t],
-            "kind": KINDS[rng.integers(0, 4, size=n)],
+            "kind": kinds,
             "created_at": pd.to_datetime(when, utc=True),
             "post_id": [f"twitter:p{lo + i}" for i in range(n)],
         })

@@ -223,22 +223,20 @@ def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
     combined = partial.groupby("key").agg(agg, split_out=split_out).compute()
     keys = combined.index.to_numpy(np.int64)
     order = np.argsort(keys, kind="stable")
+    columns = {c: combined[c].to_numpy(np.int64)[order] for c in [*kind_cols, "first", "last"]}
     keys = keys[order]
-    combined = combined.iloc[order]
+    del combined
     n = len(index)
-    src, dst = keys // n, keys % n
     ids = index.to_numpy(object)
-    edges = pd.DataFrame({"source_id": pd.Series(ids[src], dtype=object),
-                          "target_id": pd.Series(ids[dst], dtype=object)})
-    counts = combined[kind_cols].to_numpy(np.int64)
-    edges["weight"] = counts.sum(axis=1)
-    for j, c in enumerate(kind_cols):
-        edges[c] = counts[:, j]
-    edges["first_time"] = pd.to_datetime(combined["first"].to_numpy(), utc=True)
-    edges["last_time"] = pd.to_datetime(combined["last"].to_numpy(), utc=True)
-    # codes follow the accounts order; the in-memory table is sorted by id
-    edges = edges.sort_values(["source_id", "target_id"], kind="stable")
-    return edges.reset_index(drop=True)
+    # the account index is sorted, so key order is (source_id, target_id) order
+    edges = pd.DataFrame({"source_id": pd.Series(ids[keys // n], dtype=object),
+                          "target_id": pd.Series(ids[keys % n], dtype=object)})
+    edges["weight"] = sum(columns[c] for c in kind_cols)
+    for c in kind_cols:
+        edges[c] = columns.pop(c)
+    edges["first_time"] = pd.to_datetime(columns.pop("first"), utc=True)
+    edges["last_time"] = pd.to_datetime(columns.pop("last"), utc=True)
+    return edges
 
 
 def build_interaction_graph(dc: DaskCorpus, kinds=None, start=None, end=None, *,
@@ -456,7 +454,8 @@ def _account_index(accounts_dir: str) -> pd.Index:
     files = sorted(Path(accounts_dir).rglob("part-*.parquet"))
     ids = pd.concat([pq.read_table(f, columns=["account_id"]).to_pandas()["account_id"]
                      for f in files], ignore_index=True)
-    return pd.Index(ids.drop_duplicates(keep="first").astype(object).to_numpy(), dtype=object)
+    # sorted, so that sorting the int64 pair keys sorts the edges by (source_id, target_id)
+    return pd.Index(np.sort(ids.drop_duplicates().astype(object).to_numpy()), dtype=object)
 
 
 def _check_kinds(kinds):
