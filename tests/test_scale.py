@@ -12,8 +12,6 @@ from kopiresearch.errors import DataNotFoundError, SchemaError
 from kopiresearch.graph import aggregate_interactions
 from kopiresearch.io.parquet import read_partitioned, stream_to_parquet, write_partitioned
 
-pytest.importorskip("distributed", reason="dask is part of the dev extra")
-
 
 @pytest.fixture(scope="module")
 def client():
