@@ -322,7 +322,8 @@ def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method
     authors = posts["author_id"].to_numpy(object)
     need_inter = method in (None, "interactions", "both") and (method is not None
                                                                or follows is None)
-    follows_f = client.scatter(follows, broadcast=True) if follows is not None else None
+    follows_f = (client.scatter(follows, broadcast=True, hash=False) if follows is not None
+                 else None)
     futures = []
     for c in range(int(n_chunks)):
         mask = chunk == c
@@ -386,7 +387,9 @@ def simulate_distributed(G, seeds, model: str = "ic", *, client=None, chunk_runs
                 "beta": None, "gamma": None, "max_steps": None, "direction": "interaction",
                 "region": "region_code"}
     job = _plan(G, seeds, model, runs=runs, seed=seed, **{**defaults, **options})
-    shared = client.scatter(job, broadcast=True)
+    # hash=False: a fresh key per call, so a previous call releasing the same content cannot
+    # race with this one (dask reuses content-hashed keys)
+    shared = client.scatter(job, broadcast=True, hash=False)
     bounds = range(0, len(job.run_seeds), chunk_runs)
     futures = [client.submit(_simulate_chunk, shared, model, lo, lo + chunk_runs, pure=False)
                for lo in bounds]
