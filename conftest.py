@@ -19,3 +19,13 @@ def pytest_collectstart(collector):
     if path is not None and path.suffix == ".ipynb" and hasattr(collector, "skip_compare"):
         collector.skip_compare += ("text/html", "application/javascript",
                                    "application/vnd.jupyter.widget-view+json")
+
+
+try:  # property-based tests explore new examples locally; CI replays a fixed sequence
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        _hypothesis_settings.load_profile("ci")
+except ImportError:  # pragma: no cover - hypothesis is in the dev extra
+    pass
