@@ -74,7 +74,7 @@ def dask_client(scheduler: str | None = None, *, n_workers: int = 2,
             client.close()
         return
     cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
-                           processes=True, memory_limit=memory_limit, dashboard_address=None)
+                           processes=True, memory_limit=memory_limit, dashboard_address=":0")
     client = Client(cluster)
     try:
         yield client
