@@ -34,7 +34,7 @@ from .corpus import INTERACTION_KINDS, PROVINCE_CODE, SCHEMAS, LoadReport, coerc
 from .errors import DataNotFoundError, KopiresearchError, SchemaError
 from .graph import KIND_ATTRIBUTES, graph_from_edge_table, pair_counts
 from .io.merge import merge_accounts
-from .io.parquet import _arrow_schema, read_partitioned_report
+from .io.parquet import _arrow_schema, read_partitioned_report, unalias_acts
 from .regions import UNKNOWN_REGION, bakorwil_of
 
 __all__ = ["open_parquet_corpus", "DaskCorpus", "aggregate_edges", "build_interaction_graph",
@@ -425,7 +425,7 @@ def _read_partition(directory: str, table: str, aliases: dict) -> pd.DataFrame:
         frame["author_id"] = _unalias(frame["author_id"], aliases)
         frame = frame.drop_duplicates("post_id", keep="first")
     else:
-        frame = _unalias_acts(frame, aliases)
+        frame = unalias_acts(frame, aliases)
     coerced = coerce_table(table, frame)
     return coerced.reset_index() if SCHEMAS[table][0] else coerced
 
@@ -490,24 +490,13 @@ def _unalias(ids: pd.Series, aliases: dict) -> pd.Series:
     return ids.where(mapped.isna(), mapped)
 
 
-def _unalias_acts(frame: pd.DataFrame, aliases: dict) -> pd.DataFrame:
-    """Re-point aliased accounts, drop the self-acts that creates, and keep one copy of each
-    act, as :func:`kopiresearch.io.merge` does."""
-    if aliases:
-        frame["source_id"] = _unalias(frame["source_id"], aliases)
-        frame["target_id"] = _unalias(frame["target_id"], aliases)
-        frame = frame[frame["source_id"] != frame["target_id"]]
-    return frame.drop_duplicates(["post_id", "source_id", "target_id", "kind", "created_at"],
-                                 keep="first")
-
-
 def _read_acts(directory, kinds, lo, hi, aliases):
     """One partition's interactions: deduplicated as in :func:`_read_partition`, filtered."""
     files = sorted(Path(directory).glob("part-*.parquet"))
     frame = pd.concat([pq.read_table(f, columns=_EDGE_COLUMNS).to_pandas() for f in files],
                       ignore_index=True)
     if len(files) > 1 or aliases:
-        frame = _unalias_acts(frame, aliases)
+        frame = unalias_acts(frame, aliases)
     t = frame["created_at"].to_numpy("datetime64[ns]").view(np.int64)
     keep = np.ones(len(frame), dtype=bool)
     if kinds is not None:

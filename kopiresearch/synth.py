@@ -191,14 +191,14 @@ def generate(seed: int = BUNDLED_SEED, scale: float = 1.0, params: SynthParams |
 
 def write_bundle(folder, seed: int = BUNDLED_SEED, scale: float = 1.0) -> list[Path]:
     """Generate and write the bundled data set (tables, follows, cascade truth, ground truth)."""
-    from .io.tables import write_corpus
+    from .io.tables import write_corpus, write_gzip_text
 
     folder = Path(folder)
     corpus, extras = generate(seed=seed, scale=scale, return_extras=True)
     written = write_corpus(corpus, folder, format="csv.gz")
     for name in ("follows", "cascade_truth"):
         path = folder / f"{name}.csv.gz"
-        _write_gz_csv(extras[name], path)
+        write_gzip_text(extras[name].to_csv(index=False, lineterminator="\n"), path)
         written.append(path)
     card = folder / "DATACARD.md"
     card.write_text(_datacard(corpus, extras["ground_truth"]), encoding="utf-8")
@@ -309,15 +309,6 @@ kabupaten/kota. Influencers are placed by population with Surabaya and Kota Mala
 
 def _pct(x):
     return f"{x:.0%}"
-
-
-def _write_gz_csv(frame, path):
-    import gzip
-
-    text = frame.to_csv(index=False, lineterminator="\n")
-    with open(path, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0,
-                                               compresslevel=9) as gz:
-        gz.write(text.encode("utf-8"))
 
 
 # ----------------------------------------------------------------------------------------

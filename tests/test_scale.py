@@ -165,3 +165,18 @@ def test_monte_carlo_distributed_equals_in_process(bundled, client, model, optio
         pd.testing.assert_series_equal(got.activation, expected.activation)
         pd.testing.assert_frame_equal(got.region_reach, expected.region_reach)
         pd.testing.assert_frame_equal(got.over_time, expected.over_time)
+
+
+def test_read_partitioned_unites_accounts_like_merge(tmp_path):
+    from kopiresearch.io import load_any, merge
+    from kopiresearch.io.examples import example_path
+
+    crawls = [load_any([example_path(n)]) for n in ("tweet_harvest_2.6.1.csv",
+                                                     "twarc2_search.jsonl")]
+    for part, crawl in enumerate(crawls):
+        write_partitioned(crawl, tmp_path, part=part)
+    back = read_partitioned(tmp_path)
+    merged = merge(*crawls)
+    assert sorted(back.accounts.index) == sorted(merged.accounts.index)
+    pd.testing.assert_frame_equal(aggregate_interactions(back.interactions),
+                                  aggregate_interactions(merged.interactions))

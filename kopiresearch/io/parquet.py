@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from ..corpus import SCHEMAS, Corpus, LoadReport
 from ..errors import DataNotFoundError
+from .merge import merge_accounts
 from .tables import _report_dict, _report_from_dict
 
 __all__ = ["write_partitioned", "stream_to_parquet", "read_partitioned_report",
@@ -165,7 +166,8 @@ def read_partitioned_report(folder) -> LoadReport:
 def read_partitioned(folder, *, validate: bool = True) -> Corpus:
     """Read a partitioned folder into memory (for data that fits; see
     :mod:`kopiresearch.scale` for data that does not). Duplicate posts across parts are
-    removed and counted in the report."""
+    removed and counted in the report; accounts are united across parts as
+    :func:`kopiresearch.io.merge` unites them (the same rule as :mod:`kopiresearch.scale`)."""
     folder = Path(folder)
     frames = {}
     for name in _TABLES:
@@ -177,22 +179,29 @@ def read_partitioned(folder, *, validate: bool = True) -> Corpus:
             if files else _arrow_schema(name).empty_table()
         frames[name] = table.to_pandas()
     report = read_partitioned_report(folder)
-    frames, dropped = _dedupe(frames)
-    report.loaded -= dropped
-    report.duplicates += dropped
-    order = ["post_id"]
-    frames["posts"] = frames["posts"].sort_values(["created_at", *order], kind="stable")
-    frames["interactions"] = frames["interactions"].sort_values(
+    accounts, aliases = merge_accounts(frames["accounts"])
+    posts = frames["posts"]
+    dup = posts.duplicated("post_id", keep="first").to_numpy()
+    posts = posts[~dup].copy()
+    mapped = posts["author_id"].map(aliases)
+    posts["author_id"] = posts["author_id"].where(mapped.isna(), mapped)
+    report.loaded -= int(dup.sum())
+    report.duplicates += int(dup.sum())
+    posts = posts.sort_values(["created_at", "post_id"], kind="stable")
+    inter = unalias_acts(frames["interactions"], aliases).sort_values(
         ["created_at", "post_id", "kind", "target_id"], kind="stable")
-    return Corpus.from_frames(frames["accounts"], frames["posts"], frames["interactions"],
+    return Corpus.from_frames(accounts, posts, inter,
                               report=report, meta={"source": str(folder)},
                               mark_missing_parents=False, validate=validate)
 
 
-def _dedupe(frames):
-    acc = frames["accounts"].drop_duplicates("account_id", keep="first")
-    posts = frames["posts"]
-    dup = posts.duplicated("post_id", keep="first")
-    inter = frames["interactions"].drop_duplicates(
-        ["post_id", "source_id", "target_id", "kind", "created_at"], keep="first")
-    return ({"accounts": acc, "posts": posts[~dup], "interactions": inter}, int(dup.sum()))
+def unalias_acts(frame: pd.DataFrame, aliases: dict) -> pd.DataFrame:
+    """Re-point aliased accounts (handle-only ids another file knows by id), drop the self-acts
+    that creates, and keep one copy of each act, as :func:`kopiresearch.io.merge` does."""
+    if aliases:
+        for col in ("source_id", "target_id"):
+            mapped = frame[col].map(aliases)
+            frame[col] = frame[col].where(mapped.isna(), mapped)
+        frame = frame[frame["source_id"] != frame["target_id"]]
+    return frame.drop_duplicates(["post_id", "source_id", "target_id", "kind", "created_at"],
+                                 keep="first")

@@ -64,15 +64,21 @@ def write_corpus(corpus: Corpus, folder, format: str = "parquet") -> list[Path]:
             if format == "csv":
                 path.write_text(text, encoding="utf-8", newline="")
             else:
-                with open(path, "wb") as fh, gzip.GzipFile(
-                        filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=9) as gz:
-                    gz.write(text.encode("utf-8"))
+                write_gzip_text(text, path)
         written.append(path)
     report_path = folder / "load_report.json"
     report_path.write_text(json.dumps(_report_dict(corpus.report), indent=1, sort_keys=True)
                            + "\n", encoding="utf-8")
     written.append(report_path)
     return written
+
+
+def write_gzip_text(text: str, path) -> None:
+    """Write UTF-8 text gzip-compressed with no file name and no time stamp in the header,
+    so the same text always gives the same bytes."""
+    with open(path, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0,
+                                               compresslevel=9) as gz:
+        gz.write(text.encode("utf-8"))
 
 
 def _to_csv_text(frame: pd.DataFrame) -> str:
