@@ -11,7 +11,10 @@ account pairs, region tables, cascade measures. This module
   the small result to NetworkX through the same code as the in-memory path
   (:func:`kopiresearch.graph.graph_from_edge_table`), so both give the same graph;
 - runs Monte-Carlo diffusion in chunks spread over Dask workers, giving exactly the result of
-  :func:`kopiresearch.diffusion.simulate` with the same seed, whatever the number of workers.
+  :func:`kopiresearch.diffusion.simulate` with the same seed, whatever the number of workers;
+- generates IMM's reverse-reachable sets on Dask workers
+  (:func:`select_seeds_distributed`), giving exactly the seeds of
+  :func:`kopiresearch.seeding.select_seeds` with the same seed.
 
 By default work runs on a ``LocalCluster`` on this machine; a scheduler address
 (``scheduler="tcp://..."`` or the ``DASK_SCHEDULER_ADDRESS`` environment variable) sends the
@@ -39,7 +42,7 @@ from .regions import UNKNOWN_REGION, bakorwil_of
 
 __all__ = ["open_parquet_corpus", "DaskCorpus", "aggregate_edges", "build_interaction_graph",
            "region_flow_table", "cascade_table_distributed", "simulate_distributed",
-           "dask_client"]
+           "dask_client", "select_seeds_distributed"]
 
 
 def _dd():
@@ -564,3 +567,139 @@ def _simulate_chunk(job, model, lo, hi):
 
     return _run(job.net, model, job.seed_idx, job.run_seeds[lo:hi], job.max_steps, job.theta,
                 job.gamma, False)
+
+
+# ----------------------------------------------------------------------------------------
+# IMM over Dask workers
+
+
+def select_seeds_distributed(G, k: int, *, client=None, chunk_sets: int = 50_000,
+                             **options):
+    """:func:`kopiresearch.seeding.select_seeds` with ``method="imm"``, the reverse-reachable
+    (RR) sets generated on Dask workers.
+
+    The IMM algorithm itself (sample sizes, lower bound, greedy maximum coverage, the
+    saturation heuristic of ``objective="fair"``) is the in-memory code and runs on the client;
+    only the generation of RR sets moves to the workers. The result (``seeds``, ``table``,
+    ``value``, ``base``, ``info``) is identical to ``select_seeds(G, k, "imm", ...)`` with the
+    same ``seed``, whatever the number of workers or ``chunk_sets``.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        As in :func:`~kopiresearch.seeding.select_seeds`.
+    k : int
+        Number of seeds.
+    client : distributed.Client, optional
+        Default: the current client (``dask_client()``).
+    chunk_sets : int
+        RR sets per task (>= 1). Each task ships 16 bytes per set to its worker and returns
+        the sets as flat int32 nodes plus int64 lengths.
+    **options
+        Keyword arguments of :func:`~kopiresearch.seeding.select_seeds` (``objective``,
+        ``candidates``, ``fixed``, ``q``, ``regions``, ``model``, ``p``, ``probability``,
+        ``weight``, ``direction``, ``region``, ``eps``, ``ell``, ``rr_per_region``,
+        ``max_rr_sets``, ``seed``, ...); ``method`` is ``"imm"``.
+
+    Returns
+    -------
+    SeedSelection
+        Equal to the in-memory result.
+
+    Raises
+    ------
+    KopiresearchError
+        ``chunk_sets`` below 1 or not an integer, ``method`` other than ``"imm"``, an unknown
+        option.
+    DiffusionError
+        Every error of :func:`~kopiresearch.seeding.select_seeds`.
+
+    Notes
+    -----
+    IMM (Tang, Shi & Xiao 2015) estimates the objective of a seed set S by the fraction of
+    random RR sets that S covers: an RR set is the set of accounts whose content reaches a
+    random root (or root group: a region for ``objective="regions"``) in one random live-edge
+    world. The client draws, from the ``seed`` Generator and in the in-memory order, the root
+    group and a 64-bit random-stream seed of every RR set; the numba kernel builds RR set
+    ``r`` from its root group and its own stream only. The sets are cut into consecutive
+    chunks of ``chunk_sets``, each chunk is generated on a worker against the reversed CSR
+    graph (scattered to every worker once per call, not sent with each task), and the chunks
+    are concatenated in order. The sample is therefore bit-for-bit the in-memory sample, so
+    the greedy coverage on the client picks the same seeds with the same estimates. Each
+    task runs the kernel on as many numba threads as its worker has Dask threads.
+
+    References
+    ----------
+    Tang, Y., Shi, Y. & Xiao, X. (2015). Influence maximization in near-linear time: a
+    martingale approach. SIGMOD '15, 1539-1554. doi:10.1145/2723372.2723734.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("h1", i) for i in range(5)] + [("h2", i) for i in range(5, 8)])
+    >>> with dask_client(n_workers=2) as client:          # doctest: +SKIP
+    ...     sel = select_seeds_distributed(G, 2, client=client, p=1.0, direction="flow",
+    ...                                    seed=1, chunk_sets=1000)
+    >>> sel.seeds, round(sel.value, 1)                    # doctest: +SKIP
+    (['h1', 'h2'], 10.0)
+    """
+    import inspect
+
+    from .seeding import _select_seeds, select_seeds
+
+    if (isinstance(chunk_sets, bool) or not isinstance(chunk_sets, (int, np.integer))
+            or chunk_sets < 1):
+        raise KopiresearchError(f"chunk_sets must be an integer >= 1, not {chunk_sets!r}")
+    method = options.pop("method", "imm")
+    if method != "imm":
+        raise KopiresearchError(f"method: select_seeds_distributed runs IMM only, not "
+                                f"{method!r} (use kopiresearch.select_seeds)")
+    try:
+        bound = inspect.signature(select_seeds).bind(G, k, "imm", **options)
+    except TypeError as exc:
+        raise KopiresearchError(f"select_seeds_distributed: {exc}") from None
+    bound.apply_defaults()
+    if client is None:
+        from distributed import default_client
+
+        client = default_client()
+    backend = functools.partial(_DaskRR, client, int(chunk_sets))
+    return _select_seeds(**bound.arguments, rr_backend=backend)
+
+
+class _DaskRR:
+    """RR-set backend of :func:`select_seeds_distributed`: chunks of sets on Dask workers."""
+
+    def __init__(self, client, chunk_sets, graph):
+        self.client, self.chunk_sets = client, chunk_sets
+        # hash=False: a fresh key per call (see simulate_distributed)
+        self.graph = client.scatter(graph, broadcast=True, hash=False)
+        self.avg = 4.0
+
+    def __call__(self, groups, seeds):
+        step = self.chunk_sets
+        futures = [self.client.submit(_rr_chunk, self.graph, groups[lo:lo + step],
+                                      seeds[lo:lo + step], self.avg, pure=False)
+                   for lo in range(0, groups.size, step)]
+        parts = self.client.gather(futures)
+        flat = (np.concatenate([part[0] for part in parts]) if parts
+                else np.zeros(0, np.int32))
+        lens = (np.concatenate([part[1] for part in parts]) if parts
+                else np.zeros(0, np.int64))
+        self.avg = max(1.0, flat.size / max(lens.size, 1))
+        return flat, lens
+
+
+def _rr_chunk(graph, groups, seeds, avg):
+    import numba
+    from distributed import get_worker
+
+    from .seeding import _rr_generate
+
+    try:
+        threads = int(get_worker().state.nthreads)
+    except (ValueError, AttributeError):  # not on a worker
+        threads = numba.config.NUMBA_NUM_THREADS
+    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+    flat, lens, _ = _rr_generate(graph, groups, seeds, avg)
+    return flat, lens

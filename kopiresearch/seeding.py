@@ -186,6 +186,14 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
     1      h1   6.0        6.0
     2      h2   4.0       10.0
     """
+    return _select_seeds(**locals())
+
+
+def _select_seeds(G, k, method, *, candidates, fixed, objective, q, regions, model, p,
+                  probability, weight, direction, region, followers, eps, ell, runs,
+                  rr_per_region, max_rr_sets, seed, progress, rr_backend=None):
+    """:func:`select_seeds`, with ``rr_backend`` (see :class:`_RRSampler`) generating IMM's
+    reverse-reachable sets elsewhere (:func:`kopiresearch.scale.select_seeds_distributed`)."""
     if method not in METHODS:
         raise DiffusionError(f"method must be one of {METHODS}, not {method!r}")
     if objective not in OBJECTIVES:
@@ -229,7 +237,8 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
             raise DiffusionError("IMM needs a submodular objective: use q = 1 or method='celf'")
         _check_int(rr_per_region, "rr_per_region", 1)
         chosen, values, info = _imm(net, model, obj, cand, fixed_idx, k, eps, float(ell), rng,
-                                    rr_per_region, _check_int(max_rr_sets, "max_rr_sets", 1))
+                                    rr_per_region, _check_int(max_rr_sets, "max_rr_sets", 1),
+                                    rr_backend)
     seeds = [net.nodes[i] for i in chosen]
     vals = np.asarray(values, dtype=float)
     node_col = np.array([*seeds, None], dtype=object)[:-1]
@@ -379,43 +388,122 @@ def _log_binom(n, k):
     return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
-class _RRSampler:
-    """Draws reverse-reachable sets rooted at groups of nodes chosen with given weights."""
+@dataclass(frozen=True)
+class _RRGraph:
+    """What generating RR sets needs: the reversed CSR graph and the root groups (picklable, so
+    that it can be scattered to Dask workers once)."""
 
-    def __init__(self, net, model, obj, rng):
+    rindptr: np.ndarray
+    rindices: np.ndarray
+    rprob: np.ndarray
+    rlogq: np.ndarray
+    lt: bool
+    gptr: np.ndarray
+    gnodes: np.ndarray
+
+    @property
+    def n(self):
+        return self.rindptr.size - 1
+
+
+def _rr_generate(graph, groups, seeds, avg=4.0):
+    """RR sets ``r`` rooted at group ``groups[r]`` and drawn with stream ``seeds[r]``.
+
+    Set r depends on ``groups[r]`` and ``seeds[r]`` only, so any split of the sets into chunks
+    gives the same sets. Returns (flat nodes int32, lengths int64, mean set size seen); ``avg``
+    only sizes the buffers.
+    """
+    count = groups.size
+    n = graph.n
+    pieces = []  # (start, lens, flat)
+    todo = [(0, count)] if count else []
+    nthreads = numba.get_num_threads()
+    while todo:
+        nxt = []
+        for lo, hi in todo:
+            m = hi - lo
+            nch = max(1, min(8 * nthreads, m // 64 + 1))
+            bounds = np.linspace(lo, hi, nch + 1).astype(np.int64)
+            per = int(avg * 1.3 * (m / nch)) + 4 * n + 1024
+            buf = np.empty(nch * per, dtype=np.int32)
+            lens = np.zeros(m, dtype=np.int64)
+            done = np.zeros(nch, dtype=np.int64)
+            with numba.parallel_chunksize(1):
+                _rr_kernel(graph.rindptr, graph.rindices, graph.rprob, graph.rlogq, graph.lt,
+                           graph.gptr, graph.gnodes, groups, seeds, bounds, lo, per, buf,
+                           lens, done)
+            for c in range(nch):
+                a, b = bounds[c], bounds[c + 1]
+                stop = a + done[c]
+                ln = lens[a - lo:stop - lo]
+                pieces.append((a, ln, buf[c * per:c * per + int(ln.sum())].copy()))
+                if stop < b:
+                    nxt.append((int(stop), int(b)))
+            del buf
+        total_len = sum(int(x[1].sum()) for x in pieces)
+        total_sets = sum(x[1].size for x in pieces)
+        avg = max(1.0, total_len / max(total_sets, 1))
+        todo = nxt
+    pieces.sort(key=lambda x: x[0])
+    flat = np.concatenate([x[2] for x in pieces]) if pieces else np.zeros(0, np.int32)
+    lens = np.concatenate([x[1] for x in pieces]) if pieces else np.zeros(0, np.int64)
+    return flat, lens, avg
+
+
+class _LocalRR:
+    """RR-set backend of the in-memory path: numba threads of this process."""
+
+    def __init__(self, graph):
+        self.graph = graph
+        self.avg = 4.0
+
+    def __call__(self, groups, seeds):
+        flat, lens, self.avg = _rr_generate(self.graph, groups, seeds, self.avg)
+        return flat, lens
+
+
+class _RRSampler:
+    """Draws reverse-reachable sets rooted at groups of nodes chosen with given weights.
+
+    The random draws (a group and a uint64 stream seed per set) all come from ``rng`` here, in
+    the same order whatever generates the sets; ``backend(graph)`` returns the callable
+    ``(groups, seeds) -> (flat, lengths)`` that generates them (default :class:`_LocalRR`;
+    :func:`kopiresearch.scale.select_seeds_distributed` passes one that uses Dask workers).
+    """
+
+    def __init__(self, net, model, obj, rng, backend=None):
         n = len(net.nodes)
         rows = np.repeat(np.arange(n), np.diff(net.indptr))
-        order = np.lexsort((rows, -net.prob, net.indices))
-        self.rindices = rows[order].astype(np.int32)
-        self.rprob = net.prob[order]
-        self.rlogq = net.logq[order]
-        self.rindptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(net.indices, minlength=n), out=self.rindptr[1:])
-        self.lt = model == "lt"
+        edges = np.lexsort((rows, -net.prob, net.indices))
+        rindices = rows[edges].astype(np.int32)
+        rindptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(net.indices, minlength=n), out=rindptr[1:])
         self.rng = rng
         self.n = n
         if obj.name == "spread":
-            self.gptr = np.arange(n + 1, dtype=np.int64)
-            self.gnodes = np.arange(n, dtype=np.int32)
+            gptr = np.arange(n + 1, dtype=np.int64)
+            gnodes = np.arange(n, dtype=np.int32)
             self.gweights = None
             self.total = float(n)
         elif obj.name == "regions":
             members = np.flatnonzero(obj.region_of >= 0)
             order = members[np.argsort(obj.region_of[members], kind="stable")]
-            self.gnodes = order.astype(np.int32)
-            self.gptr = np.zeros(len(obj.codes) + 1, dtype=np.int64)
-            np.cumsum(obj.sizes, out=self.gptr[1:])
+            gnodes = order.astype(np.int32)
+            gptr = np.zeros(len(obj.codes) + 1, dtype=np.int64)
+            np.cumsum(obj.sizes, out=gptr[1:])
             self.gweights = None
             self.total = float(len(obj.codes))
         else:  # region_share: node v in region R drawn with probability 1 / (|regions| |R|)
             members = np.flatnonzero(obj.region_of >= 0)
-            self.gptr = np.arange(members.size + 1, dtype=np.int64)
-            self.gnodes = members.astype(np.int32)
+            gptr = np.arange(members.size + 1, dtype=np.int64)
+            gnodes = members.astype(np.int32)
             w = 1.0 / obj.sizes[obj.region_of[members]]
             self.gweights = w / w.sum()
             self.total = 1.0
-        self.n_groups = self.gptr.size - 1
-        self.avg = 4.0
+        self.n_groups = gptr.size - 1
+        graph = _RRGraph(rindptr, rindices, net.prob[edges], net.logq[edges], model == "lt",
+                         gptr, gnodes)
+        self.generate = (backend or _LocalRR)(graph)
 
     def draw(self, count, groups=None):
         """``count`` RR sets: (flat nodes, offsets, group of each set)."""
@@ -427,38 +515,7 @@ class _RRSampler:
                 groups = rng.choice(self.n_groups, size=count, p=self.gweights)
         groups = np.asarray(groups, dtype=np.int64)
         seeds = rng.integers(0, 2**63 - 1, size=count, dtype=np.int64).astype(np.uint64)
-        pieces = []  # (start, lens, flat)
-        todo = [(0, count)]
-        nthreads = numba.get_num_threads()
-        while todo:
-            nxt = []
-            for lo, hi in todo:
-                m = hi - lo
-                nch = max(1, min(8 * nthreads, m // 64 + 1))
-                bounds = np.linspace(lo, hi, nch + 1).astype(np.int64)
-                per = int(self.avg * 1.3 * (m / nch)) + 4 * self.n + 1024
-                buf = np.empty(nch * per, dtype=np.int32)
-                lens = np.zeros(m, dtype=np.int64)
-                done = np.zeros(nch, dtype=np.int64)
-                with numba.parallel_chunksize(1):
-                    _rr_kernel(self.rindptr, self.rindices, self.rprob, self.rlogq, self.lt,
-                               self.gptr, self.gnodes, groups, seeds, bounds, lo, per, buf,
-                               lens, done)
-                for c in range(nch):
-                    a, b = bounds[c], bounds[c + 1]
-                    stop = a + done[c]
-                    ln = lens[a - lo:stop - lo]
-                    pieces.append((a, ln, buf[c * per:c * per + int(ln.sum())].copy()))
-                    if stop < b:
-                        nxt.append((int(stop), int(b)))
-                del buf
-            total_len = sum(int(x[1].sum()) for x in pieces)
-            total_sets = sum(x[1].size for x in pieces)
-            self.avg = max(1.0, total_len / max(total_sets, 1))
-            todo = nxt
-        pieces.sort(key=lambda x: x[0])
-        flat = np.concatenate([x[2] for x in pieces]) if pieces else np.zeros(0, np.int32)
-        lens = np.concatenate([x[1] for x in pieces]) if pieces else np.zeros(0, np.int64)
+        flat, lens = self.generate(groups, seeds)
         offsets = np.zeros(lens.size + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
         return flat, offsets, groups
@@ -486,10 +543,11 @@ class _RRStore:
         return flat, offsets, groups
 
 
-def _imm(net, model, obj, cand, fixed_idx, k, eps, ell, rng, rr_per_region, max_rr):
+def _imm(net, model, obj, cand, fixed_idx, k, eps, ell, rng, rr_per_region, max_rr,
+         backend=None):
     if obj.name == "fair":
-        return _fair(net, model, obj, cand, fixed_idx, k, rng, rr_per_region)
-    sampler = _RRSampler(net, model, obj, rng)
+        return _fair(net, model, obj, cand, fixed_idx, k, rng, rr_per_region, backend)
+    sampler = _RRSampler(net, model, obj, rng, backend)
     n = net.indptr.size - 1
     N = sampler.total
     n_cand = int(cand.sum())
@@ -532,8 +590,8 @@ def _imm(net, model, obj, cand, fixed_idx, k, eps, ell, rng, rr_per_region, max_
     return list(chosen), values, info
 
 
-def _fair(net, model, obj, cand, fixed_idx, k, rng, per_region):
-    sampler = _RRSampler(net, model, _share_objective(obj), rng)
+def _fair(net, model, obj, cand, fixed_idx, k, rng, per_region, backend=None):
+    sampler = _RRSampler(net, model, _share_objective(obj), rng, backend)
     n_reg = len(obj.codes)
     members = np.flatnonzero(obj.region_of >= 0)
     reg_of_group = obj.region_of[members]
