@@ -7,6 +7,11 @@ by side in one run, plus the large case of issue 6.
 2. k = 50, eps = 0.1 on ``barabasi_albert_graph(100000, 10, seed=1)`` (999,900 undirected edges,
    about 1,000,000) with weighted-cascade probabilities (1 / degree of the receiver): seconds
    and peak resident memory of the process (graph included).
+3. In both cases, the same IMM with its reverse-reachable sets generated on a Dask
+   ``LocalCluster`` of 1 and 2 worker processes (one thread each;
+   ``kopiresearch.scale.select_seeds_distributed``, issue 8): seconds (cluster start-up
+   excluded, reported apart), whether the seeds equal the in-memory ones for the same seed,
+   peak RSS of the client process and of the largest worker.
 
 Each measurement runs in its own subprocess; our numba JIT is warmed on a tiny graph first.
 
@@ -30,6 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_diffusion import machine  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "seeding.md"
+#: tool name -> Dask workers (IMM's RR sets on a LocalCluster)
+DASK_TOOLS = {"kopiresearch-dask1": 1, "kopiresearch-dask2": 2}
+TOOLS = ("kopiresearch", *DASK_TOOLS, "pynetim")
 
 
 def _rss_mib():
@@ -63,6 +71,30 @@ def worker(tool, n, m, k, eps, prob, repeats):
             seeds = [int(s) for s in sel.seeds]
             out["estimate"] = sel.value
             out["rr_sets"] = sel.info["rr_sets"]
+    elif tool in DASK_TOOLS:
+        import networkx as nx
+
+        from kopiresearch.scale import dask_client, select_seeds_distributed
+
+        kw = dict(p=float(prob)) if prob != "wc" else dict(probability="weighted_cascade")
+        workers = DASK_TOOLS[tool]
+        t = time.perf_counter()
+        with dask_client(n_workers=workers, threads_per_worker=1) as client:
+            out["cluster_start_s"] = time.perf_counter() - t
+            t = time.perf_counter()
+            select_seeds_distributed(nx.path_graph(20), 2, client=client, seed=0, **kw)
+            out["first_call_s"] = time.perf_counter() - t
+            for r in range(repeats):
+                t = time.perf_counter()
+                sel = select_seeds_distributed(G, k, client=client, eps=eps, ell=1.0, seed=r,
+                                               **kw)
+                times.append(time.perf_counter() - t)
+                seeds = [int(s) for s in sel.seeds]
+                out["estimate"] = sel.value
+                out["rr_sets"] = sel.info["rr_sets"]
+            out["workers"] = workers
+            rss = client.run(_rss_mib)
+            out["worker_peak_rss_mib"] = max(rss.values())
     else:
         import pynetim
         from pynetim.algorithms import IMMAlgorithm
@@ -122,18 +154,18 @@ def main(argv=None):
     q = args.quick
     n1, reps = (2000, 1) if q else (10000, 3)
     first = {}
-    for tool in ("kopiresearch", "pynetim"):
+    for tool in TOOLS:
         r = _spawn(tool, n1, 5, 10, 0.1, 0.05, reps)
         first[tool] = r
         print(json.dumps({k: v for k, v in r.items() if k != "seeds"}), flush=True)
-    ok = {t: r for t, r in first.items() if "error" not in r}
+    ok = {t: r for t, r in first.items() if "error" not in r and t not in DASK_TOOLS}
     ev = evaluate(n1, 5, "0.05", {t: r["seeds"] for t, r in ok.items()}, 2000 if q else 20000)
     n2, m2 = (10000, 10) if q else (100000, 10)
     big = {}
-    for tool in ("kopiresearch", "pynetim"):
+    for tool in TOOLS:
         big[tool] = _spawn(tool, n2, m2, 50, 0.1, "wc", 1, timeout=300 if q else 900)
         print(json.dumps({k: v for k, v in big[tool].items() if k != "seeds"}), flush=True)
-    okb = {t: r for t, r in big.items() if "error" not in r}
+    okb = {t: r for t, r in big.items() if "error" not in r and t not in DASK_TOOLS}
     evb = evaluate(n2, m2, "wc", {t: r["seeds"] for t, r in okb.items()}, 500 if q else 2000)
 
     lines = ["# Seeding benchmark (issue 6)", "", f"Machine: {machine()}.", "",
@@ -148,6 +180,8 @@ def main(argv=None):
         if "error" in r:
             lines.append(f"| {tool} | | | | | | | failed: {r['error']} |")
             continue
+        if tool in DASK_TOOLS:
+            continue
         sp, se = ev[tool]
         note = f"first call {r['first_call_s']:.2f} s" if "first_call_s" in r else "C++"
         lines.append(f"| {tool} | {len(r['seconds'])} | {r['median_s']:.2f} | {sp:.1f} | "
@@ -156,6 +190,7 @@ def main(argv=None):
         a, b = ev["kopiresearch"][0], ev["pynetim"][0]
         lines += ["", f"Spread ours / pynetim: {a / b:.4f}; time pynetim / ours: "
                   f"{first['pynetim']['median_s'] / first['kopiresearch']['median_s']:.2f}x."]
+    lines += _dask_table(first, n1, "IMM, IC p = 0.05, k = 10")
     lines += ["", f"## IMM, k = 50, eps = 0.1, weighted cascade, "
               f"barabasi_albert_graph({n2}, {m2}, seed=1)", "",
               "| tool | nodes | edges | seconds | spread of seeds | SE | RR sets | RSS after "
@@ -164,15 +199,47 @@ def main(argv=None):
         if "error" in r:
             lines.append(f"| {tool} | | | | | | | | failed: {r['error']} |")
             continue
+        if tool in DASK_TOOLS:
+            continue
         sp, se = evb[tool]
         lines.append(f"| {tool} | {r['n']} | {r['edges']} | {r['median_s']:.1f} | {sp:.1f} | "
                      f"{se:.1f} | {r.get('rr_sets', '-')} | {r['rss_graph_mib']:.0f} | "
                      f"{r['peak_rss_mib']:.0f} |")
+    lines += _dask_table(big, n2, "IMM, k = 50, weighted cascade")
     text = "\n".join(lines) + "\n"
     print(text)
     if not q:
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(text, encoding="utf-8")
+
+
+def _dask_table(results, n, what):
+    """Rows of the IMM-on-Dask runs next to the in-memory run of the same case."""
+    mem = results.get("kopiresearch", {})
+    lines = ["", f"### {what}, barabasi_albert_graph({n}, ...): RR sets on Dask workers", "",
+             "Same selection call with `kopiresearch.scale.select_seeds_distributed` "
+             "(default `chunk_sets`, one thread per worker process; the in-memory row uses "
+             "numba threads on both cores). Seconds: median over the same repeats and seeds; "
+             "cluster start-up and the first (JIT-loading) call excluded and shown apart.",
+             "", "| run | workers | median s | seeds equal in-memory | RR sets | client peak "
+             "RSS MiB | worker peak RSS MiB | cluster start s | first call s |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    if "error" not in mem and mem:
+        lines.append(f"| in-memory | - | {mem['median_s']:.2f} | - | {mem.get('rr_sets')} | "
+                     f"{mem['peak_rss_mib']:.0f} | - | - | {mem['first_call_s']:.2f} |")
+    for tool in DASK_TOOLS:
+        r = results.get(tool)
+        if r is None:
+            continue
+        if "error" in r:
+            lines.append(f"| {tool} | {DASK_TOOLS[tool]} | | | | | | | failed: {r['error']} |")
+            continue
+        same = "yes" if mem.get("seeds") == r["seeds"] else "NO"
+        lines.append(f"| {tool} | {r['workers']} | {r['median_s']:.2f} | {same} | "
+                     f"{r['rr_sets']} | {r['peak_rss_mib']:.0f} | "
+                     f"{r['worker_peak_rss_mib']:.0f} | {r['cluster_start_s']:.1f} | "
+                     f"{r['first_call_s']:.2f} |")
+    return lines
 
 
 if __name__ == "__main__":
