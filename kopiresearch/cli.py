@@ -164,8 +164,11 @@ def _cmd_aggregate(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with scale.dask_client(args.scheduler, n_workers=args.workers):
         dc = scale.open_parquet_corpus(args.corpus_dir)
-        edges = scale.aggregate_edges(dc, kinds=kinds, start=args.start, end=args.end)
-        edges.to_parquet(out / "edges.parquet", index=False)
+        # written by the workers, range by range: the client never holds the edge table
+        if (out / "edges.parquet").is_file():  # a single file from an older version
+            (out / "edges.parquet").unlink()
+        written = scale.write_edges(dc, out / "edges.parquet", kinds=kinds, start=args.start,
+                                    end=args.end)
         for level in ("kabkota", "bakorwil"):
             flows = scale.region_flow_table(dc, level=level, kinds=kinds, start=args.start,
                                             end=args.end)
@@ -174,9 +177,10 @@ def _cmd_aggregate(args) -> int:
         out / "accounts.parquet", index=False)
     print(repr(dc))
     _print_load_report(dc.report)
-    print(f"edges: {len(edges)} account pairs, {int(edges['weight'].sum())} acts")
-    print(f"wrote edges.parquet, accounts.parquet, region_flows_kabkota.csv, "
-          f"region_flows_bakorwil.csv to {out}")
+    print(f"edges: {int(written['edges'].sum())} account pairs, "
+          f"{int(written['acts'].sum())} acts")
+    print(f"wrote edges.parquet ({len(written)} part files), accounts.parquet, "
+          f"region_flows_kabkota.csv, region_flows_bakorwil.csv to {out}")
     return 0
 
 

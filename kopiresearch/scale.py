@@ -31,18 +31,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .corpus import INTERACTION_KINDS, PROVINCE_CODE, SCHEMAS, LoadReport, coerce_table
 from .errors import DataNotFoundError, KopiresearchError, SchemaError
-from .graph import KIND_ATTRIBUTES, graph_from_edge_table, pair_counts
+from .graph import KIND_ATTRIBUTES, aggregate_interactions, graph_from_edge_table
 from .io.merge import merge_accounts
 from .io.parquet import _arrow_schema, read_partitioned_report, unalias_acts
 from .regions import UNKNOWN_REGION, bakorwil_of
 
 __all__ = ["open_parquet_corpus", "DaskCorpus", "aggregate_edges", "build_interaction_graph",
            "region_flow_table", "cascade_table_distributed", "simulate_distributed",
-           "dask_client", "select_seeds_distributed"]
+           "dask_client", "write_edges", "select_seeds_distributed"]
 
 
 def _dd():
@@ -180,18 +182,12 @@ def open_parquet_corpus(folder, *, count_duplicates: bool = True,
 
 
 def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
-                    split_out: int | None = None) -> pd.DataFrame:
-    """The edge table of the interaction graph, computed in Dask.
+                    split_out: int | None = None, client=None) -> pd.DataFrame:
+    """The edge table of the interaction graph, computed on Dask workers.
 
     Same result as :func:`kopiresearch.graph.aggregate_interactions` on the in-memory
     interactions: one row per (source, target) with ``weight``, ``n_<kind>``,
     ``first_time``, ``last_time``, sorted by pair.
-
-    Each partition (one platform-month) is read with only the columns needed, deduplicated,
-    its account ids turned into integer codes against ``accounts``, and reduced to one row
-    per account pair (a single int64 key); the partial tables are then combined by a hash
-    shuffle on that key into ``split_out`` pieces. Memory holds partial pair counts, never
-    the raw rows of all months, and no string crosses the network.
 
     Parameters
     ----------
@@ -199,47 +195,96 @@ def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
     kinds, start, end
         As in :func:`kopiresearch.build_interaction_graph`.
     split_out : int, optional
-        Number of output partitions of the combine step (default: one per 3 input
-        partitions).
+        Number of key ranges the acts are regrouped into (default: one per 3 million
+        interaction rows on disk). Each range is reduced by one task, so a task holds about
+        ``rows / split_out`` acts.
+    client : distributed.Client, optional
+        Default: the current client, else a ``LocalCluster`` for this call
+        (:func:`dask_client`).
+
+    Returns
+    -------
+    pandas.DataFrame
 
     Raises
     ------
     SchemaError
-        An interaction names an account that is not in ``accounts``.
+        An interaction names an account that is not in ``accounts``, or an unknown kind.
+
+    Notes
+    -----
+    Two steps, with no string in any task's output. (1) One task per partition
+    (platform-month) reads its part files column-wise with Arrow, turns account ids into
+    codes of the sorted account index (each distinct id of a file looked up once, aliases
+    resolved), removes the copies of an act (equal post, source, target, kind and time) on
+    integer columns -- ``post_id`` replaced by its exact code in a dictionary shared by the
+    partition's files, so no hash collision can merge two acts -- and keeps 17 bytes per
+    act: the pair key ``source_code * n + target_code``, the kind and the time, sorted by
+    key. (2) The key space is cut into ``split_out`` ranges holding about the same number of
+    acts (from a histogram of source codes), every partition's slice of a range goes to one
+    task, which counts acts per pair and kind and takes the first and last time. The account
+    index is sorted, so key order is (source_id, target_id) order and the ranges, collected
+    one at a time and released on the workers, are already the sorted edge table. The same
+    de-duplication rule as :func:`kopiresearch.io.parquet.read_partitioned` (which is the
+    in-memory path), so the results are equal.
     """
-    dd = _dd()
     kinds = _check_kinds(kinds)
     lo, hi = _bounds(start, end)
+    with _using_client(client) as client:
+        ranges, ids, n = _submit_pair_ranges(client, dc, kinds, lo, hi, split_out)
+        pieces = []
+        for future in ranges:
+            pieces.append(future.result())
+            future.release()
+    if not sum(len(p["key"]) for p in pieces):
+        return aggregate_interactions(_empty("interactions"))
+    columns = {c: np.concatenate([p.pop(c) for p in pieces])
+               for c in ["key", *_PAIR_COLUMNS]}
+    return _edge_frame(ids, n, columns)
+
+
+def write_edges(dc: DaskCorpus, folder, kinds=None, start=None, end=None, *,
+                split_out: int | None = None, client=None) -> pd.DataFrame:
+    """Write the edge table of :func:`aggregate_edges` to Parquet from the workers.
+
+    For edge tables too big for the client: each key range is written by the worker that
+    reduced it, as ``folder/part-NNNNN.parquet`` (string ids), in (source_id, target_id)
+    order across files, so ``pandas.read_parquet(folder)`` gives the table of
+    :func:`aggregate_edges` (with Arrow strings as ids). The client holds nothing but the
+    returned summary.
+
+    Parameters
+    ----------
+    dc : DaskCorpus
+    folder : path-like
+        Created if missing; must be reachable by the workers (a shared file system on a
+        cluster). Existing ``part-*.parquet`` files in it are removed first.
+    kinds, start, end, split_out, client
+        As in :func:`aggregate_edges`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per file written: ``path``, ``edges``, ``acts``.
+    """
+    kinds = _check_kinds(kinds)
+    lo, hi = _bounds(start, end)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.parquet"):
+        old.unlink()
     accounts_dir = str(dc.folder / "accounts")
-    index = _account_index(accounts_dir)
-    dirs = _partition_dirs(dc.folder / "interactions")
-    kind_cols = [KIND_ATTRIBUTES[k] for k in INTERACTION_KINDS]
-    meta = pd.DataFrame({"key": pd.Series([], dtype="int64"),
-                         **{c: pd.Series([], dtype="int64") for c in kind_cols},
-                         "first": pd.Series([], dtype="int64"),
-                         "last": pd.Series([], dtype="int64")})
-    partial = dd.from_map(_edge_partial, dirs, accounts_dir=accounts_dir, aliases=dc.aliases,
-                          kinds=kinds, lo=lo, hi=hi, meta=meta, enforce_metadata=False)
-    split_out = split_out or max(1, len(dirs) // 3)
-    agg = {c: "sum" for c in kind_cols}
-    agg.update({"first": "min", "last": "max"})
-    combined = partial.groupby("key").agg(agg, split_out=split_out).compute()
-    keys = combined.index.to_numpy(np.int64)
-    order = np.argsort(keys, kind="stable")
-    columns = {c: combined[c].to_numpy(np.int64)[order] for c in [*kind_cols, "first", "last"]}
-    keys = keys[order]
-    del combined
-    n = len(index)
-    ids = index.to_numpy(object)
-    # the account index is sorted, so key order is (source_id, target_id) order
-    edges = pd.DataFrame({"source_id": pd.Series(ids[keys // n], dtype=object),
-                          "target_id": pd.Series(ids[keys % n], dtype=object)})
-    edges["weight"] = sum(columns[c] for c in kind_cols)
-    for c in kind_cols:
-        edges[c] = columns.pop(c)
-    edges["first_time"] = pd.to_datetime(columns.pop("first"), utc=True)
-    edges["last_time"] = pd.to_datetime(columns.pop("last"), utc=True)
-    return edges
+    with _using_client(client) as client:
+        ranges, _, _ = _submit_pair_ranges(client, dc, kinds, lo, hi, split_out)
+        paths = [str(folder / f"part-{i:05d}.parquet") for i in range(max(1, len(ranges)))]
+        if ranges:
+            written = client.gather([client.submit(_write_pairs, r, p, accounts_dir,
+                                                   pure=False)
+                                     for r, p in zip(ranges, paths)])
+        else:
+            written = [_write_pairs(None, paths[0], accounts_dir)]
+    return pd.DataFrame({"path": paths, "edges": [w[0] for w in written],
+                         "acts": [w[1] for w in written]})
 
 
 def build_interaction_graph(dc: DaskCorpus, kinds=None, start=None, end=None, *,
@@ -252,33 +297,36 @@ def build_interaction_graph(dc: DaskCorpus, kinds=None, start=None, end=None, *,
 
 
 def region_flow_table(dc: DaskCorpus, level: str = "kabkota", kinds=None, start=None,
-                      end=None) -> pd.DataFrame:
+                      end=None, *, client=None) -> pd.DataFrame:
     """Acts between regions, computed in Dask: one row per (source region, target region)
     with ``weight`` (number of acts). Regions as in :func:`kopiresearch.region_graph`
     (codes or Bakorwil names, ``"35"``/``"province"``, ``"unknown"``); equal to its edge
-    weights. Each partition reduces to a small region-by-region count matrix.
+    weights. Each partition is read and de-duplicated as in :func:`aggregate_edges` and
+    reduces to a small region-by-region count matrix.
     """
     if level not in ("kabkota", "bakorwil"):
         raise KopiresearchError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
-    dd = _dd()
     kinds = _check_kinds(kinds)
     lo, hi = _bounds(start, end)
     group = _region_groups(dc.accounts, level)
     labels = sorted(set(group))
     code_of = pd.Series(np.arange(len(labels)), index=labels)
-    account_group = pd.Series(code_of[group].to_numpy(), index=group.index)
-    dirs = _partition_dirs(dc.folder / "interactions")
-    meta = pd.DataFrame({"cell": pd.Series([], dtype="int64"),
-                         "weight": pd.Series([], dtype="int64")})
-    parts = dd.from_map(_region_partial, dirs, account_group=account_group,
-                        n_groups=len(labels), aliases=dc.aliases, kinds=kinds, lo=lo, hi=hi,
-                        meta=meta, enforce_metadata=False)
-    cells = parts.groupby("cell")["weight"].sum().compute()
-    cells = cells[cells > 0].sort_index()
+    accounts_dir = str(dc.folder / "accounts")
+    index = _account_index(accounts_dir)
+    at = group.index.get_indexer(index)
+    # region code of every entry of the account index; -1: not an account (an alias)
+    by_code = np.where(at >= 0, code_of[group].to_numpy()[at], -1).astype(np.int64)
     k = len(labels)
-    out = pd.DataFrame({"source_region": [labels[c // k] for c in cells.index],
-                        "target_region": [labels[c % k] for c in cells.index],
-                        "weight": cells.to_numpy(np.int64)})
+    dirs = _partition_dirs(dc.folder / "interactions")
+    with _using_client(client) as client:
+        shared = client.scatter(by_code, broadcast=True, hash=False)
+        cells = sum(client.gather([client.submit(_region_partial, d, accounts_dir, shared, k,
+                                                 dc.aliases, kinds, lo, hi, pure=False)
+                                   for d in dirs]), np.zeros(k * k, dtype=np.int64))
+    nz = np.flatnonzero(cells)
+    out = pd.DataFrame({"source_region": [labels[c // k] for c in nz],
+                        "target_region": [labels[c % k] for c in nz],
+                        "weight": cells[nz].astype(np.int64)})
     return out.sort_values(["source_region", "target_region"]).reset_index(drop=True)
 
 
@@ -410,6 +458,69 @@ def simulate_distributed(G, seeds, model: str = "ic", *, client=None, chunk_runs
 # helpers (run on workers: module-level functions so they pickle)
 
 
+_ROWS_PER_RANGE = 3_000_000
+_PAIR_COLUMNS = [*(KIND_ATTRIBUTES[k] for k in INTERACTION_KINDS), "first", "last"]
+
+
+@contextmanager
+def _using_client(client):
+    if client is not None:
+        yield client
+        return
+    from distributed import default_client
+
+    try:
+        current = default_client()
+    except ValueError:  # no client: a LocalCluster for this call
+        current = None
+    if current is not None:
+        yield current
+        return
+    with dask_client() as own:
+        yield own
+
+
+def _submit_pair_ranges(client, dc, kinds, lo, hi, split_out):
+    """Futures of the reduced key ranges of :func:`aggregate_edges`, in key order."""
+    accounts_dir = str(dc.folder / "accounts")
+    index = _account_index(accounts_dir)
+    n = len(index)
+    dirs = _partition_dirs(dc.folder / "interactions")
+    if split_out is None:
+        rows = sum(pq.ParquetFile(f).metadata.num_rows
+                   for f in (dc.folder / "interactions").rglob("part-*.parquet"))
+        split_out = -(-rows // _ROWS_PER_RANGE)
+    split_out = int(split_out)
+    if split_out < 1 and dirs:
+        raise KopiresearchError(f"split_out must be at least 1, not {split_out!r}")
+    if not dirs:
+        return [], index.to_numpy(object), n
+    months = [client.submit(_month_rows, d, accounts_dir, dc.aliases, kinds, lo, hi,
+                            pure=False) for d in dirs]
+    shift = max(0, (n - 1).bit_length() - 16)
+    hist = sum(client.gather([client.submit(_source_histogram, m, n, shift, pure=False)
+                              for m in months]))
+    bounds = _range_bounds(hist, split_out, shift, n)
+    ranges = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        slices = [client.submit(_key_slice, m, a, b, pure=False) for m in months]
+        ranges.append(client.submit(_reduce_pairs, *slices, pure=False))
+    return ranges, index.to_numpy(object), n
+
+
+def _range_bounds(hist: np.ndarray, parts: int, shift: int, n: int) -> list[int]:
+    """Pair-key bounds ``[0, ..., n*n]`` of at most ``parts`` ranges with about equal
+    numbers of acts (``hist``: acts per bin of source codes)."""
+    cum = np.cumsum(hist)
+    total = int(cum[-1]) if len(cum) else 0
+    inner = []
+    if total and parts > 1:
+        targets = total * np.arange(1, parts) / parts
+        bins = np.searchsorted(cum, targets, side="left") + 1
+        inner = sorted({min(int(b) << shift, n) for b in bins} - {0, n})
+    return [0, *(b * n for b in inner), n * n]
+
+
 def _partition_dirs(root: Path) -> list[str]:
     dirs = sorted({str(p.parent) for p in root.rglob("part-*.parquet")})
     return dirs
@@ -435,9 +546,11 @@ def _read_partition(directory: str, table: str, aliases: dict) -> pd.DataFrame:
 
 def _duplicate_count(directory: str) -> pd.DataFrame:
     files = sorted(Path(directory).glob("part-*.parquet"))
-    ids = pd.concat([pq.read_table(f, columns=["post_id"]).to_pandas()["post_id"]
-                     for f in files], ignore_index=True)
-    return pd.DataFrame({"n": [int(ids.duplicated().sum())]})
+    ids = pa.chunked_array([c for f in files
+                            for c in pq.read_table(f, columns=["post_id"])["post_id"].chunks],
+                           type=pa.string())
+    # rows minus distinct ids, counted in Arrow (no Python strings)
+    return pd.DataFrame({"n": [len(ids) - pc.count_distinct(ids, mode="all").as_py()]})
 
 
 def _region_groups(accounts: pd.DataFrame, level: str) -> pd.Series:
@@ -484,6 +597,7 @@ def _bounds(start, end):
 
 
 _EDGE_COLUMNS = ["source_id", "target_id", "kind", "created_at", "post_id"]
+_KIND_CODE = {k: i for i, k in enumerate(INTERACTION_KINDS)}
 
 
 def _unalias(ids: pd.Series, aliases: dict) -> pd.Series:
@@ -493,58 +607,201 @@ def _unalias(ids: pd.Series, aliases: dict) -> pd.Series:
     return ids.where(mapped.isna(), mapped)
 
 
-def _read_acts(directory, kinds, lo, hi, aliases):
-    """One partition's interactions: deduplicated as in :func:`_read_partition`, filtered."""
-    files = sorted(Path(directory).glob("part-*.parquet"))
-    frame = pd.concat([pq.read_table(f, columns=_EDGE_COLUMNS).to_pandas() for f in files],
-                      ignore_index=True)
-    if len(files) > 1 or aliases:
-        frame = unalias_acts(frame, aliases)
-    t = frame["created_at"].to_numpy("datetime64[ns]").view(np.int64)
-    keep = np.ones(len(frame), dtype=bool)
-    if kinds is not None:
-        keep &= frame["kind"].isin(kinds).to_numpy()
-    if lo is not None:
-        keep &= t >= lo
-    if hi is not None:
-        keep &= t < hi
-    return frame.loc[keep, ["source_id", "target_id", "kind"]], t[keep]
+def _id_lookup(index: pd.Index, aliases: dict) -> np.ndarray | None:
+    """``lookup[i]``: the code of the account that index entry ``i`` stands for once aliases
+    are resolved (``-1``: an alias to an unknown id); ``None`` without aliases."""
+    if not aliases:
+        return None
+    lookup = np.arange(len(index), dtype=np.int64)
+    keys = list(aliases)
+    at = index.get_indexer(keys)
+    lookup[at[at >= 0]] = index.get_indexer([aliases[k] for k in keys])[at >= 0]
+    return lookup
 
 
-def _codes(index: pd.Index, values, directory, column):
-    codes = index.get_indexer(values)
-    if (codes < 0).any():
-        bad = np.asarray(values)[codes < 0][0]
-        raise SchemaError(f"{bad!r} is not in accounts", table="interactions",
-                          column=column, expected=f"an account id (partition {directory})")
-    return codes.astype(np.int64)
+def _dictionary_codes(column, index, lookup, directory, name):
+    """Integer codes of a dictionary-encoded Arrow column against ``index`` (an id column) or
+    ``_KIND_CODE`` (``kind``): each distinct value is looked up once."""
+    chunks = [c for c in column.chunks if len(c)]
+    if not chunks:
+        return np.empty(0, dtype=np.int64)
+    if column.null_count:
+        raise SchemaError(f"missing {name} in partition {directory}", table="interactions",
+                          column=name, expected="no missing values")
+    out = []
+    for chunk in chunks:
+        values = chunk.dictionary.to_numpy(zero_copy_only=False)
+        if index is None:
+            codes = np.array([_KIND_CODE.get(v, -1) for v in values], dtype=np.int64)
+            what = f"a kind in {list(INTERACTION_KINDS)}"
+        else:
+            codes = index.get_indexer(values).astype(np.int64)
+            if lookup is not None:
+                codes = np.where(codes >= 0, lookup[codes], -1)
+            what = f"an account id (partition {directory})"
+        mapped = codes[chunk.indices.to_numpy(zero_copy_only=False)]
+        if (mapped < 0).any():
+            bad = values[chunk.indices.to_numpy(zero_copy_only=False)[mapped < 0][0]]
+            problem = "is not in accounts" if index is not None else "is not a known kind"
+            raise SchemaError(f"{bad!r} {problem}", table="interactions", column=name,
+                              expected=what)
+        out.append(mapped)
+    return np.concatenate(out)
 
 
-def _edge_partial(directory: str, accounts_dir: str, aliases: dict, kinds, lo,
-                  hi) -> pd.DataFrame:
+def _act_codes(directory: str, accounts_dir: str, aliases: dict, kinds, lo, hi):
+    """One partition's acts as integer arrays ``(src, dst, kind, t)``.
+
+    The same rows as :func:`kopiresearch.io.parquet.unalias_acts` keeps, filtered by kind and
+    time, but read column-wise with Arrow and never turned into Python strings: account ids
+    are dictionary-decoded and looked up once per distinct value (aliases resolved), and the
+    copies of an act, i.e. equal ``(post_id, source_id, target_id, kind, created_at)``, are
+    found on integer columns, with ``post_id`` replaced by its exact code in a dictionary
+    shared by all files of the partition (no hashing, so no collisions).
+    """
     index = _account_index(accounts_dir)
-    frame, t = _read_acts(directory, kinds, lo, hi, aliases)
-    kind = pd.Categorical(frame["kind"], categories=list(INTERACTION_KINDS)).codes
-    src = _codes(index, frame["source_id"], directory, "source_id")
-    dst = _codes(index, frame["target_id"], directory, "target_id")
-    key, counts, first, last = pair_counts(src, dst, len(index), kind, t)
-    out = {"key": key}
-    for j, k in enumerate(INTERACTION_KINDS):
-        out[KIND_ATTRIBUTES[k]] = counts[:, j]
-    out["first"], out["last"] = first, last
-    return pd.DataFrame(out)
+    lookup = _id_lookup(index, aliases)
+    src, dst, kind, t, post = [], [], [], [], []
+    for path in sorted(Path(directory).glob("part-*.parquet")):
+        table = pq.read_table(path, columns=_EDGE_COLUMNS,
+                              read_dictionary=["source_id", "target_id", "kind"])
+        s = _dictionary_codes(table.column("source_id"), index, lookup, path, "source_id")
+        d = _dictionary_codes(table.column("target_id"), index, lookup, path, "target_id")
+        k = _dictionary_codes(table.column("kind"), None, None, path, "kind")
+        tt = table.column("created_at").cast(pa.int64()).to_numpy()
+        keep = np.ones(len(s), dtype=bool)
+        if aliases:  # resolving aliases can make self-acts; unalias_acts drops them
+            keep &= s != d
+        if kinds is not None:
+            keep &= np.isin(k, [_KIND_CODE[x] for x in kinds])
+        if lo is not None:
+            keep &= tt >= lo
+        if hi is not None:
+            keep &= tt < hi
+        src.append(s[keep])
+        dst.append(d[keep])
+        kind.append(k[keep].astype(np.int8))
+        t.append(tt[keep])
+        post.extend(table.column("post_id").filter(pa.array(keep)).chunks)
+        del table
+    if not src:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0, dtype=np.int8), empty
+    src, dst, kind, t = (np.concatenate(a) for a in (src, dst, kind, t))
+    post = pc.dictionary_encode(pa.chunked_array(post, type=pa.string()))
+    n_posts = sum(len(c.dictionary) for c in post.chunks[:1])
+    if n_posts < len(src):  # some post has several acts: look for copies
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False)
+                                for c in post.chunks if len(c)])
+        del post
+        dup = pd.DataFrame({"p": codes, "s": src, "d": dst * 8 + kind, "t": t}).duplicated()
+        keep = ~dup.to_numpy()
+        if not keep.all():
+            src, dst, kind, t = src[keep], dst[keep], kind[keep], t[keep]
+    return src, dst, kind, t
 
 
-def _region_partial(directory: str, account_group: pd.Series, n_groups: int, aliases: dict,
-                    kinds, lo, hi) -> pd.DataFrame:
-    frame, _ = _read_acts(directory, kinds, lo, hi, aliases)
-    g = account_group.to_numpy(np.int64)
-    index = account_group.index
-    src = g[_codes(index, frame["source_id"], directory, "source_id")]
-    dst = g[_codes(index, frame["target_id"], directory, "target_id")]
-    counts = np.bincount(src * n_groups + dst, minlength=n_groups * n_groups)
-    return pd.DataFrame({"cell": np.arange(n_groups * n_groups, dtype=np.int64),
-                         "weight": counts.astype(np.int64)})
+def _month_rows(directory: str, accounts_dir: str, aliases: dict, kinds, lo,
+                hi) -> dict:
+    """A partition's acts as pair key ``src * n + dst``, kind and time, sorted by key."""
+    n = len(_account_index(accounts_dir))
+    src, dst, kind, t = _act_codes(directory, accounts_dir, aliases, kinds, lo, hi)
+    key = src * n + dst
+    del src, dst
+    order = np.argsort(key, kind="stable")
+    return {"key": key[order], "kind": kind[order], "t": t[order]}
+
+
+def _source_histogram(rows: dict, n: int, shift: int) -> np.ndarray:
+    """Acts per bin of ``2**shift`` consecutive source codes."""
+    return np.bincount((rows["key"] // n) >> shift, minlength=((n - 1) >> shift) + 1)
+
+
+def _key_slice(rows: dict, lo: int, hi: int) -> dict:
+    a, b = np.searchsorted(rows["key"], [lo, hi])
+    return {c: v[a:b].copy() for c, v in rows.items()}
+
+
+def _reduce_pairs(*slices) -> dict:
+    """Edge-table columns of the acts with pair keys in one range: sorted unique keys, the
+    ``(pairs, kinds)`` count matrix and first and last times (as
+    :func:`kopiresearch.graph.pair_counts`)."""
+    key = np.concatenate([s["key"] for s in slices])
+    kind = np.concatenate([s["kind"] for s in slices]).astype(np.int64)
+    t = np.concatenate([s["t"] for s in slices])
+    del slices
+    order = np.argsort(key, kind="stable")
+    key, kind, t = key[order], kind[order], t[order]
+    del order
+    new = np.empty(len(key), dtype=bool)
+    new[:1] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    pair = np.cumsum(new) - 1
+    k = len(INTERACTION_KINDS)
+    counts = np.bincount(pair * k + kind, minlength=len(starts) * k).reshape(len(starts), k)
+    del pair, kind
+    out = {"key": key[starts]}
+    for j, name in enumerate(INTERACTION_KINDS):
+        out[KIND_ATTRIBUTES[name]] = counts[:, j].astype(np.int64)  # contiguous copies
+    if len(starts):
+        out["first"], out["last"] = np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
+    else:
+        out["first"] = out["last"] = np.empty(0, dtype=np.int64)
+    return out
+
+
+def _write_pairs(pairs: dict, path: str, accounts_dir: str) -> tuple[int, int]:
+    """Write one range of the edge table (string ids) to ``path``; returns (edges, acts)."""
+    index = _account_index(accounts_dir)
+    n = len(index)
+    if pairs is None or not len(pairs["key"]):
+        pairs = {c: np.empty(0, dtype=np.int64) for c in ["key", *_PAIR_COLUMNS]}
+    frame = _edge_frame(index.to_numpy(object), n, dict(pairs))
+    pq.write_table(pa.Table.from_pandas(frame, schema=_edge_schema(), preserve_index=False),
+                   path)
+    return len(frame), int(frame["weight"].sum())
+
+
+def _edge_schema() -> pa.Schema:
+    return pa.schema([pa.field("source_id", pa.string()), pa.field("target_id", pa.string()),
+                      pa.field("weight", pa.int64()),
+                      *(pa.field(KIND_ATTRIBUTES[k], pa.int64()) for k in INTERACTION_KINDS),
+                      pa.field("first_time", pa.timestamp("ns", tz="UTC")),
+                      pa.field("last_time", pa.timestamp("ns", tz="UTC"))])
+
+
+def _edge_frame(ids: np.ndarray, n: int, pairs: dict) -> pd.DataFrame:
+    """The edge table of :func:`kopiresearch.graph.aggregate_interactions` from key-sorted
+    pair columns (consumed: arrays are popped as they are copied in)."""
+    keys = pairs.pop("key")
+    edges = pd.DataFrame({"source_id": pd.Series(ids[keys // n], dtype=object),
+                          "target_id": pd.Series(ids[keys % n], dtype=object)})
+    del keys
+    kind_cols = [KIND_ATTRIBUTES[k] for k in INTERACTION_KINDS]
+    weight = pairs[kind_cols[0]].copy()
+    for c in kind_cols[1:]:
+        weight += pairs[c]
+    edges["weight"] = weight
+    del weight
+    for c in kind_cols:
+        edges[c] = pairs.pop(c)
+    edges["first_time"] = pd.to_datetime(pairs.pop("first"), utc=True)
+    edges["last_time"] = pd.to_datetime(pairs.pop("last"), utc=True)
+    return edges
+
+
+def _region_partial(directory: str, accounts_dir: str, group: np.ndarray, n_groups: int,
+                    aliases: dict, kinds, lo, hi) -> np.ndarray:
+    """Acts per (source group, target group) cell of one partition."""
+    src, dst, _, _ = _act_codes(directory, accounts_dir, aliases, kinds, lo, hi)
+    gs, gd = group[src], group[dst]
+    if len(gs) and (min(gs.min(), gd.min()) < 0):
+        index = _account_index(accounts_dir)
+        bad = index[src[gs < 0][0]] if (gs < 0).any() else index[dst[gd < 0][0]]
+        raise SchemaError(f"{bad!r} is not in accounts", table="interactions",
+                          expected=f"an account id (partition {directory})")
+    return np.bincount(gs * n_groups + gd, minlength=n_groups * n_groups).astype(np.int64)
 
 
 def _string_order(index) -> np.ndarray:

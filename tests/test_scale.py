@@ -180,3 +180,134 @@ def test_read_partitioned_unites_accounts_like_merge(tmp_path):
     assert sorted(back.accounts.index) == sorted(merged.accounts.index)
     pd.testing.assert_frame_equal(aggregate_interactions(back.interactions),
                                   aggregate_interactions(merged.interactions))
+
+
+def _acts(rows):
+    frame = pd.DataFrame(rows, columns=["source_id", "target_id", "kind", "created_at",
+                                        "post_id"])
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    return frame
+
+
+def _tiny_corpus(folder, files):
+    """Hand-made partitioned corpus: two accounts files' worth of ids, acts in given files."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from kopiresearch.io.parquet import _arrow_schema
+
+    ids = ["twitter:1", "twitter:2", "twitter:3", "twitter:@ana"]
+    acc = pd.DataFrame({"account_id": ids, "platform": "twitter",
+                        "handle": ["a", "b", "c", "ana"], "actor_type": "unknown",
+                        "region_code": ["3578", "3578", None, None],
+                        "followers": pd.array([None] * 4, dtype="Int64"),
+                        "partnered": False})
+    sub = folder / "accounts" / "platform=twitter"
+    sub.mkdir(parents=True)
+    pq.write_table(pa.Table.from_pandas(acc, schema=_arrow_schema("accounts"),
+                                        preserve_index=False), sub / "part-00000.parquet")
+    posts = folder / "posts" / "platform=twitter" / "month=2024-10"
+    posts.mkdir(parents=True)
+    pq.write_table(_arrow_schema("posts").empty_table(), posts / "part-00000.parquet")
+    schema = _arrow_schema("interactions")
+    for part, frame in enumerate(files):
+        for month, group in frame.groupby(frame["created_at"].dt.strftime("%Y-%m")):
+            sub = folder / "interactions" / "platform=twitter" / f"month={month}"
+            sub.mkdir(parents=True, exist_ok=True)
+            pq.write_table(pa.Table.from_pandas(group, schema=schema, preserve_index=False),
+                           sub / f"part-{part:05d}.parquet")
+    return folder
+
+
+T1, T2, T3 = "2024-10-01T00:00:00Z", "2024-10-02T00:00:00Z", "2024-11-03T00:00:00Z"
+FILE_A = _acts([("twitter:1", "twitter:2", "mention", T1, "twitter:p1"),
+                ("twitter:1", "twitter:3", "mention", T1, "twitter:p1"),   # same post, 2 acts
+                ("twitter:2", "twitter:1", "reply", T2, "twitter:p2"),
+                ("twitter:3", "twitter:1", "repost", T3, "twitter:p9")])
+FILE_B = _acts([("twitter:1", "twitter:3", "mention", T1, "twitter:p1"),   # copy of a row of A
+                ("twitter:1", "twitter:2", "mention", T1, "twitter:p7"),   # same pair/kind/time,
+                ("twitter:2", "twitter:1", "reply", T2, "twitter:p2"),     # other post: kept
+                ("twitter:3", "twitter:1", "repost", T3, "twitter:p9")])   # copy, other month
+FILE_C = _acts([("twitter:2", "twitter:1", "reply", T2, "twitter:p2"),     # third copy
+                ("twitter:3", "twitter:2", "quote", T2, "twitter:p8")])
+
+
+def test_duplicates_over_part_files_of_one_month(tmp_path, client):
+    folder = _tiny_corpus(tmp_path, [FILE_A, FILE_B, FILE_C])
+    dc = scale.open_parquet_corpus(folder, count_duplicates=False)
+    edges = scale.aggregate_edges(dc)
+    # by hand: 1->2 mention x2 (p1, p7), 1->3 mention x1, 2->1 reply x1, 3->1 repost x1,
+    # 3->2 quote x1
+    got = {(s, t): w for s, t, w in edges[["source_id", "target_id", "weight"]].itertuples(
+        index=False)}
+    assert got == {("twitter:1", "twitter:2"): 2, ("twitter:1", "twitter:3"): 1,
+                   ("twitter:2", "twitter:1"): 1, ("twitter:3", "twitter:1"): 1,
+                   ("twitter:3", "twitter:2"): 1}
+    assert edges["n_mention"].tolist() == [2, 1, 0, 0, 0]
+    # independent implementation: the in-memory path on the union of the files
+    union = read_partitioned(folder, validate=False)
+    pd.testing.assert_frame_equal(edges, aggregate_interactions(union.interactions))
+    for split_out in (1, 2, 5):
+        pd.testing.assert_frame_equal(scale.aggregate_edges(dc, split_out=split_out), edges)
+
+
+def test_aliases_resolved_like_merge(tmp_path, client):
+    crawls = [FILE_A, _acts([("twitter:@ana", "twitter:2", "mention", T1, "twitter:p5"),
+                             ("twitter:2", "twitter:@ana", "reply", T2, "twitter:p6")])]
+    folder = _tiny_corpus(tmp_path, crawls)
+    dc = scale.open_parquet_corpus(folder, count_duplicates=False)
+    dc.aliases = {"twitter:@ana": "twitter:1"}  # as merge_accounts gives for a known handle
+    edges = scale.aggregate_edges(dc)
+    expected = aggregate_interactions(
+        kr.io.parquet.unalias_acts(pd.concat(crawls, ignore_index=True), dc.aliases))
+    pd.testing.assert_frame_equal(edges, expected)
+    assert edges.loc[edges["source_id"] == "twitter:1", "weight"].tolist() == [2, 1]
+
+
+def test_write_edges_equals_aggregate(generated, tmp_path, client):
+    corpus, folder = generated
+    dc = scale.open_parquet_corpus(folder, count_duplicates=False)
+    written = scale.write_edges(dc, tmp_path / "edges", split_out=4)
+    assert len(written) >= 2 and written["acts"].sum() == len(corpus.interactions)
+    back = pd.read_parquet(tmp_path / "edges")
+    expected = aggregate_interactions(corpus.interactions)
+    assert back["source_id"].tolist() == expected["source_id"].tolist()  # sorted across files
+    pd.testing.assert_frame_equal(back.astype({"source_id": object, "target_id": object}),
+                                  expected)
+
+
+def test_unknown_account_names_column(tmp_path, client):
+    bad = _acts([("twitter:1", "twitter:99", "mention", T1, "twitter:p1")])
+    dc = scale.open_parquet_corpus(_tiny_corpus(tmp_path, [bad]), count_duplicates=False)
+    with pytest.raises(SchemaError, match="twitter:99") as info:
+        scale.aggregate_edges(dc)
+    assert "target_id" in str(info.value)
+
+
+def test_reduce_pairs_equals_pair_counts():
+    from kopiresearch.graph import pair_counts
+
+    rng = np.random.default_rng(3)
+    n = 7
+    src, dst = rng.integers(0, n, 500), rng.integers(0, n, 500)
+    kind, t = rng.integers(0, 6, 500), rng.integers(0, 10**6, 500)
+    key = src * n + dst
+    pieces = [{"key": key[i::3], "kind": kind[i::3].astype(np.int8), "t": t[i::3]}
+              for i in range(3)]
+    got = scale._reduce_pairs(*pieces)
+    ukey, counts, first, last = pair_counts(src, dst, n, kind, t)
+    np.testing.assert_array_equal(got["key"], ukey)
+    np.testing.assert_array_equal(np.column_stack([got[c] for c in scale._PAIR_COLUMNS[:6]]),
+                                  counts)
+    np.testing.assert_array_equal(got["first"], first)
+    np.testing.assert_array_equal(got["last"], last)
+
+
+def test_range_bounds_balance_acts():
+    # n=4 source codes, one per bin: cut after the first bin where the cumulative count
+    # reaches k/parts of all acts; bounds are pair keys source * n
+    assert scale._range_bounds(np.array([2, 2, 2, 2]), 2, 0, 4) == [0, 8, 16]
+    assert scale._range_bounds(np.array([1, 1, 6, 0]), 2, 0, 4) == [0, 12, 16]
+    assert scale._range_bounds(np.array([2, 2, 2, 2]), 4, 0, 4) == [0, 4, 8, 12, 16]
+    assert scale._range_bounds(np.array([0, 0, 0, 0]), 3, 0, 4) == [0, 16]
+    assert scale._range_bounds(np.array([5, 5]), 1, 1, 4) == [0, 16]
