@@ -598,12 +598,49 @@ class Corpus:
 
 
 def _contained(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Boolean array: which ``values`` are in ``index`` (a hash look-up;
-    ``Series.isin`` on Arrow strings is several times slower on millions of ids)."""
+    """Boolean array: which ``values`` are in ``index`` (a hash look-up).
+
+    String ids are looked up with ``pyarrow.compute.is_in`` on Arrow arrays: about 2.5x
+    faster than ``Index.get_indexer`` on a million ids, which turns every Arrow string into a
+    Python object first (``Series.isin`` is slower still). Anything else (or an index that
+    Arrow cannot hold as strings) uses ``get_indexer``.
+    """
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
+    arrays = _string_arrays(values, index)
+    if arrays is not None:
+        import pyarrow.compute as pc
+
+        found = pc.is_in(arrays[0], value_set=arrays[1], skip_nulls=True)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
     lookup = index if index.is_unique else index.unique()
     return lookup.get_indexer(values) >= 0
+
+
+def _string_arrays(values: pd.Series, index: pd.Index):
+    """``values`` and ``index`` as pyarrow string arrays, or None if they are not strings."""
+    import pyarrow as pa
+
+    def arrow(obj):
+        if isinstance(obj.dtype, pd.StringDtype) and obj.dtype.storage == "pyarrow":
+            arr = pa.array(obj.array)
+        elif obj.dtype == object:
+            arr = pa.array(np.asarray(obj, dtype=object), from_pandas=True)
+        else:
+            return None
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if pa.types.is_large_string(arr.type):
+            arr = arr.cast(pa.string())
+        return arr if pa.types.is_string(arr.type) else None
+
+    try:
+        v, i = arrow(values), arrow(index)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: not all strings
+        return None
+    if v is None or i is None or i.null_count:
+        return None
+    return v, i
 
 
 def _utc(value) -> pd.Timestamp:

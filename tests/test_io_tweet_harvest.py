@@ -254,11 +254,11 @@ def _slow_path(monkeypatch):
     monkeypatch.setattr(th, "_twitter_time_ns",
                         lambda t: (np.zeros(len(t), np.int64), np.zeros(len(t), bool)))
     monkeypatch.setattr(th, "_count", th._count_slow)
-    monkeypatch.setattr(th, "_retweeted", th._retweeted_slow)
+    monkeypatch.setattr(th, "_retweeted", lambda t, scan=None: th._retweeted_slow(t))
     monkeypatch.setattr(th, "_authors", th._authors_slow)
     monkeypatch.setattr(th, "_last_of_each_pair", lambda u, h, o: np.arange(len(u)))
-    monkeypatch.setattr(th, "_unique", lambda h: h)
-    monkeypatch.setattr(th, "_twitter_mentions", lambda t: mentions_long(t, TWITTER_MENTION))
+    monkeypatch.setattr(th, "_twitter_mentions",
+                        lambda t, scan=None: mentions_long(t, TWITTER_MENTION))
 
 
 def _same_corpus(a, b):

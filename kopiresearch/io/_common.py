@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..corpus import Corpus, LoadReport
+from ..corpus import INTERACTION_KINDS, Corpus, LoadReport
 from ..errors import InputFormatError, KopiresearchError
 
 __all__ = []
@@ -147,9 +147,11 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
 
     lead_blank = 0
     if column_names is None:
-        lines = iter(data.split(b"\n", 64)[:64])
-        first = b""
-        for first in lines:
+        first, pos = b"", 0
+        while pos < len(data):  # the first non-blank line (no copy of the rest of the file)
+            end = data.find(b"\n", pos)
+            end = len(data) if end < 0 else end
+            first, pos = data[pos:end], end + 1
             if first.strip():
                 break
             lead_blank += 1
@@ -191,7 +193,7 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
     # blank lines (all fields unquoted-empty) and rows whose field count is wrong
     allnull = frame.isna().all(axis=1).to_numpy()
     blank = int(allnull.sum()) + lead_blank
-    lines, bad_lines = _row_lines(frame, allnull, bad, header_lines)
+    lines, bad_lines = _row_lines(frame, allnull, bad, header_lines, data)
     bad_rows = []
     for number, actual, text in bad:
         if actual <= 1 and not text.strip():
@@ -205,17 +207,26 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
     return frame, bad_rows, blank
 
 
-def _row_lines(frame, allnull, bad, header_lines):
+def _row_lines(frame, allnull, bad, header_lines, data=None):
     """Physical start line of each kept row.
 
     pyarrow numbers rows, not lines (a quoted value with newlines is one row on several
     lines). Rows are numbered from 1 at the top of the file: ``header_lines`` rows, then the
     parsed rows and the rejected rows (``bad``, whose numbers are known) interleaved. Each
     row spans ``1 + (newlines inside it)`` physical lines.
+
+    When the file (``data``) has exactly as many lines as rows, no row spans more than one
+    line (each spans at least one), so row ``r`` starts on line ``r``: one count of the
+    newlines in the file replaces searching every value for newlines.
     """
     n_valid = len(allnull)
     bad = [b for b in bad if b[0] is not None]
     total = header_lines + n_valid + len(bad)
+    if data is not None and not bad:
+        physical = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+        if physical == total:
+            start = np.arange(1, total + 1, dtype=np.int64)
+            return start[header_lines:][np.flatnonzero(~allnull)], {}
     span = np.ones(total, dtype=np.int64)
     is_bad = np.zeros(total, dtype=bool)
     for number, _actual, text in bad:
@@ -356,21 +367,31 @@ def _cat(prefix: str, values: np.ndarray) -> np.ndarray:
 
 
 def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFrame,
-             report: LoadReport, meta, *, validate=True) -> Corpus:
+             report: LoadReport, meta, *, validate=True, keys=None) -> Corpus:
     """Apply rules 3 and 4 to ``inter`` and build a validated corpus.
 
     ``inter`` has columns source_id, target_id, kind, created_at, post_id. Rows with a missing
     source or target are dropped (they name nobody), self-loops are dropped (rule 4) and
-    ``(post_id, target_id, kind)`` is made unique (rule 3).
+    ``(post_id, source_id, target_id, kind)`` is made unique (rule 3, first row kept). Posts
+    and interactions are then ordered by time, ties in input order, and accounts by id.
+
+    ``keys`` (optional) gives integer codes the loader already has: ``"post"``,
+    ``"source"`` and ``"target"`` arrays aligned with ``inter``, equal codes for equal ids and
+    a negative code for a missing id (source and target coded against one common list).
+    Without them the ids are factorised here. Rules 3 and 4 and the time order are applied on
+    the integer codes and every column is taken once, in its final order.
     """
-    accounts = book.accounts.copy()
-    inter = inter.dropna(subset=["source_id", "target_id"])
-    inter = inter[inter["source_id"] != inter["target_id"]]
-    inter = inter.drop_duplicates(["post_id", "source_id", "target_id", "kind"])
-    # every referenced account must exist
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    accounts = book.accounts.copy()
+    if keys is None:
+        keys = _factorized_keys(inter)
+    kind = pd.Categorical(np.asarray(inter["kind"], dtype=object),
+                          categories=list(INTERACTION_KINDS)).codes
+    inter = _take(inter, act_rows(keys["source"], keys["target"], keys["post"], kind,
+                                  _time_key(inter["created_at"])))
+    # every referenced account must exist
     refs = pc.unique(pa.chunked_array([_arrow(posts["author_id"]), _arrow(inter["source_id"]),
                                        _arrow(inter["target_id"])], type=pa.string()))
     refs = refs.drop_null()
@@ -387,11 +408,9 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
     accounts["partnered"] = False
     accounts["followers"] = pd.to_numeric(accounts["followers"], errors="coerce").round()
     accounts = accounts.sort_values("account_id", kind="stable").reset_index(drop=True)
-    posts = posts.copy()
-    posts["platform"] = pd.Categorical.from_codes(np.zeros(len(posts), np.int8), [platform])
     # deterministic order: by time, ties in input order (which is deterministic)
-    posts = posts.sort_values("created_at", kind="stable")
-    inter = inter.sort_values("created_at", kind="stable").reset_index(drop=True)
+    posts = _take(posts, _time_order(np.arange(len(posts)), _time_key(posts["created_at"])))
+    posts["platform"] = pd.Categorical.from_codes(np.zeros(len(posts), np.int8), [platform])
     inter["kind"] = inter["kind"].astype("object")
     # corpus._as_string fails on empty string-dtype columns: hand plain object columns over
     accounts, posts, inter = (_object_strings(f) if len(f) == 0 else f
@@ -412,6 +431,54 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
         raise
     except Exception as exc:  # a bug or an input we did not foresee: never a bare traceback
         raise InputFormatError(f"cannot build the corpus: {exc!r}") from exc
+
+
+def _factorized_keys(inter: pd.DataFrame) -> dict:
+    """Integer codes of post, source and target ids (source and target share one coding)."""
+    n = len(inter)
+    ends = pd.concat([inter["source_id"], inter["target_id"]], ignore_index=True)
+    codes, _ = pd.factorize(np.asarray(ends, dtype=object))
+    post, _ = pd.factorize(np.asarray(inter["post_id"], dtype=object), use_na_sentinel=False)
+    return {"source": codes[:n], "target": codes[n:], "post": post}
+
+
+def act_rows(source, target, post, kind, created_ns) -> np.ndarray:
+    """Positions of the acts kept by rules 3 and 4, in the canonical order.
+
+    Integer codes per act (equal codes for equal ids, negative for a missing id; ``source``
+    and ``target`` coded alike): acts naming nobody and self-loops (rule 4) are dropped, the
+    first act of each ``(post, source, target, kind)`` is kept (rule 3), and the rest are
+    ordered by ``created_ns`` (int64 nanoseconds), ties in input order.
+    """
+    src, tgt = np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64)
+    sel = np.flatnonzero((src >= 0) & (tgt >= 0) & (src != tgt))
+    dup = pd.DataFrame({"p": np.asarray(post)[sel], "s": src[sel], "t": tgt[sel],
+                        "k": np.asarray(kind)[sel]}).duplicated(keep="first").to_numpy(bool)
+    sel = sel[~dup]
+    return _time_order(sel, np.asarray(created_ns, dtype=np.int64)[sel])
+
+
+def _time_order(rows: np.ndarray, ns: np.ndarray) -> np.ndarray:
+    """``rows`` ordered by ``ns``, ties in the order of ``rows`` (no sort if in order)."""
+    if len(ns) and bool((ns[1:] < ns[:-1]).any()):
+        return rows[np.argsort(ns, kind="stable")]
+    return rows
+
+
+def _time_key(times: pd.Series) -> np.ndarray:
+    """Integer sort key of UTC times (ticks of the column's unit)."""
+    if not isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = pd.to_datetime(times, utc=True)
+    return np.asarray(times.array.asi8, dtype=np.int64)
+
+
+def _take(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[rows]`` with a fresh positional index; no copy when ``rows`` is every
+    row in order."""
+    if len(rows) == len(frame) and (len(rows) == 0 or (rows[0] == 0 and bool(
+            (np.diff(rows) == 1).all()))):
+        return frame.reset_index(drop=True).copy(deep=False)
+    return frame.take(rows).reset_index(drop=True)
 
 
 def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,12 +8,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError, UnknownFormatError
 from ._common import (
     TWITTER_MENTION,
     AccountBook,
+    _arrow,
+    act_rows,
     assemble,
     check_utf8,
     expand_paths,
@@ -157,11 +161,14 @@ def read_tweet_harvest(paths, *, validate: bool = True) -> Corpus:
 def _read_file(path: Path, report: LoadReport):
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path, report), _L15A
-    data = check_utf8(path.read_bytes(), path)
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     layout, has_header, first_line = _detect(data, path)
     delim, names = TWEET_HARVEST_LAYOUTS[layout]
     if layout == _L15A:
-        # with a header, read_csv_strings skips and counts leading blank lines itself
+        # pyarrow checks UTF-8 as it converts; on failure read_csv_strings names the line.
+        # With a header, read_csv_strings skips and counts leading blank lines itself
         frame, bad, blank = read_csv_strings(
             data, path, column_names=None if has_header else names,
             skip_rows=0 if has_header else first_line - 1)
@@ -176,7 +183,7 @@ def _read_file(path: Path, report: LoadReport):
         if hdr.any():
             frame = frame[~hdr]
     else:
-        frame = _read_legacy(data, path, layout, report)
+        frame = _read_legacy(check_utf8(data, path), path, layout, report)
     for c in _FIELDS:
         frame[c] = frame[c].astype("string") if c in frame.columns else pd.Series(
             pd.NA, index=frame.index, dtype="string")
@@ -499,17 +506,23 @@ def _build(holder, report, meta, *, validate=True):
     report.add_loaded(len(frame))
     # --- accounts ---------------------------------------------------------------------
     book = AccountBook("twitter")
-    order = frame["_when"].to_numpy("datetime64[ns]").astype(np.int64).astype(np.float64)
+    when_ns = np.asarray(frame["_when"].array.asi8, dtype=np.int64)
+    order = when_ns.astype(np.float64)
     keep = _last_of_each_pair(frame["user_id_str"], frame["username"], order)
     book.add(frame["user_id_str"].iloc[keep], frame["username"].iloc[keep], order=order[keep])
     text = frame["full_text"]
-    rt = _retweeted(text)
+    scan = _mention_spans(text)
+    rt = _retweeted(text, scan)
     reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
     is_rt = rt.notna().to_numpy(bool)
-    ment = _twitter_mentions(text)
+    ment = _twitter_mentions(text, scan)
+    del scan
     ment = ment[~is_rt[ment["row"].to_numpy()]]
-    targets = pd.concat([rt.dropna(), reply.dropna(), ment["handle"]], ignore_index=True)
-    targets = _unique(targets)
+    # every target handle once, coded: the book resolves each distinct handle once
+    handles = pc.dictionary_encode(pa.chunked_array(
+        [_arrow(rt.dropna()), _arrow(reply.dropna()), _arrow(ment["handle"])],
+        type=pa.string()).combine_chunks())
+    targets = pd.Series(pd.arrays.ArrowStringArray(handles.dictionary), dtype=_STR)
     book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
              order=np.full(len(targets), -1.0))
     book.finish()
@@ -536,30 +549,54 @@ def _build(holder, report, meta, *, validate=True):
         "repost_count": _count(frame["retweet_count"]),
         "quote_count": _count(frame["quote_count"]),
     })
-    # --- interactions (rules 1, 3-8) ------------------------------------------------------
-    parts = []
-    m = rt.notna().to_numpy(bool)
-    parts.append(pd.DataFrame({"row": np.flatnonzero(m), "target_id": book.resolve(
-        handles=rt[m]).to_numpy(), "kind": "repost"}))
-    m = reply.notna().to_numpy(bool) & ~is_rt
-    parts.append(pd.DataFrame({"row": np.flatnonzero(m), "target_id": book.resolve(
-        handles=reply[m]).to_numpy(), "kind": "reply"}))
-    rows = ment["row"].to_numpy()
-    reply_h = reply.fillna("").to_numpy(object)[rows]
-    ment = ment[ment["handle"].to_numpy(object) != reply_h]
-    parts.append(pd.DataFrame({"row": ment["row"].to_numpy(), "target_id": book.resolve(
-        handles=ment["handle"]).to_numpy(), "kind": "mention"}))
-    inter = pd.concat(parts, ignore_index=True)
-    r = inter["row"].to_numpy(np.int64)
-    # take on the Arrow-backed columns: no Python string objects per row (memory)
-    inter = pd.DataFrame({"source_id": author.array.take(r),
-                          "target_id": inter["target_id"].astype("string").array,
-                          "kind": inter["kind"].to_numpy(),
-                          "created_at": frame["_when"].array.take(r),
-                          "post_id": post_id.array.take(r)})
-    del frame, text, clean, rt, reply, ment, author, post_id, parts, idv, uid, when, targets
-    del order, reply_h, keep, r
-    return assemble("twitter", book, posts, inter, report, meta, validate=validate)
+    # --- interactions (rules 1, 3-8), on integer codes -------------------------------------
+    # handle codes (rule 6 compares handles) and account codes (positions in the book)
+    hcode = np.asarray(handles.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    known = _arrow(book.accounts["account_id"])
+    resolved = _arrow(book.resolve(handles=targets))
+    target_of = _index_in(resolved, known)  # account code of each distinct handle
+    author_code = _index_in(_arrow(author), known)
+    n_rt, n_reply = int(is_rt.sum()), int(reply.notna().sum())
+    rows_rt = np.flatnonzero(is_rt)
+    rows_reply = np.flatnonzero(reply.notna().to_numpy(bool))
+    reply_h = np.full(len(frame), -1, dtype=np.int64)
+    reply_h[rows_reply] = hcode[n_rt:n_rt + n_reply]
+    m = ~is_rt[rows_reply]
+    h_reply = hcode[n_rt:n_rt + n_reply][m]
+    rows_reply = rows_reply[m]
+    rows_ment = ment["row"].to_numpy(np.int64)
+    h_ment = hcode[n_rt + n_reply:]
+    m = h_ment != reply_h[rows_ment]
+    rows_ment, h_ment = rows_ment[m], h_ment[m]
+    row = np.concatenate([rows_rt, rows_reply, rows_ment])
+    tgt = target_of[np.concatenate([hcode[:n_rt], h_reply, h_ment])]
+    kind_code = np.repeat(np.array([2, 1, 0], dtype=np.int8),
+                          [len(rows_rt), len(rows_reply), len(rows_ment)])
+    # rules 3 and 4 and the final order on the codes: every string column is built once
+    keep = act_rows(author_code[row], tgt, row, kind_code, when_ns[row])
+    row, tgt, kind_code = row[keep], tgt[keep], kind_code[keep]
+    kinds = np.array(["mention", "reply", "repost"], dtype=object)[kind_code]
+    inter = pd.DataFrame({
+        "source_id": pd.arrays.ArrowStringArray(known.take(_codes(author_code[row]))),
+        "target_id": pd.arrays.ArrowStringArray(known.take(_codes(tgt))),
+        "kind": kinds,
+        "created_at": frame["_when"].array.take(row),
+        "post_id": post_id.array.take(row)})
+    keys = {"source": author_code[row], "target": tgt, "post": row}
+    del frame, text, clean, rt, reply, ment, author, post_id, idv, uid, when, targets
+    del order, reply_h, keep, handles, hcode, row, tgt, when_ns
+    return assemble("twitter", book, posts, inter, report, meta, validate=validate, keys=keys)
+
+
+def _index_in(values: pa.Array, known: pa.Array) -> np.ndarray:
+    """Position of each value in ``known`` (unique strings); -1 where missing or absent."""
+    found = pc.fill_null(pc.index_in(values, value_set=known), -1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _codes(codes: np.ndarray) -> pa.Array:
+    """Take indices for Arrow: a negative code (not found) takes a null."""
+    return pa.array(codes, mask=codes < 0)
 
 
 def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray) -> np.ndarray:
@@ -574,23 +611,25 @@ def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray) -
     return np.sort(pos[~pairs.duplicated(keep="last").to_numpy(bool)])
 
 
-def _unique(handles: pd.Series) -> pd.Series:
-    """Distinct handle-only targets: the book only needs each once (same order value)."""
-    return handles[~handles.duplicated().to_numpy(bool)].reset_index(drop=True)
+def _retweeted(text: pd.Series, scan=None) -> pd.Series:
+    """Lower-case handle of ``RT @handle:`` at the start of each text, else missing.
 
-
-def _retweeted(text: pd.Series) -> pd.Series:
-    """Lower-case handle of ``RT @handle:`` at the start of each text, else missing."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"):
+    Read from the mention spans of :func:`_mention_spans`: the ``@`` at byte 3 of a text
+    starting ``RT @`` begins a mention (a space precedes it), and it is a retweet when the
+    handle is followed by ``:``.
+    """
+    scan = _mention_spans(text) if scan is None else scan
+    if scan is False:
         return _retweeted_slow(text)
-    arr = pa.array(text.array)
-    arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
-    found = pc.struct_field(pc.extract_regex(arr, r"^RT @(?P<h>[A-Za-z0-9_]+):"), [0])
-    return pd.Series(pd.arrays.ArrowStringArray(pc.utf8_lower(found)), index=text.index,
-                     dtype=_STR)
+    buf, off, row, start, end = scan
+    first = start == off[row] + 3
+    first[first] = (buf[start[first] - 3] == ord("R")) & (buf[start[first] - 2] == ord("T"))
+    first[first] = end[first] < off[row[first] + 1]
+    first[first] = buf[end[first]] == ord(":")
+    handles = _span_strings(buf, start[first] + 1, end[first])
+    values = pa.nulls(len(text), pa.string())
+    values = pc.replace_with_mask(values, _mask(len(text), row[first]), handles)
+    return pd.Series(pd.arrays.ArrowStringArray(values), index=text.index, dtype=_STR)
 
 
 def _retweeted_slow(text: pd.Series) -> pd.Series:
@@ -649,38 +688,90 @@ def _count_slow(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s.str.strip(), errors="coerce").round().astype("Int64")
 
 
-def _twitter_mentions(text: pd.Series) -> pd.DataFrame:
-    """:func:`mentions_long` with :data:`TWITTER_MENTION`, vectorised with pyarrow (RE2).
+def _twitter_mentions(text: pd.Series, scan=None) -> pd.DataFrame:
+    """:func:`mentions_long` with :data:`TWITTER_MENTION`, vectorised on the UTF-8 bytes.
 
-    RE2 has no look-behind, so the character before ``@`` is consumed instead: each
-    ``(start | non-handle character) @ handle`` is replaced by ``\x01 handle \x02`` and the
-    handles are cut out between the markers. A handle ends at the first non-handle
-    character, so the consumed character never belongs to the previous match and every match
-    of ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` is found, in order. Texts holding the markers
-    themselves go to :func:`mentions_long`.
+    Same result as the regex ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` (rows, handles in lower
+    case, in text order, a handle once per text), found by :func:`_mention_spans`.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    s = text.reset_index(drop=True)
-    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+    scan = _mention_spans(text) if scan is None else scan
+    if scan is False:
         return mentions_long(text, TWITTER_MENTION)
-    arr = pa.array(s.array)
+    buf, _off, row, start, end = scan
+    handles = _span_strings(buf, start + 1, end)
+    codes = pc.dictionary_encode(handles).indices.to_numpy(zero_copy_only=False)
+    first = ~pd.Series(row * (int(codes.max(initial=0)) + 1) + codes).duplicated().to_numpy()
+    return pd.DataFrame({"row": row[first].astype(np.int64),
+                         "handle": pd.Series(pd.arrays.ArrowStringArray(
+                             handles.filter(pa.array(first))), dtype=_STR)})
+
+
+_WORD = np.zeros(256, dtype=bool)
+for _lo, _hi in ((48, 57), (65, 90), (97, 122), (95, 95)):
+    _WORD[_lo:_hi + 1] = True
+
+
+def _mention_spans(text: pd.Series):
+    """Every Twitter mention of every text as byte spans of the texts' UTF-8 buffer.
+
+    Returns ``(buf, off, row, start, end)``: the bytes, the text offsets into them (text
+    ``i`` is ``buf[off[i]:off[i + 1]]``) and, per mention in text order, its row, the
+    position of its ``@`` and the end of its handle (exclusive); or False when ``text`` is
+    not Arrow-backed. A mention is an ``@`` that starts its text or follows a byte outside
+    ``[A-Za-z0-9_]`` (every byte of a non-ASCII character is outside it, as the character
+    is), followed by one or more bytes of ``[A-Za-z0-9_]``, which make the handle: the
+    regex ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` read on bytes instead of characters.
+    No per-text Python: one comparison over the buffer finds the ``@`` bytes, and handles
+    are extended one byte per step over the mentions still growing.
+    """
+    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"):
+        return False
+    arr = pa.array(text.array)
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], pa.string())
     arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
-    at = np.flatnonzero(np.asarray(pc.fill_null(pc.match_substring(arr, "@"), False)
-                                   .to_numpy(zero_copy_only=False), dtype=bool))
-    arr = arr.take(pa.array(at))  # only texts with an '@' can hold a mention
-    if pc.any(pc.match_substring_regex(arr, "[\x01\x02]")).as_py():
-        return mentions_long(text, TWITTER_MENTION)  # the markers below would be ambiguous
-    marked = pc.replace_substring_regex(arr, r"(?:^|[^A-Za-z0-9_])@([A-Za-z0-9_]+)",
-                                        "\x01\\1\x02")
-    pieces = pc.list_slice(pc.split_pattern(marked, "\x01"), 1)  # each: handle \x02 rest
-    rows = at[pc.list_parent_indices(pieces).to_numpy()]
-    handles = pc.list_element(pc.split_pattern(pc.list_flatten(pieces), "\x02",
-                                               max_splits=1), 0)
-    out = pd.DataFrame({"row": rows.astype(np.int64),
-                        "handle": pd.Series(pd.arrays.ArrowStringArray(
-                            pc.utf8_lower(handles)), dtype=_STR)})
-    return out.drop_duplicates().reset_index(drop=True)
+    n = len(arr)
+    off = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=n + 1, offset=arr.offset * 4
+                        ).astype(np.int64) if n else np.zeros(1, np.int64)
+    data = arr.buffers()[2]
+    buf = (np.frombuffer(data, dtype=np.uint8)[off[0]:off[-1]] if data is not None
+           else np.zeros(0, np.uint8))
+    off = off - off[0]
+    at = np.flatnonzero(buf == ord("@"))
+    row = np.searchsorted(off, at, side="right") - 1
+    if arr.null_count:  # a null text's slot may hold bytes: never read them
+        keep = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[row]
+        at, row = at[keep], row[keep]
+    row_end = off[row + 1]
+    ok = (at == off[row]) | ~_WORD[buf[np.maximum(at - 1, 0)]]
+    ok &= at + 1 < row_end
+    ok[ok] = _WORD[buf[at[ok] + 1]]
+    at, row, row_end = at[ok], row[ok], row_end[ok]
+    end = at + 2
+    grow = np.flatnonzero(end < row_end)
+    while grow.size:
+        grow = grow[_WORD[buf[end[grow]]]]
+        end[grow] += 1
+        grow = grow[end[grow] < row_end[grow]]
+    return buf, off, row, at, end
+
+
+def _span_strings(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pa.Array:
+    """The ASCII handles ``buf[start:end]``, lower-cased, as one Arrow string array."""
+    length = (end - start).astype(np.int64)
+    offsets = np.zeros(len(length) + 1, dtype=np.int64)
+    np.cumsum(length, out=offsets[1:])
+    pos = np.arange(offsets[-1], dtype=np.int64) + np.repeat(start - offsets[:-1], length)
+    raw = buf[pos]
+    raw = raw + np.where((raw >= ord("A")) & (raw <= ord("Z")), 32, 0).astype(np.uint8)
+    if offsets[-1] >= 2**31:  # pragma: no cover - more than 2 GiB of handles
+        return pa.LargeStringArray.from_buffers(len(length), pa.py_buffer(offsets),
+                                                pa.py_buffer(raw)).cast(pa.string())
+    return pa.StringArray.from_buffers(len(length), pa.py_buffer(offsets.astype(np.int32)),
+                                       pa.py_buffer(raw))
+
+
+def _mask(n: int, positions: np.ndarray) -> pa.Array:
+    m = np.zeros(n, dtype=bool)
+    m[positions] = True
+    return pa.array(m)
