@@ -367,30 +367,27 @@ def _cat(prefix: str, values: np.ndarray) -> np.ndarray:
 
 
 def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFrame,
-             report: LoadReport, meta, *, validate=True, keys=None) -> Corpus:
+             report: LoadReport, meta, *, validate=True, rules_applied=False) -> Corpus:
     """Apply rules 3 and 4 to ``inter`` and build a validated corpus.
 
     ``inter`` has columns source_id, target_id, kind, created_at, post_id. Rows with a missing
     source or target are dropped (they name nobody), self-loops are dropped (rule 4) and
-    ``(post_id, source_id, target_id, kind)`` is made unique (rule 3, first row kept). Posts
-    and interactions are then ordered by time, ties in input order, and accounts by id.
-
-    ``keys`` (optional) gives integer codes the loader already has: ``"post"``,
-    ``"source"`` and ``"target"`` arrays aligned with ``inter``, equal codes for equal ids and
-    a negative code for a missing id (source and target coded against one common list).
-    Without them the ids are factorised here. Rules 3 and 4 and the time order are applied on
-    the integer codes and every column is taken once, in its final order.
+    ``(post_id, source_id, target_id, kind)`` is made unique (rule 3, first row kept), by
+    :func:`act_rows` on integer codes of the ids; every column is then taken once, in its
+    final order. Posts and interactions are ordered by time, ties in input order, and
+    accounts by id. ``rules_applied=True`` says the loader has already kept only the rows
+    :func:`act_rows` returns, in that order (so that it builds each column once).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     accounts = book.accounts.copy()
-    if keys is None:
+    if not rules_applied:
         keys = _factorized_keys(inter)
-    kind = pd.Categorical(np.asarray(inter["kind"], dtype=object),
-                          categories=list(INTERACTION_KINDS)).codes
-    inter = _take(inter, act_rows(keys["source"], keys["target"], keys["post"], kind,
-                                  _time_key(inter["created_at"])))
+        kind = pd.Categorical(np.asarray(inter["kind"], dtype=object),
+                              categories=list(INTERACTION_KINDS)).codes
+        inter = _take(inter, act_rows(keys["source"], keys["target"], keys["post"], kind,
+                                      _time_key(inter["created_at"])))
     # every referenced account must exist
     refs = pc.unique(pa.chunked_array([_arrow(posts["author_id"]), _arrow(inter["source_id"]),
                                        _arrow(inter["target_id"])], type=pa.string()))
@@ -523,8 +520,12 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[col.name] = s.astype(col.dtype).array
     index = None
     if index_name is not None:
-        ids = np.asarray(frame[index_name], dtype=object)
-        index = pd.Index(ids, name=index_name)  # as coerce_table builds it
+        ids = frame[index_name]
+        if isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow":
+            index = pd.Index(ids.array.astype("str"), name=index_name)  # no Python objects
+        else:
+            index = pd.Index(np.asarray(ids, dtype=object), name=index_name)
+        # (both as coerce_table builds it)
     result = pd.DataFrame(out, index=index)
     return result
 
@@ -535,6 +536,9 @@ def _arrow(series: pd.Series):
 
     if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
         arr = pa.array(series.array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = (arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+                   if arr.num_chunks else pa.array([], type=arr.type))
         return arr.cast(pa.string()) if arr.type != pa.string() else arr
     values = np.asarray(series, dtype=object)
     return pa.array(np.where(pd.isna(values), None, values), type=pa.string())

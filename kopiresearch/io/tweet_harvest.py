@@ -382,7 +382,10 @@ def parse_twitter_time(s: pd.Series) -> pd.Series:
         ns, fast = _twitter_time_ns(s[tw])
         if not fast.all():  # rare values (odd offsets, impossible dates): the slow path
             return _parse_twitter_time_slow(s)
-        out[tw] = pd.to_datetime(ns, utc=True).as_unit("ns")
+        utc = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
+        if tw.all():
+            return pd.Series(utc.array, index=s.index)
+        out[tw] = utc
     rest = ~tw & s.notna().to_numpy(bool)
     if rest.any():
         iso = s[rest]
@@ -500,7 +503,7 @@ def _build(holder, report, meta, *, validate=True):
     frame = _malformed(report, frame, no_author | bad_uid,
                        "no author: user_id_str and username are empty or not valid")
     # --- duplicates (rule 9) ----------------------------------------------------------
-    dup = frame["id_str"].duplicated(keep="first").to_numpy(bool)
+    dup = _duplicated_ids(frame["id_str"])
     report.add_duplicate(int(dup.sum()))
     frame = (frame[~dup] if dup.any() else frame).reset_index(drop=True)
     report.add_loaded(len(frame))
@@ -582,10 +585,10 @@ def _build(holder, report, meta, *, validate=True):
         "kind": kinds,
         "created_at": frame["_when"].array.take(row),
         "post_id": post_id.array.take(row)})
-    keys = {"source": author_code[row], "target": tgt, "post": row}
     del frame, text, clean, rt, reply, ment, author, post_id, idv, uid, when, targets
     del order, reply_h, keep, handles, hcode, row, tgt, when_ns
-    return assemble("twitter", book, posts, inter, report, meta, validate=validate, keys=keys)
+    return assemble("twitter", book, posts, inter, report, meta, validate=validate,
+                    rules_applied=True)
 
 
 def _index_in(values: pa.Array, known: pa.Array) -> np.ndarray:
@@ -604,11 +607,38 @@ def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray) -
 
     The book keeps, per handle and per id, the row that comes last when sorted stably by
     ``order``; that row is the last one of its (id, handle) pair, so the other rows of each
-    pair change nothing. Dropping them first saves the book a million-row sort.
+    pair change nothing. Dropping them first saves the book a million-row sort. The pairs
+    are compared as integer codes (accounts are far fewer than rows).
     """
     pos = np.argsort(order, kind="stable")
-    pairs = pd.DataFrame({"u": uids.array.take(pos), "h": handles.array.take(pos)})
+    pairs = pd.DataFrame({"u": _small_codes(uids)[pos], "h": _small_codes(handles)[pos]})
     return np.sort(pos[~pairs.duplicated(keep="last").to_numpy(bool)])
+
+
+def _small_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a string column with few distinct values (missing: -1)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        enc = pc.dictionary_encode(_arrow(values))
+        return np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False),
+                          dtype=np.int64)
+    return pd.factorize(np.asarray(values, dtype=object))[0].astype(np.int64)
+
+
+def _duplicated_ids(ids: pd.Series) -> np.ndarray:
+    """``ids.duplicated(keep="first")`` for digit strings, compared as integers when every id
+    converts exactly (no leading zero, fits in int64); otherwise as strings."""
+    arr = _arrow(ids)
+    if arr.null_count == 0 and len(arr):
+        length = pc.utf8_length(arr)
+        exact = pc.and_(pc.less_equal(length, 19), pc.or_(
+            pc.equal(length, 1), pc.invert(pc.starts_with(arr, "0"))))
+        if pc.all(exact).as_py() and pc.all(pc.match_substring_regex(arr, "^[0-9]+$")).as_py():
+            try:  # 19 digits may overflow int64: then compare the strings
+                numbers = np.asarray(pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False))
+            except pa.ArrowInvalid:
+                return ids.duplicated(keep="first").to_numpy(bool)
+            return pd.Series(numbers).duplicated(keep="first").to_numpy(bool)
+    return ids.duplicated(keep="first").to_numpy(bool)
 
 
 def _retweeted(text: pd.Series, scan=None) -> pd.Series:
