@@ -619,85 +619,101 @@ def _id_lookup(index: pd.Index, aliases: dict) -> np.ndarray | None:
     return lookup
 
 
-def _dictionary_codes(column, index, lookup, directory, name):
-    """Integer codes of a dictionary-encoded Arrow column against ``index`` (an id column) or
-    ``_KIND_CODE`` (``kind``): each distinct value is looked up once."""
-    chunks = [c for c in column.chunks if len(c)]
-    if not chunks:
-        return np.empty(0, dtype=np.int64)
-    if column.null_count:
-        raise SchemaError(f"missing {name} in partition {directory}", table="interactions",
-                          column=name, expected="no missing values")
+def _kind_codes(column, path) -> np.ndarray:
+    """Codes in :data:`INTERACTION_KINDS` of a dictionary-encoded ``kind`` column."""
     out = []
-    for chunk in chunks:
+    for chunk in column.chunks:
+        if not len(chunk):
+            continue
         values = chunk.dictionary.to_numpy(zero_copy_only=False)
-        if index is None:
-            codes = np.array([_KIND_CODE.get(v, -1) for v in values], dtype=np.int64)
-            what = f"a kind in {list(INTERACTION_KINDS)}"
-        else:
-            codes = index.get_indexer(values).astype(np.int64)
-            if lookup is not None:
-                codes = np.where(codes >= 0, lookup[codes], -1)
-            what = f"an account id (partition {directory})"
-        mapped = codes[chunk.indices.to_numpy(zero_copy_only=False)]
+        codes = np.array([_KIND_CODE.get(v, -1) for v in values], dtype=np.int8)
+        mapped = codes[chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False)] \
+            if chunk.null_count else codes[chunk.indices.to_numpy(zero_copy_only=False)]
         if (mapped < 0).any():
-            bad = values[chunk.indices.to_numpy(zero_copy_only=False)[mapped < 0][0]]
-            problem = "is not in accounts" if index is not None else "is not a known kind"
-            raise SchemaError(f"{bad!r} {problem}", table="interactions", column=name,
-                              expected=what)
+            raise SchemaError(f"{path}: an interaction kind that is missing or not one of "
+                              f"{list(INTERACTION_KINDS)}", table="interactions",
+                              column="kind", expected=f"one of {list(INTERACTION_KINDS)}")
         out.append(mapped)
-    return np.concatenate(out)
+    return np.concatenate(out) if out else np.empty(0, dtype=np.int8)
+
+
+def _chunk_indices(encoded) -> np.ndarray:
+    parts = [c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks if len(c)]
+    return np.concatenate(parts).astype(np.int64) if parts else np.empty(0, dtype=np.int64)
 
 
 def _act_codes(directory: str, accounts_dir: str, aliases: dict, kinds, lo, hi):
     """One partition's acts as integer arrays ``(src, dst, kind, t)``.
 
     The same rows as :func:`kopiresearch.io.parquet.unalias_acts` keeps, filtered by kind and
-    time, but read column-wise with Arrow and never turned into Python strings: account ids
-    are dictionary-decoded and looked up once per distinct value (aliases resolved), and the
+    time, but read column-wise with Arrow and never turned into Python strings row by row:
+    the source and target ids of all the partition's files are dictionary-encoded together
+    and each distinct id is looked up once in the account index (aliases resolved); the
     copies of an act, i.e. equal ``(post_id, source_id, target_id, kind, created_at)``, are
     found on integer columns, with ``post_id`` replaced by its exact code in a dictionary
     shared by all files of the partition (no hashing, so no collisions).
     """
     index = _account_index(accounts_dir)
     lookup = _id_lookup(index, aliases)
-    src, dst, kind, t, post = [], [], [], [], []
+    wanted = None if kinds is None else [_KIND_CODE[x] for x in kinds]
+    src, dst, post, kind, t = [], [], [], [], []
     for path in sorted(Path(directory).glob("part-*.parquet")):
-        table = pq.read_table(path, columns=_EDGE_COLUMNS,
-                              read_dictionary=["source_id", "target_id", "kind"])
-        s = _dictionary_codes(table.column("source_id"), index, lookup, path, "source_id")
-        d = _dictionary_codes(table.column("target_id"), index, lookup, path, "target_id")
-        k = _dictionary_codes(table.column("kind"), None, None, path, "kind")
+        table = pq.read_table(path, columns=_EDGE_COLUMNS, read_dictionary=["kind"])
+        for name in ("source_id", "target_id", "post_id", "created_at"):
+            if table.column(name).null_count:
+                raise SchemaError(f"{path}: missing {name}", table="interactions",
+                                  column=name, expected="no missing values")
+        k = _kind_codes(table.column("kind"), path)
         tt = table.column("created_at").cast(pa.int64()).to_numpy()
-        keep = np.ones(len(s), dtype=bool)
-        if aliases:  # resolving aliases can make self-acts; unalias_acts drops them
-            keep &= s != d
-        if kinds is not None:
-            keep &= np.isin(k, [_KIND_CODE[x] for x in kinds])
+        keep = None
+        if wanted is not None:
+            keep = np.isin(k, wanted)
         if lo is not None:
-            keep &= tt >= lo
+            keep = (tt >= lo) if keep is None else keep & (tt >= lo)
         if hi is not None:
-            keep &= tt < hi
-        src.append(s[keep])
-        dst.append(d[keep])
-        kind.append(k[keep].astype(np.int8))
-        t.append(tt[keep])
-        post.extend(table.column("post_id").filter(pa.array(keep)).chunks)
+            keep = (tt < hi) if keep is None else keep & (tt < hi)
+        if keep is not None and not keep.all():
+            table, k, tt = table.filter(pa.array(keep)), k[keep], tt[keep]
+        src.extend(table.column("source_id").chunks)
+        dst.extend(table.column("target_id").chunks)
+        post.extend(table.column("post_id").chunks)
+        kind.append(k)
+        t.append(tt)
         del table
-    if not src:
+    n = sum(len(c) for c in src)
+    if not n:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=np.int8), empty
-    src, dst, kind, t = (np.concatenate(a) for a in (src, dst, kind, t))
-    post = pc.dictionary_encode(pa.chunked_array(post, type=pa.string()))
-    n_posts = sum(len(c.dictionary) for c in post.chunks[:1])
-    if n_posts < len(src):  # some post has several acts: look for copies
-        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False)
-                                for c in post.chunks if len(c)])
-        del post
-        dup = pd.DataFrame({"p": codes, "s": src, "d": dst * 8 + kind, "t": t}).duplicated()
+    kind, t = np.concatenate(kind), np.concatenate(t)
+    ids = pc.dictionary_encode(pa.chunked_array(src + dst, type=pa.string()))
+    del src, dst
+    values = ids.chunks[0].dictionary.to_numpy(zero_copy_only=False)
+    code_of = index.get_indexer(values).astype(np.int64)
+    if lookup is not None:
+        code_of = np.where(code_of >= 0, lookup[code_of], -1)
+    at = _chunk_indices(ids)
+    del ids
+    codes = code_of[at]
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0])
+        column = "source_id" if row < n else "target_id"
+        raise SchemaError(f"{values[at[row]]!r} is not in accounts", table="interactions",
+                          column=column, expected=f"an account id (partition {directory})")
+    del at
+    src, dst = codes[:n], codes[n:]
+    posts = pc.dictionary_encode(pa.chunked_array(post, type=pa.string()))
+    del post
+    unique_posts = len(posts.chunks[0].dictionary) == n
+    keep = (src != dst) if aliases else None  # resolving aliases can make self-acts
+    if not unique_posts:  # some post has several acts: look for copies
+        p = _chunk_indices(posts)
+        if keep is not None:
+            p, src, dst, kind, t = p[keep], src[keep], dst[keep], kind[keep], t[keep]
+            keep = None
+        dup = pd.DataFrame({"p": p, "s": src, "d": dst * 8 + kind, "t": t}).duplicated()
         keep = ~dup.to_numpy()
-        if not keep.all():
-            src, dst, kind, t = src[keep], dst[keep], kind[keep], t[keep]
+    if keep is not None and not keep.all():
+        src, dst, kind, t = src[keep], dst[keep], kind[keep], t[keep]
     return src, dst, kind, t
 
 

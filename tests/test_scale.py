@@ -253,7 +253,8 @@ def test_duplicates_over_part_files_of_one_month(tmp_path, client):
 
 def test_aliases_resolved_like_merge(tmp_path, client):
     crawls = [FILE_A, _acts([("twitter:@ana", "twitter:2", "mention", T1, "twitter:p5"),
-                             ("twitter:2", "twitter:@ana", "reply", T2, "twitter:p6")])]
+                             ("twitter:2", "twitter:@ana", "reply", T2, "twitter:p6"),
+                             ("twitter:@ana", "twitter:1", "quote", T2, "twitter:p3")])]
     folder = _tiny_corpus(tmp_path, crawls)
     dc = scale.open_parquet_corpus(folder, count_duplicates=False)
     dc.aliases = {"twitter:@ana": "twitter:1"}  # as merge_accounts gives for a known handle
@@ -262,6 +263,10 @@ def test_aliases_resolved_like_merge(tmp_path, client):
         kr.io.parquet.unalias_acts(pd.concat(crawls, ignore_index=True), dc.aliases))
     pd.testing.assert_frame_equal(edges, expected)
     assert edges.loc[edges["source_id"] == "twitter:1", "weight"].tolist() == [2, 1]
+    assert edges["n_quote"].sum() == 0  # @ana -> 1 became a self-act and was dropped
+    sub = scale.aggregate_edges(dc, kinds=["mention"], start=T1, end=T2)
+    mask = (expected["n_mention"] > 0) & (expected["first_time"] < pd.Timestamp(T2))
+    assert sub["weight"].tolist() == expected.loc[mask, "n_mention"].tolist() == [2, 1]
 
 
 def test_write_edges_equals_aggregate(generated, tmp_path, client):
