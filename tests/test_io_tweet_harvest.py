@@ -368,6 +368,22 @@ def test_twitter_time_fast_equals_slow():
                      "Wed Foo 27 05:06:26 +0000 2024"], dtype="string")
     pd.testing.assert_series_equal(parse_twitter_time(odd), _parse_twitter_time_slow(odd))
     assert parse_twitter_time(odd).isna().tolist() == [True, True, False, False, True]
+    # every value plain: the byte-level path answers alone, exactly as the slow path
+    plain = pd.Series(vals, dtype="string")
+    pd.testing.assert_series_equal(parse_twitter_time(plain), _parse_twitter_time_slow(plain))
+
+
+def test_twitter_time_bytes_check_the_whole_pattern():
+    from kopiresearch.io.tweet_harvest import _twitter_time_ns
+
+    good = "Wed Nov 27 05:06:26 +0000 2024"
+    near = [good.replace("W", "w", 1), good.replace("ed", "eD", 1), good.replace(" ", "_", 1),
+            good.replace(":", ".", 1), good.replace("+", "x"), good.replace("27", "2a"),
+            good.replace("2024", "2o24"), good[:19] + "  0000 2024", good.replace("Nov", "NOV")]
+    assert all(len(v) == len(good) for v in near)
+    ns, fast = _twitter_time_ns(pd.Series([good, *near], dtype="string"))
+    assert fast.tolist() == [True] + [False] * len(near)
+    assert ns[0] == pd.Timestamp("2024-11-27 05:06:26", tz="UTC").value
 
 
 def test_count_fast_equals_slow():

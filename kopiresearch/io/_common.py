@@ -449,10 +449,25 @@ def act_rows(source, target, post, kind, created_ns) -> np.ndarray:
     """
     src, tgt = np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64)
     sel = np.flatnonzero((src >= 0) & (tgt >= 0) & (src != tgt))
-    dup = pd.DataFrame({"p": np.asarray(post)[sel], "s": src[sel], "t": tgt[sel],
-                        "k": np.asarray(kind)[sel]}).duplicated(keep="first").to_numpy(bool)
-    sel = sel[~dup]
+    columns = [np.asarray(post, dtype=np.int64)[sel], src[sel], tgt[sel],
+               np.asarray(kind, dtype=np.int64)[sel]]
+    sel = sel[~_duplicated_rows(columns)]
     return _time_order(sel, np.asarray(created_ns, dtype=np.int64)[sel])
+
+
+def _duplicated_rows(columns: list) -> np.ndarray:
+    """``DataFrame(columns).duplicated(keep="first")`` for integer columns; one int64 key
+    (mixed radix over the columns' ranges) when it cannot overflow."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=bool)
+    lows = [int(c.min()) for c in columns]
+    spans = [int(c.max()) - lo + 1 for c, lo in zip(columns, lows, strict=True)]
+    if float(np.prod(np.array(spans, dtype=np.float64))) < 2.0**62:
+        key = np.zeros(len(columns[0]), dtype=np.int64)
+        for c, lo, span in zip(columns, lows, spans, strict=True):
+            key = key * span + (c - lo)
+        return pd.Series(key).duplicated(keep="first").to_numpy(bool)
+    return pd.DataFrame(dict(enumerate(columns))).duplicated(keep="first").to_numpy(bool)
 
 
 def _time_order(rows: np.ndarray, ns: np.ndarray) -> np.ndarray:

@@ -376,6 +376,10 @@ def parse_twitter_time(s: pd.Series) -> pd.Series:
     ['2024-11-27 05:06:26+00:00', '2024-11-27 05:06:26+00:00', 'NaT']
     """
     s = s.astype("string")
+    ns, fast = _twitter_time_ns(s)  # checks the exact pattern of every value on its bytes
+    if len(s) and fast.all():
+        return pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC").array,
+                         index=s.index)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     tw = s.str.fullmatch(_TW_DATE).fillna(False).to_numpy(bool)
     if tw.any():
@@ -398,6 +402,10 @@ def parse_twitter_time(s: pd.Series) -> pd.Series:
 def _parse_twitter_time_slow(s: pd.Series) -> pd.Series:
     """The reference implementation of :func:`parse_twitter_time` (pandas string slicing)."""
     s = s.astype("string")
+    ns, fast = _twitter_time_ns(s)  # checks the exact pattern of every value on its bytes
+    if len(s) and fast.all():
+        return pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC").array,
+                         index=s.index)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     tw = s.str.fullmatch(_TW_DATE).fillna(False).to_numpy(bool)
     if tw.any():
@@ -415,16 +423,18 @@ def _parse_twitter_time_slow(s: pd.Series) -> pd.Series:
     return out.astype("datetime64[ns, UTC]")
 
 
+_DIGITS = [8, 9, 11, 12, 14, 15, 17, 18, 21, 22, 23, 24, 26, 27, 28, 29]
 _MONTH_CODES = np.array(sorted(
     (ord(m[0]) << 16 | ord(m[1]) << 8 | ord(m[2]), i) for m, i in
     ((m, int(v)) for m, v in _MONTHS.items())), dtype=np.int64)
 
 
 def _twitter_time_ns(t: pd.Series):
-    """``(ns, fast)`` for values already matching ``Wed Nov 27 05:06:26 +0000 2024``.
+    """``(ns, fast)`` for values of the form ``Wed Nov 27 05:06:26 +0000 2024``.
 
-    Reads the fixed-width fields straight from the UTF-8 bytes (no per-row Python).
-    ``ns`` holds UTC nanoseconds where ``fast`` is true: plain values (a known month, a day
+    Reads the fixed-width fields straight from the UTF-8 bytes (no per-row Python), after
+    checking each byte against the pattern :data:`_TW_DATE` (letters, digits, separators).
+    ``ns`` holds UTC nanoseconds where ``fast`` is true: plain values (the pattern, a day
     that exists in that month, a time of day up to 23:59:59, an offset up to 14:59 and a
     year 1970-2199). Every other value is left to the caller's slow path, so the result is
     exactly that of the slow path.
@@ -446,6 +456,17 @@ def _twitter_time_ns(t: pd.Series):
     raw = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
     b = raw.reshape(n, 30)
 
+    # the byte classes of 'Wed Nov 27 05:06:26 +0000 2024' (the regex _TW_DATE)
+    digit = (b >= ord("0")) & (b <= ord("9"))
+    upper = (b >= ord("A")) & (b <= ord("Z"))
+    lower = (b >= ord("a")) & (b <= ord("z"))
+    shape = (upper[:, [0, 4]].all(axis=1) & lower[:, [1, 2, 5, 6]].all(axis=1)
+             & digit[:, _DIGITS].all(axis=1)
+             & (b[:, [3, 7, 10, 19, 25]] == ord(" ")).all(axis=1)
+             & (b[:, [13, 16]] == ord(":")).all(axis=1)
+             & ((b[:, 20] == ord("+")) | (b[:, 20] == ord("-"))))
+    del digit, upper, lower
+
     def col(k):
         return b[:, k].astype(np.int64)
 
@@ -462,7 +483,7 @@ def _twitter_time_ns(t: pd.Series):
     hh, mm, ss = num(11, 13), num(14, 16), num(17, 19)
     oh, om = num(21, 23), num(23, 25)
     sign = np.where(b[:, 20] == ord("-"), -1, 1)
-    fast = ((month >= 1) & (year >= 1970) & (year <= 2199) & (hh <= 23) & (mm <= 59)
+    fast = (shape & (month >= 1) & (year >= 1970) & (year <= 2199) & (hh <= 23) & (mm <= 59)
             & (ss <= 59) & (oh <= 14) & (om <= 59) & (day >= 1))
     mon = ((np.where(fast, year, 1970) - 1970) * 12 + np.maximum(month, 1) - 1).astype(
         "datetime64[M]")
@@ -611,8 +632,9 @@ def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray) -
     are compared as integer codes (accounts are far fewer than rows).
     """
     pos = np.argsort(order, kind="stable")
-    pairs = pd.DataFrame({"u": _small_codes(uids)[pos], "h": _small_codes(handles)[pos]})
-    return np.sort(pos[~pairs.duplicated(keep="last").to_numpy(bool)])
+    u, h = _small_codes(uids), _small_codes(handles)
+    pair = (u + 1) * (int(h.max(initial=0)) + 2) + (h + 1)  # one int64 per (id, handle)
+    return np.sort(pos[~pd.Series(pair[pos]).duplicated(keep="last").to_numpy(bool)])
 
 
 def _small_codes(values: pd.Series) -> np.ndarray:
