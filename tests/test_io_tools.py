@@ -236,3 +236,25 @@ def test_detect_format_of_folders(tmp_path):
     e.mkdir()
     with pytest.raises(KopiresearchError):
         detect_format(e)
+
+
+def test_act_rows_equal_the_pandas_rules():
+    """act_rows (integer keys) keeps exactly what dropna/self-loop/drop_duplicates/stable sort
+    keep, with one int64 key and with the wide fallback."""
+    import numpy as np
+
+    from kopiresearch.io._common import act_rows
+
+    rng = np.random.default_rng(7)
+    n = 5000
+    for scale in (1, 2**50):  # 2**50: the mixed-radix key would overflow, fallback used
+        post = rng.integers(0, 300, n) * scale
+        src, tgt = rng.integers(-1, 20, n), rng.integers(-1, 20, n)
+        kind = rng.integers(0, 3, n)
+        t = rng.integers(0, 50, n)
+        got = act_rows(src, tgt, post, kind, t)
+        frame = pd.DataFrame({"p": post, "s": src, "t": tgt, "k": kind, "time": t})
+        frame = frame[(frame.s >= 0) & (frame.t >= 0) & (frame.s != frame.t)]
+        frame = frame.drop_duplicates(["p", "s", "t", "k"]).sort_values("time", kind="stable")
+        assert got.tolist() == frame.index.tolist()
+    assert act_rows([], [], [], [], []).tolist() == []

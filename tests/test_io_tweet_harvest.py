@@ -413,3 +413,36 @@ def test_twitter_mentions_equal_the_regex():
     for odd in (["no mention", None, ""], ["x\x01@a\x02 @b", "@c"]):
         odd = pd.Series(odd, dtype="string")
         pd.testing.assert_frame_equal(_twitter_mentions(odd), mentions_long(odd, TWITTER_MENTION))
+
+
+def test_fast_paths_on_multi_chunk_columns():
+    """Columns of big files (and of several files) are Arrow arrays in several chunks."""
+    import numpy as np
+    import pyarrow as pa
+
+    from kopiresearch.io import tweet_harvest as th
+
+    def chunked(values):
+        half = len(values) // 2
+        arr = pa.chunked_array([pa.array(values[:half], pa.large_string()),
+                                pa.array(values[half:], pa.large_string())])
+        return pd.Series(pd.arrays.ArrowStringArray(arr))
+
+    texts = ["RT @Ab_1: halo @c", "@d x@e @D", None, "", "tanpa", "RT @z halo", "@f@g"] * 3
+    one, two = pd.Series(texts, dtype="string"), chunked(texts)
+    assert two.array._pa_array.num_chunks == 2
+    pd.testing.assert_frame_equal(th._twitter_mentions(two), th._twitter_mentions(one))
+    pd.testing.assert_series_equal(th._retweeted(two), th._retweeted(one))
+    assert th._retweeted(one).fillna("-").tolist()[:7] == ["ab_1"] + ["-"] * 6
+    ids = ["12", "7", "12", "0012", "7"]
+    assert th._duplicated_ids(chunked(ids)).tolist() == [False, False, True, False, True]
+    assert th._duplicated_ids(pd.Series(["1861000000000000000", "9999999999999999999",
+                                         "1861000000000000000"], dtype="string")
+                              ).tolist() == [False, False, True]
+    codes = th._small_codes(chunked(["a", None, "b", "a"]))
+    assert codes[0] == codes[3] and codes[1] == -1 and len(set(codes.tolist())) == 3
+    times = ["Wed Nov 27 05:06:26 +0000 2024", "Thu Nov 28 06:00:00 +0700 2024"] * 2
+    assert (th.parse_twitter_time(chunked(times)).to_numpy()
+            == th.parse_twitter_time(pd.Series(times, dtype="string")).to_numpy()).all()
+    assert np.array_equal(th._count(chunked(["1", "", "3", "4"])).fillna(-1).to_numpy(),
+                          [1, -1, 3, 4])
