@@ -153,11 +153,19 @@ def _num(v):
 
 
 class _State:
+    """What the lines of a crawl tell, collected column by column (one list per field: a
+    million tweets as a dict each would take several GiB)."""
+
+    _COLUMNS = ("id", "author_id", "created_at", "text", "retweeted", "quoted", "replied_to",
+                "reply_uid", "mentions", "urls", "like_count", "reply_count", "repost_count",
+                "quote_count", "_file", "_line")
+
     def __init__(self):
         self.users = {}  # id -> (username, followers)
         self.error_users = []  # (id or None, username or None)
         self.tweet_author = {}  # tweet id -> author id
-        self.rows = []
+        self.cols = {c: [] for c in self._COLUMNS}
+        self.files = {}  # path -> code in the _file column
 
     # -- collection ----------------------------------------------------------------------
     def user(self, u):
@@ -243,90 +251,108 @@ class _State:
                 if uid is not None and name and uid not in self.users:
                     self.users[uid] = (name, None)
         urls = [_s(_d(u).get("expanded_url")) for u in _l(_d(ents).get("urls"))]
+        urls = tuple(u for u in urls if u)
         pm = _d(t.get("public_metrics"))
-        self.rows.append({
-            "id": tid, "author_id": aid, "created_at": when, "text": _s(t.get("text")),
-            "refs": refs, "reply_uid": _id(t.get("in_reply_to_user_id")),
-            "mentions": mentions, "urls": [u for u in urls if u],
-            "like_count": _num(pm.get("like_count")),
-            "reply_count": _num(pm.get("reply_count")),
-            "repost_count": _num(pm.get("retweet_count")),
-            "quote_count": _num(pm.get("quote_count")),
-            "_file": str(path), "_line": lineno,
-        })
+        file_code = self.files.setdefault(str(path), len(self.files))
+        for name, value in (
+                ("id", tid), ("author_id", aid), ("created_at", when),
+                ("text", _s(t.get("text"))), ("retweeted", refs.get("retweeted")),
+                ("quoted", refs.get("quoted")), ("replied_to", refs.get("replied_to")),
+                ("reply_uid", _id(t.get("in_reply_to_user_id"))),
+                ("mentions", None if mentions is None else tuple(mentions)),
+                ("urls", urls or None), ("like_count", _num(pm.get("like_count"))),
+                ("reply_count", _num(pm.get("reply_count"))),
+                ("repost_count", _num(pm.get("retweet_count"))),
+                ("quote_count", _num(pm.get("quote_count"))), ("_file", file_code),
+                ("_line", lineno)):
+            self.cols[name].append(value)
 
     # -- assembly ------------------------------------------------------------------------
     def build(self, report, *, validate=True):
-        cols = ["id", "author_id", "created_at", "text", "refs", "reply_uid", "mentions",
-                "urls", "like_count", "reply_count", "repost_count", "quote_count", "_file",
-                "_line"]
-        frame = pd.DataFrame(self.rows, columns=cols)
-        when = parse_twitter_time(frame["created_at"].astype("string"))
+        cols = self.cols
+        n = len(cols["id"])
+        when = parse_twitter_time(pd.Series(cols.pop("created_at"), dtype="string"))
         bad = when.isna().to_numpy(bool)
-        for f, ln in zip(frame.loc[bad, "_file"], frame.loc[bad, "_line"], strict=True):
-            report.add_malformed(f, int(ln), "created_at is not ISO 8601 UTC")
-        frame = frame[~bad].assign(_when=when[~bad])
-        dup = frame["id"].duplicated(keep="first").to_numpy(bool)
+        files = list(self.files)
+        for i in np.flatnonzero(bad):
+            report.add_malformed(files[cols["_file"][i]], int(cols["_line"][i]),
+                                 "created_at is not ISO 8601 UTC")
+        ids = pd.Series(cols["id"], dtype="string")
+        keep = np.flatnonzero(~bad)
+        dup = ids.iloc[keep].duplicated(keep="first").to_numpy(bool)
         report.add_duplicate(int(dup.sum()))
-        frame = frame[~dup].reset_index(drop=True)
-        report.add_loaded(len(frame))
+        keep = keep[~dup]
+        report.add_loaded(len(keep))
+        del cols["_file"], cols["_line"]
+
+        def column(name, dtype="string"):
+            values = cols.pop(name)
+            series = pd.Series(values if len(keep) == n else [values[i] for i in keep],
+                               dtype=dtype)
+            return series
+
+        ids, authors = column("id"), column("author_id")
+        times = when.array.take(keep)
+        del when
 
         book = AccountBook("twitter")
         uids = list(self.users)
         book.add(pd.Series(uids, dtype="string"),
                  pd.Series([self.users[u][0] for u in uids], dtype="string"),
                  followers=pd.Series([self.users[u][1] for u in uids], dtype="Float64"))
-        book.add(frame["author_id"].astype("string"),
-                 pd.Series(pd.NA, index=frame.index, dtype="string"),
-                 order=np.full(len(frame), -1.0))
+        book.add(authors, pd.Series(pd.NA, index=authors.index, dtype="string"),
+                 order=np.full(len(authors), -1.0))
         if self.error_users:
             eu = pd.DataFrame(self.error_users, columns=["uid", "handle"])
             book.add(eu["uid"].astype("string"), eu["handle"].astype("string"),
                      order=np.full(len(eu), -2.0))
 
+        pick = (lambda v: v) if len(keep) == n else (lambda v: [v[i] for i in keep])
+        text = pick(cols.pop("text"))
+        ta = self.tweet_author
         edges = []  # (row, kind, uid, handle)
         kinds, parents = [], []
-        for i, r in enumerate(frame.itertuples(index=False)):
-            refs, text = r.refs, r.text if isinstance(r.text, str) else ""
-            urls = r.urls if isinstance(r.urls, list) else []
-            kind, parent = "original", None
-            if "retweeted" in refs:
-                kind, parent = "repost", refs["retweeted"]
-                a = self.tweet_author.get(parent)
+        for i, (rt, qt, rp, reply_uid, mentions, urls, body) in enumerate(zip(
+                pick(cols.pop("retweeted")), pick(cols.pop("quoted")),
+                pick(cols.pop("replied_to")), pick(cols.pop("reply_uid")),
+                pick(cols.pop("mentions")), pick(cols.pop("urls")), text, strict=True)):
+            body = body if isinstance(body, str) else ""
+            if rt is not None:
+                a = ta.get(rt)
                 if a is not None:
                     edges.append((i, "repost", a, None))
                 else:
-                    m = _RT.match(text)
+                    m = _RT.match(body)
                     if m:
                         edges.append((i, "repost", None, m.group(1)))
-                kinds.append(kind)
-                parents.append(parent)
+                kinds.append("repost")
+                parents.append(rt)
                 continue
-            if "quoted" in refs:
-                kind, parent = "quote", refs["quoted"]
-                a = self.tweet_author.get(parent)
+            kind, parent = "original", None
+            if qt is not None:
+                kind, parent = "quote", qt
+                a = ta.get(qt)
                 if a is not None:
                     edges.append((i, "quote", a, None))
                 else:
-                    for u in urls:
+                    for u in urls or ():
                         m = _STATUS.search(u)
-                        if m and m.group(2) == parent:
+                        if m and m.group(2) == qt:
                             edges.append((i, "quote", None, m.group(1)))
                             break
-            reply_uid = r.reply_uid if isinstance(r.reply_uid, str) else None
-            if "replied_to" in refs or reply_uid:
+            if rp is not None or reply_uid:
                 kind = "reply"
-                parent = refs.get("replied_to", parent)
-                target = reply_uid or self.tweet_author.get(refs.get("replied_to"))
+                parent = rp if rp is not None else parent
+                target = reply_uid or ta.get(rp)
                 if target:
                     edges.append((i, "reply", str(target), None))
             kinds.append(kind)
             parents.append(parent)
-            if r.mentions is not None:
-                for uid, name in r.mentions:
+            if mentions is not None:
+                for uid, name in mentions:
                     edges.append((i, "mention", uid, name))
             else:
-                for name in dict.fromkeys(TWITTER_MENTION.findall(text)):
+                for name in dict.fromkeys(TWITTER_MENTION.findall(body)):
                     edges.append((i, "mention", None, name))
         edges = pd.DataFrame(edges, columns=["row", "kind", "uid", "handle"])
         edges["uid"] = edges["uid"].astype("string")
@@ -335,29 +361,30 @@ class _State:
         book.add(edges.loc[h_only, "uid"], edges.loc[h_only, "handle"],
                  order=np.full(int(h_only.sum()), -3.0))
         book.finish()
-        author = book.resolve(uids=frame["author_id"].astype("string"))
+        author = book.resolve(uids=authors).astype("string")
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
         edges = drop_act_mentions(edges)  # rule 6
-        post_id = "twitter:" + frame["id"].astype("string")
+        post_id = "twitter:" + ids
         r = edges["row"].to_numpy(np.int64)
-        inter = pd.DataFrame({"source_id": author.to_numpy()[r],
-                              "target_id": edges["target_id"].to_numpy(),
+        inter = pd.DataFrame({"source_id": author.array.take(r),
+                              "target_id": edges["target_id"].astype("string").array,
                               "kind": edges["kind"].to_numpy(),
-                              "created_at": frame["_when"].to_numpy()[r],
-                              "post_id": post_id.to_numpy()[r]})
-        inter["created_at"] = pd.to_datetime(inter["created_at"], utc=True)
-        text = frame["text"].astype("string")
+                              "created_at": times.take(r),
+                              "post_id": post_id.array.take(r)})
+        del edges
+        text = pd.Series(text, dtype="string")
         has_amp = text.str.contains("&", regex=False).fillna(False).to_numpy(bool)
         if has_amp.any():
             text[has_amp] = text[has_amp].map(html.unescape)
         parent = pd.Series(parents, dtype="string")
         posts = pd.DataFrame({
-            "post_id": post_id, "author_id": author, "created_at": frame["_when"],
+            "post_id": post_id, "author_id": author, "created_at": times,
             "kind": kinds, "parent_post_id": ("twitter:" + parent),
-            "text": text, "url": "https://x.com/i/status/" + frame["id"].astype("string"),
-            **{c: pd.to_numeric(frame[c], errors="coerce").astype("float64").round()
+            "text": text, "url": "https://x.com/i/status/" + ids,
+            **{c: pd.to_numeric(column(c, object), errors="coerce").astype("float64").round()
                .astype("Int64")
                for c in ("like_count", "reply_count", "repost_count", "quote_count")},
         })
+        self.tweet_author = {}
         return assemble("twitter", book, posts, inter, report, {"source": "twarc2"},
                         validate=validate)
