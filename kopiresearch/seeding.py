@@ -138,6 +138,11 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
         ``G``, an objective/method combination that is not supported (IMM with ``q > 1``,
         the SIR model), no region to count.
 
+    See Also
+    --------
+    kopiresearch.scale.select_seeds_distributed : IMM with its reverse-reachable sets
+        generated on Dask workers (same result for the same seed).
+
     Notes
     -----
     Submodularity and guarantees. Under IC and LT, ``spread`` is monotone and submodular
