@@ -23,7 +23,9 @@ same work to an existing cluster (dask-jobqueue on HPC, Kubernetes, ...).
 
 from __future__ import annotations
 
+import collections
 import functools
+import itertools
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -231,15 +233,20 @@ def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
     kinds = _check_kinds(kinds)
     lo, hi = _bounds(start, end)
     with _using_client(client) as client:
-        ranges, ids, n = _submit_pair_ranges(client, dc, kinds, lo, hi, split_out)
+        window = 2 * max(1, len(client.scheduler_info().get("workers", ())))
+        ranges, ids, n = _submit_pair_ranges(client, dc, kinds, lo, hi, split_out, window)
         pieces = []
         for future in ranges:
             pieces.append(future.result())
             future.release()
-    if not sum(len(p["key"]) for p in pieces):
+            del future
+    total = sum(len(p["key"]) for p in pieces)
+    if not total:
         return aggregate_interactions(_empty("interactions"))
-    columns = {c: np.concatenate([p.pop(c) for p in pieces])
-               for c in ["key", *_PAIR_COLUMNS]}
+    columns = {}
+    for c in ["key", *_PAIR_COLUMNS]:  # int32 counts widened on the way, no extra copy
+        columns[c] = np.concatenate([p.pop(c) for p in pieces], out=np.empty(total, np.int64),
+                                    casting="same_kind")
     return _edge_frame(ids, n, columns)
 
 
@@ -276,6 +283,7 @@ def write_edges(dc: DaskCorpus, folder, kinds=None, start=None, end=None, *,
     accounts_dir = str(dc.folder / "accounts")
     with _using_client(client) as client:
         ranges, _, _ = _submit_pair_ranges(client, dc, kinds, lo, hi, split_out)
+        ranges = list(ranges)
         paths = [str(folder / f"part-{i:05d}.parquet") for i in range(max(1, len(ranges)))]
         if ranges:
             written = client.gather([client.submit(_write_pairs, r, p, accounts_dir,
@@ -480,8 +488,9 @@ def _using_client(client):
         yield own
 
 
-def _submit_pair_ranges(client, dc, kinds, lo, hi, split_out):
-    """Futures of the reduced key ranges of :func:`aggregate_edges`, in key order."""
+def _submit_pair_ranges(client, dc, kinds, lo, hi, split_out, window=None):
+    """Futures of the reduced key ranges of :func:`aggregate_edges`, in key order (an
+    iterator, see :func:`_submit_ranges`)."""
     accounts_dir = str(dc.folder / "accounts")
     index = _account_index(accounts_dir)
     n = len(index)
@@ -494,18 +503,33 @@ def _submit_pair_ranges(client, dc, kinds, lo, hi, split_out):
     if split_out < 1 and dirs:
         raise KopiresearchError(f"split_out must be at least 1, not {split_out!r}")
     if not dirs:
-        return [], index.to_numpy(object), n
+        return iter(()), index.to_numpy(object), n
     months = [client.submit(_month_rows, d, accounts_dir, dc.aliases, kinds, lo, hi,
                             pure=False) for d in dirs]
     shift = max(0, (n - 1).bit_length() - 16)
     hist = sum(client.gather([client.submit(_source_histogram, m, n, shift, pure=False)
                               for m in months]))
     bounds = _range_bounds(hist, split_out, shift, n)
-    ranges = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
+    return _submit_ranges(client, months, bounds, window), index.to_numpy(object), n
+
+
+def _submit_ranges(client, months, bounds, window):
+    """Yield the futures of the reduced key ranges in key order, with at most ``window``
+    submitted ahead of the one the caller is collecting (``None``: all at once), so that the
+    workers do not hold every range's edges while the client collects them one by one."""
+    todo = iter(zip(bounds[:-1], bounds[1:]))
+
+    def submit(a, b):
         slices = [client.submit(_key_slice, m, a, b, pure=False) for m in months]
-        ranges.append(client.submit(_reduce_pairs, *slices, pure=False))
-    return ranges, index.to_numpy(object), n
+        return client.submit(_reduce_pairs, *slices, pure=False)
+
+    pending = collections.deque(submit(a, b) for a, b in
+                                itertools.islice(todo, window or len(bounds)))
+    while pending:
+        yield pending.popleft()
+        nxt = next(todo, None)
+        if nxt is not None:
+            pending.append(submit(*nxt))
 
 
 def _range_bounds(hist: np.ndarray, parts: int, shift: int, n: int) -> list[int]:
@@ -758,8 +782,10 @@ def _reduce_pairs(*slices) -> dict:
     counts = np.bincount(pair * k + kind, minlength=len(starts) * k).reshape(len(starts), k)
     del pair, kind
     out = {"key": key[starts]}
+    # int32 when they fit (the client widens them): 48 bytes per pair to send, not 72
+    small = np.int32 if counts.max(initial=0) < 2**31 else np.int64
     for j, name in enumerate(INTERACTION_KINDS):
-        out[KIND_ATTRIBUTES[name]] = counts[:, j].astype(np.int64)  # contiguous copies
+        out[KIND_ATTRIBUTES[name]] = counts[:, j].astype(small)  # contiguous copies
     if len(starts):
         out["first"], out["last"] = np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
     else:
@@ -791,19 +817,21 @@ def _edge_frame(ids: np.ndarray, n: int, pairs: dict) -> pd.DataFrame:
     """The edge table of :func:`kopiresearch.graph.aggregate_interactions` from key-sorted
     pair columns (consumed: arrays are popped as they are copied in)."""
     keys = pairs.pop("key")
-    edges = pd.DataFrame({"source_id": pd.Series(ids[keys // n], dtype=object),
-                          "target_id": pd.Series(ids[keys % n], dtype=object)})
+    # columns set one by one as Series over the arrays (copy=False): no 2-D block copies
+    edges = pd.DataFrame(index=pd.RangeIndex(len(keys)))
+    edges["source_id"] = pd.Series(ids[keys // n], dtype=object, copy=False)
+    edges["target_id"] = pd.Series(ids[keys % n], dtype=object, copy=False)
     del keys
     kind_cols = [KIND_ATTRIBUTES[k] for k in INTERACTION_KINDS]
-    weight = pairs[kind_cols[0]].copy()
+    weight = pairs[kind_cols[0]].astype(np.int64)
     for c in kind_cols[1:]:
         weight += pairs[c]
-    edges["weight"] = weight
+    edges["weight"] = pd.Series(weight, copy=False)
     del weight
     for c in kind_cols:
-        edges[c] = pairs.pop(c)
-    edges["first_time"] = pd.to_datetime(pairs.pop("first"), utc=True)
-    edges["last_time"] = pd.to_datetime(pairs.pop("last"), utc=True)
+        edges[c] = pd.Series(pairs.pop(c).astype(np.int64, copy=False), copy=False)
+    for c in ("first", "last"):
+        edges[f"{c}_time"] = pd.Series(pd.to_datetime(pairs.pop(c), utc=True), copy=False)
     return edges
 
 

@@ -279,6 +279,8 @@ def test_write_edges_equals_aggregate(generated, tmp_path, client):
     assert back["source_id"].tolist() == expected["source_id"].tolist()  # sorted across files
     pd.testing.assert_frame_equal(back.astype({"source_id": object, "target_id": object}),
                                   expected)
+    # more ranges than the client keeps submitted ahead (2 per worker)
+    pd.testing.assert_frame_equal(scale.aggregate_edges(dc, split_out=9), expected)
 
 
 def test_unknown_account_names_column(tmp_path, client):
