@@ -14,6 +14,9 @@ from ..errors import InputFormatError
 from ._common import (
     TWITTER_MENTION,
     AccountBook,
+    _take,
+    _time_key,
+    _time_order,
     assemble,
     drop_act_mentions,
     expand_paths,
@@ -354,6 +357,11 @@ class _State:
             else:
                 for name in dict.fromkeys(TWITTER_MENTION.findall(body)):
                     edges.append((i, "mention", None, name))
+        # free the Python objects before the Arrow-backed tables are built (peak memory)
+        self.tweet_author, self.users, ta = {}, {}, None
+        text = pd.Series(text, dtype="string")
+        kinds = pd.Categorical(kinds, categories=["original", "reply", "repost", "quote"])
+        parents = pd.Series(parents, dtype="string")
         edges = pd.DataFrame(edges, columns=["row", "kind", "uid", "handle"])
         edges["uid"] = edges["uid"].astype("string")
         edges["handle"] = edges["handle"].astype("string")
@@ -372,19 +380,19 @@ class _State:
                               "created_at": times.take(r),
                               "post_id": post_id.array.take(r)})
         del edges
-        text = pd.Series(text, dtype="string")
         has_amp = text.str.contains("&", regex=False).fillna(False).to_numpy(bool)
         if has_amp.any():
             text[has_amp] = text[has_amp].map(html.unescape)
-        parent = pd.Series(parents, dtype="string")
         posts = pd.DataFrame({
             "post_id": post_id, "author_id": author, "created_at": times,
-            "kind": kinds, "parent_post_id": ("twitter:" + parent),
+            "kind": kinds, "parent_post_id": ("twitter:" + parents),
             "text": text, "url": "https://x.com/i/status/" + ids,
             **{c: pd.to_numeric(column(c, object), errors="coerce").astype("float64").round()
                .astype("Int64")
                for c in ("like_count", "reply_count", "repost_count", "quote_count")},
         })
-        self.tweet_author = {}
+        del post_id, author, text, parents, kinds, ids, authors, times, r
+        # in time order here, where the unsorted columns can be freed (assemble keeps order)
+        posts = _take(posts, _time_order(np.arange(len(posts)), _time_key(posts["created_at"])))
         return assemble("twitter", book, posts, inter, report, {"source": "twarc2"},
                         validate=validate)
