@@ -128,13 +128,15 @@ def read_text_lines(path) -> list[str]:
     return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
 
 
-def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delimiter=","):
+def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delimiter=",",
+                     keep=None):
     """Read CSV bytes with pyarrow, every column as a string.
 
     Returns ``(frame, bad, blank)``: ``frame`` has a column ``_line`` holding each row's
     physical start line (1-based, counting the header), ``bad`` lists ``(line, reason)`` for
     rows with the wrong number of fields, ``blank`` is the number of blank lines. Unquoted
-    empty fields are missing (``<NA>``), quoted empty fields are ``""``.
+    empty fields are missing (``<NA>``), quoted empty fields are ``""``. ``keep`` (optional)
+    names the columns to return; blank rows and line numbers are still judged on all columns.
     """
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -187,13 +189,17 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
             raise InputFormatError(f"cannot parse as CSV: {exc}", file=str(file)) from None
         if all(b[0] is not None for b in bad):
             break
+    table = table.rename_columns(list(column_names))
+    # blank lines (all fields unquoted-empty) and rows whose field count is wrong
+    allnull = np.ones(table.num_rows, dtype=bool)
+    for col in table.columns:
+        allnull &= np.asarray(col.is_null().to_numpy(), dtype=bool)
+    blank = int(allnull.sum()) + lead_blank
+    lines, bad_lines = _row_lines(table, allnull, bad, header_lines, data)
+    if keep is not None:
+        table = table.select(list(keep))
     frame = table.to_pandas(types_mapper={pa.string(): _STR}.get, self_destruct=True)
     del table
-    frame.columns = list(column_names)
-    # blank lines (all fields unquoted-empty) and rows whose field count is wrong
-    allnull = frame.isna().all(axis=1).to_numpy()
-    blank = int(allnull.sum()) + lead_blank
-    lines, bad_lines = _row_lines(frame, allnull, bad, header_lines, data)
     bad_rows = []
     for number, actual, text in bad:
         if actual <= 1 and not text.strip():
@@ -207,7 +213,7 @@ def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delim
     return frame, bad_rows, blank
 
 
-def _row_lines(frame, allnull, bad, header_lines, data=None):
+def _row_lines(table, allnull, bad, header_lines, data=None):
     """Physical start line of each kept row.
 
     pyarrow numbers rows, not lines (a quoted value with newlines is one row on several
@@ -236,12 +242,12 @@ def _row_lines(frame, allnull, bad, header_lines, data=None):
     slots = np.flatnonzero(~is_bad)
     slots = slots[slots >= header_lines][:n_valid]
     kept_idx = np.flatnonzero(~allnull)
+    import pyarrow.compute as pc
+
     extra = np.zeros(n_valid, dtype=np.int64)
-    for col in frame.columns:
-        s = frame[col]
-        has = s.str.contains("\n", regex=False).fillna(False).to_numpy(bool)
-        if has.any():
-            extra[has] += s[has].str.count("\n").to_numpy(np.int64)
+    for col in table.columns:  # newlines inside the values of each row
+        count = pc.fill_null(pc.count_substring(col, "\n"), 0)
+        extra += np.asarray(count.to_numpy(), dtype=np.int64)
     span[slots] += extra
     start = 1 + np.concatenate(([0], np.cumsum(span)[:-1]))
     bad_lines = {number: int(start[number - 1]) for number, _a, _t in bad

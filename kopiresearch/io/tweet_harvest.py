@@ -171,9 +171,7 @@ def _read_file(path: Path, report: LoadReport):
         # With a header, read_csv_strings skips and counts leading blank lines itself
         frame, bad, blank = read_csv_strings(
             data, path, column_names=None if has_header else names,
-            skip_rows=0 if has_header else first_line - 1)
-        if has_header:
-            frame.columns = names + ["_line"]
+            skip_rows=0 if has_header else first_line - 1, keep=_FIELDS)
         report.blank_lines += blank + (0 if has_header else first_line - 1)
         for line, reason in bad:
             report.add_malformed(path, line, reason)
