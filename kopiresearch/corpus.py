@@ -521,14 +521,25 @@ class Corpus:
         SchemaError
             A subclass whose message names the table, the row and the column.
         """
-        for name in ("accounts", "posts", "interactions"):
-            validate_table(name, getattr(self, name))
-        acc = self.accounts.index
-        self._check_refs("posts", self.posts["author_id"], acc, "accounts")
-        self._check_refs("interactions", self.interactions["source_id"], acc, "accounts")
-        self._check_refs("interactions", self.interactions["target_id"], acc, "accounts")
-        pid = self.interactions["post_id"]
-        self._check_refs("interactions", pid[pid.notna()], self.posts.index, "posts")
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # the largest look-up (interactions' post ids in posts) runs in Arrow, which
+            # releases the GIL, beside the schema checks; its result is read in turn below
+            post_refs = None
+            if isinstance(self.interactions, pd.DataFrame) and isinstance(
+                    self.posts, pd.DataFrame) and "post_id" in self.interactions.columns:
+                pid = self.interactions["post_id"]
+                pid = pid[pid.notna()]
+                post_refs = pool.submit(_contained, pid, self.posts.index)
+            for name in ("accounts", "posts", "interactions"):
+                validate_table(name, getattr(self, name))
+            acc = self.accounts.index
+            self._check_refs("posts", self.posts["author_id"], acc, "accounts")
+            self._check_refs("interactions", self.interactions["source_id"], acc, "accounts")
+            self._check_refs("interactions", self.interactions["target_id"], acc, "accounts")
+            self._check_refs("interactions", pid, self.posts.index, "posts",
+                             ok=post_refs.result())
         parent = self.posts["parent_post_id"]
         flagged = self.posts["parent_missing"].fillna(False).to_numpy(bool)
         self._check_refs("posts", parent[parent.notna() & ~flagged], self.posts.index, "posts")
@@ -541,8 +552,8 @@ class Corpus:
         return self
 
     @staticmethod
-    def _check_refs(table, values, index, target):
-        ok = _contained(values, index)
+    def _check_refs(table, values, index, target, ok=None):
+        ok = _contained(values, index) if ok is None else ok
         if not ok.all():
             i = np.flatnonzero(~ok)[0]
             row = values.index[i]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -526,51 +527,46 @@ def _build(holder, report, meta, *, validate=True):
     report.add_duplicate(int(dup.sum()))
     frame = (frame[~dup] if dup.any() else frame).reset_index(drop=True)
     report.add_loaded(len(frame))
-    # --- accounts ---------------------------------------------------------------------
-    book = AccountBook("twitter")
+    # --- posts (a second thread), accounts ---------------------------------------------
     when_ns = np.asarray(frame["_when"].array.asi8, dtype=np.int64)
-    order = when_ns.astype(np.float64)
-    keep = _last_of_each_pair(frame["user_id_str"], frame["username"], order)
-    book.add(frame["user_id_str"].iloc[keep], frame["username"].iloc[keep], order=order[keep])
-    text = frame["full_text"]
-    scan = _mention_spans(text)
-    rt = _retweeted(text, scan)
-    reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
-    is_rt = rt.notna().to_numpy(bool)
-    ment = _twitter_mentions(text, scan)
-    del scan
-    ment = ment[~is_rt[ment["row"].to_numpy()]]
-    # every target handle once, coded: the book resolves each distinct handle once
-    handles = pc.dictionary_encode(pa.chunked_array(
-        [_arrow(rt.dropna()), _arrow(reply.dropna()), _arrow(ment["handle"])],
-        type=pa.string()).combine_chunks())
-    targets = pd.Series(pd.arrays.ArrowStringArray(handles.dictionary), dtype=_STR)
-    book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
-             order=np.full(len(targets), -1.0))
-    book.finish()
-    author = _authors(book, frame["user_id_str"], frame["username"])
     post_id = "twitter:" + frame["id_str"]
-    # --- posts ------------------------------------------------------------------------
-    kind = pd.Categorical.from_codes(  # categorical from the start: no string hashing
-        np.where(is_rt, 2, np.where(reply.notna().to_numpy(bool), 1, 0)).astype(np.int8),
-        ["original", "reply", "repost"])
-    has_amp = text.str.contains("&", regex=False).fillna(False).to_numpy(bool)
-    clean = text
-    if has_amp.any():
-        clean = text.copy()
-        clean[has_amp] = text[has_amp].map(html.unescape)
-    empty = (clean == "").fillna(False).to_numpy(bool)
-    if empty.any():
-        clean = clean.mask(empty)
+    by_time = np.argsort(when_ns, kind="stable")  # the canonical order of posts
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the posts' own columns, cleaned and put in time order, while this thread works out
+        # the accounts and the acts (Arrow and NumPy release the GIL: both cores are used)
+        post_columns = pool.submit(_post_columns, frame, post_id, by_time)
+        book = AccountBook("twitter")
+        order = when_ns.astype(np.float64)
+        keep = _last_of_each_pair(frame["user_id_str"], frame["username"], order)
+        book.add(frame["user_id_str"].iloc[keep], frame["username"].iloc[keep],
+                 order=order[keep])
+        text = frame["full_text"]
+        scan = _mention_spans(text)
+        rt = _retweeted(text, scan)
+        reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
+        is_rt = rt.notna().to_numpy(bool)
+        ment = _twitter_mentions(text, scan)
+        del scan
+        ment = ment[~is_rt[ment["row"].to_numpy()]]
+        # every target handle once, coded: the book resolves each distinct handle once
+        handles = pc.dictionary_encode(pa.chunked_array(
+            [_arrow(rt.dropna()), _arrow(reply.dropna()), _arrow(ment["handle"])],
+            type=pa.string()).combine_chunks())
+        targets = pd.Series(pd.arrays.ArrowStringArray(handles.dictionary), dtype=_STR)
+        book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
+                 order=np.full(len(targets), -1.0))
+        book.finish()
+        author = _authors(book, frame["user_id_str"], frame["username"])
+        kind = pd.Categorical.from_codes(  # categorical from the start: no string hashing
+            np.where(is_rt, 2, np.where(reply.notna().to_numpy(bool), 1, 0)).astype(np.int8)
+            [by_time], ["original", "reply", "repost"])
+        columns = post_columns.result()
     posts = pd.DataFrame({
-        "post_id": post_id, "author_id": author, "created_at": frame["_when"],
-        "kind": kind, "parent_post_id": pd.Series(pd.NA, index=frame.index, dtype="string"),
-        "text": clean, "url": frame["tweet_url"].mask(frame["tweet_url"] == ""),
-        "like_count": _count(frame["favorite_count"]),
-        "reply_count": _count(frame["reply_count"]),
-        "repost_count": _count(frame["retweet_count"]),
-        "quote_count": _count(frame["quote_count"]),
-    })
+        "post_id": columns.pop("post_id"), "author_id": author.array.take(by_time),
+        "created_at": columns.pop("created_at"), "kind": kind,
+        "parent_post_id": pd.arrays.ArrowStringArray(pa.nulls(len(frame), pa.large_string())),
+        **columns})
+    del columns
     # --- interactions (rules 1, 3-8), on integer codes -------------------------------------
     # handle codes (rule 6 compares handles) and account codes (positions in the book)
     hcode = np.asarray(handles.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -604,10 +600,34 @@ def _build(holder, report, meta, *, validate=True):
         "kind": kinds,
         "created_at": frame["_when"].array.take(row),
         "post_id": post_id.array.take(row)})
-    del frame, text, clean, rt, reply, ment, author, post_id, idv, uid, when, targets
-    del order, reply_h, keep, handles, hcode, row, tgt, when_ns
+    del frame, text, rt, reply, ment, author, post_id, idv, uid, when, targets
+    del order, reply_h, keep, handles, hcode, row, tgt, when_ns, by_time
     return assemble("twitter", book, posts, inter, report, meta, validate=validate,
                     rules_applied=True)
+
+
+def _post_columns(frame: pd.DataFrame, post_id: pd.Series, by_time: np.ndarray) -> dict:
+    """The columns of the posts table that need no account, in the order ``by_time``:
+    ``post_id``, ``created_at``, ``text`` (entities unescaped, empty text missing), ``url``
+    and the four counts. Reads ``frame`` only (it runs beside the main thread)."""
+    text = frame["full_text"]
+    has_amp = text.str.contains("&", regex=False).fillna(False).to_numpy(bool)
+    if has_amp.any():
+        text = text.copy()
+        text[has_amp] = frame["full_text"][has_amp].map(html.unescape)
+    empty = (text == "").fillna(False).to_numpy(bool)
+    if empty.any():
+        text = text.mask(empty)
+    url = frame["tweet_url"]
+    columns = {
+        "post_id": post_id, "created_at": frame["_when"], "text": text,
+        "url": url.mask(url == ""),
+        "like_count": _count(frame["favorite_count"]),
+        "reply_count": _count(frame["reply_count"]),
+        "repost_count": _count(frame["retweet_count"]),
+        "quote_count": _count(frame["quote_count"]),
+    }
+    return {name: values.array.take(by_time) for name, values in columns.items()}
 
 
 def _index_in(values: pa.Array, known: pa.Array) -> np.ndarray:
