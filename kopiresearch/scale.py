@@ -234,20 +234,25 @@ def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
     lo, hi = _bounds(start, end)
     with _using_client(client) as client:
         window = 2 * max(1, len(client.scheduler_info().get("workers", ())))
-        ranges, ids, n = _submit_pair_ranges(client, dc, kinds, lo, hi, split_out, window)
-        pieces = []
+        ranges, ids, n, acts = _submit_pair_ranges(client, dc, kinds, lo, hi, split_out,
+                                                   window)
+        # Each range is copied into its place in the final columns as it arrives. Edges are
+        # at most acts, so the columns are allocated for ``acts`` rows: the pages beyond the
+        # edges are never touched, so never resident.
+        columns = {c: np.empty(acts, dtype=np.int64) for c in ["key", *_PAIR_COLUMNS]}
+        at = 0
         for future in ranges:
-            pieces.append(future.result())
+            piece = future.result()
             future.release()
             del future
-    total = sum(len(p["key"]) for p in pieces)
-    if not total:
+            m = len(piece["key"])
+            for c, column in columns.items():
+                column[at:at + m] = piece[c]  # int32 counts widened here
+            at += m
+            del piece
+    if not at:
         return aggregate_interactions(_empty("interactions"))
-    columns = {}
-    for c in ["key", *_PAIR_COLUMNS]:  # int32 counts widened on the way, no extra copy
-        columns[c] = np.concatenate([p.pop(c) for p in pieces], out=np.empty(total, np.int64),
-                                    casting="same_kind")
-    return _edge_frame(ids, n, columns)
+    return _edge_frame(ids, n, {c: column[:at] for c, column in columns.items()})
 
 
 def write_edges(dc: DaskCorpus, folder, kinds=None, start=None, end=None, *,
@@ -282,7 +287,7 @@ def write_edges(dc: DaskCorpus, folder, kinds=None, start=None, end=None, *,
         old.unlink()
     accounts_dir = str(dc.folder / "accounts")
     with _using_client(client) as client:
-        ranges, _, _ = _submit_pair_ranges(client, dc, kinds, lo, hi, split_out)
+        ranges, _, _, _ = _submit_pair_ranges(client, dc, kinds, lo, hi, split_out)
         ranges = list(ranges)
         paths = [str(folder / f"part-{i:05d}.parquet") for i in range(max(1, len(ranges)))]
         if ranges:
@@ -503,14 +508,15 @@ def _submit_pair_ranges(client, dc, kinds, lo, hi, split_out, window=None):
     if split_out < 1 and dirs:
         raise KopiresearchError(f"split_out must be at least 1, not {split_out!r}")
     if not dirs:
-        return iter(()), index.to_numpy(object), n
+        return iter(()), index.to_numpy(object), n, 0
     months = [client.submit(_month_rows, d, accounts_dir, dc.aliases, kinds, lo, hi,
                             pure=False) for d in dirs]
     shift = max(0, (n - 1).bit_length() - 16)
     hist = sum(client.gather([client.submit(_source_histogram, m, n, shift, pure=False)
                               for m in months]))
     bounds = _range_bounds(hist, split_out, shift, n)
-    return _submit_ranges(client, months, bounds, window), index.to_numpy(object), n
+    return (_submit_ranges(client, months, bounds, window), index.to_numpy(object), n,
+            int(hist.sum()))
 
 
 def _submit_ranges(client, months, bounds, window):

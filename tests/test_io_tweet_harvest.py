@@ -256,7 +256,7 @@ def _slow_path(monkeypatch):
     monkeypatch.setattr(th, "_count", th._count_slow)
     monkeypatch.setattr(th, "_retweeted", lambda t, scan=None: th._retweeted_slow(t))
     monkeypatch.setattr(th, "_authors", th._authors_slow)
-    monkeypatch.setattr(th, "_last_of_each_pair", lambda u, h, o: np.arange(len(u)))
+    monkeypatch.setattr(th, "_last_of_each_pair", lambda u, h, o, by_order=None: np.arange(len(u)))
     monkeypatch.setattr(th, "_twitter_mentions",
                         lambda t, scan=None: mentions_long(t, TWITTER_MENTION))
 

@@ -414,7 +414,8 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
     # deterministic order: by time, ties in input order (which is deterministic)
     posts = _take(posts, _time_order(np.arange(len(posts)), _time_key(posts["created_at"])))
     posts["platform"] = pd.Categorical.from_codes(np.zeros(len(posts), np.int8), [platform])
-    inter["kind"] = inter["kind"].astype("object")
+    if not isinstance(inter["kind"].dtype, pd.CategoricalDtype):
+        inter["kind"] = inter["kind"].astype("object")
     # corpus._as_string fails on empty string-dtype columns: hand plain object columns over
     accounts, posts, inter = (_object_strings(f) if len(f) == 0 else f
                               for f in (accounts, posts, inter))

@@ -537,7 +537,9 @@ def _build(holder, report, meta, *, validate=True):
         post_columns = pool.submit(_post_columns, frame, post_id, by_time)
         book = AccountBook("twitter")
         order = when_ns.astype(np.float64)
-        keep = _last_of_each_pair(frame["user_id_str"], frame["username"], order)
+        exact = np.array_equal(order.astype(np.int64), when_ns)  # then both sort alike
+        keep = _last_of_each_pair(frame["user_id_str"], frame["username"], order,
+                                  by_order=by_time if exact else None)
         book.add(frame["user_id_str"].iloc[keep], frame["username"].iloc[keep],
                  order=order[keep])
         text = frame["full_text"]
@@ -593,7 +595,7 @@ def _build(holder, report, meta, *, validate=True):
     # rules 3 and 4 and the final order on the codes: every string column is built once
     keep = act_rows(author_code[row], tgt, row, kind_code, when_ns[row])
     row, tgt, kind_code = row[keep], tgt[keep], kind_code[keep]
-    kinds = np.array(["mention", "reply", "repost"], dtype=object)[kind_code]
+    kinds = pd.Categorical.from_codes(kind_code, ["mention", "reply", "repost"])
     inter = pd.DataFrame({
         "source_id": pd.arrays.ArrowStringArray(known.take(_codes(author_code[row]))),
         "target_id": pd.arrays.ArrowStringArray(known.take(_codes(tgt))),
@@ -641,15 +643,17 @@ def _codes(codes: np.ndarray) -> pa.Array:
     return pa.array(codes, mask=codes < 0)
 
 
-def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray) -> np.ndarray:
+def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray,
+                       by_order=None) -> np.ndarray:
     """Positions of the rows :class:`AccountBook` can tell apart, in input order.
 
     The book keeps, per handle and per id, the row that comes last when sorted stably by
     ``order``; that row is the last one of its (id, handle) pair, so the other rows of each
     pair change nothing. Dropping them first saves the book a million-row sort. The pairs
-    are compared as integer codes (accounts are far fewer than rows).
+    are compared as integer codes (accounts are far fewer than rows). ``by_order`` is that
+    stable sort, when the caller has it.
     """
-    pos = np.argsort(order, kind="stable")
+    pos = np.argsort(order, kind="stable") if by_order is None else by_order
     u, h = _small_codes(uids), _small_codes(handles)
     pair = (u + 1) * (int(h.max(initial=0)) + 2) + (h + 1)  # one int64 per (id, handle)
     return np.sort(pos[~pd.Series(pair[pos]).duplicated(keep="last").to_numpy(bool)])
