@@ -837,7 +837,9 @@ def _edge_frame(ids: np.ndarray, n: int, pairs: dict) -> pd.DataFrame:
     for c in kind_cols:
         edges[c] = pd.Series(pairs.pop(c).astype(np.int64, copy=False), copy=False)
     for c in ("first", "last"):
-        edges[f"{c}_time"] = pd.Series(pd.to_datetime(pairs.pop(c), utc=True), copy=False)
+        # a view localized to UTC (pd.to_datetime on int64 peaked at +2.2 GiB for 32M rows)
+        times = pd.Series(pairs.pop(c).view("datetime64[ns]"), copy=False)
+        edges[f"{c}_time"] = times.dt.tz_localize("UTC")
     return edges
 
 
