@@ -831,18 +831,21 @@ def _mention_spans(text: pd.Series):
 
 
 def _span_strings(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pa.Array:
-    """The ASCII handles ``buf[start:end]``, lower-cased, as one Arrow string array."""
-    length = (end - start).astype(np.int64)
-    offsets = np.zeros(len(length) + 1, dtype=np.int64)
-    np.cumsum(length, out=offsets[1:])
-    pos = np.arange(offsets[-1], dtype=np.int64) + np.repeat(start - offsets[:-1], length)
-    raw = buf[pos]
-    raw = raw + np.where((raw >= ord("A")) & (raw <= ord("Z")), 32, 0).astype(np.uint8)
-    if offsets[-1] >= 2**31:  # pragma: no cover - more than 2 GiB of handles
-        return pa.LargeStringArray.from_buffers(len(length), pa.py_buffer(offsets),
-                                                pa.py_buffer(raw)).cast(pa.string())
-    return pa.StringArray.from_buffers(len(length), pa.py_buffer(offsets.astype(np.int32)),
-                                       pa.py_buffer(raw))
+    """The ASCII handles ``buf[start:end]``, lower-cased, as one Arrow string array.
+
+    The spans are sorted and do not overlap, so ``start``/``end`` interleaved are valid
+    offsets of a string array over ``buf`` itself (handles at even positions, the text
+    between them at odd ones): Arrow then copies the handles out, with no index arrays.
+    """
+    n = len(start)
+    if n == 0:
+        return pa.array([], type=pa.string())
+    offsets = np.empty(2 * n, dtype=np.int64)
+    offsets[0::2], offsets[1::2] = start, end
+    spans = pa.LargeStringArray.from_buffers(2 * n - 1, pa.py_buffer(offsets),
+                                             pa.py_buffer(buf))
+    handles = spans.take(pa.array(np.arange(0, 2 * n, 2, dtype=np.int64)))
+    return pc.ascii_lower(handles).cast(pa.string())
 
 
 def _mask(n: int, positions: np.ndarray) -> pa.Array:
