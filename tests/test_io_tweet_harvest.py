@@ -441,6 +441,10 @@ def test_fast_paths_on_multi_chunk_columns():
                               ).tolist() == [False, False, True]
     codes = th._small_codes(chunked(["a", None, "b", "a"]))
     assert codes[0] == codes[3] and codes[1] == -1 and len(set(codes.tolist())) == 3
+    for values in (["12", None, "7", "12", None], ["012", None, "12", "012", None]):
+        codes = th._id_codes(chunked(values))  # integers, then strings (leading zero)
+        assert codes[0] == codes[3] and codes[1] == codes[4]
+        assert len(set(codes.tolist())) == 3
     times = ["Wed Nov 27 05:06:26 +0000 2024", "Thu Nov 28 06:00:00 +0700 2024"] * 2
     assert (th.parse_twitter_time(chunked(times)).to_numpy()
             == th.parse_twitter_time(pd.Series(times, dtype="string")).to_numpy()).all()

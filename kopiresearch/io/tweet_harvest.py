@@ -652,7 +652,7 @@ def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray,
     stable sort, when the caller has it.
     """
     pos = np.argsort(order, kind="stable") if by_order is None else by_order
-    u, h = _small_codes(uids), _small_codes(handles)
+    u, h = _id_codes(uids), _small_codes(handles)
     pair = (u + 1) * (int(h.max(initial=0)) + 2) + (h + 1)  # one int64 per (id, handle)
     return np.sort(pos[~pd.Series(pair[pos]).duplicated(keep="last").to_numpy(bool)])
 
@@ -666,21 +666,43 @@ def _small_codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(np.asarray(values, dtype=object))[0].astype(np.int64)
 
 
+def _id_codes(ids: pd.Series) -> np.ndarray:
+    """:func:`_small_codes` of digit-string ids, hashed as integers when every id converts
+    exactly (see :func:`_exact_ints`); the codes differ, equality is the same."""
+    numbers = _exact_ints(ids)
+    if numbers is None:
+        return _small_codes(ids)
+    return pd.factorize(numbers, use_na_sentinel=True)[0].astype(np.int64)
+
+
+def _exact_ints(ids: pd.Series):
+    """The ids as int64 (missing: -1) if every present one is digits without a leading zero
+    and fits int64, so that equal numbers mean equal strings; else None."""
+    arr = _arrow(ids)
+    present = arr.drop_null()
+    if not len(present):
+        return None
+    length = pc.utf8_length(present)
+    exact = pc.and_(pc.less_equal(length, 19), pc.or_(
+        pc.equal(length, 1), pc.invert(pc.starts_with(present, "0"))))
+    if not (pc.all(exact).as_py()
+            and pc.all(pc.match_substring_regex(present, "^[0-9]+$")).as_py()):
+        return None
+    try:  # 19 digits may overflow int64
+        numbers = pc.cast(arr, pa.int64())
+    except pa.ArrowInvalid:
+        return None
+    return np.asarray(pc.fill_null(numbers, -1).to_numpy(zero_copy_only=False),
+                      dtype=np.int64)
+
+
 def _duplicated_ids(ids: pd.Series) -> np.ndarray:
     """``ids.duplicated(keep="first")`` for digit strings, compared as integers when every id
-    converts exactly (no leading zero, fits in int64); otherwise as strings."""
-    arr = _arrow(ids)
-    if arr.null_count == 0 and len(arr):
-        length = pc.utf8_length(arr)
-        exact = pc.and_(pc.less_equal(length, 19), pc.or_(
-            pc.equal(length, 1), pc.invert(pc.starts_with(arr, "0"))))
-        if pc.all(exact).as_py() and pc.all(pc.match_substring_regex(arr, "^[0-9]+$")).as_py():
-            try:  # 19 digits may overflow int64: then compare the strings
-                numbers = np.asarray(pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False))
-            except pa.ArrowInvalid:
-                return ids.duplicated(keep="first").to_numpy(bool)
-            return pd.Series(numbers).duplicated(keep="first").to_numpy(bool)
-    return ids.duplicated(keep="first").to_numpy(bool)
+    converts exactly (:func:`_exact_ints`); otherwise as strings."""
+    numbers = _exact_ints(ids) if not ids.hasnans else None
+    if numbers is None:
+        return ids.duplicated(keep="first").to_numpy(bool)
+    return pd.Series(numbers).duplicated(keep="first").to_numpy(bool)
 
 
 def _retweeted(text: pd.Series, scan=None) -> pd.Series:
