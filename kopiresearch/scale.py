@@ -217,9 +217,10 @@ def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
     -----
     Two steps, with no string in any task's output. (1) One task per partition
     (platform-month) reads its part files column-wise with Arrow, turns account ids into
-    codes of the sorted account index (each distinct id of a file looked up once, aliases
-    resolved), removes the copies of an act (equal post, source, target, kind and time) on
-    integer columns -- ``post_id`` replaced by its exact code in a dictionary shared by the
+    codes of the sorted account index (the source and target ids of all the partition's files
+    dictionary-encoded together, each distinct id looked up once, aliases resolved),
+    removes the copies of an act (equal post, source, target, kind and time) on integer
+    columns -- ``post_id`` replaced by its exact code in a dictionary shared by the
     partition's files, so no hash collision can merge two acts -- and keeps 17 bytes per
     act: the pair key ``source_code * n + target_code``, the kind and the time, sorted by
     key. (2) The key space is cut into ``split_out`` ranges holding about the same number of
@@ -228,7 +229,22 @@ def aggregate_edges(dc: DaskCorpus, kinds=None, start=None, end=None, *,
     index is sorted, so key order is (source_id, target_id) order and the ranges, collected
     one at a time and released on the workers, are already the sorted edge table. The same
     de-duplication rule as :func:`kopiresearch.io.parquet.read_partitioned` (which is the
-    in-memory path), so the results are equal.
+    in-memory path), so the results are equal. The client keeps at most two ranges per worker
+    submitted ahead of the one it collects, so the workers never hold every range's edges.
+
+    References
+    ----------
+    Rocklin, M. (2015). Dask: Parallel computation with blocked algorithms and task
+    scheduling. Proceedings of the 14th Python in Science Conference, 130-136.
+    DOI: 10.25080/Majora-7b98e3ed-013
+
+    Examples
+    --------
+    >>> with dask_client(n_workers=2) as client:                  # doctest: +SKIP
+    ...     dc = open_parquet_corpus("corpus-parquet/")
+    ...     edges = aggregate_edges(dc, kinds=["mention", "reply"], client=client)
+    >>> list(edges.columns[:3])                                   # doctest: +SKIP
+    ['source_id', 'target_id', 'weight']
     """
     kinds = _check_kinds(kinds)
     lo, hi = _bounds(start, end)
@@ -278,6 +294,12 @@ def write_edges(dc: DaskCorpus, folder, kinds=None, start=None, end=None, *,
     -------
     pandas.DataFrame
         One row per file written: ``path``, ``edges``, ``acts``.
+
+    Examples
+    --------
+    >>> with dask_client(n_workers=2) as client:                  # doctest: +SKIP
+    ...     written = write_edges(open_parquet_corpus("corpus-parquet/"), "edges/")
+    >>> edges = pandas.read_parquet("edges/")                     # doctest: +SKIP
     """
     kinds = _check_kinds(kinds)
     lo, hi = _bounds(start, end)
