@@ -157,7 +157,10 @@ checked against its byte pattern and parsed from the fixed-width bytes in NumPy;
 are de-duplicated as int64; mentions and `RT @` are found in one scan of the texts' UTF-8
 buffer; each distinct handle is resolved once; the act rules (no self-loops, one act per
 post, target and kind) and the time order run on integer codes, so every string column is
-built once, in its final order; `Corpus.validate` looks ids up with `pyarrow.compute.is_in`.
+built once, in its final order; the posts' own columns (text, url, counts) are cleaned and
+put in time order in a second thread while the main thread resolves accounts and acts;
+`Corpus.validate` looks ids up with `pyarrow.compute.is_in`, the largest look-up in a
+thread beside the schema checks.
 The twarc2 loader is pure Python per tweet (`json.loads` of each page line dominates);
 tweets are collected column by column, not as a dict each, to keep memory down.
 """
