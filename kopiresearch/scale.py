@@ -365,6 +365,25 @@ def region_flow_table(dc: DaskCorpus, level: str = "kabkota", kinds=None, start=
     return out.sort_values(["source_region", "target_region"]).reset_index(drop=True)
 
 
+def _bakorwil_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """A ``region_flow_table(level="kabkota")`` summed up to Bakorwil: equal to
+    ``region_flow_table(level="bakorwil")`` (each Bakorwil cell is the sum of its kabupaten/
+    kota cells), without reading the interactions again."""
+    def group_of(label):
+        if label == UNKNOWN_REGION:
+            return UNKNOWN_REGION
+        return "province" if label == PROVINCE_CODE else bakorwil_of(label)
+
+    names = {label: group_of(label) for label in
+             set(flows["source_region"]) | set(flows["target_region"])}
+    out = (flows.assign(source_region=flows["source_region"].map(names),
+                        target_region=flows["target_region"].map(names))
+           .groupby(["source_region", "target_region"], as_index=False, sort=True)["weight"]
+           .sum())
+    out["weight"] = out["weight"].astype(np.int64)
+    return out.reset_index(drop=True)
+
+
 def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method=None,
                               follows=None, kinds=("repost", "quote"), root_types=None,
                               sizes=(10, 100, 1000)) -> pd.DataFrame:

@@ -85,6 +85,14 @@ def test_region_flows_equal_region_graph(bundled_twice, bundled, client, level):
     assert got == expected
 
 
+def test_bakorwil_flows_are_sums_of_kabkota_flows(bundled_twice, client):
+    dc = scale.open_parquet_corpus(bundled_twice, count_duplicates=False)
+    kab = scale.region_flow_table(dc, level="kabkota", kinds=["reply", "mention"])
+    direct = scale.region_flow_table(dc, level="bakorwil", kinds=["reply", "mention"])
+    pd.testing.assert_frame_equal(scale._bakorwil_flows(kab), direct)
+    assert {"province", "unknown"} & set(direct["source_region"])  # the special groups occur
+
+
 def test_many_partitions_generated(generated, client):
     corpus, folder = generated
     dc = scale.open_parquet_corpus(folder)
