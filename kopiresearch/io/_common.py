@@ -225,6 +225,8 @@ def _row_lines(table, allnull, bad, header_lines, data=None):
     line (each spans at least one), so row ``r`` starts on line ``r``: one count of the
     newlines in the file replaces searching every value for newlines.
     """
+    import pyarrow.compute as pc
+
     n_valid = len(allnull)
     bad = [b for b in bad if b[0] is not None]
     total = header_lines + n_valid + len(bad)
@@ -242,8 +244,6 @@ def _row_lines(table, allnull, bad, header_lines, data=None):
     slots = np.flatnonzero(~is_bad)
     slots = slots[slots >= header_lines][:n_valid]
     kept_idx = np.flatnonzero(~allnull)
-    import pyarrow.compute as pc
-
     extra = np.zeros(n_valid, dtype=np.int64)
     for col in table.columns:  # newlines inside the values of each row
         count = pc.fill_null(pc.count_substring(col, "\n"), 0)
