@@ -389,6 +389,12 @@ def parse_twitter_time(s: pd.Series) -> pd.Series:
         if tw.all():
             return pd.Series(utc.array, index=s.index)
         out[tw] = utc
+    return _with_iso_times(s, out, tw)
+
+
+def _with_iso_times(s: pd.Series, out: pd.Series, tw: np.ndarray) -> pd.Series:
+    """``out`` with the values of ``s`` not in the Twitter format (``tw`` false) parsed as
+    ISO 8601 carrying ``Z`` or an offset (tweet-harvest 2.7+); naive values stay NaT."""
     rest = ~tw & s.notna().to_numpy(bool)
     if rest.any():
         iso = s[rest]
@@ -401,10 +407,6 @@ def parse_twitter_time(s: pd.Series) -> pd.Series:
 def _parse_twitter_time_slow(s: pd.Series) -> pd.Series:
     """The reference implementation of :func:`parse_twitter_time` (pandas string slicing)."""
     s = s.astype("string")
-    ns, fast = _twitter_time_ns(s)  # checks the exact pattern of every value on its bytes
-    if len(s) and fast.all():
-        return pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC").array,
-                         index=s.index)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     tw = s.str.fullmatch(_TW_DATE).fillna(False).to_numpy(bool)
     if tw.any():
@@ -413,13 +415,7 @@ def _parse_twitter_time_slow(s: pd.Series) -> pd.Series:
         iso = (t.str.slice(26, 30) + "-" + month + "-" + t.str.slice(8, 10) + "T"
                + t.str.slice(11, 19) + t.str.slice(20, 25))
         out[tw] = pd.to_datetime(iso, format="%Y-%m-%dT%H:%M:%S%z", errors="coerce", utc=True)
-    rest = ~tw & s.notna().to_numpy(bool)
-    if rest.any():
-        iso = s[rest]
-        ok = iso.str.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
-                               r"(Z|[+-]\d{2}:?\d{2})").fillna(False)
-        out[rest] = pd.to_datetime(iso.where(ok), format="ISO8601", errors="coerce", utc=True)
-    return out.astype("datetime64[ns, UTC]")
+    return _with_iso_times(s, out, tw)
 
 
 _DIGITS = [8, 9, 11, 12, 14, 15, 17, 18, 21, 22, 23, 24, 26, 27, 28, 29]
