@@ -35,10 +35,14 @@ __all__ = [
     "POST_KINDS",
     "INTERACTION_KINDS",
     "PROVINCE_CODE",
+    "DERIVED_COUNTS",
     "SCHEMAS",
+    "COLUMN_DEFAULTS",
     "Column",
     "Corpus",
+    "FileCounts",
     "LoadReport",
+    "LoadWarning",
     "MalformedRow",
     "empty_table",
     "coerce_table",
@@ -103,6 +107,8 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
                    "province-wide, missing when unknown", nullable=True),
             Column("followers", pd.Int64Dtype(), "follower count when known", required=False,
                    nullable=True),
+            Column("location", _STR, "the profile's free-text location as the crawl gives it "
+                   "(raw, not a region: see label drafting)", required=False, nullable=True),
             Column("partnered", pd.BooleanDtype(), "partnered with government (Kopilaborasi)",
                    required=False),
         ),
@@ -119,6 +125,11 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
                    required=False, nullable=True),
             Column("parent_missing", pd.BooleanDtype(), "the parent is named but not in the "
                    "posts table (deleted, protected or not crawled)", required=False),
+            Column("parent_inferred", pd.BooleanDtype(), "parent_post_id was inferred by a "
+                   "documented rule (tweet-harvest replies: the crawl names only the replied-to "
+                   "handle), not stated by the crawl", required=False),
+            Column("conversation_id", _STR, "post id of the conversation (thread) root, "
+                   "platform-qualified, as the crawl states it", required=False, nullable=True),
             Column("text", _STR, "text of the post", required=False, nullable=True),
             Column("url", _STR, "permalink", required=False, nullable=True),
             Column("like_count", pd.Int64Dtype(), "likes when known", required=False,
@@ -129,6 +140,8 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
                    nullable=True),
             Column("quote_count", pd.Int64Dtype(), "quotes when known", required=False,
                    nullable=True),
+            Column("location", _STR, "place tagged on the post (Instagram location name) when "
+                   "known", required=False, nullable=True),
         ),
     ),
     "interactions": (
@@ -144,7 +157,8 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
     ),
 }
 
-_DEFAULTS = {"partnered": False, "parent_missing": False}
+#: Values of optional columns that a table leaves out (the others default to missing).
+COLUMN_DEFAULTS = {"partnered": False, "parent_missing": False, "parent_inferred": False}
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -192,7 +206,7 @@ def coerce_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             if col.required:
                 raise MissingColumnError("required column is missing", table=name,
                                          column=col.name, expected=col.description)
-            default = _DEFAULTS.get(col.name, pd.NA)
+            default = COLUMN_DEFAULTS.get(col.name, pd.NA)
             out[col.name] = pd.Series(default, index=frame.index, dtype=col.dtype)
             continue
         out[col.name] = _coerce_column(name, frame, col)
@@ -346,14 +360,61 @@ class MalformedRow:
     reason: str
 
 
+@dataclass(frozen=True)
+class LoadWarning:
+    """Something the input cannot tell, said loudly: which file, what is missing, which
+    measures it breaks and what the researcher can do about it."""
+
+    file: str
+    problem: str
+    affects: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.problem} Affects: {self.affects}. What to do: {self.fix}"
+
+
+@dataclass(frozen=True)
+class FileCounts:
+    """What one input file gave: its rows and the time window of its well-formed rows.
+
+    ``rows_read == loaded + duplicates + malformed``. ``first`` and ``last`` are the
+    earliest and latest ``created_at`` (UTC, ISO 8601) of the rows that were loaded or were
+    duplicates, so that overlapping and disjoint crawl windows can be seen; ``None`` when
+    the file gave no well-formed row.
+    """
+
+    file: str
+    rows_read: int
+    loaded: int
+    duplicates: int
+    malformed: int
+    first: str | None = None
+    last: str | None = None
+
+
+#: Counts of what loaders derived by a documented rule instead of reading it, by name.
+DERIVED_COUNTS = {
+    "parents_inferred": "reply parents inferred from conversation and handle (tweet-harvest)",
+    "replies_inferred": "replies recognised from conversation_id_str != id_str in layouts "
+                        "without in_reply_to_screen_name (tweet-harvest before 2.5)",
+    "reply_prefix_mentions": "mention edges that came only from the leading @-run of a reply",
+    "reply_prefix_mentions_dropped": "of those, left out (reply_prefix_mentions=False)",
+    "handles_linked": "author ids whose handle was learnt from another row or file",
+}
+
+
 @dataclass
 class LoadReport:
-    """What a loader read, kept and skipped.
+    """What a loader read, kept and skipped, per file, and what the input cannot tell.
 
     The counts always add up: ``rows_read == loaded + duplicates + len(malformed)``.
     Blank lines and repeated header lines are not rows; they are counted separately.
     ``skipped`` lists inputs that are not rows at all (for example instaloader resume
-    files), with the reason.
+    files, or a file in a folder that is not a crawl), with the reason. ``warnings`` lists
+    what the data cannot tell (:class:`LoadWarning`); ``file_counts`` gives the counts of
+    each input file (:class:`FileCounts`); ``derived`` counts what was inferred by a
+    documented rule (:data:`DERIVED_COUNTS`).
 
     Examples
     --------
@@ -363,6 +424,11 @@ class LoadReport:
     (5, 3, 1, 1)
     >>> r.is_consistent
     True
+    >>> r.warn("a.csv", "No author handle is known.", affects="reciprocity",
+    ...        fix="re-crawl with tweet-harvest 2.7 or later")
+    >>> print(r.warnings[0])
+    a.csv: No author handle is known. Affects: reciprocity. What to do: re-crawl with
+    tweet-harvest 2.7 or later
     """
 
     rows_read: int = 0
@@ -373,6 +439,9 @@ class LoadReport:
     malformed: list[MalformedRow] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     skipped: list[MalformedRow] = field(default_factory=list)
+    warnings: list[LoadWarning] = field(default_factory=list)
+    file_counts: list[FileCounts] = field(default_factory=list)
+    derived: dict[str, int] = field(default_factory=dict)
 
     def add_loaded(self, n: int = 1) -> None:
         """Count ``n`` rows read and loaded."""
@@ -389,6 +458,28 @@ class LoadReport:
         self.rows_read += 1
         self.malformed.append(MalformedRow(str(file), None if line is None else int(line), reason))
 
+    def warn(self, file, problem: str, *, affects: str, fix: str) -> None:
+        """Record what the input cannot tell (once per file and problem)."""
+        w = LoadWarning(str(file), problem, affects, fix)
+        if w not in self.warnings:
+            self.warnings.append(w)
+
+    def count(self, name: str, n: int = 1) -> None:
+        """Add ``n`` to the derived count ``name`` (one of :data:`DERIVED_COUNTS`)."""
+        if name not in DERIVED_COUNTS:
+            raise KeyError(f"unknown derived count {name!r}; known: {sorted(DERIVED_COUNTS)}")
+        self.derived[name] = self.derived.get(name, 0) + int(n)
+
+    def add_file_counts(self, file, *, loaded: int, duplicates: int, first=None,
+                        last=None) -> None:
+        """Record the counts of one input file; its malformed rows are counted from
+        :attr:`malformed`, so call this after the file's malformed rows are added."""
+        file = str(file)
+        malformed = sum(1 for m in self.malformed if m.file == file)
+        self.file_counts.append(FileCounts(file, int(loaded) + int(duplicates) + malformed,
+                                           int(loaded), int(duplicates), malformed,
+                                           _iso(first), _iso(last)))
+
     @property
     def is_consistent(self) -> bool:
         """Whether rows_read == loaded + duplicates + len(malformed)."""
@@ -404,6 +495,9 @@ class LoadReport:
     def __add__(self, other: LoadReport) -> LoadReport:
         if not isinstance(other, LoadReport):
             return NotImplemented
+        derived = dict(self.derived)
+        for k, v in other.derived.items():
+            derived[k] = derived.get(k, 0) + v
         return LoadReport(
             rows_read=self.rows_read + other.rows_read,
             loaded=self.loaded + other.loaded,
@@ -413,12 +507,60 @@ class LoadReport:
             malformed=self.malformed + other.malformed,
             files=self.files + other.files,
             skipped=self.skipped + other.skipped,
+            warnings=self.warnings + [w for w in other.warnings if w not in self.warnings],
+            file_counts=self.file_counts + other.file_counts,
+            derived=derived,
         )
 
     def malformed_frame(self) -> pd.DataFrame:
         """The malformed rows as a table with columns file, line, reason."""
         return pd.DataFrame([dataclasses.asdict(m) for m in self.malformed],
                             columns=["file", "line", "reason"])
+
+    def files_frame(self) -> pd.DataFrame:
+        """One row per input file: rows_read, loaded, duplicates, malformed, first, last.
+
+        Duplicates are counted in the file where the later copy is (files are read in the
+        order given, sorted within a folder or pattern). Copies that only :func:`merge`
+        finds across loaders of different formats are counted in the totals only.
+        """
+        cols = ["file", "rows_read", "loaded", "duplicates", "malformed", "first", "last"]
+        return pd.DataFrame([dataclasses.asdict(c) for c in self.file_counts], columns=cols)
+
+    def to_dict(self) -> dict:
+        """The report as plain JSON-ready values (see :meth:`from_dict`)."""
+        return {
+            "rows_read": self.rows_read, "loaded": self.loaded,
+            "duplicates": self.duplicates, "blank_lines": self.blank_lines,
+            "repeated_headers": self.repeated_headers,
+            "malformed": [dataclasses.asdict(m) for m in self.malformed],
+            "skipped": [dataclasses.asdict(m) for m in self.skipped],
+            "files": list(self.files),
+            "warnings": [dataclasses.asdict(w) for w in self.warnings],
+            "file_counts": [dataclasses.asdict(c) for c in self.file_counts],
+            "derived": dict(sorted(self.derived.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LoadReport:
+        """The report :meth:`to_dict` gave (older files without the newer keys load too).
+
+        Examples
+        --------
+        >>> r = LoadReport(rows_read=2, loaded=2)
+        >>> r.warn("a.csv", "p", affects="x", fix="y"); r.count("parents_inferred", 2)
+        >>> LoadReport.from_dict(r.to_dict()) == r
+        True
+        """
+        return cls(rows_read=data["rows_read"], loaded=data["loaded"],
+                   duplicates=data["duplicates"], blank_lines=data["blank_lines"],
+                   repeated_headers=data["repeated_headers"],
+                   malformed=[MalformedRow(**m) for m in data["malformed"]],
+                   skipped=[MalformedRow(**m) for m in data.get("skipped", [])],
+                   files=list(data.get("files", [])),
+                   warnings=[LoadWarning(**w) for w in data.get("warnings", [])],
+                   file_counts=[FileCounts(**c) for c in data.get("file_counts", [])],
+                   derived=dict(data.get("derived", {})))
 
     def summary(self) -> str:
         """A short, deterministic text summary.
@@ -433,10 +575,22 @@ class LoadReport:
                 f"repeated headers {self.repeated_headers}")
         if self.skipped:
             text += f"; skipped inputs {len(self.skipped)}"
+        if self.warnings:
+            text += f"; warnings {len(self.warnings)}"
         return text
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def _iso(value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return value
+    ts = pd.Timestamp(value)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -564,9 +718,7 @@ class Corpus:
     def copy(self) -> Corpus:
         """A deep copy (tables, report and meta)."""
         return Corpus(self.accounts.copy(), self.posts.copy(), self.interactions.copy(),
-                      dataclasses.replace(self.report, malformed=list(self.report.malformed),
-                                          files=list(self.report.files),
-                                          skipped=list(self.report.skipped)),
+                      LoadReport.from_dict(self.report.to_dict()),
                       dict(self.meta))
 
     def accounts_with_regions(self) -> pd.DataFrame:

@@ -506,7 +506,7 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     The same result as :func:`kopiresearch.corpus.coerce_table`, vectorised for the values
     loaders produce (strings or None, numbers, UTC timestamps); unknown categories raise.
     """
-    from ..corpus import SCHEMAS, coerce_table
+    from ..corpus import COLUMN_DEFAULTS, SCHEMAS, coerce_table
 
     index_name, columns = SCHEMAS[name]
     frame = frame.reset_index(drop=True)
@@ -515,7 +515,7 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in columns:
         if col.name not in frame.columns:
-            default = {"partnered": False, "parent_missing": False}.get(col.name, pd.NA)
+            default = COLUMN_DEFAULTS.get(col.name, pd.NA)
             out[col.name] = pd.array([default] * len(frame), dtype=col.dtype)
             continue
         s = frame[col.name]
@@ -614,3 +614,54 @@ def drop_act_mentions(edges: pd.DataFrame) -> pd.DataFrame:
     key = edges["row"].astype(str) + "|" + edges["target_id"].astype(str)
     act_keys = set((acts["row"].astype(str) + "|" + acts["target_id"].astype(str)).tolist())
     return edges[(edges["kind"] != "mention").to_numpy(bool) | ~key.isin(act_keys).to_numpy(bool)]
+
+
+#: The leading ``@``-run of a reply: the handles X puts at the start of every reply, one per
+#: thread participant, separated by ASCII white space.
+REPLY_PREFIX = re.compile(r"^(?:@[A-Za-z0-9_]+(?:[ \t\r\n]+|$))+")
+
+
+def reply_prefix_length(text: pd.Series) -> np.ndarray:
+    """Length (characters) of the leading ``@``-run of each text (0 where there is none).
+
+    X writes the handles of every thread participant at the start of a reply
+    (``@a_demo @b_demo terima kasih``); a handle whose only occurrence is inside that run was
+    not typed by the author. Loaders with ``reply_prefix_mentions=False`` leave out the
+    mention edges of such handles, and every Twitter loader counts them in
+    ``report.derived["reply_prefix_mentions"]``.
+
+    Examples
+    --------
+    >>> reply_prefix_length(pd.Series(["@a @b terima kasih @c", "halo @a", None, "@a @b"])).tolist()
+    [6, 0, 0, 5]
+    """
+    s = text.reset_index(drop=True).astype(_STR)
+    found = s.str.extract(f"({REPLY_PREFIX.pattern})", expand=False)
+    return found.str.len().fillna(0).to_numpy(np.int64)
+
+
+def record_file_counts(report: LoadReport, files, file_codes, duplicate, when_ns) -> None:
+    """Add a :class:`~kopiresearch.corpus.FileCounts` per input file to ``report``.
+
+    ``files`` are the input files in reading order; ``file_codes`` (one per well-formed
+    row: loaded or duplicate) the position of its file in ``files``; ``duplicate`` whether
+    the row was dropped as a duplicate; ``when_ns`` its time (int64 UTC nanoseconds). The
+    malformed rows of each file are counted from ``report.malformed``.
+    """
+    codes = np.asarray(file_codes, dtype=np.int64)
+    dup = np.asarray(duplicate, dtype=bool)
+    ns = np.asarray(when_ns, dtype=np.int64)
+    n = len(files)
+    loaded = np.bincount(codes[~dup], minlength=n) if len(codes) else np.zeros(n, np.int64)
+    dups = np.bincount(codes[dup], minlength=n) if len(codes) else np.zeros(n, np.int64)
+    first = np.full(n, np.iinfo(np.int64).max)
+    last = np.full(n, np.iinfo(np.int64).min)
+    if len(codes):
+        np.minimum.at(first, codes, ns)
+        np.maximum.at(last, codes, ns)
+    for i, f in enumerate(files):
+        seen = loaded[i] + dups[i] > 0
+        report.add_file_counts(
+            f, loaded=int(loaded[i]), duplicates=int(dups[i]),
+            first=pd.Timestamp(int(first[i]), tz="UTC") if seen else None,
+            last=pd.Timestamp(int(last[i]), tz="UTC") if seen else None)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus import SCHEMAS, Corpus, LoadReport, MalformedRow
+from ..corpus import SCHEMAS, Corpus, LoadReport
 from ..errors import DataNotFoundError, InputFormatError
 
 __all__ = ["write_corpus", "read_corpus", "TABLES"]
@@ -92,23 +92,11 @@ def _to_csv_text(frame: pd.DataFrame) -> str:
 
 
 def _report_dict(report: LoadReport) -> dict:
-    return {
-        "rows_read": report.rows_read, "loaded": report.loaded,
-        "duplicates": report.duplicates, "blank_lines": report.blank_lines,
-        "repeated_headers": report.repeated_headers,
-        "malformed": [vars(m) for m in report.malformed],
-        "skipped": [vars(m) for m in report.skipped],
-        "files": list(report.files),
-    }
+    return report.to_dict()
 
 
 def _report_from_dict(data: dict) -> LoadReport:
-    return LoadReport(rows_read=data["rows_read"], loaded=data["loaded"],
-                      duplicates=data["duplicates"], blank_lines=data["blank_lines"],
-                      repeated_headers=data["repeated_headers"],
-                      malformed=[MalformedRow(**m) for m in data["malformed"]],
-                      skipped=[MalformedRow(**m) for m in data.get("skipped", [])],
-                      files=list(data.get("files", [])))
+    return LoadReport.from_dict(data)
 
 
 def read_corpus(folder, *, validate: bool = True) -> Corpus:
