@@ -7,7 +7,7 @@ from kopiresearch.errors import InputFormatError, KopiresearchError, UnknownForm
 from kopiresearch.io import example_path, read_tweet_harvest
 from kopiresearch.io.tweet_harvest import TWEET_HARVEST_LAYOUTS
 
-L11, L12S, L12C, L14, L15M, L15A = TWEET_HARVEST_LAYOUTS
+L11, L12S, L12C, L14, L15M, L15A, L15X = TWEET_HARVEST_LAYOUTS
 TW = "Wed Nov 27 05:06:{:02d} +0000 2024"
 
 # id, seconds, text, user_id, username, in_reply_to_screen_name

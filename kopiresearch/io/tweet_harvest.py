@@ -26,6 +26,8 @@ from ._common import (
     lower_handle,
     mentions_long,
     read_csv_strings,
+    record_file_counts,
+    reply_prefix_length,
 )
 
 __all__ = ["read_tweet_harvest", "TWEET_HARVEST_LAYOUTS"]
@@ -47,8 +49,11 @@ TWEET_HARVEST_LAYOUTS = {
     "2.5.0-2.5.2 (15 columns, misaligned)": (",", _OLD + ["tweet_url", "in_reply_to_screen_name",
                                                           "image_url", "location"]),
     "2.5.3-2.7.x (15 columns, alphabetical)": (",", _ALPHA),
+    "2.5.3-2.7.x re-saved by Excel (';', Indonesian locale)": (";", _ALPHA),
 }
-_L11, _L12S, _L12C, _L14, _L15M, _L15A = TWEET_HARVEST_LAYOUTS
+_L11, _L12S, _L12C, _L14, _L15M, _L15A, _L15X = TWEET_HARVEST_LAYOUTS
+#: Layouts whose files have no ``in_reply_to_screen_name`` column (before 2.5).
+_NO_REPLY_COLUMN = (_L11, _L12S, _L12C, _L14)
 
 _TW_DATE = r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
 _TW_DATE_RE = re.compile(_TW_DATE)
@@ -56,11 +61,14 @@ _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _RT = r"^RT @([A-Za-z0-9_]+):"
 _FIELDS = ["id_str", "created_at", "full_text", "user_id_str", "username",
            "in_reply_to_screen_name", "tweet_url", "favorite_count", "reply_count",
-           "retweet_count", "quote_count"]
+           "retweet_count", "quote_count", "conversation_id_str", "location"]
+_COUNTS = {"favorite_count": "like_count", "reply_count": "reply_count",
+           "retweet_count": "repost_count", "quote_count": "quote_count"}
 
 
 @guard
-def read_tweet_harvest(paths, *, validate: bool = True) -> Corpus:
+def read_tweet_harvest(paths, *, reply_prefix_mentions: bool = True,
+                       validate: bool = True) -> Corpus:
     """Load one or more tweet-harvest crawls (CSV or the 2.7 XLSX export) into a Corpus.
 
     Parameters
@@ -142,38 +150,45 @@ def read_tweet_harvest(paths, *, validate: bool = True) -> Corpus:
     files = expand_paths(paths, patterns=("*.csv", "*.xlsx"))
     report = LoadReport()
     frames = []
-    layouts = {}
+    layouts, excel = {}, {}
     for path in files:
-        frame, layout = _read_file(path, report)
+        frame, layout, resaved = _read_file(path, report)
         layouts[str(path)] = layout
+        excel[str(path)] = resaved
         frames.append(frame)
         report.files.append(str(path))
     frame = (pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames
              else pd.DataFrame({c: pd.Series([], dtype="string") for c in _FIELDS + ["_file"]})
-             .assign(_line=np.zeros(0, dtype=np.int64)))
+             .assign(_line=np.zeros(0, dtype=np.int64), _reply_column=np.zeros(0, bool)))
     frames.clear()
     # hand the only reference over, so that the raw columns are freed as they are replaced
     holder = [frame]
     del frame
     return _build(holder, report, {"source": "tweet-harvest", "layouts": layouts},
-                  validate=validate)
+                  excel=excel, reply_prefix_mentions=reply_prefix_mentions, validate=validate)
 
 
 def _read_file(path: Path, report: LoadReport):
+    """``(frame, layout, resaved)``: the raw rows of one file as strings, its layout and
+    whether the file shows signs of a spreadsheet re-save (ids may be rounded)."""
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path, report), _L15A
+        return _columns(_read_xlsx(path, report), path, _L15A), _L15A, False
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    layout, has_header, first_line = _detect(data, path)
+    if b"\r" in data and b"\n" not in data:  # classic Mac line ends (CR only)
+        data = data.replace(b"\r", b"\n")
+    layout, has_header, first_line, quoted = _detect(data, path)
     delim, names = TWEET_HARVEST_LAYOUTS[layout]
-    if layout == _L15A:
+    # tweet-harvest 2.5.3+ quotes its header; a bare one was written by a spreadsheet
+    resaved = layout == _L15X or (layout == _L15A and has_header and not quoted)
+    if layout in (_L15A, _L15X):
         # pyarrow checks UTF-8 as it converts; on failure read_csv_strings names the line.
-        # With a header, read_csv_strings skips and counts leading blank lines itself
+        # The layout's own column names are used (a header with a stray space still loads)
         frame, bad, blank = read_csv_strings(
-            data, path, column_names=None if has_header else names,
-            skip_rows=0 if has_header else first_line - 1, keep=_FIELDS)
-        report.blank_lines += blank + (0 if has_header else first_line - 1)
+            data, path, column_names=names, skip_rows=first_line if has_header
+            else first_line - 1, delimiter=delim, keep=_FIELDS)
+        report.blank_lines += blank + first_line - 1
         for line, reason in bad:
             report.add_malformed(path, line, reason)
         hdr = (frame["id_str"] == "id_str") & (frame["created_at"] == "created_at")
@@ -183,16 +198,22 @@ def _read_file(path: Path, report: LoadReport):
             frame = frame[~hdr]
     else:
         frame = _read_legacy(check_utf8(data, path), path, layout, report)
+    return _columns(frame, path, layout), layout, resaved
+
+
+def _columns(frame, path, layout) -> pd.DataFrame:
+    """The raw rows in the columns :func:`_build` reads, with the file and its layout."""
     for c in _FIELDS:
         frame[c] = frame[c].astype("string") if c in frame.columns else pd.Series(
             pd.NA, index=frame.index, dtype="string")
-    frame = frame[_FIELDS + ["_line"]]
+    frame = frame[_FIELDS + ["_line"]].copy()
     frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), np.int8), [str(path)])
-    return frame, layout
+    frame["_reply_column"] = layout not in _NO_REPLY_COLUMN
+    return frame
 
 
 def _detect(data: bytes, path):
-    """(layout, has_header, 1-based line of the header or first row)."""
+    """(layout, has_header, 1-based line of the header or first row, header quoted)."""
     text = data[:65536].decode("utf-8", "ignore")
     lines = text.split("\n")
     first, lineno = None, 0
@@ -204,25 +225,25 @@ def _detect(data: bytes, path):
         raise UnknownFormatError("the file is empty", file=str(path),
                                  tried=list(TWEET_HARVEST_LAYOUTS))
     for name, (delim, cols) in TWEET_HARVEST_LAYOUTS.items():
-        if [c.strip().strip('"') for c in first.split(delim)] == cols:
-            return name, True, lineno
+        if [c.strip().strip('"').strip() for c in first.split(delim)] == cols:
+            return name, True, lineno, first.lstrip().startswith('"')
     # no header: look at the first row
     if first.startswith('"') and '","' in first:
         values = first[1:].split('","')
         if len(values) == 15 and values[0].isdigit() and (
                 _TW_DATE_RE.fullmatch(values[1]) or _ISO_DATE_RE.match(values[1])):
-            return _L15A, False, lineno
+            return _L15A, False, lineno, True
         if _TW_DATE_RE.fullmatch(values[0]):
             n = len(values)
             if n == 12:
-                return _L12C, False, lineno
+                return _L12C, False, lineno, True
             if n == 14:
-                return _L14, False, lineno
+                return _L14, False, lineno, True
             if n in (15, 16):
-                return _L15M, False, lineno
+                return _L15M, False, lineno, True
     if _TW_DATE_RE.match(first) and ";" in first:
         last = first.rsplit(";", 1)[-1]
-        return (_L12S if last.startswith("http") else _L11), False, lineno
+        return (_L12S if last.startswith("http") else _L11), False, lineno, False
     raise UnknownFormatError(
         f"the first line {first[:80]!r} is neither a tweet-harvest header nor a tweet-harvest "
         "row", file=str(path), tried=list(TWEET_HARVEST_LAYOUTS))
@@ -319,22 +340,57 @@ def _remap_250(values):
 
 
 def _read_xlsx(path, report):
+    """The ``Tweets`` sheet of a 2.7 XLSX export, every cell as a string.
+
+    Cells are read with their spreadsheet type (openpyxl): an id cell that holds a number
+    cannot be trusted beyond 2^53 (a spreadsheet keeps 15 significant digits), and a
+    ``created_at`` cell that a spreadsheet turned into a date has lost its time zone. Such
+    values are replaced by a marker that :func:`_build` reports as a malformed row, naming
+    the column; the rest of the file loads.
+    """
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
     try:
-        book = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False,
-                             header=None)
-    except Exception as exc:  # openpyxl raises many types on broken files
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on broken files
         raise InputFormatError(f"cannot read the XLSX file: {exc}", file=str(path)) from None
-    sheet = book.get("Tweets", next(iter(book.values())) if book else None)
-    if sheet is None or sheet.empty:
+    try:
+        sheet = book["Tweets"] if "Tweets" in book.sheetnames else (
+            book.worksheets[0] if book.worksheets else None)
+        rows = [] if sheet is None else list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+    if not rows:
         raise UnknownFormatError("the workbook is empty", file=str(path),
                                  tried=[_L15A + " XLSX"])
-    header = [str(v) for v in sheet.iloc[0].tolist()]
+    header = ["" if v is None else str(v).strip() for v in rows[0]]
     if header[:15] != _ALPHA:
         raise UnknownFormatError("sheet header is not the tweet-harvest 2.7 header",
                                  file=str(path), tried=[_L15A + " XLSX"])
-    frame = sheet.iloc[1:, :15].copy()
-    frame.columns = _ALPHA
-    frame = frame.astype("string")
+    ids = {"id_str", "user_id_str", "conversation_id_str"}
+
+    def cell(name, v):
+        if v is None:
+            return ""
+        if isinstance(v, str):
+            return v
+        if isinstance(v, bool):
+            return str(v)
+        if name in ids:
+            if isinstance(v, int) and abs(v) <= 2**53:
+                return str(v)
+            return _XLSX_NUMBER_ID
+        if name == "created_at" and isinstance(v, (dt.datetime, dt.date)):
+            return _XLSX_DATE
+        if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+            return str(int(v))
+        return str(v)
+
+    body = [tuple(cell(n, v) for n, v in zip(_ALPHA, (tuple(r) + (None,) * 15)[:15],
+                                              strict=True)) for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=_ALPHA, dtype="string")
     frame["_line"] = np.arange(2, len(frame) + 2, dtype=np.int64)
     blank = (frame[_ALPHA] == "").all(axis=1).to_numpy(bool)
     report.blank_lines += int(blank.sum())
@@ -342,6 +398,11 @@ def _read_xlsx(path, report):
     hdr = (frame["id_str"] == "id_str").to_numpy(bool)
     report.repeated_headers += int(hdr.sum())
     return frame[~hdr]
+
+
+#: Markers of spreadsheet cells that cannot be exact (see :func:`_read_xlsx`).
+_XLSX_NUMBER_ID = "\x00number"
+_XLSX_DATE = "\x00date"
 
 
 def _malformed(report, frame, mask, reason):
@@ -489,35 +550,53 @@ def _twitter_time_ns(t: pd.Series):
     return ns, fast
 
 
-def _build(holder, report, meta, *, validate=True):
+def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, validate=True):
     """``holder`` is a list holding the raw rows; it is emptied (memory)."""
     frame = holder.pop().reset_index(drop=True)
+    files = list(report.files)
     # --- malformed rows (rule 10) -----------------------------------------------------
     idv = frame["id_str"].str.strip()
     frame["id_str"] = idv
     bad_id = ~idv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
     if bad_id.any():
         sci = idv.str.contains(r"[eE]\+|\.", regex=True).fillna(False).to_numpy(bool)
+        cell = (idv == _XLSX_NUMBER_ID).fillna(False).to_numpy(bool)
         reason = pd.Series(np.where(
-            sci, "id_str was turned into a number (file re-saved by Excel?); the id cannot be "
-                 "recovered, use the original CSV",
-            "id_str is missing or not a number"), index=frame.index)
+            cell, "id_str is stored as a number in the spreadsheet, which keeps only 15 "
+                  "significant digits; the id cannot be recovered, use the original CSV",
+            np.where(sci, "id_str was turned into a number (file re-saved by Excel?); the id "
+                          "cannot be recovered, use the original CSV",
+                     "id_str is missing or not a number")), index=frame.index)
         frame = _malformed(report, frame, bad_id, reason)
+    frame = _rounded_ids(report, frame, excel or {})
     when = parse_twitter_time(frame["created_at"])
     bad_t = when.isna().to_numpy(bool)
     frame = frame.assign(_when=when)
-    frame = _malformed(report, frame, bad_t,
-                       "created_at is not 'Wed Nov 27 05:06:26 +0000 2024' nor ISO 8601 UTC")
+    if bad_t.any():
+        date_cell = (frame["created_at"] == _XLSX_DATE).fillna(False).to_numpy(bool)
+        reason = pd.Series(np.where(
+            date_cell, "created_at was turned into a spreadsheet date, which has no time zone: "
+                       "use the original CSV or XLSX",
+            "created_at is not 'Wed Nov 27 05:06:26 +0000 2024' nor ISO 8601 UTC"),
+            index=frame.index)
+        frame = _malformed(report, frame, bad_t, reason)
     uid = frame["user_id_str"].str.strip()
     uid = uid.mask(uid == "")
     frame["user_id_str"] = uid
-    frame["username"] = lower_handle(frame["username"]).astype("string")
+    username = lower_handle(frame["username"]).astype("string")
+    frame["username"] = _handles_from_urls(username, frame["tweet_url"], frame["id_str"])
     no_author = (uid.isna() & frame["username"].isna()).to_numpy(bool)
     bad_uid = (uid.notna() & ~uid.str.fullmatch(r"\d+").fillna(False)).to_numpy(bool)
     frame = _malformed(report, frame, no_author | bad_uid,
                        "no author: user_id_str and username are empty or not valid")
+    frame = _bad_counts(report, frame)
     # --- duplicates (rule 9) ----------------------------------------------------------
     dup = _duplicated_ids(frame["id_str"])
+    if dup.any():
+        frame, dup = _colliding_copies(report, frame, dup)
+    file_codes = _file_codes(frame["_file"], files)
+    record_file_counts(report, files, file_codes, dup,
+                       np.asarray(frame["_when"].array.asi8, dtype=np.int64))
     report.add_duplicate(int(dup.sum()))
     frame = (frame[~dup] if dup.any() else frame).reset_index(drop=True)
     report.add_loaded(len(frame))
@@ -539,11 +618,12 @@ def _build(holder, report, meta, *, validate=True):
         text = frame["full_text"]
         scan = _mention_spans(text)
         rt = _retweeted(text, scan)
-        reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
         is_rt = rt.notna().to_numpy(bool)
+        reply, is_reply = _reply_targets(frame, text, is_rt, report)
         ment = _twitter_mentions(text, scan)
         del scan
         ment = ment[~is_rt[ment["row"].to_numpy()]]
+        prefix_only = _prefix_only(text, ment, is_reply)
         # every target handle once, coded: the book resolves each distinct handle once
         handles = pc.dictionary_encode(pa.chunked_array(
             [_arrow(rt.dropna()), _arrow(reply.dropna()), _arrow(ment["handle"])],
@@ -552,17 +632,12 @@ def _build(holder, report, meta, *, validate=True):
         book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
                  order=np.full(len(targets), -1.0))
         book.finish()
+        book.accounts["location"] = _latest_locations(book, frame, when_ns)
         author = _authors(book, frame["user_id_str"], frame["username"])
         kind = pd.Categorical.from_codes(  # categorical from the start: no string hashing
-            np.where(is_rt, 2, np.where(reply.notna().to_numpy(bool), 1, 0)).astype(np.int8)
+            np.where(is_rt, 2, np.where(is_reply, 1, 0)).astype(np.int8)
             [by_time], ["original", "reply", "repost"])
         columns = post_columns.result()
-    posts = pd.DataFrame({
-        "post_id": columns.pop("post_id"), "author_id": author.array.take(by_time),
-        "created_at": columns.pop("created_at"), "kind": kind,
-        "parent_post_id": pd.arrays.ArrowStringArray(pa.nulls(len(frame), pa.large_string())),
-        **columns})
-    del columns
     # --- interactions (rules 1, 3-8), on integer codes -------------------------------------
     # handle codes (rule 6 compares handles) and account codes (positions in the book)
     hcode = np.asarray(handles.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -581,13 +656,32 @@ def _build(holder, report, meta, *, validate=True):
     rows_ment = ment["row"].to_numpy(np.int64)
     h_ment = hcode[n_rt + n_reply:]
     m = h_ment != reply_h[rows_ment]
-    rows_ment, h_ment = rows_ment[m], h_ment[m]
+    rows_ment, h_ment, prefix_only = rows_ment[m], h_ment[m], prefix_only[m]
+    # --- reply parents: stated nowhere in tweet-harvest, inferred (Notes) -----------------
+    reply_target = np.full(len(frame), -1, dtype=np.int64)
+    reply_target[rows_reply] = target_of[h_reply]
+    parent, inferred = _infer_parents(frame, is_reply, reply_target, author_code, is_rt,
+                                      when_ns)
+    report.count("parents_inferred", int(inferred.sum()))
+    posts = pd.DataFrame({
+        "post_id": columns.pop("post_id"), "author_id": author.array.take(by_time),
+        "created_at": columns.pop("created_at"), "kind": kind,
+        "parent_post_id": pd.array(parent[by_time], dtype=_STR),
+        "parent_inferred": pd.array(inferred[by_time], dtype="boolean"),
+        **columns})
+    del columns
     row = np.concatenate([rows_rt, rows_reply, rows_ment])
     tgt = target_of[np.concatenate([hcode[:n_rt], h_reply, h_ment])]
     kind_code = np.repeat(np.array([2, 1, 0], dtype=np.int8),
                           [len(rows_rt), len(rows_reply), len(rows_ment)])
+    from_prefix = np.concatenate([np.zeros(len(rows_rt) + len(rows_reply), bool), prefix_only])
     # rules 3 and 4 and the final order on the codes: every string column is built once
     keep = act_rows(author_code[row], tgt, row, kind_code, when_ns[row])
+    n_prefix = int(from_prefix[keep].sum())
+    report.count("reply_prefix_mentions", n_prefix)
+    if not reply_prefix_mentions:
+        report.count("reply_prefix_mentions_dropped", n_prefix)
+        keep = keep[~from_prefix[keep]]
     row, tgt, kind_code = row[keep], tgt[keep], kind_code[keep]
     kinds = pd.Categorical.from_codes(kind_code, ["mention", "reply", "repost"])
     inter = pd.DataFrame({
@@ -596,10 +690,277 @@ def _build(holder, report, meta, *, validate=True):
         "kind": kinds,
         "created_at": frame["_when"].array.take(row),
         "post_id": post_id.array.take(row)})
+    _warn_missing_handles(report, book, frame, file_codes[~dup] if dup.any() else file_codes,
+                          files)
     del frame, text, rt, reply, ment, author, post_id, idv, uid, when, targets
     del order, reply_h, keep, handles, hcode, row, tgt, when_ns, by_time
     return assemble("twitter", book, posts, inter, report, meta, validate=validate,
                     rules_applied=True)
+
+
+_ID_COLUMNS = ("id_str", "user_id_str", "conversation_id_str")
+
+
+def _rounded_ids(report, frame, excel) -> pd.DataFrame:
+    """Rows whose ids a spreadsheet rounded are malformed, never loaded with a wrong id.
+
+    A spreadsheet keeps 15 significant digits, so a 19-digit tweet id that went through one
+    comes back as ``1861555827635450000``: digits past the 15th are all zero. A genuine id
+    ends so once in 10^(digits - 15). Such an id is taken as rounded when its file was
+    re-saved by a spreadsheet (an unquoted or ``;`` header, see :func:`_read_file`), or when
+    at least three of the file's long ids and more than half of them look rounded.
+    """
+    if not len(frame):
+        return frame
+    files = frame["_file"].astype(object).to_numpy()
+    bad = np.zeros(len(frame), dtype=bool)
+    reason = np.empty(len(frame), dtype=object)
+    for col in _ID_COLUMNS:
+        v = frame[col].str.strip()
+        long = v.str.fullmatch(r"\d{16,}").fillna(False).to_numpy(bool)
+        if not long.any():
+            continue
+        zero_tail = np.zeros(len(frame), dtype=bool)
+        zero_tail[long] = v[long].str.slice(15).str.fullmatch(r"0+").fillna(False).to_numpy(bool)
+        if not zero_tail.any():
+            continue
+        hit = np.zeros(len(frame), dtype=bool)
+        for f in pd.unique(files[zero_tail]):
+            in_file = files == f
+            n_long, n_zero = int((long & in_file).sum()), int((zero_tail & in_file).sum())
+            if excel.get(f, False) or (n_zero >= 3 and 2 * n_zero > n_long):
+                hit |= zero_tail & in_file
+                report.warn(f, f"{n_zero} of {n_long} long ids in {col} end in zeros past the "
+                            "15th digit: the file went through a spreadsheet, which rounds "
+                            "ids to 15 significant digits.",
+                            affects="every row with such an id (reported as malformed)",
+                            fix="load the crawl's original CSV, or open CSVs in a spreadsheet "
+                                "only with the id columns imported as text")
+        new = hit & ~bad
+        reason[new] = (f"{col} has only 15 significant digits (a spreadsheet rounded it); "
+                       "the id cannot be recovered, use the original CSV")
+        bad |= hit
+    if bad.any():
+        return _malformed(report, frame, bad, pd.Series(reason, index=frame.index))
+    return frame
+
+
+def _handles_from_urls(username, url, ids) -> pd.Series:
+    """``username``, with the handle of ``https://x.com/<handle>/status/<id_str>`` where the
+    username is empty and the url names a handle (not ``undefined`` or ``i``)."""
+    missing = username.isna().to_numpy(bool) & url.notna().to_numpy(bool)
+    if not missing.any():
+        return username
+    sub = url[missing].str.extract(
+        r"^https?://(?:www\.)?(?:x|twitter)\.com/([A-Za-z0-9_]{1,15})/status/(\d+)")
+    ok = (sub[1] == ids[missing]).fillna(False) & ~sub[0].str.lower().isin(
+        ["undefined", "i"]).fillna(True)
+    if not ok.any():
+        return username
+    out = username.copy()
+    idx = np.flatnonzero(missing)[ok.to_numpy(bool)]
+    out.iloc[idx] = sub[0][ok].str.lower().to_numpy()
+    return out
+
+
+def _bad_counts(report, frame) -> pd.DataFrame:
+    """Rows whose counts are not whole numbers from 0 to 10^18 are malformed (the message
+    names the column and the value), so a count never wraps or rounds."""
+    bad = np.zeros(len(frame), dtype=bool)
+    reason = np.empty(len(frame), dtype=object)
+    for col in _COUNTS:
+        arr = _arrow(frame[col].str.strip())
+        ok = pc.or_(pc.match_substring_regex(arr, r"^[0-9]{1,18}$"), pc.equal(arr, ""))
+        wrong = ~np.asarray(pc.fill_null(ok, True).to_numpy(zero_copy_only=False), dtype=bool)
+        new = wrong & ~bad
+        if new.any():
+            values = frame[col].to_numpy(object)[new]
+            reason[new] = [f"{col} {v!r} is not a count (a whole number from 0 to 10^18)"
+                           for v in values]
+            bad |= new
+    if bad.any():
+        return _malformed(report, frame, bad, pd.Series(reason, index=frame.index))
+    return frame
+
+
+def _colliding_copies(report, frame, dup):
+    """Later copies of an id whose ``created_at`` differs from the first copy are malformed:
+    one tweet has one time, so the ids collided (rounded, or the file is corrupt)."""
+    ids = frame["id_str"].to_numpy(object)
+    ns = np.asarray(frame["_when"].array.asi8, dtype=np.int64)
+    code = pd.factorize(ids)[0]
+    first = np.full(code.max() + 1, -1, dtype=np.int64)
+    first_pos = np.flatnonzero(~dup)
+    first[code[first_pos]] = first_pos
+    ref = first[code]
+    clash = dup & (ns != ns[ref])
+    if not clash.any():
+        return frame, dup
+    lines = frame["_line"].to_numpy(np.int64)
+    reason = pd.Series([f"id_str repeats the id of line {lines[r]} with another created_at: "
+                        "ids collided (rounded by a spreadsheet?)" if c else None
+                        for c, r in zip(clash, ref, strict=True)], index=frame.index)
+    keep = ~clash
+    frame = _malformed(report, frame, clash, reason)
+    return frame, dup[keep]
+
+
+def _file_codes(files_col, files) -> np.ndarray:
+    """Position in ``files`` of each row's ``_file``."""
+    pos = {f: i for i, f in enumerate(files)}
+    values = pd.Series(files_col.astype(object).to_numpy())
+    return values.map(pos).fillna(-1).to_numpy(np.int64)
+
+
+def _reply_targets(frame, text, is_rt, report):
+    """``(handle, is_reply)``: the replied-to handle of each row and whether it is a reply.
+
+    From 2.5 on, ``in_reply_to_screen_name`` says both. Files before 2.5 have no such column:
+    there a row whose ``conversation_id_str`` differs from its ``id_str`` is a reply (the
+    thread root has its own id as conversation; originals, quotes and retweets too), and its
+    target is the leading ``@handle`` of the text when the text starts with one (X puts the
+    replied-to handle first), else unknown.
+    """
+    reply = lower_handle(frame["in_reply_to_screen_name"].fillna(""))
+    is_reply = reply.notna().to_numpy(bool) & ~is_rt
+    old = ~frame["_reply_column"].to_numpy(bool)
+    if old.any():
+        conv = frame["conversation_id_str"].str.strip()
+        inferred = (old & ~is_rt & conv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+                    & (conv != frame["id_str"]).fillna(False).to_numpy(bool))
+        if inferred.any():
+            lead = text[inferred].str.extract(r"^@([A-Za-z0-9_]+)", expand=False).str.lower()
+            reply = reply.copy()
+            reply.iloc[np.flatnonzero(inferred)] = lead.to_numpy(object)
+            is_reply = is_reply | inferred
+            report.count("replies_inferred", int(inferred.sum()))
+    return reply.astype(_STR), is_reply
+
+
+def _prefix_only(text, ment, is_reply) -> np.ndarray:
+    """For each mention (row, handle) of ``ment``: whether the handle occurs only inside
+    the leading ``@``-run of a reply (:func:`~kopiresearch.io._common.reply_prefix_length`)."""
+    rows = ment["row"].to_numpy(np.int64)
+    out = np.zeros(len(ment), dtype=bool)
+    cand = np.flatnonzero(is_reply & text.str.startswith("@").fillna(False).to_numpy(bool))
+    if not len(cand) or not len(ment):
+        return out
+    plen = reply_prefix_length(text.iloc[cand])
+    cand, plen = cand[plen > 0], plen[plen > 0]
+    if not len(cand):
+        return out
+    rest = pd.Series([t[k:] for t, k in zip(text.iloc[cand].tolist(), plen, strict=True)],
+                     dtype=_STR)
+    later = mentions_long(rest, TWITTER_MENTION)
+    after = set(zip(cand[later["row"].to_numpy(np.int64)].tolist(),
+                    later["handle"].astype(object).tolist(), strict=True))
+    in_cand = np.zeros(len(text), dtype=bool)
+    in_cand[cand] = True
+    sel = np.flatnonzero(in_cand[rows])
+    handles = ment["handle"].astype(object).to_numpy()[sel]
+    out[sel] = [(r, h) not in after for r, h in zip(rows[sel].tolist(), handles, strict=True)]
+    return out
+
+
+def _latest_locations(book, frame, when_ns) -> np.ndarray:
+    """The profile location of each account of ``book`` (raw text, from its latest row with
+    a non-empty location; missing otherwise). Only authors with an id have one."""
+    loc = frame["location"].str.strip()
+    ok = (loc.notna() & (loc != "") & frame["user_id_str"].notna()).to_numpy(bool)
+    out = np.full(len(book.accounts), None, dtype=object)
+    if not ok.any():
+        return out
+    sub = pd.DataFrame({"acc": ("twitter:" + frame["user_id_str"][ok]).to_numpy(object),
+                        "loc": loc[ok].to_numpy(object), "t": when_ns[ok]})
+    latest = sub.sort_values("t", kind="stable").drop_duplicates("acc", keep="last")
+    got = pd.Series(latest["loc"].to_numpy(object), index=latest["acc"].to_numpy(object))
+    idx = got.index.get_indexer(book.accounts["account_id"].to_numpy(object))
+    out[idx >= 0] = got.to_numpy(object)[idx[idx >= 0]]
+    return out
+
+
+def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns):
+    """``(parent post id or None, inferred)`` of each row (the rule: see read_tweet_harvest).
+
+    Within the reply's conversation, the latest earlier post (by time, then by id) whose
+    author is the replied-to account; else the conversation root. Reposts are never parents
+    (a reply to a retweet answers the original). Done as one as-of join on integer codes.
+    """
+    n = len(frame)
+    parent = np.full(n, None, dtype=object)
+    inferred = np.zeros(n, dtype=bool)
+    conv = frame["conversation_id_str"].str.strip()
+    conv_ok = conv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+    query = np.flatnonzero(is_reply & conv_ok)
+    if not len(query):
+        return parent, inferred
+    conv_code = np.full(n, -1, dtype=np.int64)
+    conv_code[conv_ok] = pd.factorize(conv[conv_ok].to_numpy(object))[0]
+    ids = _exact_ints(frame["id_str"])
+    tie = ids if ids is not None else np.arange(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((tie, when_ns))] = np.arange(n, dtype=np.int64)
+    width = int(author_code.max(initial=0)) + 2
+    cand = np.flatnonzero(conv_ok & ~is_rt & (author_code >= 0))
+    right = pd.DataFrame({"rank": rank[cand],
+                          "key": conv_code[cand] * width + author_code[cand],
+                          "pos": cand}).sort_values("rank", kind="stable")
+    tq = reply_target[query]
+    left = pd.DataFrame({"rank": rank[query],
+                         "key": np.where(tq >= 0, conv_code[query] * width + tq, -1),
+                         "q": query}).sort_values("rank", kind="stable")
+    hit = pd.merge_asof(left, right, on="rank", by="key", allow_exact_matches=False,
+                        direction="backward")
+    found = hit["pos"].notna().to_numpy(bool)
+    q = hit["q"].to_numpy(np.int64)
+    ids_s = frame["id_str"].to_numpy(object)
+    conv_s = conv.to_numpy(object)
+    pos = hit["pos"].to_numpy(np.float64)
+    parent[q[found]] = ["twitter:" + ids_s[int(i)] for i in pos[found]]
+    root = q[~found]
+    root = root[conv_s[root] != ids_s[root]]
+    parent[root] = ["twitter:" + c for c in conv_s[root]]
+    inferred[q[found]] = True
+    inferred[root] = True
+    return parent, inferred
+
+
+def _warn_missing_handles(report, book, frame, file_codes, files) -> None:
+    """Warn, per file, when authors are known by id only (tweet-harvest up to 2.6.1 run
+    since 2025 writes empty ``username`` and ``x.com/undefined/status/...`` urls).
+
+    Handles are linked to ids wherever any row of the load gives both (another file, a later
+    crawl, a url); the authors still without a handle make reply and mention targets (known
+    by handle only) impossible to match to authors.
+    """
+    raw_missing = frame["username"].isna().to_numpy(bool) & frame["user_id_str"].notna(
+    ).to_numpy(bool)
+    if not raw_missing.any():
+        return
+    acc = book.accounts.set_index("account_id")["handle"]
+    ids = ("twitter:" + frame["user_id_str"]).to_numpy(object)
+    for i, f in enumerate(files):
+        rows = raw_missing & (file_codes == i)
+        if not rows.any():
+            continue
+        authors = pd.unique(ids[rows])
+        linked = int(acc.reindex(authors).notna().sum())
+        unlinked = len(authors) - linked
+        report.count("handles_linked", linked)
+        if unlinked == 0:
+            continue
+        n_rows = int(((file_codes == i)).sum())
+        report.warn(
+            f, f"{int(rows.sum())} of {n_rows} rows have no author handle (empty username, "
+               f"tweet_url like x.com/undefined/status/...): {unlinked} author ids have no "
+               f"handle in any file of this load ({linked} were linked from other rows). "
+               "Reply and mention targets are known by handle only, so these authors never "
+               "match the accounts they are addressed as.",
+            affects="reciprocity, responsiveness, brokerage, communities and every measure "
+                    "that joins a reply or mention target to its author",
+            fix="re-crawl with tweet-harvest 2.7 or later (it writes usernames again), or "
+                "load another crawl that names these ids, or give each user_id_str its "
+                "handle in a labels file keyed by account_id")
 
 
 def _post_columns(frame: pd.DataFrame, post_id: pd.Series, by_time: np.ndarray) -> dict:
@@ -615,9 +976,11 @@ def _post_columns(frame: pd.DataFrame, post_id: pd.Series, by_time: np.ndarray) 
     if empty.any():
         text = text.mask(empty)
     url = frame["tweet_url"]
+    conv = frame["conversation_id_str"].str.strip()
+    conv = ("twitter:" + conv).where(conv.str.fullmatch(r"\d+").fillna(False))
     columns = {
         "post_id": post_id, "created_at": frame["_when"], "text": text,
-        "url": url.mask(url == ""),
+        "url": url.mask(url == ""), "conversation_id": conv.astype(_STR),
         "like_count": _count(frame["favorite_count"]),
         "reply_count": _count(frame["reply_count"]),
         "repost_count": _count(frame["retweet_count"]),
@@ -762,7 +1125,7 @@ def _count(s: pd.Series) -> pd.Series:
     if arr is not None and len(arr):
         arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
         empty = pc.equal(arr, "")
-        ok = pc.or_(pc.match_substring_regex(arr, r"^[0-9]{1,15}$"), empty)
+        ok = pc.or_(pc.match_substring_regex(arr, r"^[0-9]{1,18}$"), empty)
         if pc.all(pc.fill_null(ok, True)).as_py():
             v = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.int64())
             if isinstance(v, pa.ChunkedArray):
