@@ -597,6 +597,9 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     file_codes = _file_codes(frame["_file"], files)
     record_file_counts(report, files, file_codes, dup,
                        np.asarray(frame["_when"].array.asi8, dtype=np.int64))
+    # a duplicate copy may be the only row that names its author's handle (a later crawl)
+    named = dup & (frame["user_id_str"].notna() & frame["username"].notna()).to_numpy(bool)
+    dup_pairs = frame.loc[named, ["user_id_str", "username", "_when"]]
     report.add_duplicate(int(dup.sum()))
     frame = (frame[~dup] if dup.any() else frame).reset_index(drop=True)
     report.add_loaded(len(frame))
@@ -615,6 +618,9 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
                                   by_order=by_time if exact else None)
         book.add(frame["user_id_str"].iloc[keep], frame["username"].iloc[keep],
                  order=order[keep])
+        if len(dup_pairs):
+            book.add(dup_pairs["user_id_str"], dup_pairs["username"],
+                     order=dup_pairs["_when"].array.asi8.astype(np.float64))
         text = frame["full_text"]
         scan = _mention_spans(text)
         rt = _retweeted(text, scan)
