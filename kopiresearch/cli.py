@@ -126,12 +126,11 @@ def _print_report(corpus):
 
 
 def _print_load_report(report):
-    print(report.summary())
-    for m in report.malformed:
-        print(f"  malformed: {m.file}" + (f":{m.line}" if m.line is not None else "")
-              + f": {m.reason}")
-    for m in report.skipped:
-        print(f"  skipped: {m.file}: {m.reason}")
+    """The report with per-file counts and warnings; the warnings go to stderr too, so that
+    they are seen when stdout is redirected to a file."""
+    print(report.describe(max_rows=50))
+    for w in report.warnings:
+        print(f"kopiresearch: warning: {w}", file=sys.stderr)
 
 
 def _load_partitioned(args, columns, key) -> int:

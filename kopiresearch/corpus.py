@@ -579,6 +579,49 @@ class LoadReport:
             text += f"; warnings {len(self.warnings)}"
         return text
 
+    def describe(self, *, max_rows: int = 20) -> str:
+        """The whole report as text: the summary, each file's counts and time window, what
+        was derived by rule, the warnings, and the malformed rows and skipped inputs (at
+        most ``max_rows`` of each, with how many more there are).
+
+        Examples
+        --------
+        >>> r = LoadReport()
+        >>> r.add_loaded(2); r.add_malformed("a.csv", 3, "no created_at")
+        >>> r.add_file_counts("a.csv", loaded=2, duplicates=0,
+        ...                   first="2024-11-27T01:00:00Z", last="2024-11-27T02:00:00Z")
+        >>> r.count("parents_inferred", 1)
+        >>> print(r.describe())
+        rows read 3 = loaded 2 + duplicates 0 + malformed 1; blank lines 0, repeated headers 0
+        file a.csv: rows 3 = loaded 2 + duplicates 0 + malformed 1; 2024-11-27T01:00:00Z to
+        2024-11-27T02:00:00Z
+        derived: parents_inferred 1
+          malformed: a.csv:3: no created_at
+        """
+        lines = [self.summary()]
+        for c in self.file_counts:
+            window = f"; {c.first} to {c.last}" if c.first is not None else "; no rows"
+            lines.append(f"file {c.file}: rows {c.rows_read} = loaded {c.loaded} + duplicates "
+                         f"{c.duplicates} + malformed {c.malformed}{window}")
+        if self.derived:
+            lines.append("derived: " + ", ".join(f"{k} {v}" for k, v in
+                                                 sorted(self.derived.items())))
+        for w in self.warnings:
+            lines.append(f"WARNING {w}")
+
+        def listed(items, label):
+            out = []
+            for m in items[:max_rows]:
+                where = m.file + (f":{m.line}" if m.line is not None else "")
+                out.append(f"  {label}: {where}: {m.reason}")
+            if len(items) > max_rows:
+                out.append(f"  ... and {len(items) - max_rows} more {label} rows")
+            return out
+
+        lines += listed(self.malformed, "malformed")
+        lines += listed(self.skipped, "skipped")
+        return "\n".join(lines)
+
     def __str__(self) -> str:
         return self.summary()
 

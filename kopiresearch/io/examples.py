@@ -12,6 +12,8 @@ __all__ = ["example_path", "EXAMPLES"]
 #: Example inputs and the loader that reads each.
 EXAMPLES = {
     "tweet_harvest_2.6.1.csv": "read_tweet_harvest",
+    "tweet_harvest_2.4.0.csv": "read_tweet_harvest",
+    "tweet_harvest_2.6.1_2025.csv": "read_tweet_harvest",
     "twarc2_search.jsonl": "read_twarc2",
     "twarc_csv.csv": "read_twarc_csv",
     "instaloader": "read_instaloader",
