@@ -209,7 +209,7 @@ def _tiny_corpus(folder, files):
                         "handle": ["a", "b", "c", "ana"], "actor_type": "unknown",
                         "region_code": ["3578", "3578", None, None],
                         "followers": pd.array([None] * 4, dtype="Int64"),
-                        "partnered": False})
+                        "location": None, "partnered": False})
     sub = folder / "accounts" / "platform=twitter"
     sub.mkdir(parents=True)
     pq.write_table(pa.Table.from_pandas(acc, schema=_arrow_schema("accounts"),
