@@ -665,3 +665,168 @@ def record_file_counts(report: LoadReport, files, file_codes, duplicate, when_ns
             f, loaded=int(loaded[i]), duplicates=int(dups[i]),
             first=pd.Timestamp(int(first[i]), tz="UTC") if seen else None,
             last=pd.Timestamp(int(last[i]), tz="UTC") if seen else None)
+
+
+#: Largest count a canonical ``Int64`` column holds.
+_COUNT_MAX = (1 << 63) - 1
+#: What a count must be (quoted in malformed-row reasons).
+COUNT_RULE = "a count must be a whole number from 0 to 9223372036854775807"
+_COUNT_TEXT = re.compile(r"[0-9]+(?:\.0*)?")
+
+
+def parse_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Counts (likes, replies, followers, ...) as ``Int64`` and the positions that are not counts.
+
+    Accepted: digit strings (``"57"``), whole numbers written as floats (``"41.0"``, as pandas
+    writes a count column with gaps) and, for JSON loaders, Python ints and whole floats,
+    from 0 to ``2**63 - 1``. Missing and empty values are missing, not bad. Everything else
+    (negative, fractional, ``1e300``, ``inf``, text, ``True``, 2**63 or more) is
+    missing in the result and ``True`` in the returned mask, so that the loader reports the
+    row as malformed with :data:`COUNT_RULE`; a value is never wrapped or rounded.
+
+    Returns
+    -------
+    (pandas.Series, numpy.ndarray)
+        The counts (``Int64``, same index) and a boolean mask of the values that are not
+        counts.
+
+    Examples
+    --------
+    >>> v, bad = parse_counts(pd.Series(["57", "41.0", "", None, "-3", "1e300",
+    ...                                  "99999999999999999999", "inf", "1.5"]))
+    >>> v.tolist()[:4], bad.tolist()
+    ([57, 41, <NA>, <NA>], [False, False, False, False, True, True, True, True, True])
+    >>> parse_counts(pd.Series([3, 2.0, True, float("nan"), 2**63], dtype=object))[1].tolist()
+    [False, False, True, False, True]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(values)
+    if isinstance(values.dtype, pd.StringDtype) and n:
+        arr = pa.array(values.array)
+        arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        empty = pc.equal(arr, "")
+        ok = pc.or_(pc.match_substring_regex(arr, r"^[0-9]{1,18}$"), empty)
+        if pc.all(pc.fill_null(ok, True)).as_py():  # the fast path: plain digits
+            v = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.int64())
+            mask = np.asarray(v.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            ints = np.asarray(pc.fill_null(v, 0).to_numpy(zero_copy_only=False), np.int64)
+            return (pd.Series(pd.arrays.IntegerArray(ints, mask), index=values.index),
+                    np.zeros(n, dtype=bool))
+    out = np.zeros(n, dtype=np.int64)
+    missing = np.zeros(n, dtype=bool)
+    bad = np.zeros(n, dtype=bool)
+    for i, v in enumerate(values.to_numpy(object)):
+        c = _one_count(v)
+        if c is None:
+            missing[i] = True
+        elif c is False:
+            missing[i] = bad[i] = True
+        else:
+            out[i] = c
+    return pd.Series(pd.arrays.IntegerArray(out, missing), index=values.index), bad
+
+
+def _one_count(v):
+    """An int, None (missing) or False (not a count)."""
+    import math
+
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None  # (pandas holds a missing value of an object column as NaN)
+    if isinstance(v, (bool, np.bool_)):
+        return False
+    if isinstance(v, (int, np.integer)):
+        v = int(v)
+        return v if 0 <= v <= _COUNT_MAX else False
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        if not math.isfinite(v) or v < 0 or v != int(v) or v > 2.0**53:
+            return False
+        return int(v)
+    if isinstance(v, str):
+        s = v.strip()
+        if s == "":
+            return None
+        if not _COUNT_TEXT.fullmatch(s):
+            return False
+        digits = s.split(".", 1)[0].lstrip("0") or "0"
+        if len(digits) > 19:
+            return False
+        c = int(digits)
+        return c if c <= _COUNT_MAX else False
+    return False
+
+
+#: Times a canonical table can hold (``datetime64[ns]``).
+TIME_RANGE = "(times must lie between 1677-09-22 and 2262-04-11)"
+
+
+def epoch_seconds(values) -> tuple[pd.Series, np.ndarray]:
+    """UTC times of epoch seconds (ints or floats) and the mask of values that are not times.
+
+    A value is not a time when it is missing, not a number (``True`` included), not finite,
+    or outside the range a nanosecond timestamp holds (:data:`TIME_RANGE`).
+
+    Examples
+    --------
+    >>> t, bad = epoch_seconds([1732677300, 1e12, "x", None, 1732677300.5])
+    >>> [str(x) for x in t], bad.tolist()
+    (['2024-11-27 03:15:00+00:00', 'NaT', 'NaT', 'NaT', '2024-11-27 03:15:00.500000+00:00'], \
+[False, True, True, True, False])
+    """
+    import math
+
+    vals = list(values)
+    ns = np.zeros(len(vals), dtype=np.int64)
+    bad = np.zeros(len(vals), dtype=bool)
+    lo, hi = pd.Timestamp.min.value, pd.Timestamp.max.value
+    for i, v in enumerate(vals):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (
+                isinstance(v, float) and not math.isfinite(v)):
+            bad[i] = True
+            continue
+        x = int(v) * 1_000_000_000 if isinstance(v, int) else round(v * 1e9)
+        if not lo < x < hi:
+            bad[i] = True
+            continue
+        ns[i] = x
+    idx = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
+    out = pd.Series(idx.array).mask(pd.Series(bad))
+    return out, bad
+
+
+def in_time_range(times: pd.Series) -> pd.Series:
+    """``times`` (tz-aware, any unit) as UTC nanoseconds; times outside :data:`TIME_RANGE`
+    become ``NaT`` (so that the loader reports the row as malformed, never the whole file).
+
+    Examples
+    --------
+    >>> t = pd.to_datetime(pd.Series(["2024-11-27T01:00:00Z", "3024-01-01T00:00:00Z"]),
+    ...                    format="ISO8601", utc=True)
+    >>> [str(v) for v in in_time_range(t)]
+    ['2024-11-27 01:00:00+00:00', 'NaT']
+    """
+    lo, hi = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+    if not isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = pd.to_datetime(times, utc=True)
+    times = times.dt.tz_convert("UTC")
+    ok = ((times > lo) & (times < hi)).fillna(False)
+    return times.where(ok).dt.as_unit("ns")
+
+
+def cr_line_ends(data: bytes) -> bytes:
+    """``data`` with CR-only line ends (classic Mac, some spreadsheet exports) as LF.
+
+    Only a file without any LF is changed, so line numbers stay those an editor shows.
+
+    Examples
+    --------
+    >>> cr_line_ends(b"a,b\\r1,2\\r"), cr_line_ends(b"a,b\\r\\n1,2\\r\\n")
+    (b'a,b\\n1,2\\n', b'a,b\\r\\n1,2\\r\\n')
+    """
+    if b"\r" in data and b"\n" not in data:
+        return data.replace(b"\r", b"\n")
+    return data
