@@ -830,3 +830,68 @@ def cr_line_ends(data: bytes) -> bytes:
     if b"\r" in data and b"\n" not in data:
         return data.replace(b"\r", b"\n")
     return data
+
+
+def prefix_only_mentions(text: pd.Series, is_reply, rows, handles) -> np.ndarray:
+    """Which mentions (``rows``, ``handles``) come only from the leading ``@``-run of a reply.
+
+    ``text`` holds one text per row, ``is_reply`` whether that row is a reply; a mention of
+    row ``r`` and handle ``h`` (compared in lower case) is prefix-only when row ``r`` is a
+    reply, ``@h`` is inside its leading ``@``-run (:func:`reply_prefix_length`) and nowhere
+    after it.
+
+    Examples
+    --------
+    >>> t = pd.Series(["@a_demo @b_demo makasih @b_demo", "@a_demo halo", "@a_demo halo"])
+    >>> prefix_only_mentions(t, [True, True, False], [0, 0, 1, 2],
+    ...                      pd.Series(["a_demo", "B_demo", "a_demo", "a_demo"])).tolist()
+    [True, False, True, False]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    out = np.zeros(len(rows), dtype=bool)
+    reply = np.asarray(is_reply, dtype=bool)
+    if not len(rows) or not reply.any():
+        return out
+    s = text.reset_index(drop=True).astype(_STR)
+    length = reply_prefix_length(s)
+    length[~reply] = 0
+    has = np.flatnonzero(length > 0)
+    if not len(has):
+        return out
+    sub = s.iloc[has].reset_index(drop=True)
+    cut = pd.Series(length[has])
+    head = pd.Series([t[:k] for t, k in zip(sub, cut, strict=True)], dtype=_STR)
+    tail = pd.Series([t[k:] for t, k in zip(sub, cut, strict=True)], dtype=_STR)
+    pre = mentions_long(head, TWITTER_MENTION)
+    post = mentions_long(tail, TWITTER_MENTION)
+    pre["row"] = has[pre["row"].to_numpy(np.int64)]
+    post["row"] = has[post["row"].to_numpy(np.int64)]
+    key = pd.Index(pre["row"].astype(str) + "|" + pre["handle"].astype(str))
+    key = key.difference(pd.Index(post["row"].astype(str) + "|" + post["handle"].astype(str)))
+    ask = (pd.Series(rows).astype(str) + "|"
+           + pd.Series(handles, dtype=_STR).reset_index(drop=True).str.lower().fillna(""))
+    return ask.isin(key).to_numpy(bool)
+
+
+def prefix_mention_rule(edges: pd.DataFrame, prefix: np.ndarray, source, report: LoadReport,
+                        *, keep: bool) -> pd.DataFrame:
+    """Count (and, unless ``keep``, drop) the mention edges that came only from a reply prefix.
+
+    ``edges`` has columns ``row``, ``kind``, ``target_id`` (after rule 6); ``prefix`` marks
+    its prefix-only mentions (:func:`prefix_only_mentions`), ``source`` gives the author
+    account of each row. Only edges that become interactions are counted: self-mentions
+    (rule 4) and repeats within a row (rule 3) are not. Adds to
+    ``report.derived["reply_prefix_mentions"]`` and, when dropping,
+    ``"reply_prefix_mentions_dropped"``.
+    """
+    src = np.asarray(source, dtype=object)[edges["row"].to_numpy(np.int64)]
+    tgt = edges["target_id"].to_numpy(object)
+    real = pd.notna(tgt) & pd.notna(src) & (src != tgt)
+    cand = prefix & real & (edges["kind"] == "mention").to_numpy(bool)
+    pair = pd.DataFrame({"r": edges["row"].to_numpy(np.int64)[cand], "t": tgt[cand]})
+    n = int((~pair.duplicated()).sum())
+    report.count("reply_prefix_mentions", n)
+    if keep:
+        return edges
+    report.count("reply_prefix_mentions_dropped", n)
+    return edges[~(prefix & (edges["kind"] == "mention").to_numpy(bool))]

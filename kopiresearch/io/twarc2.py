@@ -21,6 +21,8 @@ from ._common import (
     drop_act_mentions,
     expand_paths,
     guard,
+    prefix_mention_rule,
+    prefix_only_mentions,
 )
 from .tweet_harvest import parse_twitter_time
 
@@ -31,7 +33,7 @@ _STATUS = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]+)/status/(\d+)")
 
 
 @guard
-def read_twarc2(paths, *, validate: bool = True) -> Corpus:
+def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = True) -> Corpus:
     """Load twarc2 JSONL files into a Corpus.
 
     Parameters
@@ -125,7 +127,7 @@ def read_twarc2(paths, *, validate: bool = True) -> Corpus:
                     report.add_malformed(path, lineno, "not a JSON object")
                     continue
                 state.take(obj, path, lineno, report)
-    return state.build(report, validate=validate)
+    return state.build(report, validate=validate, reply_prefix_mentions=reply_prefix_mentions)
 
 
 def _d(v):
@@ -271,7 +273,7 @@ class _State:
             self.cols[name].append(value)
 
     # -- assembly ------------------------------------------------------------------------
-    def build(self, report, *, validate=True):
+    def build(self, report, *, validate=True, reply_prefix_mentions=True):
         cols = self.cols
         n = len(cols["id"])
         when = parse_twitter_time(pd.Series(cols.pop("created_at"), dtype="string"))
@@ -371,7 +373,15 @@ class _State:
         book.finish()
         author = book.resolve(uids=authors).astype("string")
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
+        ment = (edges["kind"] == "mention").to_numpy(bool)
+        edges["prefix"] = False
+        if ment.any():
+            edges.loc[ment, "prefix"] = prefix_only_mentions(
+                text, np.asarray(kinds) == "reply", edges.loc[ment, "row"].to_numpy(np.int64),
+                edges.loc[ment, "handle"])
         edges = drop_act_mentions(edges)  # rule 6
+        edges = prefix_mention_rule(edges, edges["prefix"].to_numpy(bool), author.to_numpy(object),
+                                    report, keep=reply_prefix_mentions)
         post_id = "twitter:" + ids
         r = edges["row"].to_numpy(np.int64)
         inter = pd.DataFrame({"source_id": author.array.take(r),
