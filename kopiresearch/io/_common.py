@@ -895,3 +895,36 @@ def prefix_mention_rule(edges: pd.DataFrame, prefix: np.ndarray, source, report:
         return edges
     report.count("reply_prefix_mentions_dropped", n)
     return edges[~(prefix & (edges["kind"] == "mention").to_numpy(bool))]
+
+
+def without_impossible_years(s: pd.Series) -> pd.Series:
+    """``s`` (time strings) with values whose year lies outside 1678-2261 made missing.
+
+    A ``datetime64[ns]`` column cannot hold such times; parsers asked to would fail for the
+    whole file. The year is read from an ISO 8601 value (``2024-11-27T...``) or the end of
+    a Twitter-format value (``Wed Nov 27 05:06:26 +0000 2024``); the loader then reports the
+    row as malformed.
+
+    Examples
+    --------
+    >>> without_impossible_years(pd.Series(["3024-01-01T00:00:00Z",
+    ...     "Wed Nov 27 05:06:26 +0000 2024", "Wed Nov 27 05:06:26 +0000 1500"])).tolist()
+    [<NA>, 'Wed Nov 27 05:06:26 +0000 2024', <NA>]
+    """
+    s = s.astype(_STR)
+    year = s.str.extract(r"^\s*(\d{4})-|\s(\d{4})\s*$")
+    y = pd.to_numeric(year[0].fillna(year[1]), errors="coerce")
+    bad = ((y < 1678) | (y > 2261)).fillna(False).to_numpy(bool)
+    return s.mask(bad) if bad.any() else s
+
+
+def times_or_nat(parse, s: pd.Series) -> pd.Series:
+    """``parse(s)``, retried without impossible years (:func:`without_impossible_years`)
+    when a time outside the nanosecond range makes the parser fail; those rows are NaT.
+
+    No cost when every year is possible (the parser runs once).
+    """
+    try:
+        return parse(s)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        return parse(without_impossible_years(s))

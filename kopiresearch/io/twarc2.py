@@ -12,8 +12,11 @@ import pandas as pd
 from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError
 from ._common import (
+    COUNT_RULE,
+    TIME_RANGE,
     TWITTER_MENTION,
     AccountBook,
+    _one_count,
     _take,
     _time_key,
     _time_order,
@@ -21,8 +24,11 @@ from ._common import (
     drop_act_mentions,
     expand_paths,
     guard,
+    parse_counts,
     prefix_mention_rule,
     prefix_only_mentions,
+    record_file_counts,
+    times_or_nat,
 )
 from .tweet_harvest import parse_twitter_time
 
@@ -178,7 +184,8 @@ class _State:
         if uid is not None:
             old = self.users.get(uid, (None, None))
             name = _s(u.get("username")) or old[0]
-            fol = _num(_d(u.get("public_metrics")).get("followers_count"))
+            fol = _d(u.get("public_metrics")).get("followers_count")
+            fol = fol if _one_count(fol) not in (None, False) else None  # never a bad count
             self.users[uid] = (name, fol if fol is not None else old[1])
 
     def ref_tweet(self, t):
@@ -265,10 +272,10 @@ class _State:
                 ("quoted", refs.get("quoted")), ("replied_to", refs.get("replied_to")),
                 ("reply_uid", _id(t.get("in_reply_to_user_id"))),
                 ("mentions", None if mentions is None else tuple(mentions)),
-                ("urls", urls or None), ("like_count", _num(pm.get("like_count"))),
-                ("reply_count", _num(pm.get("reply_count"))),
-                ("repost_count", _num(pm.get("retweet_count"))),
-                ("quote_count", _num(pm.get("quote_count"))), ("_file", file_code),
+                ("urls", urls or None), ("like_count", pm.get("like_count")),
+                ("reply_count", pm.get("reply_count")),
+                ("repost_count", pm.get("retweet_count")),
+                ("quote_count", pm.get("quote_count")), ("_file", file_code),
                 ("_line", lineno)):
             self.cols[name].append(value)
 
@@ -276,16 +283,32 @@ class _State:
     def build(self, report, *, validate=True, reply_prefix_mentions=True):
         cols = self.cols
         n = len(cols["id"])
-        when = parse_twitter_time(pd.Series(cols.pop("created_at"), dtype="string"))
-        bad = when.isna().to_numpy(bool)
+        when = times_or_nat(parse_twitter_time, pd.Series(cols.pop("created_at"),
+                                                          dtype="string"))
+        bad = np.array(when.isna().to_numpy(bool))
         files = list(self.files)
+        reasons = {}
         for i in np.flatnonzero(bad):
-            report.add_malformed(files[cols["_file"][i]], int(cols["_line"][i]),
-                                 "created_at is not ISO 8601 UTC")
+            reasons[i] = f"field 'created_at': not ISO 8601 UTC {TIME_RANGE}"
+        counts = {}
+        for c, field in (("like_count", "like_count"), ("reply_count", "reply_count"),
+                         ("repost_count", "retweet_count"), ("quote_count", "quote_count")):
+            values = pd.Series(cols.pop(c), dtype=object)
+            counts[c], wrong = parse_counts(values)
+            for i in np.flatnonzero(wrong & ~bad):
+                reasons.setdefault(i, f"field 'public_metrics.{field}': {COUNT_RULE}, not "
+                                   f"{values.iloc[i]!r}")
+            bad |= wrong
+        for i in sorted(reasons):
+            report.add_malformed(files[cols["_file"][i]], int(cols["_line"][i]), reasons[i])
         ids = pd.Series(cols["id"], dtype="string")
         keep = np.flatnonzero(~bad)
         dup = ids.iloc[keep].duplicated(keep="first").to_numpy(bool)
         report.add_duplicate(int(dup.sum()))
+        codes = np.asarray(cols["_file"], dtype=np.int64)[keep]
+        where = pd.Index(report.files).get_indexer(files)
+        record_file_counts(report, report.files, where[codes] if len(codes) else codes, dup,
+                           _time_key(pd.Series(when.array.take(keep))))
         keep = keep[~dup]
         report.add_loaded(len(keep))
         del cols["_file"], cols["_line"]
@@ -397,9 +420,8 @@ class _State:
             "post_id": post_id, "author_id": author, "created_at": times,
             "kind": kinds, "parent_post_id": ("twitter:" + parents),
             "text": text, "url": "https://x.com/i/status/" + ids,
-            **{c: pd.to_numeric(column(c, object), errors="coerce").astype("float64").round()
-               .astype("Int64")
-               for c in ("like_count", "reply_count", "repost_count", "quote_count")},
+            **{c: (v if len(keep) == n else v.take(keep)).reset_index(drop=True)
+               for c, v in counts.items()},
         })
         del post_id, author, text, parents, kinds, ids, authors, times, r
         # in time order here, where the unsorted columns can be freed (assemble keeps order)

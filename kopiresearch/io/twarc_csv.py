@@ -27,6 +27,7 @@ from ._common import (
     prefix_only_mentions,
     read_csv_strings,
     record_file_counts,
+    times_or_nat,
 )
 from .tweet_harvest import _malformed, parse_twitter_time
 
@@ -212,20 +213,20 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
     aid = frame["author_id"].str.strip()
     frame = _malformed(report, frame, ~aid.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
                        "column 'author_id': missing or not a number")
-    when = parse_twitter_time(frame["created_at"])
+    when = times_or_nat(parse_twitter_time, frame["created_at"])
     frame = frame.assign(_when=when)
     frame = _malformed(report, frame, when.isna().to_numpy(bool),
                        f"column 'created_at': not ISO 8601 UTC {TIME_RANGE}")
-    counts = {}
     for c, s in (("like_count", "like_count"), ("reply_count", "reply_count"),
                  ("repost_count", "retweet_count"), ("quote_count", "quote_count")):
         col = f"public_metrics.{s}"
         v, bad = parse_counts(frame[col])
-        reason = pd.Series(f"column {col!r}: " + COUNT_RULE + ", not ", index=frame.index,
-                           dtype=object) + frame[col].astype(object).map(repr)
-        counts[c] = v
         frame = frame.assign(**{f"_{c}": v})
-        frame = _malformed(report, frame, bad, reason)
+        if bad.any():
+            reason = pd.Series("", index=frame.index, dtype=object)
+            reason[bad] = [f"column {col!r}: {COUNT_RULE}, not {x!r}"
+                           for x in frame.loc[bad, col]]
+            frame = _malformed(report, frame, bad, reason)
     # --inline-referenced-tweets: referenced tweets as rows before their referrer
     inline = _inlined_rows(frame)
     ref_rows = frame[inline]
