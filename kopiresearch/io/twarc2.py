@@ -133,6 +133,7 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
                     report.add_malformed(path, lineno, "not a JSON object")
                     continue
                 state.take(obj, path, lineno, report)
+        state.refuse_non_tweets(path)
     return state.build(report, validate=validate, reply_prefix_mentions=reply_prefix_mentions)
 
 
@@ -177,6 +178,7 @@ class _State:
         self.tweet_author = {}  # tweet id -> author id
         self.cols = {c: [] for c in self._COLUMNS}
         self.files = {}  # path -> code in the _file column
+        self.non_tweets = {}  # path -> kinds of non-tweet objects (users, counts) seen
 
     # -- collection ----------------------------------------------------------------------
     def user(self, u):
@@ -240,9 +242,27 @@ class _State:
         elif value.isdigit():
             self.error_users.append((value, None))
 
+    def refuse_non_tweets(self, path):
+        """Raise when a file gave no tweet, only users or counts (another twarc2 output)."""
+        seen = self.non_tweets.pop(str(path), {})
+        if seen and str(path) not in self.files:
+            from .detect import _twarc2_kind
+
+            what = _twarc2_kind([{"data": [dict.fromkeys(k) for k in seen]}])
+            if what is not None:
+                from ..errors import UnknownFormatError
+
+                raise UnknownFormatError(f"this is {what}, not a file of tweets",
+                                         file=str(path))
+
     def tweet(self, t, path, lineno, report):
         t = _d(t)
         tid, aid, when = _id(t.get("id")), _id(t.get("author_id")), _s(t.get("created_at"))
+        if aid is None and "text" not in t and ("username" in t or "tweet_count" in t
+                                                or "action" in t):
+            keys = ("username",) if "username" in t else ("tweet_count", "start") if (
+                "tweet_count" in t) else ("action",)
+            self.non_tweets.setdefault(str(path), {})[keys] = None
         if tid is None or aid is None or when is None:
             report.add_malformed(path, lineno, "tweet without a valid id, author_id or "
                                  "created_at")
