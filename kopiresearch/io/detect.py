@@ -58,9 +58,7 @@ def detect_format(path, *, columns=None) -> str:
     if p.is_dir():
         files = sorted(f for f in p.rglob("*") if f.is_file())
         names = [f.name.lower() for f in files]
-        jsons = [f for f in files if f.name.lower().endswith(".json")][:3]
-        if any(n.endswith(".json.xz") for n in names) or any(
-                _is_instaloader_json(f) or f.name.endswith("_comments.json") for f in jsons):
+        if _is_instaloader_folder(p):
             return "instaloader"
         for f in files:
             if f.name.lower().endswith((".jsonl", ".json")):
@@ -128,6 +126,14 @@ def _head_objects(path):
             except (ValueError, RecursionError):
                 out.append(None)
     return out
+
+
+def _is_instaloader_folder(folder: Path) -> bool:
+    """Whether ``folder`` (searched recursively) is an instaloader download."""
+    files = sorted(f for f in folder.rglob("*") if f.is_file())
+    jsons = [f for f in files if f.name.lower().endswith(".json")][:3]
+    return any(f.name.lower().endswith(".json.xz") for f in files) or any(
+        f.name.endswith("_comments.json") or _is_instaloader_json(f) for f in jsons)
 
 
 def _is_instaloader_json(path) -> bool:
@@ -245,13 +251,8 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
     skipped = []
     for p in inputs:
         if p.is_dir():
-            try:
-                fmt = detect_format(p, columns=columns)
-            except UnknownFormatError as exc:
-                skipped.append(MalformedRow(str(p), None, _reason(exc)))
-                continue
-            if fmt == "instaloader":
-                groups.setdefault(fmt, []).append(p)
+            if _is_instaloader_folder(p):
+                groups.setdefault("instaloader", []).append(p)
                 continue
             files = sorted(f for f in p.iterdir() if f.is_file())
         else:
