@@ -45,8 +45,11 @@ NAMES = {"1": "KominfoKdr_Demo", "2": "warga_00042", "3": "warga_00043", "4": "B
 
 
 def user(uid):
-    return {"id": uid, "username": NAMES[uid], "name": NAMES[uid].title(),
-            "public_metrics": {"followers_count": 100 * int(uid)}}
+    u = {"id": uid, "username": NAMES[uid], "name": NAMES[uid].title(),
+         "public_metrics": {"followers_count": 100 * int(uid)}}
+    if uid == "1":
+        u["location"] = "Kota Kediri, Jawa Timur"
+    return u
 
 
 def ment(text, uid):
@@ -254,6 +257,12 @@ def test_twarc_csv_edges_equal_twarc2_edges(tmp_path, keep):
     assert len(edge_set(a)) == len(a.interactions) >= 15
     assert set(b.posts.index) == set(a.posts.index)
     assert b.report.derived == a.report.derived
+    for c in (a, b):
+        assert c.accounts.loc["twitter:1", "location"] == "Kota Kediri, Jawa Timur"
+        assert c.accounts.loc["twitter:1", "followers"] == 100
+        assert c.posts.loc["twitter:202", "conversation_id"] == "twitter:200"
+    cols = ["kind", "parent_post_id"]
+    assert b.posts.loc[a.posts.index, cols].equals(a.posts[cols])
     kinds = set(a.interactions["kind"])
     assert kinds == {"reply", "repost", "quote", "mention"}
     # the traps are in the data: a repost and a quote of unavailable tweets

@@ -928,3 +928,14 @@ def times_or_nat(parse, s: pd.Series) -> pd.Series:
         return parse(s)
     except (pd.errors.OutOfBoundsDatetime, OverflowError):
         return parse(without_impossible_years(s))
+
+
+def add_locations(book: AccountBook, locations: dict) -> None:
+    """Give the accounts of a finished ``book`` their profile ``location`` (raw free text),
+    from ``locations``: platform id -> text."""
+    if not locations:
+        return
+    loc = pd.Series(locations, dtype=_STR)
+    ids = book.accounts["account_id"].astype(_STR).str.split(":", n=1).str[1]
+    book.accounts["location"] = pd.array(loc.reindex(ids.to_numpy(object)).to_numpy(object),
+                                         dtype=_STR)

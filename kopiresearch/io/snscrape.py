@@ -18,6 +18,7 @@ from ._common import (
     AccountBook,
     _one_count,
     _time_key,
+    add_locations,
     assemble,
     drop_act_mentions,
     expand_paths,
@@ -419,6 +420,7 @@ class _State:
         edges["handle"] = edges["handle"].astype("string")
         book.add(edges["uid"], edges["handle"], order=np.full(len(edges), -3.0))
         book.finish()
+        add_locations(book, {u: v[2] for u, v in self.users.items() if v[2] is not None})
         author = book.resolve(uids=authors).astype("string")
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
         text = pd.Series(text, dtype="string")
@@ -453,10 +455,5 @@ class _State:
             **{c: (v if len(keep) == n else v.take(keep)).reset_index(drop=True)
                for c, v in counts.items()},
         })
-        locations = {u: v[2] for u, v in self.users.items() if v[2] is not None}
-        corpus = assemble("twitter", book, posts, inter, report, {"source": "snscrape"},
-                          validate=False)
-        if locations:
-            loc = pd.Series({f"twitter:{u}": v for u, v in locations.items()}, dtype="string")
-            corpus.accounts["location"] = loc.reindex(corpus.accounts.index).array
-        return corpus.validate() if validate else corpus
+        return assemble("twitter", book, posts, inter, report, {"source": "snscrape"},
+                        validate=validate)

@@ -20,6 +20,7 @@ from ._common import (
     _take,
     _time_key,
     _time_order,
+    add_locations,
     assemble,
     drop_act_mentions,
     expand_paths,
@@ -69,6 +70,11 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
     of all lines of all files are resolved together, so a tweet referenced on one page and
     expanded on another is still resolved. Users known only from ``errors`` (deleted,
     suspended, protected) are kept as accounts.
+
+    Also kept: ``posts.conversation_id``, the authors' profile ``location`` (raw text) and
+    follower counts from ``includes.users``, and per-file counts in ``report.file_counts``.
+    A count in ``public_metrics`` that is not a whole number from 0 to 2**63 - 1 and a
+    ``created_at`` outside 1677-2262 make the tweet a malformed row naming the field.
 
     Interactions: repost -> author of the ``retweeted`` tweet (else the ``RT @x:`` handle);
     quote -> author of the ``quoted`` tweet (else the handle in the quoted permalink);
@@ -170,7 +176,7 @@ class _State:
 
     _COLUMNS = ("id", "author_id", "created_at", "text", "retweeted", "quoted", "replied_to",
                 "reply_uid", "mentions", "urls", "like_count", "reply_count", "repost_count",
-                "quote_count", "_file", "_line")
+                "quote_count", "conversation_id", "_file", "_line")
 
     def __init__(self):
         self.users = {}  # id -> (username, followers)
@@ -184,11 +190,12 @@ class _State:
     def user(self, u):
         uid = _id(_d(u).get("id"))
         if uid is not None:
-            old = self.users.get(uid, (None, None))
+            old = self.users.get(uid, (None, None, None))
             name = _s(u.get("username")) or old[0]
             fol = _d(u.get("public_metrics")).get("followers_count")
             fol = fol if _one_count(fol) not in (None, False) else None  # never a bad count
-            self.users[uid] = (name, fol if fol is not None else old[1])
+            loc = _s(u.get("location")) or old[2]
+            self.users[uid] = (name, fol if fol is not None else old[1], loc)
 
     def ref_tweet(self, t):
         t = _d(t)
@@ -281,7 +288,7 @@ class _State:
             mentions = [(u, n) for u, n in mentions if u is not None or n]
             for uid, name in mentions:
                 if uid is not None and name and uid not in self.users:
-                    self.users[uid] = (name, None)
+                    self.users[uid] = (name, None, None)
         urls = [_s(_d(u).get("expanded_url")) for u in _l(_d(ents).get("urls"))]
         urls = tuple(u for u in urls if u)
         pm = _d(t.get("public_metrics"))
@@ -295,7 +302,8 @@ class _State:
                 ("urls", urls or None), ("like_count", pm.get("like_count")),
                 ("reply_count", pm.get("reply_count")),
                 ("repost_count", pm.get("retweet_count")),
-                ("quote_count", pm.get("quote_count")), ("_file", file_code),
+                ("quote_count", pm.get("quote_count")),
+                ("conversation_id", _id(t.get("conversation_id"))), ("_file", file_code),
                 ("_line", lineno)):
             self.cols[name].append(value)
 
@@ -344,6 +352,7 @@ class _State:
         del when
 
         book = AccountBook("twitter")
+        locations = {u: v[2] for u, v in self.users.items() if v[2] is not None}
         uids = list(self.users)
         book.add(pd.Series(uids, dtype="string"),
                  pd.Series([self.users[u][0] for u in uids], dtype="string"),
@@ -414,6 +423,7 @@ class _State:
         book.add(edges.loc[h_only, "uid"], edges.loc[h_only, "handle"],
                  order=np.full(int(h_only.sum()), -3.0))
         book.finish()
+        add_locations(book, locations)
         author = book.resolve(uids=authors).astype("string")
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
         ment = (edges["kind"] == "mention").to_numpy(bool)
@@ -439,6 +449,7 @@ class _State:
         posts = pd.DataFrame({
             "post_id": post_id, "author_id": author, "created_at": times,
             "kind": kinds, "parent_post_id": ("twitter:" + parents),
+            "conversation_id": "twitter:" + column("conversation_id"),
             "text": text, "url": "https://x.com/i/status/" + ids,
             **{c: (v if len(keep) == n else v.take(keep)).reset_index(drop=True)
                for c, v in counts.items()},

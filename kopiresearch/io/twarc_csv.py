@@ -15,6 +15,7 @@ from ._common import (
     TIME_RANGE,
     AccountBook,
     _time_key,
+    add_locations,
     assemble,
     check_utf8,
     cr_line_ends,
@@ -41,7 +42,8 @@ _OPTIONAL = ("author.username", "author.public_metrics.followers_count",
              "retweeted_user_id", "retweeted_username", "quoted_user_id", "quoted_username",
              "entities.mentions", "entities.urls", "public_metrics.like_count",
              "public_metrics.reply_count", "public_metrics.retweet_count",
-             "public_metrics.quote_count", "conversation_id")
+             "public_metrics.quote_count", "conversation_id",
+             "author.location")
 #: First columns of the other tables ``twarc2 csv`` writes (``--input-data-type``), which
 #: are not tweets: what each file is, for the message that refuses it.
 TWARC_CSV_OTHER = {
@@ -320,6 +322,10 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
         book.add(pd.Series(pd.NA, index=range(int(only.sum())), dtype="string"),
                  h[only].reset_index(drop=True), order=np.full(int(only.sum()), -2.5))
     book.finish()
+    loc = every[["author_id", "author.location"]].dropna()
+    loc = loc[loc["author.location"].str.strip() != ""]
+    add_locations(book, dict(zip(loc["author_id"].str.strip(), loc["author.location"],
+                                 strict=True)))
     author = book.resolve(uids=frame["author_id"].str.strip())
     parts = []
     rep_id = frame["in_reply_to_user_id"].str.strip()
