@@ -207,3 +207,17 @@ def test_top_level_list_and_answers_not_a_list(tmp_path):
     assert any("'answers'" in x for x in reasons)
     assert any("'likes_count'" in x for x in reasons)
     assert c.posts.loc["instagram:18046512340000002", "like_count"] == 3
+
+
+def test_load_any_keeps_a_download_with_one_truncated_post_but_not_an_all_bad_one(tmp_path):
+    from kopiresearch.io import load_any
+
+    k = _realistic_folder(tmp_path)
+    (k / "2024-11-30_00-00-00_UTC.json.xz").write_bytes(b"\xfd7zXZ\x00\x00trunc")
+    c = load_any(tmp_path)
+    assert c.report.loaded == 3 and len(c.report.malformed) == 1
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "2024-11-30_00-00-00_UTC.json.xz").write_bytes(b"\xfd7zXZ\x00\x00trunc")
+    with pytest.raises(InputFormatError, match="every row of the input is malformed"):
+        load_any(bad)

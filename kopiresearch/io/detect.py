@@ -221,7 +221,8 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
     ------
     InputFormatError
         Nothing loads (every input is skipped; the message gives each reason), or every row
-        of a file is malformed (the message names the file and its first problems).
+        of a file is malformed (the message names the file and its first problems; for
+        instaloader, whose files hold one post each, every row of the download).
     UnknownFormatError
         A single input file is not a crawl.
 
@@ -289,13 +290,15 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
                 skipped.append(MalformedRow(str(bad[0]), None, _reason(exc)))
                 paths = [q for q in paths if q is not bad[0]]
                 continue
-            parts.append(part)
+            parts.append((fmt, part))
             break
     if not parts:
         why = "; ".join(f"{s.file}: {s.reason}" for s in skipped) or "no input"
         raise InputFormatError(f"nothing loads: no input is a crawl kopiresearch reads ({why})")
-    for part in parts:
-        _refuse_all_malformed(part)
+    for fmt, part in parts:
+        # an instaloader file is one post: a truncated download is one bad file of many
+        _refuse_all_malformed(part, per_file=fmt != "instaloader")
+    parts = [part for _fmt, part in parts]
     corpus = parts[0] if len(parts) == 1 else merge(*parts, validate=validate)
     corpus.report.skipped.extend(skipped)
     return corpus
@@ -308,9 +311,16 @@ def _reason(exc: KopiresearchError) -> str:
     return text[len(prefix):] if file is not None and text.startswith(prefix) else text
 
 
-def _refuse_all_malformed(corpus: Corpus) -> None:
-    """Raise when every row of some file of ``corpus`` is malformed."""
+def _refuse_all_malformed(corpus: Corpus, *, per_file: bool = True) -> None:
+    """Raise when every row of some file of ``corpus`` is malformed (``per_file``), or
+    every row of the whole load."""
     r = corpus.report
+    if not per_file:
+        if r.malformed and r.loaded + r.duplicates == 0:
+            first = "; ".join(f"{m.file}: {m.reason}" for m in r.malformed[:3])
+            raise InputFormatError(f"every row of the input is malformed ({len(r.malformed)} "
+                                   f"rows; {first})")
+        return
     by_file = {}
     for m in r.malformed:
         by_file.setdefault(m.file, []).append(m)
