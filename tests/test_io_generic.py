@@ -108,3 +108,17 @@ def test_epoch_seconds_out_of_range_is_bad_not_fatal():
     t, bad = epoch_seconds([0, -1e11, 1e11, float("nan"), True, 1732677300])
     assert bad.tolist() == [False, True, True, True, True, False]
     assert str(t.iloc[-1]) == "2024-11-27 03:15:00+00:00"
+
+
+def test_count_parser_numeric_fast_path_equals_the_exact_check():
+    from kopiresearch.io._common import _one_count
+
+    values = [3, None, 2.0, 0, 7, float("nan"), 12]
+    fast = parse_counts(pd.Series(values, dtype=object))
+    assert [None if pd.isna(x) else int(x) for x in fast[0]] == [
+        None if _one_count(v) is None else _one_count(v) for v in values]
+    big, b = parse_counts(pd.Series([1, 2**60 + 1], dtype=object))  # beyond 2**53: exact
+    assert big.tolist() == [1, 2**60 + 1] and not b.any()
+    for bad in ([1, -2], [1, 2.5], [1, 2**63], [1, float("inf")], [1, True]):
+        v, b = parse_counts(pd.Series(bad, dtype=object))
+        assert b.tolist() == [False, True], bad

@@ -325,3 +325,12 @@ def test_inline_referenced_tweets_are_not_posts(tmp_path):
     # without the option the same tweets give every post
     c = read_twarc_csv(to_twarc_csv(pg, tmp_path / "plain.csv"))
     assert set(c.posts.index) == set(a.posts.index) and not c.report.skipped
+
+
+def test_csv_without_entities_column_takes_mentions_from_the_text(tmp_path):
+    pg = pages()
+    a = read_twarc2(write_jsonl(pg, tmp_path / "s.jsonl"))
+    cols = [c for c in COLUMNS if c != "entities.mentions"]
+    b = read_twarc_csv(to_twarc_csv(pg, tmp_path / "cut.csv", columns=cols))
+    # the fixture's entities list every @handle of each text, so the edges agree
+    assert edge_set(b) == edge_set(a)

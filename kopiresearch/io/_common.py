@@ -716,6 +716,12 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
             ints = np.asarray(pc.fill_null(v, 0).to_numpy(zero_copy_only=False), np.int64)
             return (pd.Series(pd.arrays.IntegerArray(ints, mask), index=values.index),
                     np.zeros(n, dtype=bool))
+    if n and not isinstance(values.dtype, pd.StringDtype):
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        if kind in ("integer", "floating", "mixed-integer-float", "empty"):
+            fast = _numeric_counts(values)  # JSON loaders: numbers (or None) only
+            if fast is not None:
+                return fast
     out = np.zeros(n, dtype=np.int64)
     missing = np.zeros(n, dtype=bool)
     bad = np.zeros(n, dtype=bool)
@@ -728,6 +734,21 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         else:
             out[i] = c
     return pd.Series(pd.arrays.IntegerArray(out, missing), index=values.index), bad
+
+
+def _numeric_counts(values: pd.Series):
+    """:func:`parse_counts` of numbers without Python loops, or None when a value needs the
+    exact check (beyond 2**53, or not a whole number from 0)."""
+    num = pd.to_numeric(values, errors="coerce")
+    arr = np.asarray(num, dtype=np.float64)
+    miss = np.isnan(arr)
+    ok = arr[~miss]
+    if ok.size and not (np.isfinite(ok).all() and (ok >= 0).all() and (ok < 2.0**53).all()
+                        and (ok == np.floor(ok)).all()):
+        return None
+    ints = np.where(miss, 0, arr).astype(np.int64)
+    return (pd.Series(pd.arrays.IntegerArray(ints, miss), index=values.index),
+            np.zeros(len(values), dtype=bool))
 
 
 def _one_count(v):

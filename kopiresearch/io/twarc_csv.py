@@ -274,7 +274,8 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
     rt = frame["referenced_tweets.retweeted.id"].str.strip()
     is_rt = rt.notna().to_numpy(bool) & (rt != "").fillna(False).to_numpy(bool)
     # mentions: entities.mentions, or the text for files without that column
-    no_ents = frame["_file"].map(lambda f: "entities.mentions" in lacking[f]).to_numpy(bool)
+    no_ents = frame["_file"].isin([f for f, gone in lacking.items()
+                                   if "entities.mentions" in gone]).to_numpy(bool)
     source = frame["entities.mentions"].fillna("")
     if no_ents.any():
         source = source.where(~pd.Series(no_ents, index=frame.index), frame["text"].fillna(""))
@@ -410,10 +411,13 @@ def _inlined_rows(frame) -> np.ndarray:
     if not n:
         return out
     ids = frame["id"].to_numpy(object)
-    refs = [frame[c].str.strip().to_numpy(object) for c in
+    refs = [frame[c].str.strip().fillna("").to_numpy(object) for c in
             ("referenced_tweets.retweeted.id", "referenced_tweets.quoted.id",
              "referenced_tweets.replied_to.id")]
     files = frame["_file"].to_numpy(object)
+    # the common case, cheaply: no row is referenced by the row after it
+    if not any(bool((ids[:-1] == r[1:]).any()) for r in refs):
+        return out
     for f in pd.unique(files):
         at = np.flatnonzero(files == f)
         pos = {}
