@@ -3,6 +3,7 @@
 import json
 import lzma
 
+import pandas as pd
 import pytest
 
 from kopiresearch.errors import InputFormatError
@@ -99,3 +100,124 @@ def test_folder_without_json_is_an_error(tmp_path):
         read_instaloader(tmp_path)
     with pytest.raises(InputFormatError):
         read_instaloader(tmp_path / "missing")
+
+
+def _profile(folder, uid, username, followers, shape="graphql"):
+    node = {"id": uid, "username": username, "full_name": username.title()}
+    if shape == "graphql":
+        node.update(edge_followed_by={"count": followers}, edge_follow={"count": 12})
+    else:
+        node.update(iphone_struct={"pk": uid, "follower_count": followers})
+    obj = {"node": node, "instaloader": {"version": "4.16", "node_type": "Profile"}}
+    (folder / f"{username}_{uid}.json.xz").write_bytes(lzma.compress(json.dumps(obj).encode()))
+
+
+def _realistic_folder(root):
+    """A profile target (GraphQL post with counts and a geotag, an iPhone-struct post, a
+    4.16 merged post) and its profile metadata, in instaloader's layout."""
+    k = root / "kominfo.kediri.demo"
+    k.mkdir()
+    (k / "id").write_text("1700000001\n", encoding="utf-8")
+    _profile(k, "1700000001", "kominfo.kediri.demo", 15400)
+    owner = {"id": "1700000001", "username": "kominfo.kediri.demo"}
+    _post(k, "2024-11-27_03-15-00_UTC", {
+        "__typename": "GraphImage", "id": "3500000000000000001", "shortcode": "DDemoA1",
+        "taken_at_timestamp": 1732677300, "owner": owner,
+        "edge_media_to_caption": {"edges": [{"node": {"text": "Kopilaborasi di Kediri"}}]},
+        "edge_media_preview_like": {"count": 210}, "edge_media_to_comment": {"count": 14},
+        "location": {"id": "213385402", "name": "Simpang Lima Gumul", "slug": "slg",
+                     "has_public_page": True}})
+    _post(k, "2024-11-28_05-00-00_UTC", {
+        "shortcode": "DDemoB2", "id": "3500000000000000002", "__typename": "GraphSidecar",
+        "is_video": False, "date": 1732770000, "caption": "Rapat koordinasi",
+        "edge_media_preview_like": {"count": 98}, "comments": 3, "owner": owner,
+        "iphone_struct": {"pk": "3500000000000000002", "like_count": 98, "comment_count": 3,
+                          "location": {"pk": 1, "name": "Balai Kota Kediri"}}})
+    _post(k, "2024-11-29_01-00-00_UTC", {
+        "pk": "3500000000000000003", "code": "DDemoC3", "taken_at": 1732842000,
+        "user": owner, "owner": owner, "caption": {"text": "Pasar murah"},
+        "like_count": 40, "comment_count": 2, "edge_media_to_parent_comment": {
+            "count": 2, "edges": []}})
+    (k / "2024-11-29_01-00-00_UTC_location.txt").write_text(
+        "Pasar Setono Betek\nhttps://maps.google.com/maps?q=-7.8,112.0&ll=-7.8,112.0\n",
+        encoding="utf-8")
+    return k
+
+
+def test_counts_followers_and_location_make_engagement_computable(tmp_path):
+    from kopiresearch.metrics import engagement
+
+    _realistic_folder(tmp_path)
+    c = read_instaloader(tmp_path)
+    p = c.posts
+    assert p["like_count"].tolist() == [210, 98, 40]
+    assert p["reply_count"].tolist() == [14, 3, 2]
+    assert p["location"].tolist() == ["Simpang Lima Gumul", "Balai Kota Kediri",
+                                      "Pasar Setono Betek"]
+    assert c.accounts.loc["instagram:1700000001", "followers"] == 15400
+    row = engagement(c, accounts=["instagram:1700000001"]).loc["instagram:1700000001"]
+    assert row["followers"] == 15400 and row["likes"] == 348 and row["comments"] == 19
+    # P3 = 1000 * (likes per post) / followers; C3 likewise (Bonson et al. 2015); Instagram
+    # gives no share counts, so V3 and E stay unknown
+    assert row["P3"] == pytest.approx(1000 * 348 / 3 / 15400)
+    assert row["C3"] == pytest.approx(1000 * 19 / 3 / 15400)
+    assert pd.isna(row["V3"])
+    f = c.report.files_frame()
+    assert f["loaded"].sum() == 3 and f["rows_read"].sum() == c.report.rows_read
+
+
+def test_follower_count_from_an_iphone_profile(tmp_path):
+    k = _realistic_folder(tmp_path)
+    next(k.glob("kominfo.kediri.demo_*.json.xz")).unlink()
+    _profile(k, "1700000001", "kominfo.kediri.demo", 15500, shape="iphone")
+    assert read_instaloader(tmp_path).accounts.loc["instagram:1700000001", "followers"] == 15500
+
+
+@pytest.mark.parametrize("field,value", [
+    ("edge_media_preview_like", {"count": -1}), ("edge_media_preview_like", {"count": 1e300}),
+    ("edge_media_to_comment", {"count": 2**63}), ("like_count", "banyak"),
+    ("taken_at_timestamp", 1e13), ("taken_at_timestamp", -1e12)])
+def test_bad_counts_and_times_are_malformed_posts_not_a_refused_folder(tmp_path, field, value):
+    k = _realistic_folder(tmp_path)
+    _post(k, "2024-11-30_00-00-00_UTC", {
+        "id": "3500000000000000009", "shortcode": "DDemoX9", "taken_at_timestamp": 1732924800,
+        "owner": {"id": "1700000001", "username": "kominfo.kediri.demo"}, field: value})
+    c = read_instaloader(tmp_path)
+    r = c.report
+    assert r.loaded == 3 and len(r.malformed) == 1 and r.is_consistent
+    assert r.malformed[0].file.endswith("2024-11-30_00-00-00_UTC.json.xz")
+    assert f"'node.{field}" in r.malformed[0].reason or "'taken_at_timestamp'" in \
+        r.malformed[0].reason
+
+
+def test_top_level_list_and_answers_not_a_list(tmp_path):
+    k = _realistic_folder(tmp_path)
+    (k / "2024-11-30_00-00-00_UTC.json.xz").write_bytes(lzma.compress(b'[{"node": {}}]'))
+    (k / "2024-11-27_03-15-00_UTC_comments.json").write_text(json.dumps([
+        {"id": "18046512340000002", "created_at": 1732684200, "text": "mantap",
+         "owner": {"id": "1800000042", "username": "warga_00042"}, "likes_count": 3,
+         "answers": {"id": 1}},
+        {"id": "18046512340000003", "created_at": 1732684300, "text": "hadir",
+         "owner": {"id": "1800000043", "username": "warga_00043"}, "likes_count": -2,
+         "answers": []}]), encoding="utf-8")
+    c = read_instaloader(tmp_path)
+    reasons = sorted(m.reason for m in c.report.malformed)
+    assert len(reasons) == 3 and c.report.is_consistent
+    assert any("JSON list" in x for x in reasons)
+    assert any("'answers'" in x for x in reasons)
+    assert any("'likes_count'" in x for x in reasons)
+    assert c.posts.loc["instagram:18046512340000002", "like_count"] == 3
+
+
+def test_load_any_keeps_a_download_with_one_truncated_post_but_not_an_all_bad_one(tmp_path):
+    from kopiresearch.io import load_any
+
+    k = _realistic_folder(tmp_path)
+    (k / "2024-11-30_00-00-00_UTC.json.xz").write_bytes(b"\xfd7zXZ\x00\x00trunc")
+    c = load_any(tmp_path)
+    assert c.report.loaded == 3 and len(c.report.malformed) == 1
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "2024-11-30_00-00-00_UTC.json.xz").write_bytes(b"\xfd7zXZ\x00\x00trunc")
+    with pytest.raises(InputFormatError, match="every row of the input is malformed"):
+        load_any(bad)

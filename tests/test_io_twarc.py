@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kopiresearch.errors import InputFormatError
+from kopiresearch.errors import InputFormatError, UnknownFormatError
 from kopiresearch.io import example_path, read_twarc2, read_twarc_csv
 
 USERS = {"1": "Kominfo_Demo", "2": "warga_001", "3": "warga_002", "4": "Berita_Demo"}
@@ -210,3 +210,76 @@ def test_twarc2_encoding(tmp_path):
     with pytest.raises(InputFormatError) as err:
         read_twarc2(p)
     assert err.value.line == 1 and "UTF-8" in str(err.value)
+
+
+def test_twarc2_bad_counts_and_years_are_malformed_rows(tmp_path):
+    rows = [tweet("40", "1", "a", public_metrics={"like_count": 99999999999999999999}),
+            tweet("41", "1", "b", public_metrics={"retweet_count": -3}),
+            tweet("42", "1", "c", public_metrics={"reply_count": 1e300}),
+            tweet("43", "1", "d", public_metrics={"quote_count": float("inf")}),
+            tweet("44", "1", "e", public_metrics={"like_count": 2**63}),
+            dict(tweet("45", "1", "f"), created_at="3024-11-27T01:00:00.000Z"),
+            dict(tweet("46", "1", "g"), created_at="1500-11-27T01:00:00.000Z"),
+            tweet("47", "1", "ok", public_metrics={"like_count": 5, "retweet_count": 2})]
+    p = tmp_path / "a.jsonl"
+    p.write_text("".join(json.dumps({"data": [t], "includes": {"users": [user("1")]}}) + "\n"
+                         for t in rows), encoding="utf-8")
+    c = read_twarc2(p)
+    r = c.report
+    assert (r.loaded, len(r.malformed)) == (1, 7) and r.is_consistent
+    by_line = {m.line: m.reason for m in r.malformed}
+    assert "'public_metrics.like_count'" in by_line[1] and "'public_metrics.retweet_count'" \
+        in by_line[2] and "'public_metrics.reply_count'" in by_line[3]
+    assert "'public_metrics.quote_count'" in by_line[4] and "like_count" in by_line[5]
+    assert "'created_at'" in by_line[6] and "1677" in by_line[7]
+    assert c.posts.loc["twitter:47", "like_count"] == 5
+    assert c.posts.loc["twitter:47", "repost_count"] == 2
+    f = r.files_frame()
+    assert f[["rows_read", "loaded", "malformed"]].values.tolist() == [[8, 1, 7]]
+
+
+def test_twarc2_conversation_location_and_file_counts(tmp_path):
+    u = dict(user("1"), location="Kota Kediri")
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(json.dumps({"data": [dict(REPLY, conversation_id="10"), ORIG],
+                             "includes": {"users": [u, user("2")]}}) + "\n",
+                 encoding="utf-8")
+    b.write_text(json.dumps({"data": [ORIG, QUOTE], "includes": {"users": [user("4")]}})
+                 + "\n", encoding="utf-8")
+    c = read_twarc2([a, b])
+    assert c.posts.loc["twitter:11", "conversation_id"] == "twitter:10"
+    assert c.accounts.loc["twitter:1", "location"] == "Kota Kediri"
+    f = c.report.files_frame()
+    assert f[["rows_read", "loaded", "duplicates"]].values.tolist() == [[2, 2, 0], [2, 1, 1]]
+    assert f["first"].tolist() == ["2024-11-27T01:00:00Z", "2024-11-27T01:00:00Z"]
+    assert f["last"].tolist() == ["2024-11-27T01:00:01Z", "2024-11-27T01:00:02Z"]
+
+
+def test_twarc_csv_bad_counts_cr_line_ends_header_space_and_other_tables(tmp_path):
+    t = "2024-11-27T01:00:00.000Z"
+    rows = [csv_row(id="10", author_id="1", created_at=t, text="a",
+                    **{"public_metrics.like_count": "99999999999999999999"}),
+            csv_row(id="11", author_id="1", created_at=t, text="b",
+                    **{"public_metrics.like_count": "-1"}),
+            csv_row(id="12", author_id="1", created_at="3024-01-01T00:00:00.000Z", text="c"),
+            csv_row(id="13", author_id="1", created_at=t, text="d",
+                    **{"public_metrics.like_count": "7.0"})]
+    header = ",".join(" text" if c == "text" else c for c in CSV_COLS)
+    p = tmp_path / "a.csv"
+    p.write_bytes((header + "\r" + "\r".join(rows) + "\r").encode())
+    c = read_twarc_csv(p)
+    r = c.report
+    assert (r.loaded, sorted(m.line for m in r.malformed)) == (1, [2, 3, 4])
+    assert all(m.reason.startswith("column ") for m in r.malformed)
+    assert "'public_metrics.like_count'" in min(r.malformed, key=lambda m: m.line).reason
+    assert c.posts.loc["twitter:13", "like_count"] == 7
+    users = tmp_path / "users.csv"
+    users.write_text("id,created_at,username,name,description\n1,x,warga_00042,W,\n",
+                     encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="users file"):
+        read_twarc_csv(users)
+    enc = tmp_path / "enc.csv"
+    enc.write_text("id,author_id,created_at,text\n" + '"""10""","""1""","""' + t
+                   + '""","""hai"""\n', encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="--json-encode-all"):
+        read_twarc_csv(enc)

@@ -44,6 +44,7 @@ from .instaloader import read_instaloader
 from .labels import LabelResult, label_accounts, read_labels
 from .merge import merge
 from .pseudonymize import PseudonymKeyError, pseudonymize, resolve_key
+from .snscrape import read_snscrape
 from .tables import read_corpus, write_corpus
 from .twarc2 import read_twarc2
 from .twarc_csv import read_twarc_csv
@@ -55,6 +56,7 @@ __all__ = [
     "read_tweet_harvest",
     "read_twarc2",
     "read_twarc_csv",
+    "read_snscrape",
     "read_instaloader",
     "read_interactions_csv",
     "merge",

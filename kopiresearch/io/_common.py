@@ -665,3 +665,298 @@ def record_file_counts(report: LoadReport, files, file_codes, duplicate, when_ns
             f, loaded=int(loaded[i]), duplicates=int(dups[i]),
             first=pd.Timestamp(int(first[i]), tz="UTC") if seen else None,
             last=pd.Timestamp(int(last[i]), tz="UTC") if seen else None)
+
+
+#: Largest count a canonical ``Int64`` column holds.
+_COUNT_MAX = (1 << 63) - 1
+#: What a count must be (quoted in malformed-row reasons).
+COUNT_RULE = "a count must be a whole number from 0 to 9223372036854775807"
+_COUNT_TEXT = re.compile(r"[0-9]+(?:\.0*)?")
+
+
+def parse_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Counts (likes, replies, followers, ...) as ``Int64`` and the positions that are not counts.
+
+    Accepted: digit strings (``"57"``), whole numbers written as floats (``"41.0"``, as pandas
+    writes a count column with gaps) and, for JSON loaders, Python ints and whole floats,
+    from 0 to ``2**63 - 1``. Missing and empty values are missing, not bad. Everything else
+    (negative, fractional, ``1e300``, ``inf``, text, ``True``, 2**63 or more) is
+    missing in the result and ``True`` in the returned mask, so that the loader reports the
+    row as malformed with :data:`COUNT_RULE`; a value is never wrapped or rounded.
+
+    Returns
+    -------
+    (pandas.Series, numpy.ndarray)
+        The counts (``Int64``, same index) and a boolean mask of the values that are not
+        counts.
+
+    Examples
+    --------
+    >>> v, bad = parse_counts(pd.Series(["57", "41.0", "", None, "-3", "1e300",
+    ...                                  "99999999999999999999", "inf", "1.5"]))
+    >>> v.tolist()[:4], bad.tolist()
+    ([57, 41, <NA>, <NA>], [False, False, False, False, True, True, True, True, True])
+    >>> parse_counts(pd.Series([3, 2.0, True, float("nan"), 2**63], dtype=object))[1].tolist()
+    [False, False, True, False, True]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(values)
+    if isinstance(values.dtype, pd.StringDtype) and n:
+        arr = pa.array(values.array)
+        arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        empty = pc.equal(arr, "")
+        ok = pc.or_(pc.match_substring_regex(arr, r"^[0-9]{1,18}$"), empty)
+        if pc.all(pc.fill_null(ok, True)).as_py():  # the fast path: plain digits
+            v = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.int64())
+            mask = np.asarray(v.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            ints = np.asarray(pc.fill_null(v, 0).to_numpy(zero_copy_only=False), np.int64)
+            return (pd.Series(pd.arrays.IntegerArray(ints, mask), index=values.index),
+                    np.zeros(n, dtype=bool))
+    if n and not isinstance(values.dtype, pd.StringDtype):
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        if kind in ("integer", "floating", "mixed-integer-float", "empty"):
+            fast = _numeric_counts(values)  # JSON loaders: numbers (or None) only
+            if fast is not None:
+                return fast
+    out = np.zeros(n, dtype=np.int64)
+    missing = np.zeros(n, dtype=bool)
+    bad = np.zeros(n, dtype=bool)
+    for i, v in enumerate(values.to_numpy(object)):
+        c = _one_count(v)
+        if c is None:
+            missing[i] = True
+        elif c is False:
+            missing[i] = bad[i] = True
+        else:
+            out[i] = c
+    return pd.Series(pd.arrays.IntegerArray(out, missing), index=values.index), bad
+
+
+def _numeric_counts(values: pd.Series):
+    """:func:`parse_counts` of numbers without Python loops, or None when a value needs the
+    exact check (beyond 2**53, or not a whole number from 0)."""
+    num = pd.to_numeric(values, errors="coerce")
+    arr = np.asarray(num, dtype=np.float64)
+    miss = np.isnan(arr)
+    ok = arr[~miss]
+    if ok.size and not (np.isfinite(ok).all() and (ok >= 0).all() and (ok < 2.0**53).all()
+                        and (ok == np.floor(ok)).all()):
+        return None
+    ints = np.where(miss, 0, arr).astype(np.int64)
+    return (pd.Series(pd.arrays.IntegerArray(ints, miss), index=values.index),
+            np.zeros(len(values), dtype=bool))
+
+
+def _one_count(v):
+    """An int, None (missing) or False (not a count)."""
+    import math
+
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None  # (pandas holds a missing value of an object column as NaN)
+    if isinstance(v, (bool, np.bool_)):
+        return False
+    if isinstance(v, (int, np.integer)):
+        v = int(v)
+        return v if 0 <= v <= _COUNT_MAX else False
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        if not math.isfinite(v) or v < 0 or v != int(v) or v > 2.0**53:
+            return False
+        return int(v)
+    if isinstance(v, str):
+        s = v.strip()
+        if s == "":
+            return None
+        if not _COUNT_TEXT.fullmatch(s):
+            return False
+        digits = s.split(".", 1)[0].lstrip("0") or "0"
+        if len(digits) > 19:
+            return False
+        c = int(digits)
+        return c if c <= _COUNT_MAX else False
+    return False
+
+
+#: Times a canonical table can hold (``datetime64[ns]``).
+TIME_RANGE = "(times must lie between 1677-09-22 and 2262-04-11)"
+
+
+def epoch_seconds(values) -> tuple[pd.Series, np.ndarray]:
+    """UTC times of epoch seconds (ints or floats) and the mask of values that are not times.
+
+    A value is not a time when it is missing, not a number (``True`` included), not finite,
+    or outside the range a nanosecond timestamp holds (:data:`TIME_RANGE`).
+
+    Examples
+    --------
+    >>> t, bad = epoch_seconds([1732677300, 1e12, "x", None, 1732677300.5])
+    >>> [str(x) for x in t], bad.tolist()
+    (['2024-11-27 03:15:00+00:00', 'NaT', 'NaT', 'NaT', '2024-11-27 03:15:00.500000+00:00'], \
+[False, True, True, True, False])
+    """
+    import math
+
+    vals = list(values)
+    ns = np.zeros(len(vals), dtype=np.int64)
+    bad = np.zeros(len(vals), dtype=bool)
+    lo, hi = pd.Timestamp.min.value, pd.Timestamp.max.value
+    for i, v in enumerate(vals):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (
+                isinstance(v, float) and not math.isfinite(v)):
+            bad[i] = True
+            continue
+        x = int(v) * 1_000_000_000 if isinstance(v, int) else round(v * 1e9)
+        if not lo < x < hi:
+            bad[i] = True
+            continue
+        ns[i] = x
+    idx = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
+    out = pd.Series(idx.array).mask(pd.Series(bad))
+    return out, bad
+
+
+def in_time_range(times: pd.Series) -> pd.Series:
+    """``times`` (tz-aware, any unit) as UTC nanoseconds; times outside :data:`TIME_RANGE`
+    become ``NaT`` (so that the loader reports the row as malformed, never the whole file).
+
+    Examples
+    --------
+    >>> t = pd.to_datetime(pd.Series(["2024-11-27T01:00:00Z", "3024-01-01T00:00:00Z"]),
+    ...                    format="ISO8601", utc=True)
+    >>> [str(v) for v in in_time_range(t)]
+    ['2024-11-27 01:00:00+00:00', 'NaT']
+    """
+    lo, hi = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+    if not isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = pd.to_datetime(times, utc=True)
+    times = times.dt.tz_convert("UTC")
+    ok = ((times > lo) & (times < hi)).fillna(False)
+    return times.where(ok).dt.as_unit("ns")
+
+
+def cr_line_ends(data: bytes) -> bytes:
+    """``data`` with CR-only line ends (classic Mac, some spreadsheet exports) as LF.
+
+    Only a file without any LF is changed, so line numbers stay those an editor shows.
+
+    Examples
+    --------
+    >>> cr_line_ends(b"a,b\\r1,2\\r"), cr_line_ends(b"a,b\\r\\n1,2\\r\\n")
+    (b'a,b\\n1,2\\n', b'a,b\\r\\n1,2\\r\\n')
+    """
+    if b"\r" in data and b"\n" not in data:
+        return data.replace(b"\r", b"\n")
+    return data
+
+
+def prefix_only_mentions(text: pd.Series, is_reply, rows, handles) -> np.ndarray:
+    """Which mentions (``rows``, ``handles``) come only from the leading ``@``-run of a reply.
+
+    ``text`` holds one text per row, ``is_reply`` whether that row is a reply; a mention of
+    row ``r`` and handle ``h`` (compared in lower case) is prefix-only when row ``r`` is a
+    reply, ``@h`` is inside its leading ``@``-run (:func:`reply_prefix_length`) and nowhere
+    after it.
+
+    Examples
+    --------
+    >>> t = pd.Series(["@a_demo @b_demo makasih @b_demo", "@a_demo halo", "@a_demo halo"])
+    >>> prefix_only_mentions(t, [True, True, False], [0, 0, 1, 2],
+    ...                      pd.Series(["a_demo", "B_demo", "a_demo", "a_demo"])).tolist()
+    [True, False, True, False]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    out = np.zeros(len(rows), dtype=bool)
+    reply = np.asarray(is_reply, dtype=bool)
+    if not len(rows) or not reply.any():
+        return out
+    s = text.reset_index(drop=True).astype(_STR)
+    length = reply_prefix_length(s)
+    length[~reply] = 0
+    has = np.flatnonzero(length > 0)
+    if not len(has):
+        return out
+    sub = s.iloc[has].reset_index(drop=True)
+    cut = pd.Series(length[has])
+    head = pd.Series([t[:k] for t, k in zip(sub, cut, strict=True)], dtype=_STR)
+    tail = pd.Series([t[k:] for t, k in zip(sub, cut, strict=True)], dtype=_STR)
+    pre = mentions_long(head, TWITTER_MENTION)
+    post = mentions_long(tail, TWITTER_MENTION)
+    pre["row"] = has[pre["row"].to_numpy(np.int64)]
+    post["row"] = has[post["row"].to_numpy(np.int64)]
+    key = pd.Index(pre["row"].astype(str) + "|" + pre["handle"].astype(str))
+    key = key.difference(pd.Index(post["row"].astype(str) + "|" + post["handle"].astype(str)))
+    ask = (pd.Series(rows).astype(str) + "|"
+           + pd.Series(handles, dtype=_STR).reset_index(drop=True).str.lower().fillna(""))
+    return ask.isin(key).to_numpy(bool)
+
+
+def prefix_mention_rule(edges: pd.DataFrame, prefix: np.ndarray, source, report: LoadReport,
+                        *, keep: bool) -> pd.DataFrame:
+    """Count (and, unless ``keep``, drop) the mention edges that came only from a reply prefix.
+
+    ``edges`` has columns ``row``, ``kind``, ``target_id`` (after rule 6); ``prefix`` marks
+    its prefix-only mentions (:func:`prefix_only_mentions`), ``source`` gives the author
+    account of each row. Only edges that become interactions are counted: self-mentions
+    (rule 4) and repeats within a row (rule 3) are not. Adds to
+    ``report.derived["reply_prefix_mentions"]`` and, when dropping,
+    ``"reply_prefix_mentions_dropped"``.
+    """
+    src = np.asarray(source, dtype=object)[edges["row"].to_numpy(np.int64)]
+    tgt = edges["target_id"].to_numpy(object)
+    real = pd.notna(tgt) & pd.notna(src) & (src != tgt)
+    cand = prefix & real & (edges["kind"] == "mention").to_numpy(bool)
+    pair = pd.DataFrame({"r": edges["row"].to_numpy(np.int64)[cand], "t": tgt[cand]})
+    n = int((~pair.duplicated()).sum())
+    report.count("reply_prefix_mentions", n)
+    if keep:
+        return edges
+    report.count("reply_prefix_mentions_dropped", n)
+    return edges[~(prefix & (edges["kind"] == "mention").to_numpy(bool))]
+
+
+def without_impossible_years(s: pd.Series) -> pd.Series:
+    """``s`` (time strings) with values whose year lies outside 1678-2261 made missing.
+
+    A ``datetime64[ns]`` column cannot hold such times; parsers asked to would fail for the
+    whole file. The year is read from an ISO 8601 value (``2024-11-27T...``) or the end of
+    a Twitter-format value (``Wed Nov 27 05:06:26 +0000 2024``); the loader then reports the
+    row as malformed.
+
+    Examples
+    --------
+    >>> without_impossible_years(pd.Series(["3024-01-01T00:00:00Z",
+    ...     "Wed Nov 27 05:06:26 +0000 2024", "Wed Nov 27 05:06:26 +0000 1500"])).tolist()
+    [<NA>, 'Wed Nov 27 05:06:26 +0000 2024', <NA>]
+    """
+    s = s.astype(_STR)
+    year = s.str.extract(r"^\s*(\d{4})-|\s(\d{4})\s*$")
+    y = pd.to_numeric(year[0].fillna(year[1]), errors="coerce")
+    bad = ((y < 1678) | (y > 2261)).fillna(False).to_numpy(bool)
+    return s.mask(bad) if bad.any() else s
+
+
+def times_or_nat(parse, s: pd.Series) -> pd.Series:
+    """``parse(s)``, retried without impossible years (:func:`without_impossible_years`)
+    when a time outside the nanosecond range makes the parser fail; those rows are NaT.
+
+    No cost when every year is possible (the parser runs once).
+    """
+    try:
+        return parse(s)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        return parse(without_impossible_years(s))
+
+
+def add_locations(book: AccountBook, locations: dict) -> None:
+    """Give the accounts of a finished ``book`` their profile ``location`` (raw free text),
+    from ``locations``: platform id -> text."""
+    if not locations:
+        return
+    loc = pd.Series(locations, dtype=_STR)
+    ids = book.accounts["account_id"].astype(_STR).str.split(":", n=1).str[1]
+    book.accounts["location"] = pd.array(loc.reindex(ids.to_numpy(object)).to_numpy(object),
+                                         dtype=_STR)

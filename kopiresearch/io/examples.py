@@ -16,6 +16,7 @@ EXAMPLES = {
     "tweet_harvest_2.6.1_2025.csv": "read_tweet_harvest",
     "twarc2_search.jsonl": "read_twarc2",
     "twarc_csv.csv": "read_twarc_csv",
+    "snscrape_twitter.jsonl": "read_snscrape",
     "instaloader": "read_instaloader",
     "interactions_facebook.csv": "read_interactions_csv",
     "labels.csv": "label_accounts",

@@ -8,13 +8,20 @@ import pandas as pd
 from ..corpus import INTERACTION_KINDS, PLATFORMS, Corpus, LoadReport
 from ..errors import InputFormatError, MissingColumnError
 from ._common import (
+    TIME_RANGE,
     AccountBook,
+    _take,
+    _time_key,
+    act_rows,
     assemble,
     check_utf8,
+    cr_line_ends,
     expand_paths,
     guard,
+    in_time_range,
     lower_handle,
     read_csv_strings,
+    record_file_counts,
 )
 
 __all__ = ["read_interactions_csv", "GENERIC_COLUMNS"]
@@ -79,7 +86,9 @@ def read_interactions_csv(path, columns=None, *, platform: str = "facebook", tz=
 
     1. Direction: ``source`` is the actor, ``target`` the account acted upon.
     2. Handles are compared and stored in lower case, without ``@``.
-    3. One interaction per (post, target, kind): repeated rows are duplicates.
+    3. One interaction per (post, target, kind): repeated rows are duplicates. Rows without
+       a ``post_id`` are acts told apart by their time: the same source, target and kind at
+       two different times are two interactions.
     4. No self-loops: a row whose source and target are the same account is loaded (counted)
        but gives no interaction.
     5. - 7. (The table already lists acts; nothing is extracted from text.)
@@ -88,7 +97,8 @@ def read_interactions_csv(path, columns=None, *, platform: str = "facebook", tz=
        the same (source, target, kind, created_at); later copies count as duplicates.
     10. rows read = loaded + duplicates + malformed; malformed rows (missing value, unknown
         kind, bad or offset-less time, a post_id already used by another source) are listed
-        with file, line and reason.
+        with file, line and a reason that names the file's column. A stray space around a
+        header name is ignored. ``report.file_counts`` gives the counts of each file.
 
     Examples
     --------
@@ -112,11 +122,16 @@ def read_interactions_csv(path, columns=None, *, platform: str = "facebook", tz=
     frames = []
     for p in expand_paths(path, patterns=("*.csv",)):
         report.files.append(str(p))
-        data = check_utf8(p.read_bytes(), p)
+        data = cr_line_ends(check_utf8(p.read_bytes(), p))
         frame, bad, blank = read_csv_strings(data, p)
         report.blank_lines += blank
         for line, reason in bad:
             report.add_malformed(p, line, reason)
+        # a stray space around a header name (" source") is what a hand-made sheet has:
+        # match names without it (a name that is still unknown is a clear error below)
+        stripped = {c: c.strip() for c in frame.columns if c != "_line"}
+        if len(set(stripped.values())) == len(stripped):
+            frame = frame.rename(columns=stripped)
         rename = {}
         for canon in GENERIC_COLUMNS:
             name = columns.get(canon, canon)
@@ -124,9 +139,9 @@ def read_interactions_csv(path, columns=None, *, platform: str = "facebook", tz=
                 rename[name] = canon
             elif canon in _REQUIRED:
                 raise MissingColumnError(
-                    f"file {p}: required column is missing (columns found: "
-                    f"{', '.join(c for c in frame.columns if c != '_line')}; map yours with "
-                    "columns={...})", column=name, expected=GENERIC_COLUMNS[canon])
+                    f"file {p}, header line: required column is missing (columns found: "
+                    f"{', '.join(repr(c) for c in frame.columns if c != '_line')}; map yours "
+                    "with columns={...})", column=name, expected=GENERIC_COLUMNS[canon])
         frame = frame.rename(columns=rename)
         hdr = (frame["source"] == columns.get("source", "source")) & (
             frame["kind"] == columns.get("kind", "kind"))
@@ -138,32 +153,44 @@ def read_interactions_csv(path, columns=None, *, platform: str = "facebook", tz=
     frame = pd.concat(frames, ignore_index=True)
     for c in GENERIC_COLUMNS:
         frame[c] = frame[c].astype("string").str.strip()
-    return _build(frame, report, platform, tz, validate=validate)
+    names = {canon: columns.get(canon, canon) for canon in GENERIC_COLUMNS}
+    return _build(frame, report, platform, tz, names, report.files, validate=validate)
 
 
 def _bad(report, frame, mask, reason):
     if isinstance(mask, pd.Series):
         mask = mask.fillna(False).to_numpy(bool)
-    for f, ln in zip(frame.loc[mask, "_file"], frame.loc[mask, "_line"], strict=True):
-        report.add_malformed(f, int(ln), reason)
+    if isinstance(reason, pd.Series):
+        reasons = reason[mask].tolist()
+    else:
+        reasons = [reason] * int(mask.sum())
+    for f, ln, r in zip(frame.loc[mask, "_file"], frame.loc[mask, "_line"], reasons,
+                        strict=True):
+        report.add_malformed(f, int(ln), r)
     return frame[~mask]
 
 
-def _build(frame, report, platform, tz, *, validate=True):
+def _build(frame, report, platform, tz, names, files, *, validate=True):
     frame["source"] = lower_handle(frame["source"])
     frame["target"] = lower_handle(frame["target"])
     for c in ("source_id", "target_id", "post_id"):
         frame[c] = frame[c].mask(frame[c] == "")
-    frame = _bad(report, frame, (frame["source"].isna() & frame["source_id"].isna())
-                 | (frame["target"].isna() & frame["target_id"].isna()),
-                 "source or target is empty")
+    no_src = (frame["source"].isna() & frame["source_id"].isna()).to_numpy(bool)
+    no_tgt = (frame["target"].isna() & frame["target_id"].isna()).to_numpy(bool)
+    which = np.where(no_src, f"column {names['source']!r}", f"column {names['target']!r}")
+    frame = _bad(report, frame, no_src | no_tgt,
+                 pd.Series(np.char.add(which.astype(str), " is empty (the row names no "
+                                       "account)"), index=frame.index))
     kind = frame["kind"].str.lower()
     frame["kind"] = kind
     frame = _bad(report, frame, ~kind.isin(INTERACTION_KINDS),
-                 "kind is not one of " + ", ".join(INTERACTION_KINDS))
-    frame = frame.assign(_when=_parse_time(frame["created_at"], tz))
+                 f"column {names['kind']!r}: the kind is not one of "
+                 + ", ".join(INTERACTION_KINDS))
+    when = _parse_time(frame["created_at"], tz)
+    frame = frame.assign(_when=when)
     frame = _bad(report, frame, frame["_when"].isna(),
-                 "created_at is not an ISO 8601 time with offset (pass tz= for local times)")
+                 f"column {names['created_at']!r}: not an ISO 8601 time with offset (pass "
+                 f"tz= for local times) {TIME_RANGE}")
     book = AccountBook(platform)
     book.add(frame["source_id"], frame["source"])
     book.add(frame["target_id"], frame["target"])
@@ -174,24 +201,39 @@ def _build(frame, report, platform, tz, *, validate=True):
     has_post = frame["post_id"].notna()
     owner = frame[has_post].drop_duplicates("post_id").set_index("post_id")["_src"]
     clash = has_post & (frame["post_id"].map(owner) != frame["_src"]).fillna(False)
-    frame = _bad(report, frame, clash, "post_id already belongs to another source account")
-    key = frame[["post_id", "_src", "_tgt", "kind"]].astype(str)
-    key = key.assign(t=np.where(frame["post_id"].isna(), frame["_when"].astype(str), ""))
+    frame = _bad(report, frame, clash, f"column {names['post_id']!r}: the post id already "
+                 "belongs to another source account")
+    # one act per (post, source, target, kind); without a post id, the act's time tells
+    # repeated acts apart (rule 9), so that key is also the act's identity (rule 3)
+    no_post = frame["post_id"].isna().to_numpy(bool)
+    act = pd.Series(np.where(no_post, "t" + frame["_when"].astype("string").astype(object),
+                             "p" + frame["post_id"].astype(object)), dtype=object)
+    key = pd.DataFrame({"a": act, "s": frame["_src"].to_numpy(object),
+                        "t": frame["_tgt"].to_numpy(object), "k": frame["kind"].to_numpy(object)})
     dup = key.duplicated(keep="first").to_numpy(bool)
     report.add_duplicate(int(dup.sum()))
+    record_file_counts(report, files, pd.Index(files).get_indexer(frame["_file"]), dup,
+                       _time_key(frame["_when"]))
     frame = frame[~dup].reset_index(drop=True)
+    act = act[~dup].reset_index(drop=True)
     report.add_loaded(len(frame))
     post_id = (platform + ":") + frame["post_id"]
     inter = pd.DataFrame({"source_id": frame["_src"], "target_id": frame["_tgt"],
                           "kind": frame["kind"].astype(object), "created_at": frame["_when"],
                           "post_id": post_id})
+    codes, _ = pd.factorize(pd.concat([inter["source_id"], inter["target_id"]],
+                                      ignore_index=True).to_numpy(object))
+    n = len(inter)
+    kind_code = pd.Categorical(inter["kind"], categories=list(INTERACTION_KINDS)).codes
+    inter = _take(inter, act_rows(codes[:n], codes[n:], pd.factorize(act)[0], kind_code,
+                                  _time_key(inter["created_at"])))
     p = frame[frame["post_id"].notna()].sort_values("_when", kind="stable")
     p = p.drop_duplicates("post_id")
     posts = pd.DataFrame({"post_id": (platform + ":") + p["post_id"], "author_id": p["_src"],
                           "created_at": p["_when"], "kind": p["kind"].map(_POST_KIND),
                           "text": p["text"]})
     return assemble(platform, book, posts, inter, report, {"source": "interactions-csv"},
-                    validate=validate)
+                    validate=validate, rules_applied=True)
 
 
 def _parse_time(s: pd.Series, tz) -> pd.Series:
@@ -199,10 +241,11 @@ def _parse_time(s: pd.Series, tz) -> pd.Series:
     has_off = s.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).fillna(False)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if has_off.any():
-        out[has_off] = pd.to_datetime(s[has_off], format="ISO8601", utc=True, errors="coerce")
+        out[has_off] = in_time_range(pd.to_datetime(s[has_off], format="ISO8601", utc=True,
+                                                     errors="coerce"))
     naive = ~has_off & s.notna()
     if tz is not None and naive.any():
         local = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
-        out[naive] = local.dt.tz_localize(tz, ambiguous="NaT",
-                                          nonexistent="NaT").dt.tz_convert("UTC")
+        out[naive] = in_time_range(local.dt.tz_localize(tz, ambiguous="NaT",
+                                                        nonexistent="NaT"))
     return out

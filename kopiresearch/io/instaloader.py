@@ -11,7 +11,19 @@ import pandas as pd
 
 from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError
-from ._common import INSTAGRAM_MENTION, AccountBook, assemble, drop_act_mentions, guard
+from ._common import (
+    COUNT_RULE,
+    INSTAGRAM_MENTION,
+    TIME_RANGE,
+    AccountBook,
+    _one_count,
+    _time_key,
+    assemble,
+    drop_act_mentions,
+    epoch_seconds,
+    guard,
+    record_file_counts,
+)
 
 __all__ = ["read_instaloader"]
 
@@ -56,6 +68,17 @@ def read_instaloader(folder, *, validate: bool = True) -> Corpus:
     ``Post``/``StoryItem`` (profile and hashtag metadata, ``iterator_*`` resume files) are
     listed in ``report.skipped``; truncated or undecodable files are malformed rows.
     ``*.txt`` captions are ignored (the JSON is authoritative).
+
+    Kept for engagement measures: ``posts.like_count`` and ``posts.reply_count`` (comments)
+    from ``edge_media_preview_like``/``edge_media_to_comment`` (GraphQL), ``like_count``/
+    ``comment_count`` (4.16) or the iPhone struct, and a comment's ``likes_count``;
+    ``accounts.followers`` from the profile metadata (``edge_followed_by`` or
+    ``follower_count``); ``posts.location``, the name of the place tagged on the post
+    (``location.name``, else the first line of ``--geotags``' ``*_location.txt``). A count
+    that is not a whole number from 0 to 2**63 - 1, a time outside 1677-2262, a file that
+    holds a JSON list instead of instaloader's object and ``answers`` that is not a list
+    are malformed rows naming the file and the field, never a refused folder.
+    ``report.file_counts`` gives the rows of each file.
 
     Rows are posts, comments and answers. The rules every loader follows:
 
@@ -117,6 +140,9 @@ def read_instaloader(folder, *, validate: bool = True) -> Corpus:
             report.skipped.append(_skip(p, "instaloader resume file (iterator), not a post"))
             continue
         obj, err = _load(p)
+        if err is None and not isinstance(obj, dict):
+            err = (f"the file holds a JSON {type(obj).__name__}, not the object instaloader "
+                   "writes ({'node': ..., 'instaloader': ...})")
         if err is not None:
             report.add_malformed(p, None, err)
             continue
@@ -125,7 +151,7 @@ def read_instaloader(folder, *, validate: bool = True) -> Corpus:
         node = obj.get("node")
         if node_type not in _POST_TYPES:
             if node_type == "Profile" and isinstance(node, dict):
-                st.user(node.get("id"), node.get("username"))
+                st.profile(node)
             report.skipped.append(_skip(p, f"node_type {node_type!r} is not a post"))
             continue
         if not isinstance(node, dict):
@@ -176,9 +202,19 @@ def _d(v):
 class _State:
     def __init__(self):
         self.users = []  # (uid or None, handle or None)
+        self.followers = {}  # uid or handle -> follower count (profile metadata)
         self.items = []  # rows: post/comment/answer
         self.edges = []  # (item, kind, uid, handle)
         self.post_owner = {}  # post stem -> (post item index)
+
+    def profile(self, node):
+        """A profile metadata file: the account and its follower count."""
+        uid, handle = self.user(_sid(node.get("id")) or _sid(node.get("pk")),
+                                node.get("username"))
+        fol = _first_count(node, ("edge_followed_by", "count"), ("follower_count",),
+                           ("iphone_struct", "follower_count"))
+        if isinstance(fol, int) and (uid or handle):
+            self.followers[uid or handle] = fol
 
     def user(self, uid, handle):
         uid = _sid(uid)
@@ -198,6 +234,24 @@ class _State:
         if pid is None or ts is None or (ouid is None and ohandle is None):
             report.add_malformed(path, None, "post without id, time or owner")
             return
+        if epoch_seconds([ts])[1][0]:
+            report.add_malformed(path, None, f"post {pid}: field 'taken_at_timestamp' "
+                                 f"(or 'date') {ts!r} is not a time {TIME_RANGE}")
+            return
+        counts = {}
+        for name, where in (("like_count", _LIKES), ("reply_count", _COMMENTS)):
+            v = _first_count(node, *where)
+            if v is False:
+                field = next(".".join(w) for w in where if _get(node, w) is not None)
+                report.add_malformed(path, None, f"field 'node.{field}': {COUNT_RULE}, not "
+                                     f"{_get(node, field.split('.'))!r}")
+                return
+            counts[name] = v
+        loc = node.get("location") if isinstance(node.get("location"), dict) else _d(
+            _d(node.get("iphone_struct")).get("location"))
+        place = loc.get("name") if isinstance(loc.get("name"), str) and loc.get("name") else None
+        if place is None:
+            place = _location_txt(comments_key)
         cap = None
         edges = _d(node.get("edge_media_to_caption")).get("edges") or []
         if edges and isinstance(edges[0], dict):
@@ -209,7 +263,8 @@ class _State:
         i = len(self.items)
         self.items.append({"id": pid, "uid": ouid, "handle": ohandle, "ts": ts, "text": cap,
                            "kind": "original", "parent": None, "file": str(path),
-                           "url": f"https://www.instagram.com/p/{code}/" if code else None})
+                           "url": f"https://www.instagram.com/p/{code}/" if code else None,
+                           "location": place, **counts})
         self.post_owner[comments_key] = i
         if isinstance(cap, str):
             for h in _mentions(cap):
@@ -237,14 +292,22 @@ class _State:
         post = self.post_owner.get(stem)
         if post is None:
             for c in obj:
-                n = 1 + (len(c.get("answers") or []) if isinstance(c, dict) else 0)
+                answers = _d(c).get("answers")
+                n = 1 + (len(answers) if isinstance(answers, list) else 0)
                 for _ in range(n):
                     report.add_malformed(path, None, "comment of a post whose metadata JSON "
                                          "is missing or unreadable (owner unknown)")
             return
-        for c in obj:
+        for k, c in enumerate(obj):
+            answers = _d(c).get("answers")
+            if answers is not None and not isinstance(answers, list):
+                # the comment itself is fine; its answers cannot be read
+                ci = self._comment(c, path, report, post, parent_item=None)
+                report.add_malformed(path, None, f"comment {k + 1} of the array: field "
+                                     f"'answers' is a JSON {type(answers).__name__}, not a "
+                                     "list (its answers cannot be read)")
+                continue
             ci = self._comment(c, path, report, post, parent_item=None)
-            answers = _d(c).get("answers") if isinstance(c, dict) else None
             for a in answers or []:
                 self._comment(a, path, report, post, parent_item=ci)
 
@@ -264,6 +327,15 @@ class _State:
                 or (uid is None and handle is None):
             report.add_malformed(path, None, f"{what} {cid}: no id, created_at or owner")
             return False if parent_item is None else None
+        if epoch_seconds([ts])[1][0]:
+            report.add_malformed(path, None, f"{what} {cid}: field 'created_at' {ts!r} is "
+                                 f"not a time {TIME_RANGE}")
+            return False if parent_item is None else None
+        likes = _first_count(c, ("likes_count",))
+        if likes is False:
+            report.add_malformed(path, None, f"{what} {cid}: field 'likes_count': "
+                                 f"{COUNT_RULE}, not {c.get('likes_count')!r}")
+            return False if parent_item is None else None
         i = len(self.items)
         p = self.items[post]
         target_item = post if parent_item is None else parent_item
@@ -271,7 +343,7 @@ class _State:
                            "text": c.get("text") if isinstance(c.get("text"), str) else None,
                            "kind": "comment" if parent_item is None else "reply",
                            "parent": self.items[target_item]["id"], "file": str(path),
-                           "url": p["url"]})
+                           "url": p["url"], "like_count": likes})
         t = self.items[target_item]
         self.edges.append((i, "comment" if parent_item is None else "reply", t["uid"],
                            t["handle"]))
@@ -282,13 +354,20 @@ class _State:
 
     def build(self, report, *, validate=True):
         items = pd.DataFrame(self.items, columns=["id", "uid", "handle", "ts", "text", "kind",
-                                                  "parent", "file", "url"])
+                                                  "parent", "file", "url", "location",
+                                                  "like_count", "reply_count"])
+        when, _bad = epoch_seconds(items["ts"].tolist())  # each checked when collected
         dup = items["id"].duplicated(keep="first").to_numpy(bool)
         report.add_duplicate(int(dup.sum()))
+        record_file_counts(report, report.files, pd.Index(report.files).get_indexer(
+            items["file"]), dup, _time_key(when))
         report.add_loaded(int((~dup).sum()))
         book = AccountBook("instagram")
         users = pd.DataFrame(self.users, columns=["uid", "handle"], dtype="string")
-        book.add(users["uid"], users["handle"])
+        fol = [self.followers.get(u) if pd.notna(u) else None for u in users["uid"]]
+        fol = [f if f is not None or pd.isna(h) else self.followers.get(h)
+               for f, h in zip(fol, users["handle"], strict=True)]
+        book.add(users["uid"], users["handle"], followers=pd.Series(fol, dtype="Float64"))
         edges = pd.DataFrame(self.edges, columns=["row", "kind", "uid", "handle"])
         edges["uid"] = edges["uid"].astype("string")
         edges["handle"] = edges["handle"].astype("string")
@@ -296,7 +375,6 @@ class _State:
         book.finish()
         author = book.resolve(uids=items["uid"].astype("string"),
                               handles=items["handle"].astype("string"))
-        when = pd.to_datetime(pd.to_numeric(items["ts"]), unit="s", utc=True)
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
         edges = drop_act_mentions(edges)
         post_id = "instagram:" + items["id"].astype("string")
@@ -311,7 +389,10 @@ class _State:
                               "kind": items["kind"],
                               "parent_post_id": "instagram:" + items["parent"].astype("string"),
                               "text": items["text"].astype("string"),
-                              "url": items["url"].astype("string")})[~dup]
+                              "url": items["url"].astype("string"),
+                              "location": items["location"].astype("string"),
+                              "like_count": items["like_count"].astype("Int64"),
+                              "reply_count": items["reply_count"].astype("Int64")})[~dup]
         return assemble("instagram", book, posts, inter, report, {"source": "instaloader"},
                         validate=validate)
 
@@ -323,3 +404,45 @@ def _mentions(text):
         if h:
             seen[h] = None
     return list(seen)
+
+
+#: Where the shapes of a post node keep its like and comment counts, first found wins
+#: (GraphQL ``edge_media_preview_like``/``edge_media_to_comment``, 4.16 Polaris
+#: ``like_count``/``comment_count``, iPhone ``comments`` and ``iphone_struct``).
+_LIKES = (("edge_media_preview_like", "count"), ("edge_liked_by", "count"), ("like_count",),
+          ("iphone_struct", "like_count"))
+_COMMENTS = (("edge_media_to_comment", "count"), ("edge_media_to_parent_comment", "count"),
+             ("comments",), ("comment_count",), ("iphone_struct", "comment_count"))
+
+
+def _get(node, path):
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _first_count(node, *paths):
+    """The first count found along ``paths``: an int, ``None`` (none there) or ``False``
+    (there but not a count, see :func:`~kopiresearch.io._common.parse_counts`)."""
+    for path in paths:
+        v = _get(node, path)
+        if v is not None:
+            c = _one_count(v)
+            return c
+    return None
+
+
+def _location_txt(stem):
+    """The place name of ``<stem>_location.txt`` (``--geotags``: name, then a maps link)."""
+    p = Path(f"{stem}_location.txt")
+    if not p.is_file():
+        return None
+    try:
+        first = p.read_text(encoding="utf-8").splitlines()[:1]
+    except (OSError, UnicodeDecodeError):
+        return None
+    return first[0].strip() or None if first else None
+
+

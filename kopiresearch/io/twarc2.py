@@ -12,15 +12,24 @@ import pandas as pd
 from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError
 from ._common import (
+    COUNT_RULE,
+    TIME_RANGE,
     TWITTER_MENTION,
     AccountBook,
+    _one_count,
     _take,
     _time_key,
     _time_order,
+    add_locations,
     assemble,
     drop_act_mentions,
     expand_paths,
     guard,
+    parse_counts,
+    prefix_mention_rule,
+    prefix_only_mentions,
+    record_file_counts,
+    times_or_nat,
 )
 from .tweet_harvest import parse_twitter_time
 
@@ -31,7 +40,7 @@ _STATUS = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]+)/status/(\d+)")
 
 
 @guard
-def read_twarc2(paths, *, validate: bool = True) -> Corpus:
+def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = True) -> Corpus:
     """Load twarc2 JSONL files into a Corpus.
 
     Parameters
@@ -61,6 +70,11 @@ def read_twarc2(paths, *, validate: bool = True) -> Corpus:
     of all lines of all files are resolved together, so a tweet referenced on one page and
     expanded on another is still resolved. Users known only from ``errors`` (deleted,
     suspended, protected) are kept as accounts.
+
+    Also kept: ``posts.conversation_id``, the authors' profile ``location`` (raw text) and
+    follower counts from ``includes.users``, and per-file counts in ``report.file_counts``.
+    A count in ``public_metrics`` that is not a whole number from 0 to 2**63 - 1 and a
+    ``created_at`` outside 1677-2262 make the tweet a malformed row naming the field.
 
     Interactions: repost -> author of the ``retweeted`` tweet (else the ``RT @x:`` handle);
     quote -> author of the ``quoted`` tweet (else the handle in the quoted permalink);
@@ -125,7 +139,8 @@ def read_twarc2(paths, *, validate: bool = True) -> Corpus:
                     report.add_malformed(path, lineno, "not a JSON object")
                     continue
                 state.take(obj, path, lineno, report)
-    return state.build(report, validate=validate)
+        state.refuse_non_tweets(path)
+    return state.build(report, validate=validate, reply_prefix_mentions=reply_prefix_mentions)
 
 
 def _d(v):
@@ -161,7 +176,7 @@ class _State:
 
     _COLUMNS = ("id", "author_id", "created_at", "text", "retweeted", "quoted", "replied_to",
                 "reply_uid", "mentions", "urls", "like_count", "reply_count", "repost_count",
-                "quote_count", "_file", "_line")
+                "quote_count", "conversation_id", "_file", "_line")
 
     def __init__(self):
         self.users = {}  # id -> (username, followers)
@@ -169,15 +184,18 @@ class _State:
         self.tweet_author = {}  # tweet id -> author id
         self.cols = {c: [] for c in self._COLUMNS}
         self.files = {}  # path -> code in the _file column
+        self.non_tweets = {}  # path -> kinds of non-tweet objects (users, counts) seen
 
     # -- collection ----------------------------------------------------------------------
     def user(self, u):
         uid = _id(_d(u).get("id"))
         if uid is not None:
-            old = self.users.get(uid, (None, None))
+            old = self.users.get(uid, (None, None, None))
             name = _s(u.get("username")) or old[0]
-            fol = _num(_d(u.get("public_metrics")).get("followers_count"))
-            self.users[uid] = (name, fol if fol is not None else old[1])
+            fol = _d(u.get("public_metrics")).get("followers_count")
+            fol = fol if _one_count(fol) not in (None, False) else None  # never a bad count
+            loc = _s(u.get("location")) or old[2]
+            self.users[uid] = (name, fol if fol is not None else old[1], loc)
 
     def ref_tweet(self, t):
         t = _d(t)
@@ -231,9 +249,27 @@ class _State:
         elif value.isdigit():
             self.error_users.append((value, None))
 
+    def refuse_non_tweets(self, path):
+        """Raise when a file gave no tweet, only users or counts (another twarc2 output)."""
+        seen = self.non_tweets.pop(str(path), {})
+        if seen and str(path) not in self.files:
+            from .detect import _twarc2_kind
+
+            what = _twarc2_kind([{"data": [dict.fromkeys(k) for k in seen]}])
+            if what is not None:
+                from ..errors import UnknownFormatError
+
+                raise UnknownFormatError(f"this is {what}, not a file of tweets",
+                                         file=str(path))
+
     def tweet(self, t, path, lineno, report):
         t = _d(t)
         tid, aid, when = _id(t.get("id")), _id(t.get("author_id")), _s(t.get("created_at"))
+        if aid is None and "text" not in t and ("username" in t or "tweet_count" in t
+                                                or "action" in t):
+            keys = ("username",) if "username" in t else ("tweet_count", "start") if (
+                "tweet_count" in t) else ("action",)
+            self.non_tweets.setdefault(str(path), {})[keys] = None
         if tid is None or aid is None or when is None:
             report.add_malformed(path, lineno, "tweet without a valid id, author_id or "
                                  "created_at")
@@ -252,7 +288,7 @@ class _State:
             mentions = [(u, n) for u, n in mentions if u is not None or n]
             for uid, name in mentions:
                 if uid is not None and name and uid not in self.users:
-                    self.users[uid] = (name, None)
+                    self.users[uid] = (name, None, None)
         urls = [_s(_d(u).get("expanded_url")) for u in _l(_d(ents).get("urls"))]
         urls = tuple(u for u in urls if u)
         pm = _d(t.get("public_metrics"))
@@ -263,27 +299,44 @@ class _State:
                 ("quoted", refs.get("quoted")), ("replied_to", refs.get("replied_to")),
                 ("reply_uid", _id(t.get("in_reply_to_user_id"))),
                 ("mentions", None if mentions is None else tuple(mentions)),
-                ("urls", urls or None), ("like_count", _num(pm.get("like_count"))),
-                ("reply_count", _num(pm.get("reply_count"))),
-                ("repost_count", _num(pm.get("retweet_count"))),
-                ("quote_count", _num(pm.get("quote_count"))), ("_file", file_code),
+                ("urls", urls or None), ("like_count", pm.get("like_count")),
+                ("reply_count", pm.get("reply_count")),
+                ("repost_count", pm.get("retweet_count")),
+                ("quote_count", pm.get("quote_count")),
+                ("conversation_id", _id(t.get("conversation_id"))), ("_file", file_code),
                 ("_line", lineno)):
             self.cols[name].append(value)
 
     # -- assembly ------------------------------------------------------------------------
-    def build(self, report, *, validate=True):
+    def build(self, report, *, validate=True, reply_prefix_mentions=True):
         cols = self.cols
         n = len(cols["id"])
-        when = parse_twitter_time(pd.Series(cols.pop("created_at"), dtype="string"))
-        bad = when.isna().to_numpy(bool)
+        when = times_or_nat(parse_twitter_time, pd.Series(cols.pop("created_at"),
+                                                          dtype="string"))
+        bad = np.array(when.isna().to_numpy(bool))
         files = list(self.files)
+        reasons = {}
         for i in np.flatnonzero(bad):
-            report.add_malformed(files[cols["_file"][i]], int(cols["_line"][i]),
-                                 "created_at is not ISO 8601 UTC")
+            reasons[i] = f"field 'created_at': not ISO 8601 UTC {TIME_RANGE}"
+        counts = {}
+        for c, field in (("like_count", "like_count"), ("reply_count", "reply_count"),
+                         ("repost_count", "retweet_count"), ("quote_count", "quote_count")):
+            values = pd.Series(cols.pop(c), dtype=object)
+            counts[c], wrong = parse_counts(values)
+            for i in np.flatnonzero(wrong & ~bad):
+                reasons.setdefault(i, f"field 'public_metrics.{field}': {COUNT_RULE}, not "
+                                   f"{values.iloc[i]!r}")
+            bad |= wrong
+        for i in sorted(reasons):
+            report.add_malformed(files[cols["_file"][i]], int(cols["_line"][i]), reasons[i])
         ids = pd.Series(cols["id"], dtype="string")
         keep = np.flatnonzero(~bad)
         dup = ids.iloc[keep].duplicated(keep="first").to_numpy(bool)
         report.add_duplicate(int(dup.sum()))
+        codes = np.asarray(cols["_file"], dtype=np.int64)[keep]
+        where = pd.Index(report.files).get_indexer(files)
+        record_file_counts(report, report.files, where[codes] if len(codes) else codes, dup,
+                           _time_key(pd.Series(when.array.take(keep))))
         keep = keep[~dup]
         report.add_loaded(len(keep))
         del cols["_file"], cols["_line"]
@@ -299,6 +352,7 @@ class _State:
         del when
 
         book = AccountBook("twitter")
+        locations = {u: v[2] for u, v in self.users.items() if v[2] is not None}
         uids = list(self.users)
         book.add(pd.Series(uids, dtype="string"),
                  pd.Series([self.users[u][0] for u in uids], dtype="string"),
@@ -369,9 +423,18 @@ class _State:
         book.add(edges.loc[h_only, "uid"], edges.loc[h_only, "handle"],
                  order=np.full(int(h_only.sum()), -3.0))
         book.finish()
+        add_locations(book, locations)
         author = book.resolve(uids=authors).astype("string")
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
+        ment = (edges["kind"] == "mention").to_numpy(bool)
+        edges["prefix"] = False
+        if ment.any():
+            edges.loc[ment, "prefix"] = prefix_only_mentions(
+                text, np.asarray(kinds) == "reply", edges.loc[ment, "row"].to_numpy(np.int64),
+                edges.loc[ment, "handle"])
         edges = drop_act_mentions(edges)  # rule 6
+        edges = prefix_mention_rule(edges, edges["prefix"].to_numpy(bool), author.to_numpy(object),
+                                    report, keep=reply_prefix_mentions)
         post_id = "twitter:" + ids
         r = edges["row"].to_numpy(np.int64)
         inter = pd.DataFrame({"source_id": author.array.take(r),
@@ -386,10 +449,10 @@ class _State:
         posts = pd.DataFrame({
             "post_id": post_id, "author_id": author, "created_at": times,
             "kind": kinds, "parent_post_id": ("twitter:" + parents),
+            "conversation_id": "twitter:" + column("conversation_id"),
             "text": text, "url": "https://x.com/i/status/" + ids,
-            **{c: pd.to_numeric(column(c, object), errors="coerce").astype("float64").round()
-               .astype("Int64")
-               for c in ("like_count", "reply_count", "repost_count", "quote_count")},
+            **{c: (v if len(keep) == n else v.take(keep)).reset_index(drop=True)
+               for c, v in counts.items()},
         })
         del post_id, author, text, parents, kinds, ids, authors, times, r
         # in time order here, where the unsorted columns can be freed (assemble keeps order)
