@@ -47,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
                            "(source, target, kind, created_at, post_id, ...); repeatable")
     load.add_argument("--tz", metavar="ZONE", help="generic interactions CSV: time zone of "
                       "times without offset, e.g. Asia/Jakarta")
+    load.add_argument("--platform", default="facebook", metavar="NAME",
+                      help="generic interactions CSV: the platform of its accounts (facebook, "
+                           "instagram, tiktok, youtube, twitter; default facebook)")
+    load.add_argument("--no-reply-prefix-mentions", dest="reply_prefix_mentions",
+                      action="store_false",
+                      help="Twitter crawls: leave out mentions of handles that occur only in "
+                           "the leading @-run of a reply (X writes every thread participant "
+                           "there); counted in the load report either way")
     load.add_argument("--out", required=True, metavar="DIR", help="output folder")
     load.add_argument("--csv", action="store_true", help="also write CSV tables")
     load.add_argument("--partitioned", action="store_true",
@@ -86,7 +94,7 @@ def main(argv=None) -> int:
 
 
 def _cmd_load(args) -> int:
-    from .io import load_any, resolve_key, write_corpus
+    from .io import resolve_key, write_corpus
 
     key = resolve_key(None, key_file=args.key_file) if args.pseudonymize else None
     columns = {}
@@ -97,13 +105,20 @@ def _cmd_load(args) -> int:
         columns[canon.strip()] = name.strip()
     if args.partitioned:
         return _load_partitioned(args, columns, key)
-    corpus = _prepare(load_any(args.inputs, columns=columns or None, tz=args.tz), args, key)
+    corpus = _prepare(_load(args.inputs, args, columns), args, key)
     written = write_corpus(corpus, args.out, format="parquet")
     if args.csv:
         written += write_corpus(corpus, args.out, format="csv")
     _print_report(corpus)
     print("wrote " + ", ".join(sorted({p.name for p in written})) + f" to {args.out}")
     return 0
+
+
+def _load(inputs, args, columns):
+    from .io import load_any
+
+    return load_any(inputs, columns=columns or None, tz=args.tz, platform=args.platform,
+                    reply_prefix_mentions=args.reply_prefix_mentions)
 
 
 def _prepare(corpus, args, key):
@@ -134,14 +149,13 @@ def _print_load_report(report):
 
 
 def _load_partitioned(args, columns, key) -> int:
-    from .io import load_any
     from .io.parquet import stream_to_parquet
 
     if args.csv:
         raise KopiresearchError("--csv and --partitioned exclude each other")
 
     def one(path):
-        corpus = _prepare(load_any([path], columns=columns or None, tz=args.tz), args, key)
+        corpus = _prepare(_load([path], args, columns), args, key)
         print(f"{path}: {corpus!r}")
         return corpus
 

@@ -253,7 +253,6 @@ def _slow_path(monkeypatch):
 
     monkeypatch.setattr(th, "_twitter_time_ns",
                         lambda t: (np.zeros(len(t), np.int64), np.zeros(len(t), bool)))
-    monkeypatch.setattr(th, "_count", th._count_slow)
     monkeypatch.setattr(th, "_retweeted", lambda t, scan=None: th._retweeted_slow(t))
     monkeypatch.setattr(th, "_authors", th._authors_slow)
     monkeypatch.setattr(th, "_last_of_each_pair", lambda u, h, o, by_order=None: np.arange(len(u)))
@@ -384,16 +383,6 @@ def test_twitter_time_bytes_check_the_whole_pattern():
     ns, fast = _twitter_time_ns(pd.Series([good, *near], dtype="string"))
     assert fast.tolist() == [True] + [False] * len(near)
     assert ns[0] == pd.Timestamp("2024-11-27 05:06:26", tz="UTC").value
-
-
-def test_count_fast_equals_slow():
-    from kopiresearch.io.tweet_harvest import _count, _count_slow
-
-    for vals in (["1", "22", None, "", "0", "999999999999999"],
-                 ["1", " 3", "1.5", "2.5", "x", None, "1e3"]):
-        s = pd.Series(vals, dtype="string")
-        pd.testing.assert_series_equal(_count(s), _count_slow(s))
-    assert _count(pd.Series(["12", ""], dtype="string")).tolist() == [12, pd.NA]
 
 
 def test_twitter_mentions_equal_the_regex():

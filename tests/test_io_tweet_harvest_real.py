@@ -338,7 +338,8 @@ def test_per_file_counts_show_overlapping_windows(tmp_path):
 
 # --- issue 14: one bad value never refuses a whole file ------------------------------------
 
-@pytest.mark.parametrize("value", ["99999999999999999999", "-1", "1e300", "inf", "2.5"])
+@pytest.mark.parametrize("value", ["99999999999999999999", "-1", "1e300", "inf", "2.5",
+                                   "9223372036854775808"])
 def test_counts_out_of_range_are_malformed_rows_naming_the_column(tmp_path, value):
     rows = [row(10, 0, "a", 1, "warga_001"), row(11, 1, "b", 2, "warga_002",
                                                   favorite_count=value)]
@@ -349,9 +350,9 @@ def test_counts_out_of_range_are_malformed_rows_naming_the_column(tmp_path, valu
 
 
 def test_large_valid_counts_are_exact(tmp_path):
-    rows = [row(10, 0, "a", 1, "warga_001", favorite_count="123456789012345678")]
+    rows = [row(10, 0, "a", 1, "warga_001", favorite_count="9223372036854775807")]
     c = read_tweet_harvest(write_alpha(tmp_path / "a.csv", rows))
-    assert c.posts["like_count"].iloc[0] == 123456789012345678
+    assert c.posts["like_count"].iloc[0] == 9223372036854775807
 
 
 def test_header_with_a_stray_space_and_cr_only_line_ends(tmp_path):
@@ -364,3 +365,13 @@ def test_header_with_a_stray_space_and_cr_only_line_ends(tmp_path):
     bad.write_bytes(bad.read_bytes().replace(b"\r\n", b"\r"))
     (m,) = read_tweet_harvest(bad).report.malformed
     assert m.line == 3
+
+
+def test_an_impossible_year_is_one_malformed_row(tmp_path):
+    rows = [row(10, 0, "a", 1, "warga_001"),
+            {**row(11, 1, "b", 2, "warga_002"), "created_at": "Wed Nov 27 05:06:26 +0000 3024"},
+            {**row(12, 2, "c", 2, "warga_002"), "created_at": "3024-11-27T05:06:26.000Z"}]
+    c = read_tweet_harvest(write_alpha(tmp_path / "a.csv", rows))
+    assert c.report.loaded == 1
+    assert [m.line for m in c.report.malformed] == [3, 4]
+    assert all("created_at" in m.reason for m in c.report.malformed)

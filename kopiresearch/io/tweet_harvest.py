@@ -15,19 +15,24 @@ import pyarrow.compute as pc
 from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError, UnknownFormatError
 from ._common import (
+    COUNT_RULE,
+    TIME_RANGE,
     TWITTER_MENTION,
     AccountBook,
     _arrow,
     act_rows,
     assemble,
     check_utf8,
+    cr_line_ends,
     expand_paths,
     guard,
     lower_handle,
     mentions_long,
+    parse_counts,
+    prefix_only_mentions,
     read_csv_strings,
     record_file_counts,
-    reply_prefix_length,
+    times_or_nat,
 )
 
 __all__ = ["read_tweet_harvest", "TWEET_HARVEST_LAYOUTS"]
@@ -218,8 +223,7 @@ def _read_file(path: Path, report: LoadReport):
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if b"\r" in data and b"\n" not in data:  # classic Mac line ends (CR only)
-        data = data.replace(b"\r", b"\n")
+    data = cr_line_ends(data)
     layout, has_header, first_line, quoted = _detect(data, path)
     delim, names = TWEET_HARVEST_LAYOUTS[layout]
     # tweet-harvest 2.5.3+ quotes its header; a bare one was written by a spreadsheet
@@ -611,7 +615,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
                      "id_str is missing or not a number")), index=frame.index)
         frame = _malformed(report, frame, bad_id, reason)
     frame = _rounded_ids(report, frame, excel or {})
-    when = parse_twitter_time(frame["created_at"])
+    when = times_or_nat(parse_twitter_time, frame["created_at"])
     bad_t = when.isna().to_numpy(bool)
     frame = frame.assign(_when=when)
     if bad_t.any():
@@ -619,7 +623,8 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         reason = pd.Series(np.where(
             date_cell, "created_at was turned into a spreadsheet date, which has no time zone: "
                        "use the original CSV or XLSX",
-            "created_at is not 'Wed Nov 27 05:06:26 +0000 2024' nor ISO 8601 UTC"),
+            "created_at is not 'Wed Nov 27 05:06:26 +0000 2024' nor ISO 8601 UTC "
+            f"{TIME_RANGE}"),
             index=frame.index)
         frame = _malformed(report, frame, bad_t, reason)
     uid = frame["user_id_str"].str.strip()
@@ -671,7 +676,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         ment = _twitter_mentions(text, scan)
         del scan
         ment = ment[~is_rt[ment["row"].to_numpy()]]
-        prefix_only = _prefix_only(text, ment, is_reply)
+        prefix_only = prefix_only_mentions(text, is_reply, ment["row"], ment["handle"])
         # every target handle once, coded: the book resolves each distinct handle once
         handles = pc.dictionary_encode(pa.chunked_array(
             [_arrow(rt.dropna()), _arrow(reply.dropna()), _arrow(ment["handle"])],
@@ -812,19 +817,16 @@ def _handles_from_urls(username, url, ids) -> pd.Series:
 
 
 def _bad_counts(report, frame) -> pd.DataFrame:
-    """Rows whose counts are not whole numbers from 0 to 10^18 are malformed (the message
-    names the column and the value), so a count never wraps or rounds."""
+    """Rows whose counts are not counts (:data:`~kopiresearch.io._common.COUNT_RULE`) are
+    malformed, the message naming the column and the value, so a count never wraps or
+    rounds."""
     bad = np.zeros(len(frame), dtype=bool)
     reason = np.empty(len(frame), dtype=object)
     for col in _COUNTS:
-        arr = _arrow(frame[col].str.strip())
-        ok = pc.or_(pc.match_substring_regex(arr, r"^[0-9]{1,18}$"), pc.equal(arr, ""))
-        wrong = ~np.asarray(pc.fill_null(ok, True).to_numpy(zero_copy_only=False), dtype=bool)
-        new = wrong & ~bad
+        new = parse_counts(frame[col])[1] & ~bad
         if new.any():
             values = frame[col].to_numpy(object)[new]
-            reason[new] = [f"{col} {v!r} is not a count (a whole number from 0 to 10^18)"
-                           for v in values]
+            reason[new] = [f"{col} {v!r} is not a count ({COUNT_RULE})" for v in values]
             bad |= new
     if bad.any():
         return _malformed(report, frame, bad, pd.Series(reason, index=frame.index))
@@ -883,31 +885,6 @@ def _reply_targets(frame, text, is_rt, report):
             is_reply = is_reply | inferred
             report.count("replies_inferred", int(inferred.sum()))
     return reply.astype(_STR), is_reply
-
-
-def _prefix_only(text, ment, is_reply) -> np.ndarray:
-    """For each mention (row, handle) of ``ment``: whether the handle occurs only inside
-    the leading ``@``-run of a reply (:func:`~kopiresearch.io._common.reply_prefix_length`)."""
-    rows = ment["row"].to_numpy(np.int64)
-    out = np.zeros(len(ment), dtype=bool)
-    cand = np.flatnonzero(is_reply & text.str.startswith("@").fillna(False).to_numpy(bool))
-    if not len(cand) or not len(ment):
-        return out
-    plen = reply_prefix_length(text.iloc[cand])
-    cand, plen = cand[plen > 0], plen[plen > 0]
-    if not len(cand):
-        return out
-    rest = pd.Series([t[k:] for t, k in zip(text.iloc[cand].tolist(), plen, strict=True)],
-                     dtype=_STR)
-    later = mentions_long(rest, TWITTER_MENTION)
-    after = set(zip(cand[later["row"].to_numpy(np.int64)].tolist(),
-                    later["handle"].astype(object).tolist(), strict=True))
-    in_cand = np.zeros(len(text), dtype=bool)
-    in_cand[cand] = True
-    sel = np.flatnonzero(in_cand[rows])
-    handles = ment["handle"].astype(object).to_numpy()[sel]
-    out[sel] = [(r, h) not in after for r, h in zip(rows[sel].tolist(), handles, strict=True)]
-    return out
 
 
 def _latest_locations(book, frame, when_ns) -> np.ndarray:
@@ -1165,28 +1142,8 @@ def _authors_slow(book, uids, handles):
 
 
 def _count(s: pd.Series) -> pd.Series:
-    """Counts as ``Int64``; plain digit strings are cast by pyarrow, anything else by pandas."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = pa.array(s.array) if isinstance(s.dtype, pd.StringDtype) else None
-    if arr is not None and len(arr):
-        arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
-        empty = pc.equal(arr, "")
-        ok = pc.or_(pc.match_substring_regex(arr, r"^[0-9]{1,18}$"), empty)
-        if pc.all(pc.fill_null(ok, True)).as_py():
-            v = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.int64())
-            if isinstance(v, pa.ChunkedArray):
-                v = v.combine_chunks()
-            mask = np.asarray(v.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-            values = np.asarray(pc.fill_null(v, 0).to_numpy(zero_copy_only=False),
-                                dtype=np.int64)
-            return pd.Series(pd.arrays.IntegerArray(values, mask), index=s.index)
-    return _count_slow(s)
-
-
-def _count_slow(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.str.strip(), errors="coerce").round().astype("Int64")
+    """Counts as ``Int64`` (the values were checked by :func:`_bad_counts`)."""
+    return parse_counts(s)[0]
 
 
 def _twitter_mentions(text: pd.Series, scan=None) -> pd.DataFrame:
