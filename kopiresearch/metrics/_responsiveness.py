@@ -27,8 +27,9 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
         Actor types whose posts count as questions to an office.
     kinds : iterable of str, default ("mention", "reply", "comment")
         Interaction kinds by which a post addresses an office.
-    offices : iterable of account ids, optional
-        The offices; by default every account whose ``actor_type`` is a government type.
+    offices : iterable of account ids or handles, optional
+        The offices; by default every account whose ``actor_type`` is a government type. A
+        handle (``"kominfo_kotamalang_demo"``) names the one account that has it.
     end : timestamp-like, optional
         End of the observation window (naive = UTC); by default the time of the last post.
         Posts after ``end`` are left out; answers after ``end`` are not seen.
@@ -46,7 +47,8 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
     Raises
     ------
     KopiresearchError
-        An unknown interaction kind or actor type.
+        An unknown interaction kind or actor type; an office that is neither an account id
+        nor the handle of exactly one account.
 
     Notes
     -----
@@ -67,13 +69,7 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
     if bad:
         raise KopiresearchError(f"askers: unknown actor type(s) {bad}")
     types = accounts["actor_type"].astype(str)
-    if offices is None:
-        office_ids = accounts.index[types.isin(GOVERNMENT_TYPES)]
-    else:
-        office_ids = pd.Index(list(offices))
-        missing = office_ids.difference(accounts.index)
-        if len(missing):
-            raise KopiresearchError(f"offices: {missing[0]!r} is not in corpus.accounts")
+    office_ids = _office_ids(corpus, offices)
     posts = corpus.posts
     t_end = posts["created_at"].max() if end is None else _utc(end)
     inter = corpus.interactions
@@ -90,13 +86,16 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
 
     ans = posts[posts["kind"].isin(["reply", "comment"]) & posts["parent_post_id"].notna()
                 & posts["author_id"].isin(office_ids) & (posts["created_at"] <= t_end)]
+    # reply_at keeps its datetime64[ns, UTC] dtype even when no office answered anything
+    # (an all-missing object column would break the durations below)
     ans = pd.DataFrame({"post_id": ans["parent_post_id"].astype(object).to_numpy(),
                         "office_id": ans["author_id"].astype(object).to_numpy(),
                         "reply_post_id": ans.index.astype(object).to_numpy(),
-                        "reply_at": ans["created_at"].to_numpy()})
+                        "reply_at": ans["created_at"].array})
     ans = ans.sort_values(["reply_at", "reply_post_id"]).drop_duplicates(
         ["post_id", "office_id"], keep="first")
     out = q.merge(ans, on=["post_id", "office_id"], how="left")
+    out["reply_at"] = out["reply_at"].astype(posts["created_at"].dtype)
     out["answered"] = out["reply_at"].notna()
     stop = out["reply_at"].where(out["answered"], t_end)
     out["duration_hours"] = (stop - out["created_at"]).dt.total_seconds() / 3600.0
@@ -137,7 +136,14 @@ def responsiveness(corpus: Corpus, *, by=None, askers=("citizen",),
         - ``km_reply_rate``: ``1 - S(t_max)``, the Kaplan-Meier share answered by the
           last observed answer time (the plateau of the curve);
         - ``km_conditional_median_hours``: the first time the Kaplan-Meier share answered
-          reaches ``km_reply_rate / 2``: the median delay among posts that get answered.
+          reaches ``km_reply_rate / 2``: the median delay among posts that get answered;
+        - ``censored``: the unanswered posts (right-censored at ``end``), and
+          ``median_followup_hours``: how long they had been waiting at ``end`` (median).
+
+        An office that answered none of its posts (a broadcast-only account) has
+        ``answered = 0``, ``reply_rate = km_reply_rate = 0``, every median undefined
+        (``NaN``) and ``censored = addressed``; one never addressed has ``addressed = 0``
+        and ``NaN`` rates.
 
     Raises
     ------
@@ -176,15 +182,20 @@ def responsiveness(corpus: Corpus, *, by=None, askers=("citizen",),
     (43, True)
     >>> r.loc["synthetic:a000001", ["handle", "actor_type"]].tolist()
     ['diskominfojatim_demo', 'government_province']
+
+    The Kota Malang office answered none of the citizen posts addressed to it:
+
+    >>> one = responsiveness(kr.load_bundled(), offices=["kominfo_kotamalang_demo"])
+    >>> one[["addressed", "answered", "km_median_hours", "censored"]]
+                       addressed  answered  km_median_hours  censored
+    office_id
+    synthetic:a000033         11         0              NaN        11
     """
     if by not in _BY:
         raise KopiresearchError(f"by must be one of {_BY}, not {by!r}")
     posts = addressed_posts(corpus, askers=askers, kinds=kinds, offices=offices, end=end)
     accounts = corpus.accounts
-    if offices is None:
-        office_ids = accounts.index[accounts["actor_type"].astype(str).isin(GOVERNMENT_TYPES)]
-    else:
-        office_ids = pd.Index(list(offices))
+    office_ids = _office_ids(corpus, offices)
     keys = ["office_id"]
     if by is not None:
         posts["group"] = _asker_group(posts, accounts, by)
@@ -194,18 +205,16 @@ def responsiveness(corpus: Corpus, *, by=None, askers=("citizen",),
     for key, sub in posts.groupby(keys, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         rows.append((*key, *_summarise(sub)))
-    cols = ["addressed", "answered", "reply_rate", "naive_median_hours", "km_median_hours",
-            "km_reply_rate", "km_conditional_median_hours"]
-    table = pd.DataFrame(rows, columns=keys + cols)
+    table = pd.DataFrame(rows, columns=keys + _COLUMNS)
     if by is None:
         table = table.set_index("office_id").reindex(pd.Index(office_ids, dtype=object,
                                                               name="office_id"))
-        table["addressed"] = table["addressed"].fillna(0)
-        table["answered"] = table["answered"].fillna(0)
+        for col in ("addressed", "answered", "censored"):
+            table[col] = table[col].fillna(0)
     else:
         table = table.set_index(keys)
-    table["addressed"] = table["addressed"].astype(np.int64)
-    table["answered"] = table["answered"].astype(np.int64)
+    for col in ("addressed", "answered", "censored"):
+        table[col] = table[col].astype(np.int64)
     office = table.index.get_level_values("office_id")
     info = accounts.loc[office, ["handle", "actor_type", "region_code"]]
     for i, col in enumerate(["handle", "actor_type", "region_code"]):
@@ -319,13 +328,46 @@ def kaplan_meier(durations, observed, *, ci: bool = False) -> dict:
             "conditional_median": cond}
 
 
+_COLUMNS = ["addressed", "answered", "reply_rate", "naive_median_hours", "km_median_hours",
+            "km_reply_rate", "km_conditional_median_hours", "censored",
+            "median_followup_hours"]
+
+
 def _summarise(sub: pd.DataFrame) -> tuple:
     n = len(sub)
     answered = int(sub["answered"].sum())
     naive = float(sub.loc[sub["answered"], "duration_hours"].median()) if answered else np.nan
     km = kaplan_meier(sub["duration_hours"], sub["answered"])
+    waited = sub.loc[~sub["answered"], "duration_hours"]
+    followup = float(waited.median()) if len(waited) else np.nan
     return (n, answered, answered / n if n else np.nan, naive, km["median"], km["plateau"],
-            km["conditional_median"])
+            km["conditional_median"], n - answered, followup)
+
+
+def _office_ids(corpus: Corpus, offices) -> pd.Index:
+    """The account ids of ``offices`` (ids or handles), or of every government account."""
+    accounts = corpus.accounts
+    if offices is None:
+        return accounts.index[accounts["actor_type"].astype(str).isin(GOVERNMENT_TYPES)]
+    if isinstance(offices, str):
+        offices = [offices]
+    handles = accounts["handle"].astype(object)
+    ids = []
+    for office in offices:
+        if office in accounts.index:
+            ids.append(office)
+            continue
+        named = accounts.index[handles == office]
+        if len(named) == 1:
+            ids.append(named[0])
+        elif len(named) > 1:
+            raise KopiresearchError(f"offices: the handle {office!r} belongs to {len(named)} "
+                                    f"accounts ({', '.join(map(str, named))}); give the "
+                                    "account id")
+        else:
+            raise KopiresearchError(f"offices: {office!r} is neither an account id nor a "
+                                    "handle in corpus.accounts")
+    return pd.Index(ids, dtype=object).unique()
 
 
 def _asker_group(posts, accounts, by):
