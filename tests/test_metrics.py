@@ -621,3 +621,27 @@ def test_actor_groups_merge_government():
     groups = actor_groups(G)
     assert "government" in set(groups.values())
     assert not any(str(g).startswith("government_") for g in groups.values())
+
+
+def test_recovery_of_truth_hand_case():
+    from kopiresearch.metrics import recovery_of_truth
+
+    table = pd.DataFrame({"km_reply_rate": [0.2, 0.5, 0.9],
+                          "km_conditional_median_hours": [1.0, np.nan, 8.0],
+                          "naive_median_hours": [1.0, np.nan, 4.0]},
+                         index=["a", "b", "c"])
+    truth = {"a": {"reply_prob": 0.25, "median_delay_hours": 2.0},
+             "b": {"reply_prob": 0.5, "median_delay_hours": 4.0},
+             "c": {"reply_prob": 0.8, "median_delay_hours": 8.0},
+             "z": {"reply_prob": 0.1, "median_delay_hours": 1.0}}  # not in the table
+    rec = recovery_of_truth(table, truth)
+    rate = rec.loc["reply prob. vs km_reply_rate"]
+    assert rate["n"] == 3 and rate["spearman"] == pytest.approx(1.0)
+    assert rate["median abs. error"] == pytest.approx(0.05)  # |0.05|, 0, |0.1|
+    km_row = rec.loc["log median delay vs KM conditional median"]
+    assert km_row["n"] == 2  # b never answered: no delay to compare
+    assert km_row["median abs. error"] == pytest.approx(0.5)  # errors 1 and 0
+    assert rec.loc["log median delay vs naive median", "median abs. error"] == pytest.approx(
+        2.5)  # errors 1 and 4
+    with pytest.raises(KopiresearchError, match="no office"):
+        recovery_of_truth(table, {"z": truth["z"]})
