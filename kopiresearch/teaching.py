@@ -984,6 +984,12 @@ def _hours_to_region(simpul, how="min", subtract=True, unit=3600.0, only_kabkota
 
 
 def _cek_waktu_wilayah(jawaban, simpul):
+    values = pd.Series(jawaban) if isinstance(jawaban, (pd.Series, Mapping)) else None
+    if values is not None and len(values) and (
+            pd.api.types.is_timedelta64_dtype(values)
+            or all(isinstance(v, (pd.Timedelta, np.timedelta64)) for v in values)):
+        return _salah("Nilai Anda masih berupa selisih waktu (Timedelta). Ubah ke jam, "
+                      "misalnya dengan .dt.total_seconds() / 3600.")
     got = _as_series(jawaban)
     if got is None:
         return _salah("Jawaban harus berupa pandas Series (atau dict) dengan kode wilayah "
@@ -1482,6 +1488,8 @@ def _edge_counts(rows) -> dict:
 
 
 def _as_series(x):
+    if isinstance(x, pd.DataFrame) and x.shape[1] == 1:  # a one-column table: its column
+        x = x.iloc[:, 0]
     if isinstance(x, pd.Series):
         s = x
     elif isinstance(x, Mapping):

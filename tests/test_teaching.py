@@ -454,6 +454,21 @@ def test_rounded_series_answers():
     _expect(t.cek_waktu_wilayah({"3578": 2.3, "3506": 6.2}, s), "salah", "pembulatan")
 
 
+def test_forms_students_hand_in():
+    s = pd.DataFrame({
+        "created_at": pd.to_datetime(["2024-10-01 00:00", "2024-10-01 02:00",
+                                      "2024-10-01 06:00"], utc=True),
+        "region_code": ["35", "3578", "3506"]})
+    as_timedelta = pd.Series({"3578": pd.Timedelta(hours=2), "3506": pd.Timedelta(hours=6)})
+    _expect(t.cek_waktu_wilayah(as_timedelta, s), "salah", "Timedelta", "total_seconds")
+    # a one-column table instead of a Series
+    table = pd.DataFrame({"jam": [2.0, 6.0]}, index=["3578", "3506"])
+    _expect(t.cek_waktu_wilayah(table, s), "benar")
+    ref = t.responsivitas_kantor(kr.load_bundled())
+    _expect(t.cek_responsivitas(ref[["tingkat_balas"]]), "benar")
+    _expect(t.cek_kedalaman(2.0, nx.DiGraph([("r", "a"), ("a", "b")], root="r")), "benar")
+
+
 def test_jawaban_benar_is_silent(capsys):
     G = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c")])
     assert t.jawaban_benar(t.cek_resiprositas, 2 / 3, G) is True
