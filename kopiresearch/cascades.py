@@ -28,6 +28,7 @@ __all__ = [
     "cascade_table",
     "structural_virality",
     "time_to_region",
+    "region_reach",
     "coverage_curve",
     "region_flows",
     "amplification_by_period",
@@ -557,6 +558,68 @@ def time_to_region(cascades: Cascades) -> pd.DataFrame:
     })
     frame = frame.sort_values(["_c", "hours", "region_code"], kind="stable")
     return frame.drop(columns="_c").reset_index(drop=True)
+
+
+def region_reach(ttr: pd.DataFrame, roots=None) -> pd.DataFrame:
+    """How often and how fast a set of cascades reached each of the 38 kabupaten/kota.
+
+    Parameters
+    ----------
+    ttr : pandas.DataFrame
+        The result of :func:`time_to_region`.
+    roots : iterable of root post ids, optional
+        The cascades to count (e.g. the government-rooted ones); every cascade of ``ttr``
+        by default. A cascade that reached no region still counts in the denominator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by region ``code`` (all 38, in the order of the regions table), with
+        ``name``, ``bakorwil``, ``cascades_reached``, ``share_reached`` (reached /
+        cascades), ``rank`` (1 = most often reached; ties share the best rank),
+        ``median_hours`` (median :math:`T_r` over the cascades that reached it, ``NaN`` if
+        none) and ``is_kota`` (a city, not a regency: the regions table's ``kind``).
+
+    Raises
+    ------
+    KopiresearchError
+        No cascade to count.
+
+    Notes
+    -----
+    ``share_reached(r) = |{c : T_r(c) defined}| / |C|`` over the cascades ``C``; the
+    median is over :math:`T_r(c)` of the cascades that reached ``r``.
+
+    Examples
+    --------
+    >>> ttr = time_to_region(_demo_cascades())
+    >>> t = region_reach(ttr)
+    >>> t.loc[["3578", "3506", "3526"], ["cascades_reached", "share_reached", "median_hours"]]
+          cascades_reached  share_reached  median_hours
+    code
+    3578                 1            1.0           0.0
+    3506                 1            1.0           1.0
+    3526                 1            1.0           3.0
+    >>> int(t["cascades_reached"].sum()), len(t)
+    (3, 38)
+    """
+    regions = region_table()
+    if roots is None:
+        roots = pd.unique(ttr["root_post_id"])
+    roots = pd.Index(list(roots)).unique()
+    if len(roots) == 0:
+        raise KopiresearchError("region_reach: no cascade to count")
+    sel = ttr[ttr["root_post_id"].isin(roots)]
+    by = sel.groupby(sel["region_code"].astype(str))
+    out = pd.DataFrame({"name": regions["name"], "bakorwil": regions["bakorwil"]})
+    out["cascades_reached"] = by["root_post_id"].nunique().reindex(out.index).fillna(0) \
+        .astype(np.int64)
+    out["share_reached"] = out["cascades_reached"] / len(roots)
+    out["rank"] = out["share_reached"].rank(ascending=False, method="min").astype(np.int64)
+    out["median_hours"] = by["hours"].median().reindex(out.index)
+    out["is_kota"] = regions["kind"].reindex(out.index) == "kota"
+    out.index.name = "code"
+    return out
 
 
 def coverage_curve(cascades: Cascades, hours) -> pd.DataFrame:

@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("--start", help="keep acts at or after this time (ISO 8601, UTC if naive)")
     agg.add_argument("--end", help="keep acts before this time")
     agg.set_defaults(func=_cmd_aggregate)
+
+    from .grading import add_grade_command  # kopiresearch grade: see kopiresearch/grading.py
+
+    add_grade_command(sub)
     return parser
 
 

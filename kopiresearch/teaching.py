@@ -11,8 +11,17 @@ message for the student and returns a :class:`Hasil`:
   dikerjakan" message, never an exception, so that a blank student notebook runs top to bottom.
 
 A check never raises on a student's answer: an answer that cannot be compared at all (a list
-where a graph was expected, a string where a number was expected) gets a "salah" message that
-says what type was expected.
+where a graph was expected, a string where a number was expected, ``0,48`` typed with a
+decimal comma) gets a "salah" message that says what was expected.
+
+Numbers are compared the way students write them: an answer rounded to the decimals it shows
+(``viralitas = 8.76`` for 8.7589..., at least two decimals and two significant digits) is
+right, and says so; an answer that differs *only* by coarser rounding (``8.8``) gets a hint
+to write more decimals, never "too large"/"too small".
+
+The cells of a lab that follow an exercise use the student's own answer, and only once it is
+right (:func:`jawaban_benar` runs a check silently), so that no cell shows the answer before
+the student has tried.
 
 The reference answers are computed inside the checks from the same data the student has (the
 bundled corpus by default, or the graph/table passed in), so they follow the data if it is
@@ -21,8 +30,11 @@ regenerated.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -46,6 +58,7 @@ __all__ = [
     "cek_ic_manual",
     "cek_monte_carlo",
     "cek_pilihan_mitra",
+    "jawaban_benar",
     "responsivitas_kantor",
     "rekonstruksi_induk",
     "sebaran_tepat",
@@ -396,9 +409,13 @@ def _cek_pagerank(jawaban, G):
     if isinstance(got, Hasil):
         return got
     want = pd.Series(nx.pagerank(G, weight="weight"))
-    if _close(got, want, rtol=1e-3, atol=1e-7):
-        return _benar(f"Akun dengan nilai tertinggi: {_label(G, got.idxmax())}.")
-    if _close(got, 100 * want, rtol=1e-3, atol=1e-5):
+    cocok = _banding_seri(got, want, rtol=1e-3, atol=1e-7, desimal_min=4)
+    if cocok.diterima:
+        return _benar(f"{cocok.catatan}Akun dengan nilai tertinggi: "
+                      f"{_label(G, want.idxmax())}.")
+    if cocok.kasar:
+        return _salah(cocok.saran)
+    if _banding_seri(got, 100 * want, rtol=1e-3, atol=1e-5, desimal_min=2).mirip:
         return _salah("Nilai Anda dalam persen; tulis PageRank sebagai proporsi (jumlahnya 1).")
     alternatives = [
         (nx.pagerank(G, weight=None), "PageRank Anda belum memakai bobot: tambahkan "
@@ -410,7 +427,7 @@ def _cek_pagerank(jawaban, G):
          "tidak berarah; arah sisi penting di sini."),
     ]
     for values, pesan in alternatives:
-        if _close(got, pd.Series(values), rtol=1e-3, atol=1e-7):
+        if _banding_seri(got, pd.Series(values), rtol=1e-3, atol=1e-7, desimal_min=4).mirip:
             return _salah(pesan)
     return _salah("Nilai PageRank belum cocok. Gunakan nx.pagerank pada graf berarah G dengan "
                   "bobot 'weight' dan alpha bawaan 0.85.")
@@ -456,8 +473,13 @@ def _cek_betweenness(jawaban, G):
     got = _node_values(jawaban, G)
     if isinstance(got, Hasil):
         return got
-    if _close(got, pd.Series(nx.betweenness_centrality(G))):
-        return _benar(f"Akun dengan nilai tertinggi: {_label(G, got.idxmax())}.")
+    want = pd.Series(nx.betweenness_centrality(G))
+    cocok = _banding_seri(got, want, desimal_min=4)
+    if cocok.diterima:
+        return _benar(f"{cocok.catatan}Akun dengan nilai tertinggi: "
+                      f"{_label(G, want.idxmax())}.")
+    if cocok.kasar:
+        return _salah(cocok.saran)
     alternatives = [
         (nx.betweenness_centrality(G, weight="weight"), "Anda memakai weight='weight'. Pada "
          "betweenness, bobot dibaca sebagai *jarak*: interaksi yang sering akan dianggap jalan "
@@ -468,7 +490,7 @@ def _cek_betweenness(jawaban, G):
          "berarah; jalur harus mengikuti arah sisi."),
     ]
     for values, pesan in alternatives:
-        if _close(got, pd.Series(values)):
+        if _banding_seri(got, pd.Series(values), desimal_min=4).mirip:
             return _salah(pesan)
     return _salah("Nilai betweenness belum cocok. Gunakan nx.betweenness_centrality pada graf "
                   "berarah yang diminta.")
@@ -515,28 +537,30 @@ def cek_resiprositas(jawaban, G) -> Hasil:
 
 
 def _cek_resiprositas(jawaban, G):
-    value = _number(jawaban)
-    if value is None:
-        return _salah("Jawaban harus satu angka (proporsi antara 0 dan 1), bukan "
-                      f"{type(jawaban).__name__}.")
+    value, masalah = _angka(jawaban, "satu angka (proporsi antara 0 dan 1)")
+    if masalah:
+        return _salah(masalah)
     m = G.number_of_edges()
     mutual_edges = sum(1 for u, v in G.edges() if u != v and G.has_edge(v, u))
     want = mutual_edges / m if m else 0.0
-    if _same_float(value, want):
-        return _benar(f"{mutual_edges} dari {m} sisi berbalas.")
+    cocok = _banding(value, want)
+    if cocok.diterima:
+        return _benar(f"{cocok.catatan}{mutual_edges} dari {m} sisi berbalas.")
+    if cocok.kasar:
+        return _salah(cocok.saran)
     pairs = {frozenset((u, v)) for u, v in G.edges() if u != v}
     mutual_pairs = mutual_edges / 2
-    if _same_float(value, 100 * want):
+    if _banding(value, 100 * want, desimal_min=0).mirip:
         return _salah("Nilai Anda dalam persen; tulis sebagai proporsi antara 0 dan 1.")
     if _same_float(value, 1.0) and want < 1:
         return _salah("Nilai 1 adalah ciri graf tidak berarah: di sana setiap sisi otomatis "
                       "'berbalas'. Hitung pada graf berarah: sisi u -> v berbalas bila v -> u "
                       "juga ada.")
-    if pairs and _same_float(value, mutual_pairs / len(pairs)):
+    if pairs and _banding(value, mutual_pairs / len(pairs)).mirip:
         return _salah("Anda menghitung bagian *pasangan akun* yang saling menanggapi. Yang "
                       "diminta bagian *sisi* yang berbalas: pasangan yang saling menanggapi "
                       "punya dua sisi berbalas.")
-    if m and _same_float(value, mutual_pairs / m):
+    if m and _banding(value, mutual_pairs / m).mirip:
         return _salah("Setiap pasangan yang saling menanggapi Anda hitung sekali; padahal "
                       "pasangan itu punya dua sisi yang sama-sama berbalas.")
     arah = "terlalu besar" if value > want else "terlalu kecil"
@@ -545,28 +569,44 @@ def _cek_resiprositas(jawaban, G):
 
 
 def responsivitas_kantor(corpus, *, office_types=("government_province",
-                                                  "government_regency")) -> pd.DataFrame:
-    """Reply rate of each government office to citizens (the reference of Latihan 2.4).
+                                                  "government_regency"),
+                         askers=("citizen",)) -> pd.DataFrame:
+    """Reply rate of each government office to citizens, with the words of Lab 2.
+
+    The measure is :func:`kopiresearch.metrics.responsiveness` (the package's one definition
+    of what addresses an office and what answers it); this function selects the offices of
+    Latihan 2.4 and names the columns in Bahasa Indonesia. Lab 2 uses it only after the
+    student's own answer is right.
 
     Parameters
     ----------
     corpus : Corpus
     office_types : tuple of str
         Actor types of the offices.
+    askers : tuple of str
+        Actor types whose posts count as questions (citizens in the lab).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``account_id`` (every office, sorted), columns ``handle``, ``ditanya``
-        (citizen posts addressing the office), ``dijawab`` (of those, answered by the
-        office) and ``tingkat_balas`` = dijawab / ditanya (NaN when never addressed).
+        (``addressed``: citizen posts addressing the office), ``dijawab`` (``answered``: of
+        those, answered by the office), ``tingkat_balas`` (``reply_rate`` = dijawab /
+        ditanya, NaN when never addressed) and ``median_jam_km``
+        (``km_conditional_median_hours``: Kaplan-Meier median delay of answers).
+
+    See Also
+    --------
+    kopiresearch.metrics.responsiveness : the measure, with its Notes and References.
 
     Notes
     -----
-    A citizen post *addresses* office g when it mentions g or replies to a post of g (an
-    interaction of kind ``mention`` or ``reply`` from a citizen to g); it is *answered* when
-    g wrote a post of kind ``reply`` whose ``parent_post_id`` is that post. This is the
-    reply rate of MEASURES.md item 2.
+    A citizen post *addresses* office g when the interactions table has an act of kind
+    ``mention``, ``reply`` or ``comment`` from the citizen to g on that post; g *answers* it
+    when g writes a post of kind ``reply`` or ``comment`` whose ``parent_post_id`` is that
+    post, by the end of the data (the last post). The bundled data have no comments, so
+    there the rule of Lab 2 (mentions and replies, answered by a reply) gives the same
+    numbers.
 
     References
     ----------
@@ -581,38 +621,17 @@ def responsivitas_kantor(corpus, *, office_types=("government_province",
     >>> len(t), bool(t["tingkat_balas"].between(0, 1).all())
     (39, True)
     """
-    rows = _addressing(corpus, office_types, asker_types=("citizen",))
-    return _rate_table(corpus, office_types, rows)
+    from .metrics import responsiveness
 
-
-def _addressing(corpus, office_types, asker_types=None):
     acc = corpus.accounts
-    types = acc["actor_type"].astype(str)
-    offices = acc.index[types.isin(office_types)]
-    inter = corpus.interactions
-    rows = inter[inter["kind"].astype(str).isin(["mention", "reply"])
-                 & inter["target_id"].isin(offices)]
-    if asker_types is not None:
-        rows = rows[rows["source_id"].map(types).isin(asker_types)]
-    posts = corpus.posts
-    replies = posts[posts["kind"].astype(str) == "reply"]
-    answered = set(zip(replies["author_id"].astype(object),
-                       replies["parent_post_id"].astype(object)))
-    rows = rows[["target_id", "post_id"]].drop_duplicates().copy()
-    rows["dijawab"] = [(g, q) in answered for g, q in zip(rows["target_id"].astype(object),
-                                                          rows["post_id"].astype(object))]
-    return rows
-
-
-def _rate_table(corpus, office_types, rows):
-    acc = corpus.accounts
-    offices = acc.index[acc["actor_type"].astype(str).isin(office_types)]
-    agg = rows.groupby("target_id", sort=True)["dijawab"].agg(["size", "sum"])
-    out = pd.DataFrame(index=pd.Index(sorted(offices), name="account_id"))
-    out["handle"] = acc.loc[out.index, "handle"].astype(object)
-    out["ditanya"] = agg["size"].reindex(out.index).fillna(0).astype(int)
-    out["dijawab"] = agg["sum"].reindex(out.index).fillna(0).astype(int)
-    out["tingkat_balas"] = (out["dijawab"] / out["ditanya"].where(out["ditanya"] > 0))
+    offices = sorted(acc.index[acc["actor_type"].astype(str).isin(office_types)])
+    r = responsiveness(corpus, offices=offices, askers=askers)
+    out = pd.DataFrame(index=pd.Index(offices, dtype=object, name="account_id"))
+    out["handle"] = r["handle"].reindex(out.index)
+    out["ditanya"] = r["addressed"].reindex(out.index).astype(int)
+    out["dijawab"] = r["answered"].reindex(out.index).astype(int)
+    out["tingkat_balas"] = r["reply_rate"].reindex(out.index)
+    out["median_jam_km"] = r["km_conditional_median_hours"].reindex(out.index)
     return out
 
 
@@ -632,9 +651,10 @@ def cek_responsivitas(jawaban, corpus=None) -> Hasil:
 
     Notes
     -----
-    Reference: :func:`responsivitas_kantor`. Mistakes recognised: percent instead of a share,
-    the ratio upside down (asked / answered), questions of every actor type instead of
-    citizens only, offices missing.
+    Reference: :func:`responsivitas_kantor` (that is, ``metrics.responsiveness``). Rates
+    rounded to two or more decimals are accepted. Mistakes recognised: percent instead of a
+    share, the ratio upside down (asked / answered), questions of every actor type instead
+    of citizens only, offices missing, account handles instead of ids.
 
     Examples
     --------
@@ -665,24 +685,30 @@ def _cek_responsivitas(jawaban, corpus):
         return _salah(f"{len(missing)} kantor pemerintah belum ada di jawaban Anda; hitung untuk "
                       "Diskominfo provinsi dan ke-38 Diskominfo kabupaten/kota.")
     got = got.reindex(want.index)
-    if _close(got, want, rtol=1e-6):
+    cocok = _banding_seri(got, want, desimal_min=2)
+    if cocok.diterima:
         best = want.idxmax()
-        return _benar(f"Kantor paling responsif: {ref.loc[best, 'handle']}.")
-    if _close(got, 100 * want, rtol=1e-6):
+        return _benar(f"{cocok.catatan}Kantor paling responsif: {ref.loc[best, 'handle']}.")
+    if cocok.kasar:
+        return _salah(cocok.saran)
+    if _banding_seri(got, 100 * want, desimal_min=0).mirip:
         return _salah("Nilai Anda dalam persen; tulis tingkat balas sebagai proporsi 0-1.")
     inverse = (ref["ditanya"] / ref["dijawab"].where(ref["dijawab"] > 0)).reindex(want.index)
     ok = inverse.notna() & np.isfinite(got)
-    if ok.any() and _close(got[ok], inverse[ok], rtol=1e-6):
+    if ok.any() and _banding_seri(got[ok], inverse[ok], desimal_min=1).mirip:
         return _salah("Pembagiannya terbalik: tingkat balas = pertanyaan yang dijawab dibagi "
                       "semua pertanyaan, jadi selalu antara 0 dan 1.")
-    everyone = _rate_table(corpus, types, _addressing(corpus, types))["tingkat_balas"]
-    if _close(got, everyone.reindex(want.index), rtol=1e-6):
+    semua_jenis = tuple(corpus.accounts["actor_type"].cat.categories)
+    everyone = responsivitas_kantor(corpus, office_types=types,
+                                    askers=semua_jenis)["tingkat_balas"]
+    if _banding_seri(got, everyone.reindex(want.index), desimal_min=2).mirip:
         return _salah("Anda menghitung unggahan dari semua jenis akun. Yang diminta hanya "
                       "pertanyaan dari warga (actor_type == 'citizen').")
     n_wrong = int((~np.isclose(got.to_numpy(float), want.to_numpy(float))).sum())
     return _salah(f"Tingkat balas belum cocok untuk {n_wrong} kantor. Ingat: pertanyaan = "
-                  "sebutan atau balasan warga kepada kantor; dijawab = kantor menulis balasan "
-                  "(kind 'reply') yang parent_post_id-nya unggahan itu.")
+                  "sebutan, balasan atau komentar warga kepada kantor; dijawab = kantor menulis "
+                  "balasan atau komentar (kind 'reply' atau 'comment') yang parent_post_id-nya "
+                  "unggahan itu.")
 
 
 # ----------------------------------------------------------------------------------------
@@ -837,9 +863,9 @@ def _root(T):
 
 
 def _cek_kedalaman(jawaban, T):
-    value = _number(jawaban)
-    if value is None:
-        return _salah(f"Jawaban harus satu bilangan bulat, bukan {type(jawaban).__name__}.")
+    value, masalah = _angka(jawaban, "satu bilangan bulat")
+    if masalah:
+        return _salah(masalah)
     depth = nx.shortest_path_length(T, _root(T))
     want = max(depth.values())
     if _same(value, want):
@@ -885,25 +911,29 @@ def cek_viralitas(jawaban, pohon) -> Hasil:
 
 
 def _cek_viralitas(jawaban, T):
-    value = _number(jawaban)
-    if value is None:
-        return _salah(f"Jawaban harus satu angka, bukan {type(jawaban).__name__}.")
+    value, masalah = _angka(jawaban, "satu angka")
+    if masalah:
+        return _salah(masalah)
     n = T.number_of_nodes()
     U = T.to_undirected()
     total = sum(sum(d.values()) for _, d in nx.all_pairs_shortest_path_length(U))
     want = total / (n * (n - 1))
-    if _same_float(value, want):
-        return _benar(f"Viralitas struktural {want:.2f} (bintang murni: mendekati 2).")
-    if _same_float(value, total / (n * n)):
+    cocok = _banding(value, want)
+    if cocok.diterima:
+        return _benar(f"{cocok.catatan}Viralitas struktural {want:.2f} (bintang murni: "
+                      "mendekati 2).")
+    if cocok.kasar:
+        return _salah(cocok.saran)
+    if _banding(value, total / (n * n)).mirip:
         return _salah("Anda membagi dengan n², sehingga pasangan simpul dengan dirinya sendiri "
                       "(jarak 0) ikut dihitung. Bagi dengan n(n-1).")
     from_root = nx.shortest_path_length(T, _root(T))
-    if _same_float(value, sum(from_root.values()) / n) or \
-            _same_float(value, sum(from_root.values()) / (n - 1)):
+    if _banding(value, sum(from_root.values()) / n).mirip or \
+            _banding(value, sum(from_root.values()) / (n - 1)).mirip:
         return _salah("Itu rata-rata jarak dari akar saja. Viralitas struktural merata-ratakan "
                       "jarak antara *semua* pasangan simpul.")
     directed = sum(sum(d.values()) for _, d in nx.all_pairs_shortest_path_length(T))
-    if _same_float(value, directed / (n * (n - 1))):
+    if _banding(value, directed / (n * (n - 1))).mirip:
         return _salah("Anda memakai pohon berarah, sehingga kebanyakan pasangan tidak "
                       "terhubung. Ubah dulu menjadi tidak berarah (to_undirected).")
     return _salah(f"Nilai Anda {'terlalu besar' if value > want else 'terlalu kecil'}. "
@@ -954,6 +984,12 @@ def _hours_to_region(simpul, how="min", subtract=True, unit=3600.0, only_kabkota
 
 
 def _cek_waktu_wilayah(jawaban, simpul):
+    values = pd.Series(jawaban) if isinstance(jawaban, (pd.Series, Mapping)) else None
+    if values is not None and len(values) and (
+            pd.api.types.is_timedelta64_dtype(values)
+            or all(isinstance(v, (pd.Timedelta, np.timedelta64)) for v in values)):
+        return _salah("Nilai Anda masih berupa selisih waktu (Timedelta). Ubah ke jam, "
+                      "misalnya dengan .dt.total_seconds() / 3600.")
     got = _as_series(jawaban)
     if got is None:
         return _salah("Jawaban harus berupa pandas Series (atau dict) dengan kode wilayah "
@@ -961,8 +997,13 @@ def _cek_waktu_wilayah(jawaban, simpul):
     got.index = got.index.astype(str)
     got = got.dropna()
     want = _hours_to_region(simpul)
-    if set(got.index) == set(want.index) and _close(got, want, rtol=1e-6, atol=1e-6):
-        return _benar(f"Kaskade mencapai {len(want)} kabupaten/kota.")
+    if set(got.index) == set(want.index):
+        cocok = _banding_seri(got.reindex(want.index), want, rtol=1e-6, atol=1e-6,
+                              desimal_min=2)
+        if cocok.diterima:
+            return _benar(f"{cocok.catatan}Kaskade mencapai {len(want)} kabupaten/kota.")
+        if cocok.kasar:
+            return _salah(cocok.saran)
     extra = set(got.index) - set(want.index)
     if extra:
         return _salah("Hanya 38 kabupaten/kota (kode 4 digit) yang dihitung; kode provinsi '35' "
@@ -971,11 +1012,12 @@ def _cek_waktu_wilayah(jawaban, simpul):
         return _salah(f"{len(set(want.index) - set(got.index))} wilayah yang dicapai kaskade "
                       "belum ada di jawaban Anda.")
     got = got.reindex(want.index)
-    if _close(got, _hours_to_region(simpul, how="max"), rtol=1e-6, atol=1e-6):
+    if _banding_seri(got, _hours_to_region(simpul, how="max"), rtol=1e-6, atol=1e-6).mirip:
         return _salah("Anda memakai unggahan *terakhir* di setiap wilayah; yang diminta yang "
                       "*pertama* (kapan wilayah itu pertama kali dicapai).")
     for unit, nama in ((60.0, "menit"), (1.0, "detik"), (86400.0, "hari")):
-        if _close(got, _hours_to_region(simpul, unit=unit), rtol=1e-6, atol=1e-6):
+        if _banding_seri(got, _hours_to_region(simpul, unit=unit), rtol=1e-6,
+                         atol=1e-6).mirip:
             return _salah(f"Satuan Anda {nama}; yang diminta jam.")
     if _close(got, _hours_to_region(simpul, subtract=False), rtol=1e-9, atol=1e-3):
         return _salah("Waktu akar belum dikurangkan: hitung selisih waktu dari unggahan akar.")
@@ -1116,7 +1158,7 @@ def cek_monte_carlo(jawaban, G, benih, *, p="p", toleransi=0.1) -> Hasil:
     >>> import networkx as nx
     >>> G = nx.DiGraph(); G.add_edge("a", "b", p=0.5); G.add_edge("b", "c", p=0.5)
     >>> _ = cek_monte_carlo(1.74, G, ["a"])
-    ✅ Benar! Perkiraan Anda dekat dengan nilai tepatnya (selisih di bawah 0.1).
+    ✅ Benar! Perkiraan Anda 1.740 dekat dengan nilai tepatnya 1.750 (selisih di bawah 0.1).
     """
     if _kosong(jawaban):
         return _belum()
@@ -1124,14 +1166,14 @@ def cek_monte_carlo(jawaban, G, benih, *, p="p", toleransi=0.1) -> Hasil:
 
 
 def _cek_monte_carlo(jawaban, G, benih, p, toleransi):
-    value = _number(jawaban)
-    if value is None:
-        return _salah(f"Jawaban harus satu angka (rata-rata), bukan {type(jawaban).__name__}.")
+    value, masalah = _angka(jawaban, "satu angka (rata-rata)")
+    if masalah:
+        return _salah(masalah)
     exact = sebaran_tepat(G, benih, p=p)
     k = len(set(benih))
     if abs(value - exact) < toleransi:
-        return _benar(f"Perkiraan Anda dekat dengan nilai tepatnya (selisih di bawah "
-                      f"{toleransi:g}).")
+        return _benar(f"Perkiraan Anda {value:.3f} dekat dengan nilai tepatnya {exact:.3f} "
+                      f"(selisih di bawah {toleransi:g}).")
     if value < k or value > G.number_of_nodes():
         if abs(value + k - exact) < toleransi:
             return _salah("Benih belum dihitung: sebaran = semua simpul aktif, termasuk benih.")
@@ -1230,15 +1272,168 @@ def _node_values(jawaban, G):
 
 
 def _number(x):
-    if isinstance(x, bool):
+    if isinstance(x, (bool, np.bool_)):
         return None
-    if isinstance(x, (int, float, np.integer, np.floating)):
+    if isinstance(x, numbers.Real):
         return float(x)
     return None
 
 
+def _angka(jawaban, diminta):
+    """``(value, None)`` for a number, or ``(None, message)`` saying what was typed instead."""
+    value = _number(jawaban)
+    if value is not None:
+        if math.isnan(value):
+            return None, f"Jawaban Anda NaN (bukan angka). Jawaban harus {diminta}."
+        return value, None
+    if isinstance(jawaban, tuple) and len(jawaban) == 2 \
+            and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                    for v in jawaban):
+        a, b = jawaban
+        return None, (f"Python memakai titik sebagai tanda desimal: tulis {a}.{b}, bukan "
+                      f"{a},{b} (dengan koma Python membuat pasangan dua bilangan).")
+    if isinstance(jawaban, str):
+        try:
+            float(jawaban.strip().replace(",", "."))
+        except ValueError:
+            pass
+        else:
+            return None, (f"Jawaban Anda teks ({jawaban!r}). Tulis angkanya tanpa tanda kutip, "
+                          "dengan titik sebagai tanda desimal.")
+    return None, f"Jawaban harus {diminta}, bukan {type(jawaban).__name__}."
+
+
 def _same_float(x, y) -> bool:
     return math.isclose(float(x), float(y), rel_tol=1e-6, abs_tol=1e-9)
+
+
+@dataclass(frozen=True)
+class _Cocok:
+    """How an answer compares with the reference: exactly, rounded (accepted), too coarsely
+    rounded (a hint), or not at all."""
+
+    hasil: str  # "tepat", "bulat", "kasar" or "beda"
+    desimal: int | None = None
+    desimal_min: int = 2
+
+    @property
+    def diterima(self) -> bool:
+        return self.hasil in ("tepat", "bulat")
+
+    @property
+    def kasar(self) -> bool:
+        return self.hasil == "kasar"
+
+    @property
+    def mirip(self) -> bool:
+        """Equal, or equal up to an accepted rounding (to recognise a kind of mistake)."""
+        return self.hasil in ("tepat", "bulat")
+
+    @property
+    def catatan(self) -> str:
+        if self.hasil != "bulat":
+            return ""
+        return f"(Dibulatkan ke {self.desimal} desimal: diterima.) "
+
+    @property
+    def saran(self) -> str:
+        kata = "tanpa desimal" if self.desimal == 0 else f"dengan {self.desimal} desimal"
+        return (f"Nilai Anda hanya berbeda karena pembulatan: Anda menulisnya {kata}. Tulis "
+                f"paling sedikit {self.desimal_min} angka desimal (misalnya round(x, "
+                f"{max(self.desimal_min, 2)})), atau pakai nilai hasil hitungan tanpa "
+                "dibulatkan.")
+
+
+def _desimal(x: float, maks: int = 8):
+    """How many decimals a typed number shows (8.76 -> 2, 14.0 -> 0); None beyond ``maks``."""
+    if not math.isfinite(x):
+        return None
+    for d in range(maks + 1):
+        if abs(x - round(x, d)) <= 1e-12 * max(1.0, abs(x)):
+            return d
+    return None
+
+
+def _bulat_dari(got, want, d, desimal_min, skala) -> tuple:
+    """``got`` (showing ``d`` decimals) against ``want``: does it differ only by rounding?
+
+    Each value may be ``want`` rounded to ``d`` decimals (half to even as Python's
+    ``round``, or half up as by hand) or cut off after ``d`` decimals. Returns the verdict
+    (``"bulat"``, ``"kasar"`` or ``"beda"``) and the decimals the rounding kept.
+    """
+    if d is None:
+        return "beda", d
+    g = np.atleast_1d(np.asarray(got, float))
+    w = np.atleast_1d(np.asarray(want, float))
+    # 3.5 may be 3.5047 rounded to 2 decimals (3.50): try the finest rounding first
+    for dd in range(max(d, 8), d - 1, -1):
+        f = 10.0 ** dd
+        tol = 1e-9 / f
+        ok = np.zeros(len(g), dtype=bool)
+        for cand in (np.round(w, dd), np.floor(w * f + 0.5) / f, np.trunc(w * f) / f):
+            ok |= np.abs(g - cand) <= tol
+        if ok.all():
+            d = dd
+            break
+    else:
+        return "beda", d
+    step = 10.0 ** -d
+    if step >= skala:          # the rounding wiped out the value: not "only rounding"
+        return "beda", d
+    if d >= desimal_min and step <= skala / 10 * (1 + 1e-9):  # >= 2 significant digits
+        return "bulat", d
+    return "kasar", d
+
+
+def _banding(value: float, want: float, *, rtol=1e-6, atol=1e-9, desimal_min=2) -> _Cocok:
+    """Compare one number with the reference, allowing the rounding a student uses."""
+    if math.isclose(value, want, rel_tol=rtol, abs_tol=atol):
+        return _Cocok("tepat")
+    return _Cocok(*_bulat_dari(value, want, _desimal(value), desimal_min, abs(want)),
+                  desimal_min)
+
+
+def _banding_seri(got: pd.Series, want: pd.Series, *, rtol=1e-6, atol=1e-9,
+                  desimal_min=2) -> _Cocok:
+    """Compare values per key with the reference, allowing one rounding of all of them."""
+    want = want.reindex(got.index)
+    if want.isna().any() or got.isna().any():
+        return _Cocok("beda")
+    if _close(got, want, rtol=rtol, atol=atol):
+        return _Cocok("tepat")
+    ds = [_desimal(float(v)) for v in got.to_numpy(float)]
+    d = None if any(x is None for x in ds) else max(ds, default=0)
+    skala = float(np.max(np.abs(want.to_numpy(float)), initial=0.0))
+    return _Cocok(*_bulat_dari(got.to_numpy(float), want.to_numpy(float), d, desimal_min,
+                               skala), desimal_min)
+
+
+def jawaban_benar(cek, *args, **kwargs) -> bool:
+    """Run a check without printing its message; ``True`` when the answer is right.
+
+    The cells that follow an exercise in the labs use the student's answer only when this
+    is true, so they never show the answer to a student who has not found it yet.
+
+    Parameters
+    ----------
+    cek : callable
+        One of the ``cek_*`` functions.
+    *args, **kwargs
+        Its arguments, as in the exercise cell.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c")])
+    >>> jawaban_benar(cek_resiprositas, 2 / 3, G), jawaban_benar(cek_resiprositas, ..., G)
+    (True, False)
+    """
+    with contextlib.redirect_stdout(io.StringIO()):
+        return bool(cek(*args, **kwargs))
 
 
 # ----------------------------------------------------------------------------------------
@@ -1293,6 +1488,8 @@ def _edge_counts(rows) -> dict:
 
 
 def _as_series(x):
+    if isinstance(x, pd.DataFrame) and x.shape[1] == 1:  # a one-column table: its column
+        x = x.iloc[:, 0]
     if isinstance(x, pd.Series):
         s = x
     elif isinstance(x, Mapping):

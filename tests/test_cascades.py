@@ -440,3 +440,22 @@ def test_all_pairs_structural_virality_of_a_small_tree_by_brute_force():
     d = dict(nx.all_pairs_shortest_path_length(T))
     pairs = list(itertools.combinations(T, 2))
     assert structural_virality(T) == pytest.approx(np.mean([d[u][v] for u, v in pairs]))
+
+
+def test_region_reach_counts_cascades_not_posts():
+    from kopiresearch.cascades import region_reach
+
+    ttr = pd.DataFrame({"root_post_id": ["a", "a", "b", "c"],
+                        "region_code": ["3578", "3506", "3578", "3526"],
+                        "hours": [0.0, 2.0, 4.0, 1.0]})
+    t = region_reach(ttr, roots=["a", "b", "d"])  # d reached no region; c is not counted
+    assert len(t) == 38
+    assert t.loc["3578", "cascades_reached"] == 2
+    assert t.loc["3578", "share_reached"] == pytest.approx(2 / 3)
+    assert t.loc["3578", "median_hours"] == pytest.approx(2.0)
+    assert t.loc["3506", "share_reached"] == pytest.approx(1 / 3)
+    assert t.loc["3526", "cascades_reached"] == 0 and np.isnan(t.loc["3526", "median_hours"])
+    assert t.loc["3578", "rank"] == 1 and t.loc["3506", "rank"] == 2
+    assert t.loc["3526", "rank"] == 3  # every unreached region shares the rank after 3506
+    assert bool(t.loc["3578", "is_kota"]) and not bool(t.loc["3506", "is_kota"])
+    assert int(t["is_kota"].sum()) == 9

@@ -159,6 +159,22 @@ def test_reciprocity_overall_matches_networkx():
     assert math.isnan(reciprocity(nx.DiGraph()))
 
 
+def test_reciprocity_leaves_self_loops_out_where_networkx_counts_them():
+    G = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "a")])
+    assert reciprocity(G) == 1.0  # the one conversation between two accounts went both ways
+    assert nx.reciprocity(G) == pytest.approx(2 / 3)  # the self-loop counts as unanswered
+    # in general: networkx's value on the graph without its self-loops
+    for seed in range(3):
+        H = random_digraph(30, 0.1, seed=seed)
+        H.add_edges_from((n, n) for n in list(H)[:: 4 + seed])
+        assert nx.number_of_selfloops(H) > 0
+        plain = H.copy()
+        plain.remove_edges_from(list(nx.selfloop_edges(plain)))
+        assert reciprocity(H) == pytest.approx(nx.reciprocity(plain))
+        assert reciprocity(H) != pytest.approx(nx.reciprocity(H))
+    assert math.isnan(reciprocity(nx.DiGraph([("a", "a")])))
+
+
 def test_reciprocity_by_group_hand():
     # gov<->c1 mutual, c2->gov one-way, c3->inf one-way, gov->inf and inf->gov mutual
     G = nx.DiGraph([("c1", "gov"), ("gov", "c1"), ("c2", "gov"), ("c3", "inf"),
@@ -271,6 +287,47 @@ def test_responsiveness_hand(small_corpus):
     assert by.loc[("g1", "unknown"), "addressed"] == 1
     with pytest.raises(KopiresearchError, match="by must"):
         responsiveness(small_corpus, by="topic")
+
+
+def test_responsiveness_of_an_office_that_never_answers(small_corpus):
+    # g2 is addressed once (q4) and never answers; no other office is selected, so no
+    # answer at all is in the selection (this raised a TypeError before)
+    r = responsiveness(small_corpus, offices=["g2"], end=_t(20))
+    row = r.loc["g2"]
+    assert (row["addressed"], row["answered"], row["censored"]) == (1, 0, 1)
+    assert row["reply_rate"] == 0.0 and row["km_reply_rate"] == 0.0
+    for col in ("naive_median_hours", "km_median_hours", "km_conditional_median_hours"):
+        assert math.isnan(row[col])
+    assert row["median_followup_hours"] == pytest.approx(14.0)  # q4 at 6h, end at 20h
+    p = addressed_posts(small_corpus, offices=["g2"], end=_t(20))
+    assert p["duration_hours"].tolist() == pytest.approx([14.0])
+    assert str(p["reply_at"].dtype) == "datetime64[ns, UTC]"
+    by = responsiveness(small_corpus, offices=["g2"], end=_t(20), by="own_region")
+    assert by.loc[("g2", "unknown"), "censored"] == 1  # c2 has no region
+    # by handle, as a researcher types it; the same table
+    pd.testing.assert_frame_equal(responsiveness(small_corpus, offices=["jatim"], end=_t(20)),
+                                  r)
+    with pytest.raises(KopiresearchError, match="neither an account id nor a handle"):
+        responsiveness(small_corpus, offices=["nobody"])
+
+
+def test_responsiveness_of_the_broadcast_only_bundled_office():
+    corpus = kr.load_bundled()
+    r = responsiveness(corpus, offices=["kominfo_kotamalang_demo"])
+    row = r.iloc[0]
+    assert row["handle"] == "kominfo_kotamalang_demo"
+    assert row["addressed"] > 0 and row["answered"] == 0
+    assert row["censored"] == row["addressed"]
+    assert math.isnan(row["km_median_hours"]) and row["median_followup_hours"] > 0
+    # the same figures as in the table of every office
+    full = responsiveness(corpus).loc[r.index]
+    pd.testing.assert_frame_equal(full, r)
+
+
+def test_responsiveness_censored_counts_add_up(small_corpus):
+    r = responsiveness(small_corpus, end=_t(20))
+    assert (r["answered"] + r["censored"] == r["addressed"]).all()
+    assert r.loc["g1", "median_followup_hours"] == pytest.approx(15.0)  # q3 only
 
 
 def test_kaplan_meier_hand_and_product_limit():
@@ -564,3 +621,27 @@ def test_actor_groups_merge_government():
     groups = actor_groups(G)
     assert "government" in set(groups.values())
     assert not any(str(g).startswith("government_") for g in groups.values())
+
+
+def test_recovery_of_truth_hand_case():
+    from kopiresearch.metrics import recovery_of_truth
+
+    table = pd.DataFrame({"km_reply_rate": [0.2, 0.5, 0.9],
+                          "km_conditional_median_hours": [1.0, np.nan, 8.0],
+                          "naive_median_hours": [1.0, np.nan, 4.0]},
+                         index=["a", "b", "c"])
+    truth = {"a": {"reply_prob": 0.25, "median_delay_hours": 2.0},
+             "b": {"reply_prob": 0.5, "median_delay_hours": 4.0},
+             "c": {"reply_prob": 0.8, "median_delay_hours": 8.0},
+             "z": {"reply_prob": 0.1, "median_delay_hours": 1.0}}  # not in the table
+    rec = recovery_of_truth(table, truth)
+    rate = rec.loc["reply prob. vs km_reply_rate"]
+    assert rate["n"] == 3 and rate["spearman"] == pytest.approx(1.0)
+    assert rate["median abs. error"] == pytest.approx(0.05)  # |0.05|, 0, |0.1|
+    km_row = rec.loc["log median delay vs KM conditional median"]
+    assert km_row["n"] == 2  # b never answered: no delay to compare
+    assert km_row["median abs. error"] == pytest.approx(0.5)  # errors 1 and 0
+    assert rec.loc["log median delay vs naive median", "median abs. error"] == pytest.approx(
+        2.5)  # errors 1 and 4
+    with pytest.raises(KopiresearchError, match="no office"):
+        recovery_of_truth(table, {"z": truth["z"]})

@@ -1,6 +1,8 @@
 """Tests of the teaching checks (kopiresearch.teaching) and of the lab notebooks."""
 
+import copy
 import importlib.util
+import re
 from pathlib import Path
 
 import nbformat
@@ -357,3 +359,345 @@ def test_cek_pilihan_mitra():
     _expect(t.cek_pilihan_mitra(["a", "a"], j, 2), "salah", "lebih dari sekali")
     _expect(t.cek_pilihan_mitra(["a", "x"], j, 2), "salah", "bukan kandidat")
     _expect(t.cek_pilihan_mitra(None, j, 2), "belum")
+
+
+# ----------------------------------------------------------------------------------------
+# numbers typed the way students type them (issue 17 item 9)
+
+
+def _lab3_like_tree():
+    # a tree whose structural virality is not round: 3.5047...
+    return nx.bfs_tree(nx.balanced_tree(2, 3), 0)
+
+
+def _virality(T):
+    U = T.to_undirected()
+    n = U.number_of_nodes()
+    return sum(sum(d.values()) for _, d in nx.all_pairs_shortest_path_length(U)) / (n * (n - 1))
+
+
+def test_rounded_scalars_are_right_and_say_so():
+    T = _lab3_like_tree()
+    v = _virality(T)
+    assert v == pytest.approx(3.5047619)
+    # 2 decimals (what the success message prints), 3 decimals, cut off after 3 decimals,
+    # and 3.5 typed for 3.50
+    for typed in (3.50, 3.505, 3.504, 3.5, round(v, 4)):
+        _expect(t.cek_viralitas(typed, T), "benar", "Dibulatkan", "diterima")
+    _expect(t.cek_viralitas(v, T), "benar")
+    assert "Dibulatkan" not in t.cek_viralitas(v, T).pesan
+    G = _small()  # reciprocity 0.4 exactly; a graph with reciprocity 4/7 = 0.5714...
+    H = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "c"),
+                    ("c", "e")])
+    assert nx.reciprocity(H) == pytest.approx(4 / 7)
+    for typed in (0.57, 0.571, 0.5714):
+        _expect(t.cek_resiprositas(typed, H), "benar", "4 dari 7")
+    _expect(t.cek_resiprositas(0.4, G), "benar")
+
+
+def test_only_rounding_differs_gives_a_rounding_hint_not_a_direction():
+    T = _lab3_like_tree()
+    for typed in (3.0, 4, 3.5 + 0.0):  # 3.5 is accepted (see above); 3 and 4 are coarse
+        if typed == 3.5:
+            continue
+        h = t.cek_viralitas(typed, T)
+        _expect(h, "salah", "pembulatan", "2 angka desimal")
+        assert "terlalu" not in h.pesan
+    H = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "c"),
+                    ("c", "e")])
+    h = t.cek_resiprositas(0.6, H)  # 0.5714 rounded to one decimal
+    _expect(h, "salah", "pembulatan", "1 desimal")
+    assert "terlalu" not in h.pesan
+    # a wrong value is still wrong, with its direction
+    _expect(t.cek_resiprositas(0.3, H), "salah", "terlalu kecil")
+    _expect(t.cek_viralitas(3.6, T), "salah", "terlalu besar")
+
+
+def test_rounded_mistakes_are_still_recognised():
+    H = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "c"),
+                    ("c", "e")])
+    _expect(t.cek_resiprositas(57.14, H), "salah", "persen")
+    _expect(t.cek_resiprositas(57, H), "salah", "persen")
+    T = nx.DiGraph([("r", "a"), ("a", "b"), ("r", "c")], root="r")
+    _expect(t.cek_viralitas(1.25, T), "salah", "n²")      # 20/16 exactly
+    _expect(t.cek_viralitas(1.33, T), "salah", "dari akar")  # 4/3 rounded
+
+
+def test_decimal_comma_and_text_answers_get_a_hint():
+    H = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c")])
+    r = 0,67  # noqa: E231 - what a student used to a decimal comma types
+    _expect(t.cek_resiprositas(r, H), "salah", "titik sebagai tanda desimal", "0.67")
+    _expect(t.cek_resiprositas("0,67", H), "salah", "tanpa tanda kutip")
+    _expect(t.cek_viralitas((8, 76), _lab3_like_tree()), "salah", "8.76")
+    _expect(t.cek_kedalaman("14", _lab3_like_tree()), "salah", "tanpa tanda kutip")
+    _expect(t.cek_resiprositas(float("nan"), H), "salah", "NaN")
+
+
+def test_rounded_series_answers():
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([("a", "b", 10), ("a", "c", 1), ("c", "a", 1), ("b", "c", 1),
+                               ("d", "a", 1)])
+    pr = pd.Series(nx.pagerank(G, weight="weight"))
+    _expect(t.cek_pagerank(pr.round(4), G), "benar")
+    _expect(t.cek_pagerank(pr.round(5), G), "benar")
+    _expect(t.cek_pagerank(pr.round(2), G), "salah", "pembulatan", "4 angka desimal")
+    _expect(t.cek_pagerank((100 * pr).round(2), G), "salah", "persen")
+    ref = t.responsivitas_kantor(kr.load_bundled())["tingkat_balas"]
+    _expect(t.cek_responsivitas(ref.round(2)), "benar", "Dibulatkan ke 2 desimal")
+    _expect(t.cek_responsivitas(ref.round(1)), "salah", "pembulatan")
+    _expect(t.cek_responsivitas((100 * ref).round(1)), "salah", "persen")
+    s = pd.DataFrame({
+        "created_at": pd.to_datetime(["2024-10-01 00:00", "2024-10-01 02:20",
+                                      "2024-10-01 06:10"], utc=True),
+        "region_code": ["35", "3578", "3506"]})
+    _expect(t.cek_waktu_wilayah({"3578": 2.33, "3506": 6.17}, s), "benar", "Dibulatkan")
+    _expect(t.cek_waktu_wilayah({"3578": 2.3, "3506": 6.2}, s), "salah", "pembulatan")
+
+
+def test_forms_students_hand_in():
+    s = pd.DataFrame({
+        "created_at": pd.to_datetime(["2024-10-01 00:00", "2024-10-01 02:00",
+                                      "2024-10-01 06:00"], utc=True),
+        "region_code": ["35", "3578", "3506"]})
+    as_timedelta = pd.Series({"3578": pd.Timedelta(hours=2), "3506": pd.Timedelta(hours=6)})
+    _expect(t.cek_waktu_wilayah(as_timedelta, s), "salah", "Timedelta", "total_seconds")
+    # a one-column table instead of a Series
+    table = pd.DataFrame({"jam": [2.0, 6.0]}, index=["3578", "3506"])
+    _expect(t.cek_waktu_wilayah(table, s), "benar")
+    ref = t.responsivitas_kantor(kr.load_bundled())
+    _expect(t.cek_responsivitas(ref[["tingkat_balas"]]), "benar")
+    _expect(t.cek_kedalaman(2.0, nx.DiGraph([("r", "a"), ("a", "b")], root="r")), "benar")
+
+
+def test_jawaban_benar_is_silent(capsys):
+    G = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c")])
+    assert t.jawaban_benar(t.cek_resiprositas, 2 / 3, G) is True
+    assert t.jawaban_benar(t.cek_resiprositas, 0.5, G) is False
+    assert t.jawaban_benar(t.cek_resiprositas, ..., G) is False
+    assert capsys.readouterr().out == ""
+
+
+# ----------------------------------------------------------------------------------------
+# the reference of Latihan 2.4 is the package's measure (issue 17 item 12)
+
+
+def test_responsivitas_kantor_is_metrics_responsiveness():
+    from kopiresearch.metrics import responsiveness
+
+    corpus = kr.load_bundled()
+    ref = t.responsivitas_kantor(corpus)
+    r = responsiveness(corpus, offices=list(ref.index))
+    assert ref["ditanya"].tolist() == r.loc[ref.index, "addressed"].tolist()
+    assert ref["dijawab"].tolist() == r.loc[ref.index, "answered"].tolist()
+    pd.testing.assert_series_equal(ref["tingkat_balas"], r.loc[ref.index, "reply_rate"],
+                                   check_names=False, check_index_type=False)
+    # the office that answers nobody is in the table (it used to break the measure)
+    malang = ref.index[ref["handle"] == "kominfo_kotamalang_demo"][0]
+    assert ref.loc[malang, "dijawab"] == 0 and ref.loc[malang, "tingkat_balas"] == 0.0
+
+
+def test_the_lab_rule_of_latihan_2_4_is_the_package_measure_on_the_bundled_data():
+    # the lecturer's solution of 2.4, run here: the same numbers as the measure
+    corpus = kr.load_bundled()
+    nb = nbformat.read(TEACHING / "lecturer" / "lab2-sentralitas-dan-komunikasi-dua-arah.ipynb",
+                       as_version=4)
+    src = next(c.source for c in nb.cells if c.source.startswith("# Latihan 2.4"))
+    ns = {"corpus": corpus, "JENIS_KANTOR": ["government_province", "government_regency"],
+          "pd": pd, "cek_responsivitas": lambda *a, **k: None}
+    exec(src, ns)
+    ref = t.responsivitas_kantor(corpus)["tingkat_balas"].dropna()
+    got = ns["tingkat_balas"].reindex(ref.index)
+    assert (got - ref).abs().max() < 1e-12
+
+
+# ----------------------------------------------------------------------------------------
+# no answer right after an exercise (issue 17 item 10)
+
+#: For each of the 15 exercises: code that would give its answer away. None of it may occur in
+#: a code cell of the student version between the exercise and the next one (or the end).
+GIVES_AWAY = {
+    "1.1": ["add_edge(sumber", "G_contoh["],
+    "1.2": ["kinds=[JENIS_LATIHAN]", "include_isolates=False", '["source_id", "target_id"]'],
+    "1.3": ['in_degree(weight="weight")', "in_degree(weight='weight')", "in_strength"],
+    "1.4": ["in_degree()", "terbanyak"],
+    "2.1": ["pagerank("],
+    "2.2": ["betweenness_centrality("],
+    "2.3": ["nx.reciprocity(", "reciprocity(K)", "has_edge(v, u)"],
+    "2.4": ["responsiveness(", "responsivitas_kantor(", "addressed_posts(", "parent_post_id"],
+    "3.1": ["rekonstruksi_induk(", "_parents("],
+    "3.2": ["shortest_path_length(T", '["depth"]'],
+    "3.3": ["structural_virality(", "all_pairs_shortest_path_length("],
+    "3.4": ["time_to_region(", '["created_at"].min()'],
+    "4.1": ["successors(", "koin[(u, v)] <"],
+    "4.2": ["sebaran_tepat(", "simulate(G_kecil", "rng.random()"],
+    "4.3": ["- tercakup", "_greedy(", "len(jangkauan[a] -"],
+}
+
+
+def _exercise_windows(path):
+    """``(label, answer names, code cells after the exercise up to the next one)``."""
+    nb = nbformat.read(path, as_version=4)
+    marks = [i for i, c in enumerate(nb.cells)
+             if "exercise" in c.get("metadata", {}).get("tags", [])]
+    out = []
+    for k, i in enumerate(marks):
+        label = nb.cells[i].source.split("\n")[0].removeprefix("# Latihan ").split()[0]
+        names = [ln.split(" = ...")[0] for ln in nb.cells[i].source.splitlines()
+                 if ln.endswith(" = ...")]
+        stop = marks[k + 1] if k + 1 < len(marks) else len(nb.cells)
+        out.append((label, names, [c for c in nb.cells[i + 1:stop] if c.cell_type == "code"]))
+    return out
+
+
+STUDENT_LABS = sorted((TEACHING / "student").glob("lab*.ipynb"))
+
+
+def test_every_exercise_is_listed_once():
+    labels = [label for p in STUDENT_LABS for label, _, _ in _exercise_windows(p)]
+    assert sorted(labels) == sorted(GIVES_AWAY) and len(labels) == 15
+
+
+@pytest.mark.parametrize("path", STUDENT_LABS, ids=lambda p: p.name)
+def test_no_code_after_an_exercise_gives_its_answer(path):
+    for label, names, cells in _exercise_windows(path):
+        assert names, label
+        for cell in cells:
+            for fragment in GIVES_AWAY[label]:
+                assert fragment not in cell.source, (label, fragment, cell.source)
+            # the student's answer is used only once it is right
+            found = [m for n in names for m in [_name_use(n, cell.source)] if m]
+            if found:
+                assert "if jawaban_benar(cek_" in cell.source, (label, names, cell.source)
+                assert cell.source.index("jawaban_benar(") < min(m.start() for m in found)
+
+
+def _name_use(name, source):
+    """The first use of a variable ``name`` in code (not as a quoted column name)."""
+    return re.search(rf"(?<![\"'\w]){re.escape(name)}(?![\"'\w])", source)
+
+
+@pytest.mark.parametrize("path", STUDENT_LABS, ids=lambda p: p.name)
+def test_blank_student_notebook_shows_no_result_that_needs_an_answer(path):
+    nb = nbformat.read(path, as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs if o.get("output_type") == "stream")
+    assert t.PESAN_BENAR not in text
+    guarded = [c for c in nb.cells if c.cell_type == "code" and "jawaban_benar(" in c.source]
+    assert guarded
+    for cell in guarded:
+        shown = "".join(o.get("text", "") for o in cell.outputs)
+        assert "selesaikan dulu Latihan" in shown, cell.source
+
+
+def test_package_tree_after_latihan_3_1_is_not_its_answer():
+    from kopiresearch.cascades import cascade_table, reconstruct_cascades
+    from kopiresearch.synth import load_follows
+
+    corpus, follows = kr.load_bundled(), load_follows()
+    kaskade = reconstruct_cascades(corpus, method="follows", follows=follows,
+                                   root_types=kr.GOVERNMENT_TYPES)
+    tabel = cascade_table(kaskade)
+    akar = tabel.sort_values(["size", "root_created_at"], ascending=[False, True]).index[0]
+    simpul = kaskade.nodes[kaskade.nodes["root_post_id"] == akar].reset_index(drop=True)
+    mengikuti = set(zip(follows["follower_id"], follows["followee_id"]))
+    T = kaskade.tree(akar)
+    assert not t.jawaban_benar(t.cek_induk, {v: u for u, v in T.edges()}, simpul, mengikuti)
+
+
+# ----------------------------------------------------------------------------------------
+# grading a class folder (issue 17 item 11)
+
+
+def _nb(*sources):
+    return nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(s) for s in sources],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}})
+
+
+_SETUP = ("import networkx as nx\nfrom kopiresearch.teaching import cek_resiprositas, "
+          "cek_kedalaman\nG = nx.DiGraph([('a', 'b'), ('b', 'a'), ('a', 'c')])\n"
+          "T = nx.DiGraph([('r', 'a'), ('a', 'b'), ('r', 'c')])")
+
+
+def test_grade_folder_every_kind_of_student(tmp_path):
+    from kopiresearch import grading
+
+    folder = tmp_path / "kelas"
+    (folder / "budi").mkdir(parents=True)
+    nbformat.write(_nb(_SETUP, "# Latihan 2.3\nr = 2 / 3\ncek_resiprositas(r, G)",
+                       "# Latihan 3.2\nkedalaman = 3\ncek_kedalaman(kedalaman, T)"),
+                   folder / "ani.ipynb")
+    # a cell that raises before the exercises: they raise too, and grading goes on
+    nbformat.write(_nb(_SETUP + "\nundefined_name", "x = 1 / 0",
+                       "# Latihan 2.3\nr = berbalas / K.number_of_edges()\ncek_resiprositas(r, G)",
+                       "# Latihan 3.2\nkedalaman = ...\ncek_kedalaman(kedalaman, T)"),
+                   folder / "budi" / "lab.ipynb")
+    # the check call removed; a cell that never ends (stopped by the timeout)
+    nbformat.write(_nb(_SETUP, "# Latihan 2.3\nr = 0.67", "while True:\n    pass",
+                       "# Latihan 3.2\nkedalaman = 2\ncek_kedalaman(kedalaman, T)"),
+                   folder / "citra.ipynb")
+    (folder / "rusak.ipynb").write_text("{ not json", encoding="utf-8")
+    (folder / ".ipynb_checkpoints").mkdir()
+    nbformat.write(_nb("1"), folder / ".ipynb_checkpoints" / "ani-checkpoint.ipynb")
+
+    table = grading.grade_folder(folder, timeout=20, executed_dir=tmp_path / "hasil")
+    assert table.index.tolist() == ["ani.ipynb", "budi/lab.ipynb", "citra.ipynb",
+                                    "rusak.ipynb"]
+    assert table.columns.tolist() == ["2.3", "3.2", "benar", "latihan", "catatan"]
+    assert table.loc["ani.ipynb", ["2.3", "3.2", "benar"]].tolist() == ["benar", "salah", 1]
+    assert table.loc["budi/lab.ipynb", "2.3"] == "galat: NameError"
+    assert table.loc["budi/lab.ipynb", "3.2"] == "belum"
+    assert table.loc["citra.ipynb", "2.3"] == "tanpa cek"
+    assert table.loc["citra.ipynb", "3.2"] == "tidak dijalankan"
+    assert "CellTimeoutError" in table.loc["citra.ipynb", "catatan"]
+    assert table.loc["rusak.ipynb", "catatan"].startswith("tidak terbaca")
+    assert table.loc["rusak.ipynb", "2.3"] == "tidak ada"
+    executed = nbformat.read(tmp_path / "hasil" / "budi" / "lab.ipynb", as_version=4)
+    assert [o["ename"] for o in executed.cells[1].outputs] == ["ZeroDivisionError"]
+
+
+def test_grade_ignores_stored_outputs(tmp_path):
+    from kopiresearch import grading
+
+    nb = _nb(_SETUP, "# Latihan 2.3\nr = 0.5\ncek_resiprositas(r, G)")
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                  text=t.PESAN_BENAR + " (disalin)\n")]
+    nb.cells[1].execution_count = 1
+    nbformat.write(nb, tmp_path / "curang.ipynb")
+    table = grading.grade_folder(tmp_path, timeout=20)
+    assert table.loc["curang.ipynb", "2.3"] == "salah"
+
+
+def test_grade_command_on_a_real_student_lab(tmp_path, capsys):
+    from kopiresearch.cli import main
+
+    folder = tmp_path / "kelas"
+    folder.mkdir()
+    blank = nbformat.read(TEACHING / "student" / "lab1-dari-data-ke-graf.ipynb", as_version=4)
+    nbformat.write(blank, folder / "kosong.ipynb")
+    lecturer = nbformat.read(TEACHING / "lecturer" / "lab1-dari-data-ke-graf.ipynb",
+                             as_version=4)
+    mixed = copy.deepcopy(blank)
+    solutions = {c.source.split("\n")[0]: c.source for c in lecturer.cells
+                 if "solution" in c.get("metadata", {}).get("tags", [])}
+    for cell in mixed.cells:
+        head = cell.source.split("\n")[0]
+        if head == "# Latihan 1.1":
+            cell.source = solutions[head]                       # right
+        elif head == "# Latihan 1.3":
+            cell.source = head + "\nderajat_masuk = dict(G.in_degree())\n" \
+                "cek_derajat(derajat_masuk, G, arah='masuk', berbobot=True)"  # unweighted
+        elif head == "# Latihan 1.2":
+            cell.source = head + "\nG_balas = nx.DiGraph(balasan)\n" \
+                "cek_graf(G_balas, jenis=JENIS_LATIHAN)"  # NameError: balasan
+    nbformat.write(mixed, folder / "mahasiswa.ipynb")
+    out = tmp_path / "nilai.csv"
+    assert main(["grade", str(folder), "--out", str(out), "--timeout", "120"]) == 0
+    table = pd.read_csv(out, index_col="notebook")
+    assert table.loc["kosong.ipynb", ["1.1", "1.2", "1.3", "1.4"]].tolist() == ["belum"] * 4
+    assert table.loc["mahasiswa.ipynb", ["1.1", "1.2", "1.3", "1.4"]].tolist() == \
+        ["benar", "galat: NameError", "salah", "belum"]
+    assert table["benar"].tolist() == [0, 1]
+    printed = capsys.readouterr().out
+    assert "2 notebooks, 1 exercises right" in printed

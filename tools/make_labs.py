@@ -14,6 +14,12 @@ leading comment lines and the final check call; everything in between becomes
 notebook still runs and every check prints its "belum dikerjakan" message. Untagged cells are
 copied as they are (outputs are recomputed when executing).
 
+Untagged cells after an exercise are seen by students before they solve it, so they must not
+contain its answer: they use the student's own answer, and only under
+``if jawaban_benar(cek_..., answer, ...):`` (else they print "selesaikan dulu Latihan X.Y").
+``tests/test_teaching.py::test_no_code_after_an_exercise_gives_its_answer`` checks every
+exercise.
+
 Usage::
 
     python tools/make_labs.py              # write the student versions and execute both

@@ -32,7 +32,13 @@ from ._communities import (
 from ._government import SOLICITATION_PATTERN, engagement, push_pull_networking
 from ._mixing import adjusted_nominal_assortativity, ei_index, mixing_matrix, nominal_assortativity
 from ._reciprocity import reciprocity
-from ._responsiveness import addressed_posts, kaplan_meier, response_curve, responsiveness
+from ._responsiveness import (
+    addressed_posts,
+    kaplan_meier,
+    recovery_of_truth,
+    response_curve,
+    responsiveness,
+)
 
 __all__ = [
     "account_table",
@@ -40,6 +46,7 @@ __all__ = [
     "reciprocity",
     "addressed_posts",
     "responsiveness",
+    "recovery_of_truth",
     "response_curve",
     "kaplan_meier",
     "push_pull_networking",

@@ -26,8 +26,9 @@ def reciprocity(G: nx.DiGraph, by=None):
     Returns
     -------
     float or pandas.DataFrame
-        Without ``by``: ``|{(u, v) in E : (v, u) in E}| / |E|``, the value of
-        ``nx.reciprocity(G)`` (``NaN`` for a graph without edges). With ``by``: one row per
+        Without ``by``: the share of edges between two distinct accounts whose reverse
+        edge also exists, ``|{(u, v) in E' : (v, u) in E'}| / |E'|`` with ``E'`` the edges
+        that are not self-loops (``NaN`` when there is none). With ``by``: one row per
         unordered pair of groups (``group_a <= group_b`` as strings), sorted, with
         ``dyads`` (connected unordered pairs of accounts), ``mutual_dyads``,
         ``dyad_reciprocity = mutual_dyads / dyads``, ``edges``, ``reciprocated_edges`` and
@@ -43,9 +44,15 @@ def reciprocity(G: nx.DiGraph, by=None):
     A dyad is an unordered pair of distinct accounts with at least one edge between them;
     it is mutual when both directions exist (each account has acted on the other).
     ``edge_reciprocity = 2 * mutual / (2 * mutual + asymmetric)`` is NodeXL's
-    "reciprocated edge ratio" and ``nx.reciprocity``; ``dyad_reciprocity`` is NodeXL's
-    "reciprocated vertex pair ratio", the share of conversations that went both ways.
-    Self-loops are ignored. A government-citizen row covers edges in both directions.
+    "reciprocated edge ratio"; ``dyad_reciprocity`` is NodeXL's "reciprocated vertex pair
+    ratio", the share of conversations that went both ways. A government-citizen row covers
+    edges in both directions.
+
+    Self-loops (an account replying to itself) are left out of numerator and denominator:
+    they are not conversations between two accounts. ``nx.reciprocity(G)`` instead counts a
+    self-loop as an edge that is not reciprocated, so the two agree exactly on graphs
+    without self-loops and differ when there are some (``[(a, b), (b, a), (a, a)]``: 1.0
+    here, 2/3 in NetworkX).
 
     References
     ----------
@@ -64,6 +71,9 @@ def reciprocity(G: nx.DiGraph, by=None):
     >>> G = nx.DiGraph([("c1", "gov"), ("gov", "c1"), ("c2", "gov"), ("c3", "inf")])
     >>> reciprocity(G)
     0.5
+    >>> G.add_edge("c3", "c3")  # a self-loop changes nx.reciprocity, not this measure
+    >>> reciprocity(G), round(nx.reciprocity(G), 3)
+    (0.5, 0.4)
     >>> groups = {"c1": "citizen", "c2": "citizen", "c3": "citizen", "gov": "government",
     ...           "inf": "influencer"}
     >>> reciprocity(G, by=groups)[["dyads", "mutual_dyads", "dyad_reciprocity"]]

@@ -10,7 +10,8 @@ from ..corpus import GOVERNMENT_TYPES, INTERACTION_KINDS, Corpus, _utc
 from ..errors import KopiresearchError
 from ..regions import PROVINCE_CODE, bakorwil_of
 
-__all__ = ["addressed_posts", "responsiveness", "response_curve", "kaplan_meier"]
+__all__ = ["addressed_posts", "responsiveness", "response_curve", "kaplan_meier",
+           "recovery_of_truth"]
 
 _BY = (None, "region_code", "bakorwil", "own_region")
 
@@ -27,8 +28,9 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
         Actor types whose posts count as questions to an office.
     kinds : iterable of str, default ("mention", "reply", "comment")
         Interaction kinds by which a post addresses an office.
-    offices : iterable of account ids, optional
-        The offices; by default every account whose ``actor_type`` is a government type.
+    offices : iterable of account ids or handles, optional
+        The offices; by default every account whose ``actor_type`` is a government type. A
+        handle (``"kominfo_kotamalang_demo"``) names the one account that has it.
     end : timestamp-like, optional
         End of the observation window (naive = UTC); by default the time of the last post.
         Posts after ``end`` are left out; answers after ``end`` are not seen.
@@ -46,7 +48,8 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
     Raises
     ------
     KopiresearchError
-        An unknown interaction kind or actor type.
+        An unknown interaction kind or actor type; an office that is neither an account id
+        nor the handle of exactly one account.
 
     Notes
     -----
@@ -67,13 +70,7 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
     if bad:
         raise KopiresearchError(f"askers: unknown actor type(s) {bad}")
     types = accounts["actor_type"].astype(str)
-    if offices is None:
-        office_ids = accounts.index[types.isin(GOVERNMENT_TYPES)]
-    else:
-        office_ids = pd.Index(list(offices))
-        missing = office_ids.difference(accounts.index)
-        if len(missing):
-            raise KopiresearchError(f"offices: {missing[0]!r} is not in corpus.accounts")
+    office_ids = _office_ids(corpus, offices)
     posts = corpus.posts
     t_end = posts["created_at"].max() if end is None else _utc(end)
     inter = corpus.interactions
@@ -90,13 +87,16 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
 
     ans = posts[posts["kind"].isin(["reply", "comment"]) & posts["parent_post_id"].notna()
                 & posts["author_id"].isin(office_ids) & (posts["created_at"] <= t_end)]
+    # reply_at keeps its datetime64[ns, UTC] dtype even when no office answered anything
+    # (an all-missing object column would break the durations below)
     ans = pd.DataFrame({"post_id": ans["parent_post_id"].astype(object).to_numpy(),
                         "office_id": ans["author_id"].astype(object).to_numpy(),
                         "reply_post_id": ans.index.astype(object).to_numpy(),
-                        "reply_at": ans["created_at"].to_numpy()})
+                        "reply_at": ans["created_at"].array})
     ans = ans.sort_values(["reply_at", "reply_post_id"]).drop_duplicates(
         ["post_id", "office_id"], keep="first")
     out = q.merge(ans, on=["post_id", "office_id"], how="left")
+    out["reply_at"] = out["reply_at"].astype(posts["created_at"].dtype)
     out["answered"] = out["reply_at"].notna()
     stop = out["reply_at"].where(out["answered"], t_end)
     out["duration_hours"] = (stop - out["created_at"]).dt.total_seconds() / 3600.0
@@ -137,7 +137,14 @@ def responsiveness(corpus: Corpus, *, by=None, askers=("citizen",),
         - ``km_reply_rate``: ``1 - S(t_max)``, the Kaplan-Meier share answered by the
           last observed answer time (the plateau of the curve);
         - ``km_conditional_median_hours``: the first time the Kaplan-Meier share answered
-          reaches ``km_reply_rate / 2``: the median delay among posts that get answered.
+          reaches ``km_reply_rate / 2``: the median delay among posts that get answered;
+        - ``censored``: the unanswered posts (right-censored at ``end``), and
+          ``median_followup_hours``: how long they had been waiting at ``end`` (median).
+
+        An office that answered none of its posts (a broadcast-only account) has
+        ``answered = 0``, ``reply_rate = km_reply_rate = 0``, every median undefined
+        (``NaN``) and ``censored = addressed``; one never addressed has ``addressed = 0``
+        and ``NaN`` rates.
 
     Raises
     ------
@@ -176,15 +183,20 @@ def responsiveness(corpus: Corpus, *, by=None, askers=("citizen",),
     (43, True)
     >>> r.loc["synthetic:a000001", ["handle", "actor_type"]].tolist()
     ['diskominfojatim_demo', 'government_province']
+
+    The Kota Malang office answered none of the citizen posts addressed to it:
+
+    >>> one = responsiveness(kr.load_bundled(), offices=["kominfo_kotamalang_demo"])
+    >>> one[["addressed", "answered", "km_median_hours", "censored"]]
+                       addressed  answered  km_median_hours  censored
+    office_id
+    synthetic:a000033         11         0              NaN        11
     """
     if by not in _BY:
         raise KopiresearchError(f"by must be one of {_BY}, not {by!r}")
     posts = addressed_posts(corpus, askers=askers, kinds=kinds, offices=offices, end=end)
     accounts = corpus.accounts
-    if offices is None:
-        office_ids = accounts.index[accounts["actor_type"].astype(str).isin(GOVERNMENT_TYPES)]
-    else:
-        office_ids = pd.Index(list(offices))
+    office_ids = _office_ids(corpus, offices)
     keys = ["office_id"]
     if by is not None:
         posts["group"] = _asker_group(posts, accounts, by)
@@ -194,23 +206,93 @@ def responsiveness(corpus: Corpus, *, by=None, askers=("citizen",),
     for key, sub in posts.groupby(keys, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         rows.append((*key, *_summarise(sub)))
-    cols = ["addressed", "answered", "reply_rate", "naive_median_hours", "km_median_hours",
-            "km_reply_rate", "km_conditional_median_hours"]
-    table = pd.DataFrame(rows, columns=keys + cols)
+    table = pd.DataFrame(rows, columns=keys + _COLUMNS)
     if by is None:
         table = table.set_index("office_id").reindex(pd.Index(office_ids, dtype=object,
                                                               name="office_id"))
-        table["addressed"] = table["addressed"].fillna(0)
-        table["answered"] = table["answered"].fillna(0)
+        for col in ("addressed", "answered", "censored"):
+            table[col] = table[col].fillna(0)
     else:
         table = table.set_index(keys)
-    table["addressed"] = table["addressed"].astype(np.int64)
-    table["answered"] = table["answered"].astype(np.int64)
+    for col in ("addressed", "answered", "censored"):
+        table[col] = table[col].astype(np.int64)
     office = table.index.get_level_values("office_id")
     info = accounts.loc[office, ["handle", "actor_type", "region_code"]]
     for i, col in enumerate(["handle", "actor_type", "region_code"]):
         table.insert(i, col, info[col].astype(object).to_numpy())
     return table.sort_index()
+
+
+def recovery_of_truth(table: pd.DataFrame, truth) -> pd.DataFrame:
+    """How well per-office estimates recover planted reply probabilities and delays.
+
+    For data with known per-office parameters (the bundled synthetic corpus, or a simulation
+    of your own), compare :func:`responsiveness` office by office with the truth.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The result of :func:`responsiveness` (``by=None``).
+    truth : pandas.DataFrame or mapping
+        Per office id: ``reply_prob`` and ``median_delay_hours`` (e.g. the ``offices``
+        entry of :func:`kopiresearch.load_ground_truth`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per comparison, ``"reply prob. vs km_reply_rate"``, ``"log median delay vs
+        KM conditional median"`` and ``"log median delay vs naive median"``, with ``n``
+        (offices compared), ``spearman``, ``pearson`` and ``median abs. error`` (on the
+        original scale: a share, or hours).
+
+    Raises
+    ------
+    KopiresearchError
+        No office of ``table`` is in ``truth``, or a column is missing.
+
+    Notes
+    -----
+    Offices in both tables are compared; delays only where the office answered at least
+    once (both medians defined). Correlations of delays are taken on the log scale, where
+    lognormal delays are symmetric. Spearman's rank correlation is
+    ``scipy.stats.spearmanr``, Pearson's ``scipy.stats.pearsonr``.
+
+    Examples
+    --------
+    >>> import kopiresearch as kr
+    >>> gt = kr.load_ground_truth()
+    >>> r = responsiveness(kr.load_bundled(), end=gt["period"]["end"])
+    >>> rec = recovery_of_truth(r, gt["offices"])
+    >>> rec["n"].tolist()
+    [39, 38, 38]
+    >>> bool(rec.loc["reply prob. vs km_reply_rate", "spearman"] > 0.9)
+    True
+    """
+    planted = pd.DataFrame(truth).T if not isinstance(truth, pd.DataFrame) else truth
+    need = {"reply_prob", "median_delay_hours"}
+    if not need <= set(planted.columns):
+        raise KopiresearchError(f"truth needs columns {sorted(need)}")
+    joined = table.join(planted[sorted(need)].astype(float), how="inner")
+    if joined.empty:
+        raise KopiresearchError("no office of the table is in the truth")
+    ok = joined["km_conditional_median_hours"].notna() & joined["naive_median_hours"].notna()
+    d = joined.loc[ok]
+    pairs = {
+        "reply prob. vs km_reply_rate": (joined["km_reply_rate"], joined["reply_prob"], False),
+        "log median delay vs KM conditional median": (
+            d["km_conditional_median_hours"], d["median_delay_hours"], True),
+        "log median delay vs naive median": (d["naive_median_hours"], d["median_delay_hours"],
+                                             True),
+    }
+    rows = {}
+    for name, (est, true, log) in pairs.items():
+        x, y = (np.log(est), np.log(true)) if log else (est, true)
+        rows[name] = {"n": len(est), "spearman": st.spearmanr(y, x).statistic,
+                      "pearson": st.pearsonr(y, x).statistic,
+                      "median abs. error": float((est - true).abs().median())}
+    out = pd.DataFrame(rows).T
+    out["n"] = out["n"].astype(np.int64)
+    return out
 
 
 def response_curve(posts: pd.DataFrame, *, by="office_id", ci: bool = False) -> pd.DataFrame:
@@ -319,13 +401,46 @@ def kaplan_meier(durations, observed, *, ci: bool = False) -> dict:
             "conditional_median": cond}
 
 
+_COLUMNS = ["addressed", "answered", "reply_rate", "naive_median_hours", "km_median_hours",
+            "km_reply_rate", "km_conditional_median_hours", "censored",
+            "median_followup_hours"]
+
+
 def _summarise(sub: pd.DataFrame) -> tuple:
     n = len(sub)
     answered = int(sub["answered"].sum())
     naive = float(sub.loc[sub["answered"], "duration_hours"].median()) if answered else np.nan
     km = kaplan_meier(sub["duration_hours"], sub["answered"])
+    waited = sub.loc[~sub["answered"], "duration_hours"]
+    followup = float(waited.median()) if len(waited) else np.nan
     return (n, answered, answered / n if n else np.nan, naive, km["median"], km["plateau"],
-            km["conditional_median"])
+            km["conditional_median"], n - answered, followup)
+
+
+def _office_ids(corpus: Corpus, offices) -> pd.Index:
+    """The account ids of ``offices`` (ids or handles), or of every government account."""
+    accounts = corpus.accounts
+    if offices is None:
+        return accounts.index[accounts["actor_type"].astype(str).isin(GOVERNMENT_TYPES)]
+    if isinstance(offices, str):
+        offices = [offices]
+    handles = accounts["handle"].astype(object)
+    ids = []
+    for office in offices:
+        if office in accounts.index:
+            ids.append(office)
+            continue
+        named = accounts.index[handles == office]
+        if len(named) == 1:
+            ids.append(named[0])
+        elif len(named) > 1:
+            raise KopiresearchError(f"offices: the handle {office!r} belongs to {len(named)} "
+                                    f"accounts ({', '.join(map(str, named))}); give the "
+                                    "account id")
+        else:
+            raise KopiresearchError(f"offices: {office!r} is neither an account id nor a "
+                                    "handle in corpus.accounts")
+    return pd.Index(ids, dtype=object).unique()
 
 
 def _asker_group(posts, accounts, by):
