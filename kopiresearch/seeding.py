@@ -153,12 +153,27 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
     IMM gives ``1 - 1/e - eps`` with probability ``1 - 1/n**ell``; with ``fixed`` the
     guarantee is on the total objective ``f(S + fixed)``. The final IMM sample is drawn afresh,
     independent of the sample that estimated the lower bound (the correction of Chen 2018).
+
+    IMM's sample sizes (lambda' of the lower-bound phase and lambda* of the final sample in
+    Tang et al. 2015) use ``log C(c, k)``, with ``c`` the number of candidates left after
+    removing ``fixed``, where the paper has ``log C(n, k)``. This is a valid tightening, not
+    an approximation: the term comes from a union bound over every size-``k`` set the greedy
+    step could return, so that all their RR-set estimates are accurate at once. Restricted to
+    the candidates (``fixed`` is added to every set), only the ``C(c, k) <= C(n, k)`` subsets
+    of the candidates can be returned, and the optimum the guarantee refers to is the best of
+    them; the same analysis over this smaller family gives the same ``1 - 1/e - eps``
+    guarantee with probability ``1 - 1/n**ell`` from fewer RR sets. With every node a
+    candidate it is the paper's bound.
+
     ``regions`` with ``q > 1`` is not submodular: CELF then runs as a lazy greedy heuristic
     without guarantee, and IMM refuses it. ``fair`` (max-min) is not submodular either: IMM
     draws ``rr_per_region`` reverse-reachable sets rooted uniformly in each region and runs the
     saturation heuristic of Krause et al. (2008) with the budget ``k`` (binary search on the
-    target share c, lazy greedy on the submodular ``sum_R min(share_R, c)``); CELF runs a
-    plain greedy on the Monte-Carlo minimum. Neither has a guarantee with exactly ``k`` seeds.
+    target share c, lazy greedy on the submodular ``sum_R min(share_R, c)``, which counts
+    coverage only in regions still below c); CELF runs a plain greedy on the Monte-Carlo
+    minimum and breaks ties in it in leximin order (the candidate that most raises the
+    regions that are behind, so that steps which cannot yet move the minimum, while some
+    region is unreached, go to new regions). Neither has a guarantee with exactly ``k`` seeds.
     The baselines have no guarantee. Reported gains and values are estimates from the method's
     own sample (RR-set coverage or ``runs`` Monte-Carlo runs; for IMM's ``fair``, a fresh
     RR sample).
@@ -306,10 +321,13 @@ class _MonteCarlo:
     def value(self, chosen):
         return self.values([chosen])[0]
 
-    def values(self, sets, batch=64):
-        """Objective of fixed + each set (same random streams for every set)."""
+    def values(self, sets, batch=64, shares=False):
+        """Objective of fixed + each set (same random streams for every set); with ``shares``
+        also the mean share reached in each counted region (array sets x regions)."""
         out = []
         runs = self.run_seeds.size
+        n_reg = len(self.obj.codes)
+        share_rows = np.zeros((len(sets), n_reg))
         for b in range(0, len(sets), batch):
             idx = [np.concatenate([self.fixed, np.asarray(c, dtype=np.int32)]).astype(np.int32)
                    for c in sets[b:b + batch]]
@@ -321,10 +339,12 @@ class _MonteCarlo:
                                           None, False, sets=[idx[i] for i in todo],
                                           want_counts=False)
                 for j, i in enumerate(todo):
-                    res[i] = self.obj.from_runs(spreads[j * runs:(j + 1) * runs],
-                                                reg[j * runs:(j + 1) * runs])
+                    part = reg[j * runs:(j + 1) * runs]
+                    res[i] = self.obj.from_runs(spreads[j * runs:(j + 1) * runs], part)
+                    if shares and n_reg:
+                        share_rows[b + i] = (part[:, self.obj.keep] / self.obj.sizes).mean(0)
             out.extend(res)
-        return out
+        return (out, share_rows) if shares else out
 
 
 def _baseline_order(G, net, method, cand, *, followers, weight, direction):
@@ -346,6 +366,15 @@ def _baseline_order(G, net, method, cand, *, followers, weight, direction):
 
 
 def _celf(mc, cand, k, *, lazy, progress):
+    """Lazy greedy (CELF) or, with ``lazy=False``, plain greedy on Monte-Carlo estimates.
+
+    For ``fair``, ties in the gain of the minimum (every step that cannot move the weakest
+    region, e.g. while some region is still unreached) are broken in leximin order: the
+    candidate whose sorted vector of regional shares is lexicographically largest, i.e. the one
+    that most raises the regions that are behind (IMM's saturation step has the same preference
+    through its capped coverage). Remaining ties: lowest node index.
+    """
+    leximin = mc.obj.name == "fair"
     base = mc.value([])
     idx = np.flatnonzero(cand)
     bar = None
@@ -353,10 +382,15 @@ def _celf(mc, cand, k, *, lazy, progress):
         from tqdm.auto import tqdm
         bar = tqdm(total=idx.size, desc="celf first pass", unit="cand", delay=1.0)
     gains = np.empty(idx.size)
+    keys = np.zeros((idx.size, len(mc.obj.codes))) if leximin else None
     step = 64
     for a in range(0, idx.size, step):
         part = idx[a:a + step]
-        gains[a:a + part.size] = np.array(mc.values([[v] for v in part])) - base
+        vals = mc.values([[v] for v in part], shares=leximin)
+        if leximin:
+            vals, share_rows = vals
+            keys[a:a + part.size] = np.sort(share_rows, axis=1)
+        gains[a:a + part.size] = np.array(vals) - base
         if bar is not None:
             bar.update(part.size)
     if bar is not None:
@@ -366,13 +400,15 @@ def _celf(mc, cand, k, *, lazy, progress):
     chosen, values, current = [], [base], base
     for rnd in range(k):
         while True:
-            masked = np.where(alive, gains, -np.inf)
-            j = int(np.argmax(masked))  # ties: lowest node index
+            j = _best(gains, alive, keys)
             if fresh[j] == rnd or (not lazy and rnd == 0):
                 break
             if not lazy:  # plain greedy: refresh everyone this round
                 live = np.flatnonzero(alive)
-                vals = mc.values([[*chosen, idx[jj]] for jj in live])
+                vals = mc.values([[*chosen, idx[jj]] for jj in live], shares=leximin)
+                if leximin:
+                    vals, share_rows = vals
+                    keys[live] = np.sort(share_rows, axis=1)
                 gains[live] = np.array(vals) - current
                 fresh[live] = rnd
                 continue
@@ -383,6 +419,21 @@ def _celf(mc, cand, k, *, lazy, progress):
         current = current + gains[j]
         values.append(current)
     return chosen, values
+
+
+def _best(gains, alive, keys=None):
+    """Position of the largest gain among ``alive``; ties by ``keys`` (rows of ascending
+    regional shares, lexicographically largest first), then lowest position."""
+    masked = np.where(alive, gains, -np.inf)
+    j = int(np.argmax(masked))  # ties: lowest node index
+    if keys is None or keys.shape[1] == 0:
+        return j
+    tied = np.flatnonzero(alive & (gains >= masked[j] - 1e-12))
+    if tied.size == 1:
+        return j
+    rows = keys[tied]
+    order = np.lexsort((tied, *(-rows[:, c] for c in reversed(range(rows.shape[1])))))
+    return int(tied[order[0]])
 
 
 # ----------------------------------------------------------------------------------------
@@ -558,7 +609,7 @@ def _imm(net, model, obj, cand, fixed_idx, k, eps, ell, rng, rr_per_region, max_
     n_cand = int(cand.sum())
     ell = ell * (1 + math.log(2) / math.log(max(n, 2)))
     logn = math.log(max(n, 2))
-    lcb = _log_binom(n_cand, k)
+    lcb = _log_binom(n_cand, k)  # Tang et al. have log C(n, k): a valid tightening (Notes)
     eps_p = math.sqrt(2) * eps
     lam_p = (2 + 2 / 3 * eps_p) * (lcb + ell * logn + math.log(max(math.log2(max(n, 2)), 1.0)))
     lam_p *= N / eps_p**2

@@ -148,6 +148,36 @@ def test_imm_sample_size_follows_the_formula():
     assert not a.info["capped"]
 
 
+def _three_stars():
+    """Three disjoint two-node stars in the flow direction, one per region: hub -> leaf."""
+    G = nx.DiGraph([(f"{r}_hub", f"{r}_leaf") for r in "abc"])
+    nx.set_node_attributes(G, {u: u[0] for u in G}, name="region_code")
+    return G
+
+
+def _exact_fair(G, S):
+    """Weakest region's share reached with p = 1: everything downstream of S is reached."""
+    reached = set(S).union(*(nx.descendants(G, u) for u in S))
+    regions = {G.nodes[u]["region_code"] for u in G}
+    return min(sum(1 for u in G if G.nodes[u]["region_code"] == r and u in reached)
+               / sum(1 for u in G if G.nodes[u]["region_code"] == r) for r in regions)
+
+
+@pytest.mark.parametrize("method", ["celf", "imm"])
+def test_fair_objective_reaches_every_region_when_it_can(method):
+    # Until the third region is reached the minimum stays 0, so every early step ties on the
+    # gain; without a tie-break towards regions that are behind, CELF took a_hub, a_leaf,
+    # b_hub (value 0). The exact optimum, by enumeration, is 1 (the three hubs).
+    G = _three_stars()
+    best = max(_exact_fair(G, S) for S in itertools.combinations(G, 3))
+    assert best == 1.0
+    sel = select_seeds(G, 3, method, objective="fair", p=1.0, direction="flow", runs=10,
+                       seed=0)
+    assert _exact_fair(G, sel.seeds) == best
+    assert sorted(sel.seeds) == ["a_hub", "b_hub", "c_hub"]
+    assert sel.value == 1.0
+
+
 # ----------------------------------------------------------------------------------------
 # regions: where degree fails
 
