@@ -220,10 +220,12 @@ class RobustSelection:
     method, objective : str
         As requested.
     seeds : list
-        The recommended accounts: the ``k`` chosen most often over the replicate selections
-        (ties: better mean rank, then graph order), most frequent first.
+        The recommended accounts, most often chosen first: of the consensus (the ``k``
+        accounts chosen in most replicates) and the replicates' own sets, the one with the
+        best objective on the screening runs (``info["source"]`` says which).
     value : float
-        Objective of ``seeds`` plus ``fixed`` on the independent evaluation runs.
+        Objective of ``seeds`` plus ``fixed`` on the evaluation runs (independent of the
+        selections' samples and of the screening runs).
     ci : tuple of float
         Confidence interval of ``value`` at ``level``.
     base, base_ci : float, tuple of float
@@ -246,13 +248,15 @@ class RobustSelection:
         ``recommended``.
     replicates : pandas.DataFrame
         One row per replicate selection (index ``replicate`` from 1): ``seed`` (its random
-        seed), ``estimate`` (the selection's own estimate of its objective), ``value``,
-        ``low``, ``high`` (its objective on the evaluation runs) and ``shared`` (seeds in
-        common with the recommendation).
+        seed), ``estimate`` (the selection's own estimate of its objective), ``screening``
+        (its objective on the screening runs), ``value``, ``low``, ``high`` (its objective on
+        the evaluation runs) and ``shared`` (seeds in common with the recommendation).
     selections : tuple of SeedSelection
         The replicate selections.
     info : dict
-        ``replicates``, ``eval_runs``, ``alternatives`` (runners-up tried as swaps) and
+        ``replicates``, ``eval_runs``, ``source`` (``"consensus"`` or ``"replicate i"``),
+        ``consensus`` (the ``k`` most frequent accounts) and ``consensus_screening`` (their
+        objective on the screening runs), ``alternatives`` (runners-up tried as swaps) and
         ``interval`` (``"normal"`` or ``"bootstrap"``).
     """
 
@@ -277,9 +281,10 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     """Choose ``k`` seeds that hold up across replicate selections, with confidence intervals.
 
     Runs :func:`select_seeds` ``replicates`` times with independent random seeds, counts how
-    often each candidate is chosen, recommends the ``k`` chosen most often, and evaluates the
-    recommendation, each replicate's choice and every pick's contribution on Monte-Carlo runs
-    independent of the samples the selections were made from.
+    often each candidate is chosen (the stability table), screens the consensus (the ``k``
+    chosen most often) against every replicate's set on one batch of Monte-Carlo runs,
+    recommends the best, and reports its value, each replicate's value and every pick's
+    contribution, with confidence intervals, on a second, independent batch of runs.
 
     Parameters
     ----------
@@ -288,19 +293,21 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     k : int
         Number of seeds.
     method : {"followers", "degree", "pagerank", "celf", "imm"}
-        As in :func:`select_seeds`; the baselines are deterministic, so their replicates
-        agree and only the evaluation is added.
+        As in :func:`select_seeds`; the baselines do not depend on the seed, so one
+        selection stands for every replicate and only the evaluation is added.
     replicates : int
         Number of replicate selections (>= 1).
     eval_runs : int
-        Monte-Carlo runs of the evaluation (>= 2); every set is evaluated on the same runs.
+        Monte-Carlo runs of the screening and of the evaluation, each (>= 2); within each,
+        every set is evaluated on the same runs.
     level : float
         Confidence level of the intervals, in (0, 1).
     alternatives : int
         How many runners-up (the accounts chosen most often after the recommendation) are
         tried as replacements of each pick (>= 0).
     seed : int or numpy.random.Generator, optional
-        Source of randomness: it draws one seed per replicate and one for the evaluation.
+        Source of randomness: it draws one seed per replicate, one for the screening runs
+        and one for the evaluation runs (same seed, same result).
     **options
         Keyword arguments of :func:`select_seeds` (``objective``, ``candidates``, ``fixed``,
         ``q``, ``regions``, ``model``, ``p``, ``probability``, ``weight``, ``direction``,
@@ -330,13 +337,20 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     estimates) is one draw: near-tied candidates swap places from seed to seed, and the
     selection's own estimates of its gains reuse the sample that chose them, so they are
     optimistic (the winner's curse). Here the replicates use seeds drawn from ``seed``, and
-    the evaluation draws its own runs from a further, independent seed.
+    the screening and the evaluation draw their own runs from two further seeds.
 
-    The recommendation is the ``k`` accounts chosen in most replicates (a bagging-style
-    majority choice, robust to the run-to-run noise of one selection). Every interval is
-    computed from the evaluation runs, on common random numbers (the same run seeds for every
-    set, as :func:`kopiresearch.diffusion.simulate` with one ``seed``), so differences between
-    sets are paired: ``gain`` is ``f(R) - f(R without the pick)`` and ``swap_loss`` is
+    The consensus, the ``k`` accounts chosen in most replicates (ties: better mean rank, then
+    graph order), is a bagging-style majority vote (Breiman 1996) and is robust to the
+    run-to-run noise of one selection when the objective adds up over accounts (``spread``,
+    ``region_share``). For ``fair`` it need not be: the weakest region depends on the
+    combination, and the most frequent accounts can come from different combinations. So the
+    consensus competes with every replicate's own set on the screening runs, and the best
+    point estimate wins (the consensus wins ties). Choosing on the screening runs biases
+    their estimates upwards; the reported value and intervals therefore come from the
+    evaluation runs, which played no part in the choice. Every interval is computed on
+    common random numbers (the same run seeds for every set, as
+    :func:`kopiresearch.diffusion.simulate` with one ``seed``), so differences between sets
+    are paired: ``gain`` is ``f(R) - f(R without the pick)`` and ``swap_loss`` is
     ``f(R) - f(R with the pick replaced by the alternative)``, where R is the
     recommendation plus ``fixed``. For ``spread``, ``regions`` and ``region_share`` the
     objective is a mean over runs and the interval is the normal one, mean +- z s / sqrt(runs)
@@ -390,15 +404,30 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     level = _check_level(level)
     opts = _select_options(options)
     rng = _rng(seed)
-    streams = rng.integers(0, 2**63 - 1, size=replicates + 1, dtype=np.int64)
-    sels = tuple(select_seeds(G, k, method, seed=int(s), **options) for s in streams[:-1])
-    ev = _Evaluator(G, opts, eval_runs, level, np.random.default_rng(int(streams[-1])))
-    stab = _stability(sels, ev.net)
-    rec = list(stab.index[:k])
-    stab["recommended"] = stab.index.isin(rec)
+    streams = rng.integers(0, 2**63 - 1, size=replicates + 2, dtype=np.int64)
+    used = [int(s) for s in streams[:-2]]
+    if method in ("followers", "degree", "pagerank"):  # the order does not depend on seed
+        used = used[:1] * replicates
+        sels = (select_seeds(G, k, method, seed=used[0], **options),) * replicates
+    else:
+        sels = tuple(select_seeds(G, k, method, seed=s, **options) for s in used)
     objective = opts["objective"]
+    # screening runs choose between the consensus and the replicate sets ...
+    screen = _Evaluator(G, opts, eval_runs, level, np.random.default_rng(int(streams[-2])))
+    stab = _stability(sels, screen.net)
+    consensus = list(stab.index[:k])
+    options_sets = [consensus] + [list(sel.seeds) for sel in sels]
+    screen.run([screen.key(c) for c in options_sets])
+    screened = [screen.estimate(screen.key(c), objective)[0] for c in options_sets]
+    chosen = int(np.argmax(screened))  # first maximum: the consensus wins ties
+    position = {u: i for i, u in enumerate(stab.index)}
+    rec = sorted(options_sets[chosen], key=position.__getitem__)
+    stab["recommended"] = stab.index.isin(rec)
+    del screen
+    # ... and independent evaluation runs report on the choice
+    ev = _Evaluator(G, opts, eval_runs, level, np.random.default_rng(int(streams[-1])))
     full = ev.key(rec)
-    alts = list(stab.index[k:k + alternatives])
+    alts = [u for u in stab.index if u not in set(rec)][:alternatives]
     swaps = {(i, c): ev.key([c if j == i else u for j, u in enumerate(rec)])
              for i in range(k) for c in alts}
     drops = [ev.key(rec[:i] + rec[i + 1:]) for i in range(k)]
@@ -422,16 +451,18 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     picks["node"] = picks["node"].astype(object)
     picks["alternative"] = picks["alternative"].astype(object)
     rep = pd.DataFrame(
-        [{"seed": int(s), "estimate": sel.value,
+        [{"seed": s, "estimate": sel.value, "screening": screened[i + 1],
           **dict(zip(("value", "low", "high"), ev.estimate(key, objective))),
           "shared": len(set(sel.seeds) & set(rec))}
-         for s, sel, key in zip(streams[:-1], sels, reps)],
+         for i, (s, sel, key) in enumerate(zip(used, sels, reps))],
         index=pd.RangeIndex(1, replicates + 1, name="replicate"))
     value, lo, hi = ev.estimate(full, objective)
     base, blo, bhi = ev.estimate(ev.key([]), objective)
     return RobustSelection(method, objective, rec, value, (lo, hi), base, (blo, bhi), level,
                            picks, stab, rep, sels,
                            {"replicates": replicates, "eval_runs": eval_runs,
+                            "source": "consensus" if chosen == 0 else f"replicate {chosen}",
+                            "consensus": consensus, "consensus_screening": screened[0],
                             "alternatives": alts,
                             "interval": "bootstrap" if objective == "fair" else "normal"})
 

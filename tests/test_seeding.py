@@ -446,13 +446,23 @@ def test_robust_fair_selection_is_deterministic_and_independent_of_its_samples()
     assert a.seeds == b.seeds and a.value == b.value and a.ci == b.ci
     assert a.picks.equals(b.picks) and a.stability.equals(b.stability)
     assert a.info["interval"] == "bootstrap"
-    # the evaluation is on runs of its own: the same as evaluate_seeds with the seed drawn
-    # after the replicate seeds, not one of them
-    streams = np.random.default_rng(9).integers(0, 2**63 - 1, size=5, dtype=np.int64)
+    # replicate, screening and evaluation seeds are drawn in that order from the seed; the
+    # screening picks the best of the consensus and the replicates' sets, the evaluation
+    # (on runs of its own) reports it
+    streams = np.random.default_rng(9).integers(0, 2**63 - 1, size=6, dtype=np.int64)
     assert list(a.replicates["seed"]) == [int(s) for s in streams[:4]]
-    t = evaluate_seeds(G, {"rec": a.seeds}, p=0.2, runs=1000, seed=int(streams[4]))
+    sets = {"consensus": a.info["consensus"],
+            **{i: sel.seeds for i, sel in enumerate(a.selections, 1)}}
+    screen = evaluate_seeds(G, sets, p=0.2, runs=1000, seed=int(streams[4]), baseline=None)
+    assert list(a.replicates["screening"]) == pytest.approx(list(screen["fair"])[1:],
+                                                            rel=1e-12)
+    best = screen["fair"].idxmax()
+    assert a.info["source"] == ("consensus" if best == "consensus" else f"replicate {best}")
+    assert set(a.seeds) == set(sets[best])
+    t = evaluate_seeds(G, {"rec": a.seeds}, p=0.2, runs=1000, seed=int(streams[5]))
     assert a.value == pytest.approx(t.at["rec", "fair"], rel=1e-12)
     assert a.ci == pytest.approx((t.at["rec", "fair_low"], t.at["rec", "fair_high"]))
+    assert a.value != pytest.approx(screen.at[best, "fair"], rel=1e-9)  # other runs
 
 
 @pytest.mark.parametrize("kwargs, match", [
