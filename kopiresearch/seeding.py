@@ -274,6 +274,25 @@ class RobustSelection:
     selections: tuple = field(repr=False)
     info: dict = field(default_factory=dict, repr=False)
 
+    def summary(self) -> pd.Series:
+        """The recommendation in one row.
+
+        Returns
+        -------
+        pandas.Series
+            ``value``, ``low``, ``high``; ``replicates``; ``source``; ``always`` (picks
+            chosen in every replicate); ``interchangeable`` (picks marked so);
+            ``shared_min`` and ``shared_median`` (accounts a replicate's set has in common
+            with the recommendation, over replicates).
+        """
+        shared = self.replicates["shared"]
+        return pd.Series({"value": self.value, "low": self.ci[0], "high": self.ci[1],
+                          "replicates": len(self.replicates), "source": self.info["source"],
+                          "always": int((self.picks["frequency"] == 1).sum()),
+                          "interchangeable": int(self.picks["interchangeable"].sum()),
+                          "shared_min": int(shared.min()),
+                          "shared_median": float(shared.median())}, dtype=object)
+
 
 def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
                         eval_runs: int = 5000, level: float = 0.95, alternatives: int = 5,
@@ -349,8 +368,9 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     their estimates upwards; the reported value and intervals therefore come from the
     evaluation runs, which played no part in the choice. Every interval is computed on
     common random numbers (the same run seeds for every set, as
-    :func:`kopiresearch.diffusion.simulate` with one ``seed``), so differences between sets
-    are paired: ``gain`` is ``f(R) - f(R without the pick)`` and ``swap_loss`` is
+    :func:`kopiresearch.diffusion.simulate` with one ``seed``; a set's seeds are taken in
+    graph order, so a set gets the same runs whichever replicate named it), so differences
+    between sets are paired: ``gain`` is ``f(R) - f(R without the pick)`` and ``swap_loss`` is
     ``f(R) - f(R with the pick replaced by the alternative)``, where R is the
     recommendation plus ``fixed``. For ``spread``, ``regions`` and ``region_share`` the
     objective is a mean over runs and the interval is the normal one, mean +- z s / sqrt(runs)
@@ -397,6 +417,8 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     rank
     1      h1   3.5       3.5          h3        1.0            False
     2      h2   2.5       2.5          h3        0.0             True
+    >>> rob.summary()[["source", "always", "interchangeable", "shared_min"]].to_dict()
+    {'source': 'consensus', 'always': 1, 'interchangeable': 1, 'shared_min': 1}
     """
     replicates = _check_int(replicates, "replicates", 1)
     eval_runs = _check_int(eval_runs, "eval_runs", 2)
@@ -417,8 +439,11 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     stab = _stability(sels, screen.net)
     consensus = list(stab.index[:k])
     options_sets = [consensus] + [list(sel.seeds) for sel in sels]
-    screen.run([screen.key(c) for c in options_sets])
-    screened = [screen.estimate(screen.key(c), objective)[0] for c in options_sets]
+    keys = [screen.key(c, canonical=True) for c in options_sets]
+    screen.run(keys)
+    if objective == "fair":
+        screen.resample(keys)
+    screened = [screen.estimate(key, objective)[0] for key in keys]
     chosen = int(np.argmax(screened))  # first maximum: the consensus wins ties
     position = {u: i for i, u in enumerate(stab.index)}
     rec = sorted(options_sets[chosen], key=position.__getitem__)
@@ -426,13 +451,16 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     del screen
     # ... and independent evaluation runs report on the choice
     ev = _Evaluator(G, opts, eval_runs, level, np.random.default_rng(int(streams[-1])))
-    full = ev.key(rec)
+    full = ev.key(rec, canonical=True)
     alts = [u for u in stab.index if u not in set(rec)][:alternatives]
-    swaps = {(i, c): ev.key([c if j == i else u for j, u in enumerate(rec)])
+    swaps = {(i, c): ev.key([c if j == i else u for j, u in enumerate(rec)], canonical=True)
              for i in range(k) for c in alts}
-    drops = [ev.key(rec[:i] + rec[i + 1:]) for i in range(k)]
-    reps = [ev.key(s.seeds) for s in sels]
-    ev.run([full, ev.key([]), *drops, *swaps.values(), *reps])
+    drops = [ev.key(rec[:i] + rec[i + 1:], canonical=True) for i in range(k)]
+    reps = [ev.key(s.seeds, canonical=True) for s in sels]
+    todo = [full, ev.key([]), *drops, *swaps.values(), *reps]
+    ev.run(todo)
+    if objective == "fair":
+        ev.resample(todo)
     rows = []
     for i, u in enumerate(rec):
         gain = ev.difference(full, drops[i], objective)
@@ -571,6 +599,8 @@ def evaluate_seeds(G, seed_sets, *, fixed=None, baseline: str | None = "fixed al
                                           allow_empty=True), nodes=False)
     ev.run([*keys.values(), ev.key([])])
     has_regions = bool(ev.obj.codes)
+    if has_regions:
+        ev.resample([*keys.values(), ev.key([])])
     rows = []
     for name in names:
         key = keys[name]
@@ -802,10 +832,14 @@ class _Evaluator:
         self._boot = None
         self._boot_min = {}
 
-    def key(self, seeds, nodes=True):
+    def key(self, seeds, nodes=True, canonical=False):
         """Fixed accounts then ``seeds`` (nodes or, with ``nodes=False``, indices), without
-        repeats, in that order: the seed order of ``simulate(G, fixed + seeds)``."""
+        repeats, in that order: the seed order of ``simulate(G, fixed + seeds)``. With
+        ``canonical``, ``seeds`` in graph order, so that a set has the same runs whatever
+        order it was listed in."""
         idx = [self.net.index[u] for u in seeds] if nodes else [int(i) for i in seeds]
+        if canonical:
+            idx = sorted(idx)
         return tuple(dict.fromkeys([*map(int, self.fixed), *idx]))
 
     def run(self, keys, batch=64):
@@ -859,22 +893,35 @@ class _Evaluator:
         lo, hi = np.quantile(boot, [(1 - self.level) / 2, (1 + self.level) / 2])
         return float(point), float(lo), float(hi)
 
-    def _resampled_min(self, key):
-        """Minimum regional share in each bootstrap resample of the runs."""
-        if key not in self._boot_min:
-            runs = self.run_seeds.size
-            if self._boot is None:  # resample counts of each run, one row per resample
-                pick = self.rng.integers(0, runs, size=(_N_BOOT, runs))
-                flat = (np.arange(_N_BOOT)[:, None] * runs + pick).ravel()
-                self._boot = (np.bincount(flat, minlength=_N_BOOT * runs)
-                              .reshape(_N_BOOT, runs).astype(np.float32) / runs)
+    def resample(self, keys):
+        """Bootstrap the minimum regional share of every set in ``keys`` (one pass over the
+        resample matrix for all of them)."""
+        todo = [key for key in dict.fromkeys(keys) if key not in self._boot_min]
+        if not todo:
+            return
+        runs = self.run_seeds.size
+        if self._boot is None:  # resample counts of each run, one row per resample
+            pick = self.rng.integers(0, runs, size=(_N_BOOT, runs))
+            flat = (np.arange(_N_BOOT)[:, None] * runs + pick).ravel()
+            self._boot = (np.bincount(flat, minlength=_N_BOOT * runs)
+                          .reshape(_N_BOOT, runs).astype(np.float32) / runs)
+        columns, widths = [], []
+        for key in todo:
             share = self._runs[key][1] / self.obj.sizes
             mean = share.mean(axis=0)
             se = share.std(axis=0, ddof=1) / math.sqrt(runs)
             j = int(np.argmin(mean))
             near = mean - _PRUNE_SE * se <= mean[j] + _PRUNE_SE * se[j]
-            boot = self._boot @ share[:, near].astype(np.float32)
-            self._boot_min[key] = boot.min(axis=1).astype(float)
+            columns.append(share[:, near].astype(np.float32))
+            widths.append(int(near.sum()))
+        boot = self._boot @ np.concatenate(columns, axis=1)
+        ends = np.cumsum(widths)
+        for key, end, width in zip(todo, ends, widths):
+            self._boot_min[key] = boot[:, end - width:end].min(axis=1).astype(float)
+
+    def _resampled_min(self, key):
+        """Minimum regional share in each bootstrap resample of the runs."""
+        self.resample([key])
         return self._boot_min[key]
 
 
