@@ -142,6 +142,9 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
 
     See Also
     --------
+    select_seeds_robust : replicate selections, a stability table and a recommendation with
+        confidence intervals from independent evaluation runs.
+    evaluate_seeds : any seed sets on common Monte-Carlo runs, with confidence intervals.
     kopiresearch.scale.select_seeds_distributed : IMM with its reverse-reachable sets
         generated on Dask workers (same result for the same seed).
 
