@@ -240,7 +240,8 @@ class RobustSelection:
         of replicates that chose it); ``gain``, ``gain_low``, ``gain_high`` (what the
         objective loses when the seed is left out of the recommendation, with its interval);
         ``alternative`` (the runner-up that replaces it best, or None), ``swap_loss``,
-        ``swap_low``, ``swap_high`` (what the objective loses with that replacement);
+        ``swap_low``, ``swap_high`` (what the objective loses with that replacement;
+        negative when the alternative does better);
         ``interchangeable`` (True when ``gain_low <= 0`` or ``swap_low <= 0``: leaving the
         seed out, or swapping it for the alternative, makes no difference the evaluation
         can detect).
