@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import networkx as nx
 import numba
@@ -27,7 +28,8 @@ from .diffusion import (
     _use_progress,
 )
 
-__all__ = ["select_seeds", "SeedSelection", "METHODS", "OBJECTIVES"]
+__all__ = ["select_seeds", "select_seeds_robust", "evaluate_seeds", "SeedSelection",
+           "RobustSelection", "METHODS", "OBJECTIVES"]
 
 #: Seed-selection methods of :func:`select_seeds`.
 METHODS = ("followers", "degree", "pagerank", "celf", "imm")
@@ -140,6 +142,9 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
 
     See Also
     --------
+    select_seeds_robust : replicate selections, a stability table and a recommendation with
+        confidence intervals from independent evaluation runs.
+    evaluate_seeds : any seed sets on common Monte-Carlo runs, with confidence intervals.
     kopiresearch.scale.select_seeds_distributed : IMM with its reverse-reachable sets
         generated on Dask workers (same result for the same seed).
 
@@ -153,12 +158,27 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
     IMM gives ``1 - 1/e - eps`` with probability ``1 - 1/n**ell``; with ``fixed`` the
     guarantee is on the total objective ``f(S + fixed)``. The final IMM sample is drawn afresh,
     independent of the sample that estimated the lower bound (the correction of Chen 2018).
+
+    IMM's sample sizes (lambda' of the lower-bound phase and lambda* of the final sample in
+    Tang et al. 2015) use ``log C(c, k)``, with ``c`` the number of candidates left after
+    removing ``fixed``, where the paper has ``log C(n, k)``. This is a valid tightening, not
+    an approximation: the term comes from a union bound over every size-``k`` set the greedy
+    step could return, so that all their RR-set estimates are accurate at once. Restricted to
+    the candidates (``fixed`` is added to every set), only the ``C(c, k) <= C(n, k)`` subsets
+    of the candidates can be returned, and the optimum the guarantee refers to is the best of
+    them; the same analysis over this smaller family gives the same ``1 - 1/e - eps``
+    guarantee with probability ``1 - 1/n**ell`` from fewer RR sets. With every node a
+    candidate it is the paper's bound.
+
     ``regions`` with ``q > 1`` is not submodular: CELF then runs as a lazy greedy heuristic
     without guarantee, and IMM refuses it. ``fair`` (max-min) is not submodular either: IMM
     draws ``rr_per_region`` reverse-reachable sets rooted uniformly in each region and runs the
     saturation heuristic of Krause et al. (2008) with the budget ``k`` (binary search on the
-    target share c, lazy greedy on the submodular ``sum_R min(share_R, c)``); CELF runs a
-    plain greedy on the Monte-Carlo minimum. Neither has a guarantee with exactly ``k`` seeds.
+    target share c, lazy greedy on the submodular ``sum_R min(share_R, c)``, which counts
+    coverage only in regions still below c); CELF runs a plain greedy on the Monte-Carlo
+    minimum and breaks ties in it in leximin order (the candidate that most raises the
+    regions that are behind, so that steps which cannot yet move the minimum, while some
+    region is unreached, go to new regions). Neither has a guarantee with exactly ``k`` seeds.
     The baselines have no guarantee. Reported gains and values are estimates from the method's
     own sample (RR-set coverage or ``runs`` Monte-Carlo runs; for IMM's ``fair``, a fresh
     RR sample).
@@ -192,6 +212,414 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
     2      h2   4.0       10.0
     """
     return _select_seeds(**locals())
+
+
+@dataclass(frozen=True)
+class RobustSelection:
+    """What :func:`select_seeds_robust` returns: a recommendation with its uncertainty.
+
+    Attributes
+    ----------
+    method, objective : str
+        As requested.
+    seeds : list
+        The recommended accounts, most often chosen first: of the consensus (the ``k``
+        accounts chosen in most replicates) and the replicates' own sets, the one with the
+        best objective on the screening runs (``info["source"]`` says which).
+    value : float
+        Objective of ``seeds`` plus ``fixed`` on the evaluation runs (independent of the
+        selections' samples and of the screening runs).
+    ci : tuple of float
+        Confidence interval of ``value`` at ``level``.
+    base, base_ci : float, tuple of float
+        The same for ``fixed`` alone (0 without ``fixed`` for ``spread``).
+    level : float
+        Confidence level of every interval.
+    picks : pandas.DataFrame
+        One row per recommended seed (index ``rank`` from 1): ``node``; ``frequency`` (share
+        of replicates that chose it); ``gain``, ``gain_low``, ``gain_high`` (what the
+        objective loses when the seed is left out of the recommendation, with its interval);
+        ``alternative`` (the runner-up that replaces it best, or None), ``swap_loss``,
+        ``swap_low``, ``swap_high`` (what the objective loses with that replacement;
+        negative when the alternative does better);
+        ``interchangeable`` (True when ``gain_low <= 0`` or ``swap_low <= 0``: leaving the
+        seed out, or swapping it for the alternative, makes no difference the evaluation
+        can detect).
+    stability : pandas.DataFrame
+        One row per account chosen in at least one replicate (index ``node``), most often
+        chosen first: ``chosen`` (number of replicates), ``frequency`` (share of
+        replicates), ``mean_rank`` (mean position in the replicates that chose it) and
+        ``recommended``.
+    replicates : pandas.DataFrame
+        One row per replicate selection (index ``replicate`` from 1): ``seed`` (its random
+        seed), ``estimate`` (the selection's own estimate of its objective), ``screening``
+        (its objective on the screening runs), ``value``, ``low``, ``high`` (its objective on
+        the evaluation runs) and ``shared`` (seeds in common with the recommendation).
+    selections : tuple of SeedSelection
+        The replicate selections.
+    info : dict
+        ``replicates``, ``eval_runs``, ``source`` (``"consensus"`` or ``"replicate i"``),
+        ``consensus`` (the ``k`` most frequent accounts) and ``consensus_screening`` (their
+        objective on the screening runs), ``alternatives`` (runners-up tried as swaps) and
+        ``interval`` (``"normal"`` or ``"bootstrap"``).
+    """
+
+    method: str
+    objective: str
+    seeds: list
+    value: float
+    ci: tuple
+    base: float
+    base_ci: tuple
+    level: float
+    picks: pd.DataFrame = field(repr=False)
+    stability: pd.DataFrame = field(repr=False)
+    replicates: pd.DataFrame = field(repr=False)
+    selections: tuple = field(repr=False)
+    info: dict = field(default_factory=dict, repr=False)
+
+    def summary(self) -> pd.Series:
+        """The recommendation in one row.
+
+        Returns
+        -------
+        pandas.Series
+            ``value``, ``low``, ``high``; ``replicates``; ``source``; ``always`` (picks
+            chosen in every replicate); ``interchangeable`` (picks marked so);
+            ``shared_min`` and ``shared_median`` (accounts a replicate's set has in common
+            with the recommendation, over replicates).
+        """
+        shared = self.replicates["shared"]
+        return pd.Series({"value": self.value, "low": self.ci[0], "high": self.ci[1],
+                          "replicates": len(self.replicates), "source": self.info["source"],
+                          "always": int((self.picks["frequency"] == 1).sum()),
+                          "interchangeable": int(self.picks["interchangeable"].sum()),
+                          "shared_min": int(shared.min()),
+                          "shared_median": float(shared.median())}, dtype=object)
+
+
+def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
+                        eval_runs: int = 5000, level: float = 0.95, alternatives: int = 5,
+                        seed=None, **options) -> RobustSelection:
+    """Choose ``k`` seeds that hold up across replicate selections, with confidence intervals.
+
+    Runs :func:`select_seeds` ``replicates`` times with independent random seeds, counts how
+    often each candidate is chosen (the stability table), screens the consensus (the ``k``
+    chosen most often) against every replicate's set on one batch of Monte-Carlo runs,
+    recommends the best, and reports its value, each replicate's value and every pick's
+    contribution, with confidence intervals, on a second, independent batch of runs.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        As in :func:`select_seeds`.
+    k : int
+        Number of seeds.
+    method : {"followers", "degree", "pagerank", "celf", "imm"}
+        As in :func:`select_seeds`; the baselines do not depend on the seed, so one
+        selection stands for every replicate and only the evaluation is added.
+    replicates : int
+        Number of replicate selections (>= 1).
+    eval_runs : int
+        Monte-Carlo runs of the screening and of the evaluation, each (>= 2); within each,
+        every set is evaluated on the same runs.
+    level : float
+        Confidence level of the intervals, in (0, 1).
+    alternatives : int
+        How many runners-up (the accounts chosen most often after the recommendation) are
+        tried as replacements of each pick (>= 0).
+    seed : int or numpy.random.Generator, optional
+        Source of randomness: it draws one seed per replicate, one for the screening runs
+        and one for the evaluation runs (same seed, same result).
+    **options
+        Keyword arguments of :func:`select_seeds` (``objective``, ``candidates``, ``fixed``,
+        ``q``, ``regions``, ``model``, ``p``, ``probability``, ``weight``, ``direction``,
+        ``region``, ``eps``, ``runs``, ``rr_per_region``, ...). The evaluation uses the same
+        objective, fixed accounts, diffusion model and probabilities.
+
+    Returns
+    -------
+    RobustSelection
+        ``.seeds``, ``.value`` with ``.ci``, and the tables ``.picks``, ``.stability`` and
+        ``.replicates``.
+
+    Raises
+    ------
+    DiffusionError
+        ``replicates``, ``eval_runs``, ``alternatives`` or ``level`` out of range, an
+        unknown option, and every error of :func:`select_seeds`.
+
+    See Also
+    --------
+    select_seeds : one selection.
+    evaluate_seeds : the evaluation used here, for any named seed sets.
+
+    Notes
+    -----
+    A single run of a randomised selection (IMM's reverse-reachable sets, CELF's Monte-Carlo
+    estimates) is one draw: near-tied candidates swap places from seed to seed, and the
+    selection's own estimates of its gains reuse the sample that chose them, so they are
+    optimistic (the winner's curse). Here the replicates use seeds drawn from ``seed``, and
+    the screening and the evaluation draw their own runs from two further seeds.
+
+    The consensus, the ``k`` accounts chosen in most replicates (ties: better mean rank, then
+    graph order), is a bagging-style majority vote (Breiman 1996) and is robust to the
+    run-to-run noise of one selection when the objective adds up over accounts (``spread``,
+    ``region_share``). For ``fair`` it need not be: the weakest region depends on the
+    combination, and the most frequent accounts can come from different combinations. So the
+    consensus competes with every replicate's own set on the screening runs, and the best
+    point estimate wins (the consensus wins ties). Choosing on the screening runs biases
+    their estimates upwards; the reported value and intervals therefore come from the
+    evaluation runs, which played no part in the choice. Every interval is computed on
+    common random numbers (the same run seeds for every set, as
+    :func:`kopiresearch.diffusion.simulate` with one ``seed``; a set's seeds are taken in
+    graph order, so a set gets the same runs whichever replicate named it), so differences
+    between sets are paired: ``gain`` is ``f(R) - f(R without the pick)`` and ``swap_loss`` is
+    ``f(R) - f(R with the pick replaced by the alternative)``, where R is the
+    recommendation plus ``fixed``. For ``spread``, ``regions`` and ``region_share`` the
+    objective is a mean over runs and the interval is the normal one, mean +- z s / sqrt(runs)
+    (of the per-run differences for gains). For ``fair`` (the smallest mean share over
+    regions, not a mean over runs) it is the percentile bootstrap over runs (Efron &
+    Tibshirani 1993; 1000 resamples, the same resamples for every set). The alternative of a
+    pick is the runner-up with the best point estimate, so ``swap_loss`` is biased low (a
+    maximum of noisy estimates): ``interchangeable`` errs towards saying a pick could be
+    replaced.
+
+    References
+    ----------
+    Kempe, D., Kleinberg, J. & Tardos, E. (2003). Maximizing the spread of influence through a
+    social network. KDD '03. doi:10.1145/956750.956769.
+    Tang, Y., Shi, Y. & Xiao, X. (2015). Influence maximization in near-linear time: a
+    martingale approach. SIGMOD '15. doi:10.1145/2723372.2723734.
+    Breiman, L. (1996). Bagging predictors. Machine Learning 24, 123-140.
+    doi:10.1007/BF00058655.
+    Efron, B. & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.
+    doi:10.1201/9780429246593.
+
+    Examples
+    --------
+    Three stars in the flow direction: h1 reaches five accounts, h2 and h3 three each. h1 is
+    chosen in every replicate; h2 and h3 are equally good, so the replicates split between
+    them and the second pick is marked interchangeable (swapping it for h3 loses nothing).
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("h1", i) for i in range(5)] + [("h2", i) for i in range(5, 8)]
+    ...                + [("h3", i) for i in range(8, 11)])
+    >>> rob = select_seeds_robust(G, 2, p=0.5, direction="flow", replicates=6,
+    ...                           eval_runs=4000, seed=1)
+    >>> rob.seeds, round(rob.value, 1), [round(x, 1) for x in rob.ci]
+    (['h1', 'h2'], 6.0, [6.0, 6.1])
+    >>> rob.stability.round(2)
+          chosen  frequency  mean_rank  recommended
+    node
+    h1         6       1.00        1.0         True
+    h2         4       0.67        2.0         True
+    h3         2       0.33        2.0        False
+    >>> rob.picks[["node", "gain", "gain_low", "alternative", "swap_loss",
+    ...            "interchangeable"]].round(1)
+         node  gain  gain_low alternative  swap_loss  interchangeable
+    rank
+    1      h1   3.5       3.5          h3        1.0            False
+    2      h2   2.5       2.5          h3        0.0             True
+    >>> rob.summary()[["source", "always", "interchangeable", "shared_min"]].to_dict()
+    {'source': 'consensus', 'always': 1, 'interchangeable': 1, 'shared_min': 1}
+    """
+    replicates = _check_int(replicates, "replicates", 1)
+    eval_runs = _check_int(eval_runs, "eval_runs", 2)
+    alternatives = _check_int(alternatives, "alternatives", 0)
+    level = _check_level(level)
+    opts = _select_options(options)
+    rng = _rng(seed)
+    streams = rng.integers(0, 2**63 - 1, size=replicates + 2, dtype=np.int64)
+    used = [int(s) for s in streams[:-2]]
+    if method in ("followers", "degree", "pagerank"):  # the order does not depend on seed
+        used = used[:1] * replicates
+        sels = (select_seeds(G, k, method, seed=used[0], **options),) * replicates
+    else:
+        sels = tuple(select_seeds(G, k, method, seed=s, **options) for s in used)
+    objective = opts["objective"]
+    # screening runs choose between the consensus and the replicate sets ...
+    screen = _Evaluator(G, opts, eval_runs, level, np.random.default_rng(int(streams[-2])))
+    stab = _stability(sels, screen.net)
+    consensus = list(stab.index[:k])
+    options_sets = [consensus] + [list(sel.seeds) for sel in sels]
+    keys = [screen.key(c, canonical=True) for c in options_sets]
+    screen.run(keys)
+    if objective == "fair":
+        screen.resample(keys)
+    screened = [screen.estimate(key, objective)[0] for key in keys]
+    chosen = int(np.argmax(screened))  # first maximum: the consensus wins ties
+    position = {u: i for i, u in enumerate(stab.index)}
+    rec = sorted(options_sets[chosen], key=position.__getitem__)
+    stab["recommended"] = stab.index.isin(rec)
+    del screen
+    # ... and independent evaluation runs report on the choice
+    ev = _Evaluator(G, opts, eval_runs, level, np.random.default_rng(int(streams[-1])))
+    full = ev.key(rec, canonical=True)
+    alts = [u for u in stab.index if u not in set(rec)][:alternatives]
+    swaps = {(i, c): ev.key([c if j == i else u for j, u in enumerate(rec)], canonical=True)
+             for i in range(k) for c in alts}
+    drops = [ev.key(rec[:i] + rec[i + 1:], canonical=True) for i in range(k)]
+    reps = [ev.key(s.seeds, canonical=True) for s in sels]
+    todo = [full, ev.key([]), *drops, *swaps.values(), *reps]
+    ev.run(todo)
+    if objective == "fair":
+        ev.resample(todo)
+    rows = []
+    for i, u in enumerate(rec):
+        gain = ev.difference(full, drops[i], objective)
+        best = None
+        for c in alts:
+            v = ev.estimate(swaps[i, c], objective)[0]
+            if best is None or v > best[1]:
+                best = (c, v)
+        swap = ev.difference(full, swaps[i, best[0]], objective) if best else (np.nan,) * 3
+        rows.append({"node": u, "frequency": stab.at[u, "frequency"], "gain": gain[0],
+                     "gain_low": gain[1], "gain_high": gain[2],
+                     "alternative": best[0] if best else None, "swap_loss": swap[0],
+                     "swap_low": swap[1], "swap_high": swap[2],
+                     "interchangeable": bool(gain[1] <= 0 or swap[1] <= 0)})
+    picks = pd.DataFrame(rows, index=pd.RangeIndex(1, k + 1, name="rank"))
+    picks["node"] = picks["node"].astype(object)
+    picks["alternative"] = picks["alternative"].astype(object)
+    rep = pd.DataFrame(
+        [{"seed": s, "estimate": sel.value, "screening": screened[i + 1],
+          **dict(zip(("value", "low", "high"), ev.estimate(key, objective))),
+          "shared": len(set(sel.seeds) & set(rec))}
+         for i, (s, sel, key) in enumerate(zip(used, sels, reps))],
+        index=pd.RangeIndex(1, replicates + 1, name="replicate"))
+    value, lo, hi = ev.estimate(full, objective)
+    base, blo, bhi = ev.estimate(ev.key([]), objective)
+    return RobustSelection(method, objective, rec, value, (lo, hi), base, (blo, bhi), level,
+                           picks, stab, rep, sels,
+                           {"replicates": replicates, "eval_runs": eval_runs,
+                            "source": "consensus" if chosen == 0 else f"replicate {chosen}",
+                            "consensus": consensus, "consensus_screening": screened[0],
+                            "alternatives": alts,
+                            "interval": "bootstrap" if objective == "fair" else "normal"})
+
+
+def evaluate_seeds(G, seed_sets, *, fixed=None, baseline: str | None = "fixed alone",
+                   q: float = 1, regions=None, left_behind: float | None = None,
+                   model: str = "ic", p: float | None = None, probability: str = "uniform",
+                   weight: str = "weight", direction: str = "interaction",
+                   region: str = "region_code", runs: int = 5000, level: float = 0.95,
+                   seed=None) -> pd.DataFrame:
+    """Evaluate named seed sets on the same Monte-Carlo runs, every objective with its interval.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        As in :func:`select_seeds`.
+    seed_sets : mapping
+        Name -> seeds (an iterable of nodes, a :class:`SeedSelection` or a
+        :class:`RobustSelection`). Each is evaluated together with ``fixed``.
+    fixed : iterable of nodes, optional
+        Accounts that post in every set (the government offices).
+    baseline : str or None
+        Name of an added first row for ``fixed`` alone; None leaves it out.
+    q, regions
+        Region threshold and the regions that count, as in :func:`select_seeds`.
+    left_behind : float, optional
+        Also count the regions whose expected share reached is below this share.
+    model, p, probability, weight, direction, region
+        As in :func:`kopiresearch.diffusion.simulate`.
+    runs : int
+        Monte-Carlo runs (>= 2), the same for every set.
+    level : float
+        Confidence level of the intervals, in (0, 1).
+    seed : int or numpy.random.Generator, optional
+        Source of randomness. The runs are those of
+        ``simulate(G, fixed + seeds, seed=seed, runs=runs, ...)`` for every set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per set (index ``set``), each objective of :func:`select_seeds` with its
+        interval: ``spread``, ``spread_low``, ``spread_high``; ``extra``, ``extra_low``,
+        ``extra_high`` (spread minus that of ``fixed`` alone, paired over runs);
+        ``regions``, ``region_share`` and ``fair`` (the weakest region's share) with their
+        ``_low`` and ``_high``; ``weakest`` (the region with the smallest share); with
+        ``left_behind``, ``left_behind`` (regions under that share). Region columns are
+        missing values when no node has a region.
+
+    Raises
+    ------
+    DiffusionError
+        ``seed_sets`` not a mapping, a name equal to ``baseline``, a seed or fixed account
+        not in ``G``, ``runs`` or ``level`` out of range, and the errors of
+        :func:`~kopiresearch.diffusion.simulate`.
+
+    See Also
+    --------
+    select_seeds_robust : recommendation from replicate selections, evaluated this way.
+    kopiresearch.diffusion.simulate : one set, with per-account and per-step results.
+
+    Notes
+    -----
+    Means over runs (``spread``, ``extra``, ``regions``, ``region_share``) get the normal
+    interval, mean +- z s / sqrt(runs); ``fair``, the minimum over regions of the mean share,
+    gets the percentile bootstrap over runs (Efron & Tibshirani 1993; 1000 resamples, the
+    same resamples for every set, regions more than 6 standard errors above the minimum left
+    out of the resampled minimum). The plug-in minimum of noisy regional means is biased
+    low by a little when several regions are close to the weakest. Sets whose intervals do not
+    overlap differ at least at the given level; the paired ``extra`` is sharper than
+    comparing two ``spread`` intervals.
+
+    References
+    ----------
+    Kempe, D., Kleinberg, J. & Tardos, E. (2003). Maximizing the spread of influence through a
+    social network. KDD '03. doi:10.1145/956750.956769.
+    Efron, B. & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.
+    doi:10.1201/9780429246593.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("h1", i) for i in range(5)] + [("h2", i) for i in range(5, 8)])
+    >>> t = evaluate_seeds(G, {"hub": ["h1"], "both": ["h1", "h2"]}, baseline=None, p=0.5,
+    ...                    direction="flow", runs=4000, seed=1)
+    >>> t[["spread", "spread_low", "spread_high"]].round(1)
+          spread  spread_low  spread_high
+    set
+    hub      3.5         3.4          3.5
+    both     6.0         5.9          6.0
+    """
+    if not hasattr(seed_sets, "items"):
+        raise DiffusionError("seed_sets must be a mapping: name -> seeds")
+    if baseline is not None and baseline in seed_sets:
+        raise DiffusionError(f"seed_sets: {baseline!r} is the name of the baseline row")
+    runs = _check_int(runs, "runs", 2)
+    level = _check_level(level)
+    opts = {"fixed": fixed, "q": q, "regions": regions, "model": model, "p": p,
+            "probability": probability, "weight": weight, "direction": direction,
+            "region": region, "objective": "spread"}
+    ev = _Evaluator(G, opts, runs, level, _rng(seed))
+    names = ([] if baseline is None else [baseline]) + list(seed_sets)
+    keys = {name: ev.key([]) for name in names[:1] if baseline is not None}
+    for name, value in seed_sets.items():
+        seeds = getattr(value, "seeds", value)
+        keys[name] = ev.key(_seed_indices(ev.net, seeds, f"seed_sets[{name!r}]",
+                                          allow_empty=True), nodes=False)
+    ev.run([*keys.values(), ev.key([])])
+    has_regions = bool(ev.obj.codes)
+    if has_regions:
+        ev.resample([*keys.values(), ev.key([])])
+    rows = []
+    for name in names:
+        key = keys[name]
+        row = dict(zip(("spread", "spread_low", "spread_high"), ev.estimate(key, "spread")))
+        row.update(zip(("extra", "extra_low", "extra_high"),
+                       ev.difference(key, ev.key([]), "spread")))
+        for obj in ("regions", "region_share", "fair"):
+            est = ev.estimate(key, obj) if has_regions else (np.nan,) * 3
+            row.update(zip((obj, f"{obj}_low", f"{obj}_high"), est))
+        shares = ev.shares(key)
+        row["weakest"] = ev.obj.codes[int(np.argmin(shares))] if has_regions else None
+        if left_behind is not None:
+            row["left_behind"] = int((shares < float(left_behind)).sum())
+        rows.append(row)
+    return pd.DataFrame(rows, index=pd.Index(names, name="set", dtype=object))
 
 
 def _select_seeds(G, k, method, *, candidates, fixed, objective, q, regions, model, p,
@@ -306,10 +734,13 @@ class _MonteCarlo:
     def value(self, chosen):
         return self.values([chosen])[0]
 
-    def values(self, sets, batch=64):
-        """Objective of fixed + each set (same random streams for every set)."""
+    def values(self, sets, batch=64, shares=False):
+        """Objective of fixed + each set (same random streams for every set); with ``shares``
+        also the mean share reached in each counted region (array sets x regions)."""
         out = []
         runs = self.run_seeds.size
+        n_reg = len(self.obj.codes)
+        share_rows = np.zeros((len(sets), n_reg))
         for b in range(0, len(sets), batch):
             idx = [np.concatenate([self.fixed, np.asarray(c, dtype=np.int32)]).astype(np.int32)
                    for c in sets[b:b + batch]]
@@ -321,10 +752,181 @@ class _MonteCarlo:
                                           None, False, sets=[idx[i] for i in todo],
                                           want_counts=False)
                 for j, i in enumerate(todo):
-                    res[i] = self.obj.from_runs(spreads[j * runs:(j + 1) * runs],
-                                                reg[j * runs:(j + 1) * runs])
+                    part = reg[j * runs:(j + 1) * runs]
+                    res[i] = self.obj.from_runs(spreads[j * runs:(j + 1) * runs], part)
+                    if shares and n_reg:
+                        share_rows[b + i] = (part[:, self.obj.keep] / self.obj.sizes).mean(0)
             out.extend(res)
-        return out
+        return (out, share_rows) if shares else out
+
+
+# ----------------------------------------------------------------------------------------
+# evaluation with intervals (select_seeds_robust, evaluate_seeds)
+
+_N_BOOT = 1000  # bootstrap resamples of the fair objective's interval
+_PRUNE_SE = 6.0  # regions this many standard errors above the weakest cannot be the minimum
+
+
+def _check_level(level):
+    try:
+        v = float(level)
+    except (TypeError, ValueError):
+        raise DiffusionError(f"level must be in (0, 1), not {level!r}") from None
+    if not 0 < v < 1:
+        raise DiffusionError(f"level must be in (0, 1), not {level!r}")
+    return v
+
+
+def _select_options(options):
+    """The keyword arguments of :func:`select_seeds` that ``options`` sets, checked, and the
+    ones the evaluation needs with select_seeds' own defaults."""
+    import inspect
+
+    params = inspect.signature(select_seeds).parameters
+    allowed = [name for name, prm in params.items()
+               if prm.kind is inspect.Parameter.KEYWORD_ONLY and name != "seed"]
+    for name in options:
+        if name not in allowed:
+            raise DiffusionError(f"{name!r} is not an option of select_seeds "
+                                 f"(expected one of {', '.join(allowed)})")
+    needed = ("objective", "fixed", "q", "regions", "model", "p", "probability", "weight",
+              "direction", "region")
+    return {name: options.get(name, params[name].default) for name in needed}
+
+
+def _stability(sels, net):
+    chosen, ranks = {}, {}
+    for sel in sels:
+        for r, u in enumerate(sel.seeds, 1):
+            chosen[u] = chosen.get(u, 0) + 1
+            ranks.setdefault(u, []).append(r)
+    mean_rank = {u: float(np.mean(r)) for u, r in ranks.items()}
+    nodes = sorted(chosen, key=lambda u: (-chosen[u], mean_rank[u], net.index[u]))
+    return pd.DataFrame({"chosen": [chosen[u] for u in nodes],
+                         "frequency": [chosen[u] / len(sels) for u in nodes],
+                         "mean_rank": [mean_rank[u] for u in nodes]},
+                        index=pd.Index(nodes, name="node", dtype=object))
+
+
+class _Evaluator:
+    """Monte-Carlo runs of seed sets on common random numbers, with intervals.
+
+    The run seeds are drawn from ``rng`` exactly as :func:`kopiresearch.diffusion.simulate`
+    draws them, so a set's runs are those of ``simulate(G, fixed + set, seed=...)``; the
+    bootstrap resamples (for ``fair``) are drawn afterwards from the same generator.
+    """
+
+    def __init__(self, G, opts, runs, level, rng):
+        if opts["model"] not in ("ic", "lt"):
+            raise DiffusionError(f"model must be 'ic' or 'lt' for seed selection, not "
+                                 f"{opts['model']!r}")
+        self.net = _prepare(G, model=opts["model"], p=opts["p"],
+                            probability=opts["probability"], weight=opts["weight"],
+                            direction=opts["direction"], region=opts["region"])
+        self.model = opts["model"]
+        fixed = opts["fixed"]
+        self.fixed = _seed_indices(self.net, [] if fixed is None else fixed, "fixed",
+                                   allow_empty=True)
+        self.obj = _Objective(self.net, "spread", opts["q"], opts["regions"])
+        self.run_seeds = rng.integers(0, 2**63 - 1, size=runs, dtype=np.int64).astype(np.uint64)
+        self.rng = rng
+        self.level = level
+        self.z = NormalDist().inv_cdf(0.5 + level / 2)
+        self._runs = {}
+        self._boot = None
+        self._boot_min = {}
+
+    def key(self, seeds, nodes=True, canonical=False):
+        """Fixed accounts then ``seeds`` (nodes or, with ``nodes=False``, indices), without
+        repeats, in that order: the seed order of ``simulate(G, fixed + seeds)``. With
+        ``canonical``, ``seeds`` in graph order, so that a set has the same runs whatever
+        order it was listed in."""
+        idx = [self.net.index[u] for u in seeds] if nodes else [int(i) for i in seeds]
+        if canonical:
+            idx = sorted(idx)
+        return tuple(dict.fromkeys([*map(int, self.fixed), *idx]))
+
+    def run(self, keys, batch=64):
+        todo = [key for key in dict.fromkeys(keys) if key not in self._runs]
+        runs = self.run_seeds.size
+        n_reg = self.obj.keep.size
+        for b in range(0, len(todo), batch):
+            part = todo[b:b + batch]
+            for key in part:
+                if not key:
+                    self._runs[key] = (np.zeros(runs, np.int64), np.zeros((runs, n_reg), np.int32))
+            part = [key for key in part if key]
+            if not part:
+                continue
+            _, spreads, reg, _ = _run(self.net, self.model, None, self.run_seeds, -1, None,
+                                      None, False, sets=[np.array(key, np.int32) for key in part],
+                                      want_counts=False)
+            for j, key in enumerate(part):
+                rows = slice(j * runs, (j + 1) * runs)
+                self._runs[key] = (spreads[rows].copy(), reg[rows][:, self.obj.keep].copy())
+
+    def per_run(self, key, name):
+        spreads, counts = self._runs[key]
+        if name == "spread":
+            return spreads.astype(float)
+        if name == "regions":
+            return (counts >= self.obj.thr).sum(axis=1).astype(float)
+        return (counts / self.obj.sizes).mean(axis=1)  # region_share
+
+    def shares(self, key):
+        counts = self._runs[key][1]
+        return (counts / self.obj.sizes).mean(axis=0)
+
+    def estimate(self, key, name):
+        if name == "fair":
+            return self._interval(self.shares(key).min(), self._resampled_min(key))
+        return self._normal(self.per_run(key, name))
+
+    def difference(self, a, b, name):
+        if name == "fair":
+            return self._interval(self.shares(a).min() - self.shares(b).min(),
+                                  self._resampled_min(a) - self._resampled_min(b))
+        return self._normal(self.per_run(a, name) - self.per_run(b, name))
+
+    def _normal(self, x):
+        m = float(x.mean())
+        half = self.z * float(x.std(ddof=1)) / math.sqrt(x.size)
+        return m, m - half, m + half
+
+    def _interval(self, point, boot):
+        lo, hi = np.quantile(boot, [(1 - self.level) / 2, (1 + self.level) / 2])
+        return float(point), float(lo), float(hi)
+
+    def resample(self, keys):
+        """Bootstrap the minimum regional share of every set in ``keys`` (one pass over the
+        resample matrix for all of them)."""
+        todo = [key for key in dict.fromkeys(keys) if key not in self._boot_min]
+        if not todo:
+            return
+        runs = self.run_seeds.size
+        if self._boot is None:  # resample counts of each run, one row per resample
+            pick = self.rng.integers(0, runs, size=(_N_BOOT, runs))
+            flat = (np.arange(_N_BOOT)[:, None] * runs + pick).ravel()
+            self._boot = (np.bincount(flat, minlength=_N_BOOT * runs)
+                          .reshape(_N_BOOT, runs).astype(np.float32) / runs)
+        columns, widths = [], []
+        for key in todo:
+            share = self._runs[key][1] / self.obj.sizes
+            mean = share.mean(axis=0)
+            se = share.std(axis=0, ddof=1) / math.sqrt(runs)
+            j = int(np.argmin(mean))
+            near = mean - _PRUNE_SE * se <= mean[j] + _PRUNE_SE * se[j]
+            columns.append(share[:, near].astype(np.float32))
+            widths.append(int(near.sum()))
+        boot = self._boot @ np.concatenate(columns, axis=1)
+        ends = np.cumsum(widths)
+        for key, end, width in zip(todo, ends, widths):
+            self._boot_min[key] = boot[:, end - width:end].min(axis=1).astype(float)
+
+    def _resampled_min(self, key):
+        """Minimum regional share in each bootstrap resample of the runs."""
+        self.resample([key])
+        return self._boot_min[key]
 
 
 def _baseline_order(G, net, method, cand, *, followers, weight, direction):
@@ -346,6 +948,15 @@ def _baseline_order(G, net, method, cand, *, followers, weight, direction):
 
 
 def _celf(mc, cand, k, *, lazy, progress):
+    """Lazy greedy (CELF) or, with ``lazy=False``, plain greedy on Monte-Carlo estimates.
+
+    For ``fair``, ties in the gain of the minimum (every step that cannot move the weakest
+    region, e.g. while some region is still unreached) are broken in leximin order: the
+    candidate whose sorted vector of regional shares is lexicographically largest, i.e. the one
+    that most raises the regions that are behind (IMM's saturation step has the same preference
+    through its capped coverage). Remaining ties: lowest node index.
+    """
+    leximin = mc.obj.name == "fair"
     base = mc.value([])
     idx = np.flatnonzero(cand)
     bar = None
@@ -353,10 +964,15 @@ def _celf(mc, cand, k, *, lazy, progress):
         from tqdm.auto import tqdm
         bar = tqdm(total=idx.size, desc="celf first pass", unit="cand", delay=1.0)
     gains = np.empty(idx.size)
+    keys = np.zeros((idx.size, len(mc.obj.codes))) if leximin else None
     step = 64
     for a in range(0, idx.size, step):
         part = idx[a:a + step]
-        gains[a:a + part.size] = np.array(mc.values([[v] for v in part])) - base
+        vals = mc.values([[v] for v in part], shares=leximin)
+        if leximin:
+            vals, share_rows = vals
+            keys[a:a + part.size] = np.sort(share_rows, axis=1)
+        gains[a:a + part.size] = np.array(vals) - base
         if bar is not None:
             bar.update(part.size)
     if bar is not None:
@@ -366,13 +982,15 @@ def _celf(mc, cand, k, *, lazy, progress):
     chosen, values, current = [], [base], base
     for rnd in range(k):
         while True:
-            masked = np.where(alive, gains, -np.inf)
-            j = int(np.argmax(masked))  # ties: lowest node index
+            j = _best(gains, alive, keys)
             if fresh[j] == rnd or (not lazy and rnd == 0):
                 break
             if not lazy:  # plain greedy: refresh everyone this round
                 live = np.flatnonzero(alive)
-                vals = mc.values([[*chosen, idx[jj]] for jj in live])
+                vals = mc.values([[*chosen, idx[jj]] for jj in live], shares=leximin)
+                if leximin:
+                    vals, share_rows = vals
+                    keys[live] = np.sort(share_rows, axis=1)
                 gains[live] = np.array(vals) - current
                 fresh[live] = rnd
                 continue
@@ -383,6 +1001,21 @@ def _celf(mc, cand, k, *, lazy, progress):
         current = current + gains[j]
         values.append(current)
     return chosen, values
+
+
+def _best(gains, alive, keys=None):
+    """Position of the largest gain among ``alive``; ties by ``keys`` (rows of ascending
+    regional shares, lexicographically largest first), then lowest position."""
+    masked = np.where(alive, gains, -np.inf)
+    j = int(np.argmax(masked))  # ties: lowest node index
+    if keys is None or keys.shape[1] == 0:
+        return j
+    tied = np.flatnonzero(alive & (gains >= masked[j] - 1e-12))
+    if tied.size == 1:
+        return j
+    rows = keys[tied]
+    order = np.lexsort((tied, *(-rows[:, c] for c in reversed(range(rows.shape[1])))))
+    return int(tied[order[0]])
 
 
 # ----------------------------------------------------------------------------------------
@@ -558,7 +1191,7 @@ def _imm(net, model, obj, cand, fixed_idx, k, eps, ell, rng, rr_per_region, max_
     n_cand = int(cand.sum())
     ell = ell * (1 + math.log(2) / math.log(max(n, 2)))
     logn = math.log(max(n, 2))
-    lcb = _log_binom(n_cand, k)
+    lcb = _log_binom(n_cand, k)  # Tang et al. have log C(n, k): a valid tightening (Notes)
     eps_p = math.sqrt(2) * eps
     lam_p = (2 + 2 / 3 * eps_p) * (lcb + ell * logn + math.log(max(math.log2(max(n, 2)), 1.0)))
     lam_p *= N / eps_p**2

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from kopiresearch.diffusion import DiffusionError, simulate
-from kopiresearch.seeding import select_seeds
+from kopiresearch.seeding import evaluate_seeds, select_seeds, select_seeds_robust
 
 # ----------------------------------------------------------------------------------------
 # helpers
@@ -148,6 +148,36 @@ def test_imm_sample_size_follows_the_formula():
     assert not a.info["capped"]
 
 
+def _three_stars():
+    """Three disjoint two-node stars in the flow direction, one per region: hub -> leaf."""
+    G = nx.DiGraph([(f"{r}_hub", f"{r}_leaf") for r in "abc"])
+    nx.set_node_attributes(G, {u: u[0] for u in G}, name="region_code")
+    return G
+
+
+def _exact_fair(G, S):
+    """Weakest region's share reached with p = 1: everything downstream of S is reached."""
+    reached = set(S).union(*(nx.descendants(G, u) for u in S))
+    regions = {G.nodes[u]["region_code"] for u in G}
+    return min(sum(1 for u in G if G.nodes[u]["region_code"] == r and u in reached)
+               / sum(1 for u in G if G.nodes[u]["region_code"] == r) for r in regions)
+
+
+@pytest.mark.parametrize("method", ["celf", "imm"])
+def test_fair_objective_reaches_every_region_when_it_can(method):
+    # Until the third region is reached the minimum stays 0, so every early step ties on the
+    # gain; without a tie-break towards regions that are behind, CELF took a_hub, a_leaf,
+    # b_hub (value 0). The exact optimum, by enumeration, is 1 (the three hubs).
+    G = _three_stars()
+    best = max(_exact_fair(G, S) for S in itertools.combinations(G, 3))
+    assert best == 1.0
+    sel = select_seeds(G, 3, method, objective="fair", p=1.0, direction="flow", runs=10,
+                       seed=0)
+    assert _exact_fair(G, sel.seeds) == best
+    assert sorted(sel.seeds) == ["a_hub", "b_hub", "c_hub"]
+    assert sel.value == 1.0
+
+
 # ----------------------------------------------------------------------------------------
 # regions: where degree fails
 
@@ -259,3 +289,210 @@ def test_bad_arguments_raise(kwargs, match):
     k = args.pop("k")
     with pytest.raises(DiffusionError, match=match):
         select_seeds(G, k, **args)
+
+
+# ----------------------------------------------------------------------------------------
+# evaluation with intervals, replicate selections
+
+
+def exact_region_shares(G, S, p):
+    """Exact expected share of each region's accounts reached from S (IC, uniform p), by
+    enumerating all live-edge worlds of a small flow-direction graph."""
+    edges = list(G.edges())
+    region_of = nx.get_node_attributes(G, "region_code")
+    sizes = {r: sum(1 for u in G if region_of[u] == r) for r in set(region_of.values())}
+    share = dict.fromkeys(sizes, 0.0)
+    spread = 0.0
+    for live in itertools.product([0, 1], repeat=len(edges)):
+        pr = 1.0
+        H = nx.DiGraph()
+        H.add_nodes_from(G)
+        for (u, v), x in zip(edges, live):
+            pr *= p if x else 1 - p
+            if x:
+                H.add_edge(u, v)
+        reached = set(S).union(*(nx.descendants(H, u) for u in S))
+        spread += pr * len(reached)
+        for u in reached:
+            share[region_of[u]] += pr / sizes[region_of[u]]
+    return spread, share
+
+
+def _two_regions():
+    # flow direction; region A (5 accounts) reached well from a, region B (4) poorly
+    G = nx.DiGraph([("a", "a1"), ("a", "a2"), ("a1", "a3"), ("a2", "a4"), ("a", "b"),
+                    ("b", "b1"), ("b1", "b2"), ("c", "b3"), ("c", "a4")])
+    nx.set_node_attributes(G, {u: "A" if u[0] in "ac" else "B" for u in G}, "region_code")
+    return G
+
+
+def test_evaluation_runs_are_those_of_simulate():
+    G = regional_graph(seed=3, small=3)
+    fixed, seeds = [0, 400], [700, 750, 3]
+    t = evaluate_seeds(G, {"S": seeds}, fixed=fixed, p=0.2, runs=3000, seed=11,
+                       left_behind=0.05)
+    res = simulate(G, fixed + seeds, p=0.2, runs=3000, seed=11, progress=False)
+    base = simulate(G, fixed, p=0.2, runs=3000, seed=11, progress=False)
+    row = t.loc["S"]
+    assert row["spread"] == pytest.approx(res.mean_spread, rel=1e-12)
+    assert (row["spread_low"], row["spread_high"]) == pytest.approx(res.ci, rel=1e-9)
+    assert t.loc["fixed alone", "spread"] == pytest.approx(base.mean_spread, rel=1e-12)
+    assert row["extra"] == pytest.approx(res.mean_spread - base.mean_spread, rel=1e-12)
+    share = res.region_reach["share_reached"]
+    assert row["region_share"] == pytest.approx(share.mean(), rel=1e-12)
+    assert row["fair"] == pytest.approx(share.min(), rel=1e-12)
+    assert row["weakest"] == share.idxmin()
+    assert row["left_behind"] == int((share < 0.05).sum())
+    assert row["regions"] == pytest.approx(res.region_reach["p_reached"].sum(), rel=1e-12)
+    for col in ("spread", "extra", "regions", "region_share", "fair"):
+        assert row[f"{col}_low"] <= row[col] <= row[f"{col}_high"]
+    # extra is paired: the normal interval of the per-run differences of the two simulations
+    d = res.spreads - base.spreads
+    half = 1.959964 * d.std(ddof=1) / np.sqrt(d.size)
+    assert (row["extra_low"], row["extra_high"]) == pytest.approx(
+        (d.mean() - half, d.mean() + half), rel=1e-6)
+
+
+def test_intervals_cover_the_exact_values():
+    # 200 independent evaluations of 400 runs each: the 95% intervals must contain the exact
+    # expected spread and the exact weakest-region share (enumeration of live-edge worlds)
+    # about 95% of the time (binomial sd 1.5%).
+    G, S, p = _two_regions(), ["a", "c"], 0.5
+    spread, share = exact_region_shares(G, S, p)
+    fair = min(share.values())
+    hits = {"spread": 0, "fair": 0, "region_share": 0}
+    exact = {"spread": spread, "fair": fair, "region_share": sum(share.values()) / 2}
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        t = evaluate_seeds(G, {"S": S}, p=p, direction="flow", runs=400,
+                           seed=int(rng.integers(2**32)), baseline=None)
+        for col in hits:
+            hits[col] += t.at["S", f"{col}_low"] <= exact[col] <= t.at["S", f"{col}_high"]
+    for col, n in hits.items():
+        assert 0.9 <= n / 200 <= 0.99, (col, n)
+
+
+def test_bootstrap_interval_of_one_region_matches_the_normal_one():
+    # with a single region the weakest share is the mean share: bootstrap ~ normal interval
+    G = nx.gnp_random_graph(80, 0.05, seed=3, directed=True)
+    nx.set_node_attributes(G, "R", "region_code")
+    t = evaluate_seeds(G, {"S": [0, 1, 2]}, p=0.3, runs=4000, seed=2, baseline=None)
+    row = t.loc["S"]
+    assert row["fair"] == pytest.approx(row["region_share"], rel=1e-12)
+    width = row["region_share_high"] - row["region_share_low"]
+    assert row["fair_low"] == pytest.approx(row["region_share_low"], abs=0.1 * width)
+    assert row["fair_high"] == pytest.approx(row["region_share_high"], abs=0.1 * width)
+
+
+def test_deterministic_spread_has_exact_values_and_zero_width():
+    G = _stars()
+    t = evaluate_seeds(G, {"h1": ["h1"], "all": ["h1", "h2", "c"]}, fixed=["c"], p=1.0,
+                       direction="flow", runs=50, seed=0)
+    assert list(t.index) == ["fixed alone", "h1", "all"]
+    assert list(t["spread"]) == [2.0, 8.0, 12.0]
+    assert list(t["extra"]) == [0.0, 6.0, 10.0]
+    assert (t["spread_low"] == t["spread_high"]).all()
+    assert t["region_share"].isna().all() and t["weakest"].isna().all()
+
+
+def test_robust_selection_counts_replicates_and_marks_interchangeable_picks():
+    G = nx.DiGraph([("h1", i) for i in range(5)] + [("h2", i) for i in range(5, 8)]
+                   + [("h3", i) for i in range(8, 11)])
+    rob = select_seeds_robust(G, 2, p=0.5, direction="flow", replicates=8, eval_runs=3000,
+                              seed=4)
+    # each replicate is select_seeds with the seed it reports
+    for seed, estimate, sel in zip(rob.replicates["seed"], rob.replicates["estimate"],
+                                   rob.selections):
+        again = select_seeds(G, 2, p=0.5, direction="flow", seed=int(seed))
+        assert again.seeds == sel.seeds and again.value == estimate
+    counts = {}
+    for sel in rob.selections:
+        for u in sel.seeds:
+            counts[u] = counts.get(u, 0) + 1
+    assert rob.stability["chosen"].to_dict() == counts
+    assert rob.stability["frequency"].sum() == pytest.approx(2.0)
+    top = sorted(counts, key=lambda u: -counts[u])[:2]
+    assert set(rob.seeds) == set(top) and rob.seeds[0] == "h1"
+    assert rob.stability["recommended"].sum() == 2
+    # h1 (reach 3.5) cannot be replaced; h2 and h3 (reach 2.5 each) are interchangeable
+    picks = rob.picks.set_index("node")
+    assert not picks.at["h1", "interchangeable"]
+    assert picks.at["h1", "gain"] == pytest.approx(3.5, abs=0.1)
+    assert picks.at["h1", "swap_low"] > 0.8
+    other = rob.seeds[1]
+    assert picks.at[other, "interchangeable"]
+    assert picks.at[other, "alternative"] == ({"h2", "h3"} - {other}).pop()
+    assert rob.value == pytest.approx(6.0, abs=0.1)
+    # a replicate that chose the recommended set, in whatever order, has its very runs
+    same = rob.replicates["shared"] == 2
+    assert same.any() and (rob.replicates.loc[same, "value"] == rob.value).all()
+    assert rob.ci[0] <= rob.value <= rob.ci[1] and rob.ci[1] - rob.ci[0] < 0.2
+
+
+def test_robust_selection_marks_a_pick_that_adds_nothing():
+    # p = 1: the fixed office reaches x and y; "c" reaches only y, so leaving it out costs 0
+    G = nx.DiGraph([("office", "x"), ("office", "y"), ("c", "y"), ("h", "z1"), ("h", "z2")])
+    rob = select_seeds_robust(G, 2, "degree", candidates=["c", "h"], fixed=["office"], p=1.0,
+                              direction="flow", replicates=2, eval_runs=20, seed=0)
+    picks = rob.picks.set_index("node")
+    assert list(picks.index) == ["h", "c"]
+    assert picks.at["h", "gain"] == 3.0 and not picks.at["h", "interchangeable"]
+    assert picks.at["c", "gain"] == 1.0  # c itself, nothing downstream
+    assert rob.value == 7.0 and rob.base == 3.0 and rob.ci == (7.0, 7.0)
+
+
+def test_robust_fair_selection_is_deterministic_and_independent_of_its_samples():
+    G = regional_graph(seed=3, small=3)
+    kw = dict(objective="fair", p=0.2, replicates=4, eval_runs=1000, rr_per_region=300)
+    a = select_seeds_robust(G, 3, seed=9, **kw)
+    b = select_seeds_robust(G, 3, seed=np.random.default_rng(9), **kw)
+    assert a.seeds == b.seeds and a.value == b.value and a.ci == b.ci
+    assert a.picks.equals(b.picks) and a.stability.equals(b.stability)
+    assert a.info["interval"] == "bootstrap"
+    # replicate, screening and evaluation seeds are drawn in that order from the seed; the
+    # screening picks the best of the consensus and the replicates' sets, the evaluation
+    # (on runs of its own) reports it
+    streams = np.random.default_rng(9).integers(0, 2**63 - 1, size=6, dtype=np.int64)
+    assert list(a.replicates["seed"]) == [int(s) for s in streams[:4]]
+    # (sets are run with their seeds in graph order, here the order of the integer nodes)
+    sets = {"consensus": sorted(a.info["consensus"]),
+            **{i: sorted(sel.seeds) for i, sel in enumerate(a.selections, 1)}}
+    screen = evaluate_seeds(G, sets, p=0.2, runs=1000, seed=int(streams[4]), baseline=None)
+    assert list(a.replicates["screening"]) == pytest.approx(list(screen["fair"])[1:],
+                                                            rel=1e-12)
+    best = screen["fair"].idxmax()
+    assert a.info["source"] == ("consensus" if best == "consensus" else f"replicate {best}")
+    assert set(a.seeds) == set(sets[best])
+    t = evaluate_seeds(G, {"rec": sorted(a.seeds)}, p=0.2, runs=1000, seed=int(streams[5]))
+    assert a.value == pytest.approx(t.at["rec", "fair"], rel=1e-12)
+    assert a.ci == pytest.approx((t.at["rec", "fair_low"], t.at["rec", "fair_high"]))
+    assert a.value != pytest.approx(screen.at[best, "fair"], rel=1e-9)  # other runs
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(replicates=0), "replicates must be"),
+    (dict(eval_runs=1), "eval_runs must be"),
+    (dict(level=1.0), "level must be"),
+    (dict(alternatives=-1), "alternatives must be"),
+    (dict(colour="red"), "'colour' is not an option of select_seeds"),
+    (dict(objective="votes"), "objective must be"),
+])
+def test_robust_selection_bad_arguments_raise(kwargs, match):
+    G = nx.path_graph(5, create_using=nx.DiGraph)
+    with pytest.raises(DiffusionError, match=match):
+        select_seeds_robust(G, 2, p=0.5, seed=0, **kwargs)
+
+
+@pytest.mark.parametrize("seed_sets, kwargs, match", [
+    ([[0, 1]], {}, "must be a mapping"),
+    ({"fixed alone": [0]}, {}, "name of the baseline"),
+    ({"S": ["ghost"]}, {}, "'ghost' is not a node"),
+    ({"S": [0]}, dict(fixed=["ghost"]), "'ghost' is not a node"),
+    ({"S": [0]}, dict(runs=1), "runs must be"),
+    ({"S": [0]}, dict(level=0), "level must be"),
+    ({"S": [0]}, dict(model="sir"), "model must be"),
+])
+def test_evaluate_seeds_bad_arguments_raise(seed_sets, kwargs, match):
+    G = nx.path_graph(5, create_using=nx.DiGraph)
+    with pytest.raises(DiffusionError, match=match):
+        evaluate_seeds(G, seed_sets, p=0.5, seed=0, **kwargs)
