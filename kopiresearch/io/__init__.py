@@ -38,6 +38,7 @@ the id. ``actor_type`` is ``"unknown"`` and ``region_code`` missing until
 """
 
 from .detect import FORMATS, detect_format, load_any
+from .drafting import draft_labels, guess_actor_type, location_scores, match_location
 from .examples import example_path
 from .generic import read_interactions_csv
 from .instaloader import read_instaloader
@@ -68,4 +69,8 @@ __all__ = [
     "load_any",
     "FORMATS",
     "example_path",
+    "draft_labels",
+    "match_location",
+    "guess_actor_type",
+    "location_scores",
 ]
