@@ -40,6 +40,7 @@ the id. ``actor_type`` is ``"unknown"`` and ``region_code`` missing until
 from .detect import FORMATS, detect_format, load_any
 from .drafting import draft_labels, guess_actor_type, location_scores, match_location
 from .examples import example_path
+from .follows import FollowsResult, read_follows
 from .generic import read_interactions_csv
 from .instaloader import read_instaloader
 from .labels import LabelResult, label_accounts, read_labels
@@ -73,4 +74,6 @@ __all__ = [
     "match_location",
     "guess_actor_type",
     "location_scores",
+    "read_follows",
+    "FollowsResult",
 ]
