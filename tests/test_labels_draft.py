@@ -257,3 +257,27 @@ def test_cli_labels_draft(tmp_path, capsys):
     assert main(["labels", "draft", str(corpus_dir), "--out", str(out)]) == 2
     assert "exists" in capsys.readouterr().err
     assert main(["labels", "draft", str(corpus_dir), "--out", str(out), "--force"]) == 0
+
+
+def test_vocabulary_files_are_consistent():
+    from kopiresearch._paths import data_path
+
+    names = pd.read_csv(data_path("regions", "jatim_region_names.csv"), dtype=str,
+                        keep_default_na=False)
+    outside = pd.read_csv(data_path("regions", "places_outside_jatim.csv"), dtype=str,
+                          keep_default_na=False)
+    codes = set(region_table().index) | {"35"}
+    sources = {"table", "ophuijsen", "dutch", "javanese", "madurese", "sni", "usage", "wiki"}
+    assert names["alias"].is_unique and outside["place"].is_unique
+    assert set(names["source"]) <= sources
+    assert not set(names["alias"]) & set(outside["place"])
+    for alias, code_list in zip(names["alias"], names["codes"], strict=True):
+        want = code_list.split("|")
+        assert set(want) <= codes, alias
+        got = match_location(alias)
+        if want == ["35"]:
+            assert got.answer == "35", alias
+        else:
+            assert sorted(got.codes) == sorted(want), alias  # every alias reads as itself
+    for place in outside["place"]:
+        assert match_location(place).answer == "outside", place
