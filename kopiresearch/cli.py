@@ -216,6 +216,10 @@ def _add_labels_and_export(sub) -> None:
     draft.add_argument("corpus_dir", metavar="CORPUS_DIR",
                        help="folder written by 'kopiresearch load'")
     draft.add_argument("--out", required=True, metavar="FILE", help="labels CSV to write")
+    draft.add_argument("--profiles", action="append", default=[], metavar="F",
+                       help="twarc2 JSONL file or folder whose user profiles (location, "
+                            "name, bio) to use too, e.g. the crawl's search or followers "
+                            "files; repeatable")
     draft.add_argument("--fresh", action="store_true",
                        help="draft every account afresh (default: keep the corpus's labels)")
     draft.add_argument("--force", action="store_true",
@@ -246,14 +250,15 @@ def _add_labels_and_export(sub) -> None:
 def _cmd_labels_draft(args) -> int:
     from pathlib import Path
 
-    from .io import draft_labels, read_corpus
+    from .io import draft_labels, read_corpus, read_twarc2_profiles
 
     out = Path(args.out)
     if out.exists() and not args.force:
         raise KopiresearchError(f"{out} exists (it may hold your review); choose another "
                                 "--out or pass --force")
     corpus = read_corpus(args.corpus_dir)
-    table = draft_labels(corpus, keep_existing=not args.fresh)
+    profiles = read_twarc2_profiles(args.profiles) if args.profiles else None
+    table = draft_labels(corpus, keep_existing=not args.fresh, profiles=profiles)
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False, encoding="utf-8")
     proposal = table["region_proposal"]

@@ -281,3 +281,33 @@ def test_vocabulary_files_are_consistent():
             assert sorted(got.codes) == sorted(want), alias  # every alias reads as itself
     for place in outside["place"]:
         assert match_location(place).answer == "outside", place
+
+
+def test_twarc2_profiles_supply_locations():
+    crawl = kio.read_twarc2(kio.example_path("twarc2_search.jsonl"))
+    assert "location" not in crawl.accounts or crawl.accounts["location"].isna().all()
+    profiles = kio.read_twarc2_profiles(kio.example_path("follows"))
+    assert list(profiles.columns) == ["account_id", "handle", "name", "description",
+                                      "location"]
+    # the last copy of a user wins; usernames are lower-cased
+    assert profiles.set_index("handle").loc["jajankdr_demo", "description"] == "Kuliner Kediri"
+    d = kio.draft_labels(crawl, profiles=profiles).set_index("handle")
+    assert d.loc["kominfokdr_demo", ["actor_type", "region", "review"]].tolist() == [
+        "government_regency", "3506", ""]  # handle 'kdr' + location 'Kabupaten Kediri'
+    assert d.loc["jajankdr_demo", "region"] == "3571"  # 'Kota Kediri'
+    assert d.loc["warga_002", "review"] == "decide"  # 'Kediri | Jatim'
+    assert d.loc["warga_009", "region_proposal"] == "unknown"  # no profile
+    # matched by handle when the id differs
+    by_handle = profiles.assign(account_id=None)
+    d2 = kio.draft_labels(crawl, profiles=by_handle).set_index("handle")
+    assert d2.loc["jajankdr_demo", "region"] == "3571"
+
+
+def test_cli_labels_draft_with_profiles(tmp_path, capsys):
+    corpus_dir = tmp_path / "corpus"
+    kio.write_corpus(kio.read_twarc2(kio.example_path("twarc2_search.jsonl")), corpus_dir)
+    out = tmp_path / "labels.csv"
+    assert main(["labels", "draft", str(corpus_dir), "--out", str(out), "--profiles",
+                 str(kio.example_path("follows"))]) == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("handle")
+    assert table.loc["jajankdr_demo", "region"] == "3571"

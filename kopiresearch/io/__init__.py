@@ -38,7 +38,13 @@ the id. ``actor_type`` is ``"unknown"`` and ``region_code`` missing until
 """
 
 from .detect import FORMATS, detect_format, load_any
-from .drafting import draft_labels, guess_actor_type, location_scores, match_location
+from .drafting import (
+    draft_labels,
+    guess_actor_type,
+    location_scores,
+    match_location,
+    read_twarc2_profiles,
+)
 from .examples import example_path
 from .follows import FollowsResult, read_follows
 from .generic import read_interactions_csv
@@ -74,6 +80,7 @@ __all__ = [
     "match_location",
     "guess_actor_type",
     "location_scores",
+    "read_twarc2_profiles",
     "read_follows",
     "FollowsResult",
 ]

@@ -35,6 +35,7 @@ __all__ = [
     "match_location",
     "guess_actor_type",
     "location_scores",
+    "read_twarc2_profiles",
     "LocationMatch",
     "ActorGuess",
     "DRAFT_COLUMNS",
@@ -526,7 +527,8 @@ def _contained(part: str):
 # --------------------------------------------------------------------------- draft table
 
 
-def draft_labels(corpus: Corpus, *, keep_existing: bool = True) -> pd.DataFrame:
+def draft_labels(corpus: Corpus, *, keep_existing: bool = True,
+                 profiles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Propose a region and an actor type for every account of a corpus, as a labels table
     to review and then pass to ``kopiresearch load --labels`` (or
     :func:`kopiresearch.io.label_accounts`).
@@ -540,6 +542,11 @@ def draft_labels(corpus: Corpus, *, keep_existing: bool = True) -> pd.DataFrame:
     keep_existing : bool, default True
         Accounts that already have an actor type or a region (from an earlier labels file)
         keep them, with evidence ``"corpus"``; ``False`` drafts every account afresh.
+    profiles : pandas.DataFrame, optional
+        More profile text, e.g. :func:`read_twarc2_profiles` of the crawl's twarc2 files
+        (whose loader keeps no location): columns ``account_id`` and/or ``handle``, and any
+        of ``location``, ``name``, ``description``. Matched by account id, else by handle on
+        the same platform; a corpus value wins over a profile value.
 
     Returns
     -------
@@ -583,7 +590,7 @@ def draft_labels(corpus: Corpus, *, keep_existing: bool = True) -> pd.DataFrame:
     >>> d.set_index("handle").loc["kominfokdr_demo", ["actor_type", "region_proposal"]].tolist()
     ['government_regency', 'ambiguous:3506|3571']
     """
-    acc = corpus.accounts
+    acc = _with_profiles(corpus.accounts, profiles)
     n = len(acc)
     col = lambda *names: next((acc[c] for c in names if c in acc.columns),  # noqa: E731
                               pd.Series([None] * n, index=acc.index, dtype=object))
@@ -625,6 +632,102 @@ def draft_labels(corpus: Corpus, *, keep_existing: bool = True) -> pd.DataFrame:
             region_evidence=evidence, region_confidence=conf)
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(DRAFT_COLUMNS))
+    return out.sort_values("account_id", kind="stable").reset_index(drop=True)
+
+
+def _with_profiles(acc: pd.DataFrame, profiles) -> pd.DataFrame:
+    if profiles is None or len(profiles) == 0:
+        return acc
+    prof = profiles.copy()
+    acc = acc.copy()
+    by_id = prof.dropna(subset=["account_id"]).drop_duplicates("account_id", keep="last") \
+        .set_index("account_id") if "account_id" in prof else pd.DataFrame()
+    if "handle" in prof:
+        prof["platform"] = prof["platform"] if "platform" in prof else "twitter"
+        prof["key"] = prof["platform"].astype(str) + ":" + prof["handle"].astype(str).str.lower()
+        by_handle = prof.drop_duplicates("key", keep="last").set_index("key")
+    else:
+        by_handle = pd.DataFrame()
+    keys = acc["platform"].astype(str) + ":" + acc["handle"].astype(object).fillna("").astype(str)
+    for column in ("location", "name", "description"):
+        if column not in prof:
+            continue
+        have = acc[column].astype(object) if column in acc else pd.Series(None, index=acc.index,
+                                                                           dtype=object)
+        from_id = by_id[column].reindex(acc.index) if column in by_id else None
+        from_handle = (pd.Series(by_handle[column].reindex(keys).to_numpy(), index=acc.index)
+                       if column in by_handle else None)
+        filled = have.where(have.notna() & (have.astype(str).str.strip() != ""), None)
+        for extra in (from_id, from_handle):
+            if extra is not None:
+                filled = filled.where(filled.notna(), extra.astype(object))
+        acc[column] = filled.where(filled.notna(), None)
+    return acc
+
+
+def read_twarc2_profiles(paths, *, platform: str = "twitter") -> pd.DataFrame:
+    """The user profiles (handle, display name, bio, location) in twarc2 output, for
+    :func:`draft_labels`.
+
+    Reads every user object of twarc2 JSONL files: ``includes.users`` of search, timeline
+    and conversation pages, ``data`` of ``followers``/``following``/``users`` pages, and
+    flattened tweets' ``author``. The last copy of a user wins.
+
+    Parameters
+    ----------
+    paths : path, list of paths, folder or glob pattern
+        twarc2 ``.jsonl``/``.json`` files.
+    platform : str, default "twitter"
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``account_id`` (``"twitter:<id>"``), ``handle`` (lower case), ``name``,
+        ``description``, ``location``, sorted by ``account_id``. Truncated lines are skipped
+        (the loaders report them).
+
+    Examples
+    --------
+    >>> from kopiresearch.io.examples import example_path
+    >>> p = read_twarc2_profiles(example_path("follows"))
+    >>> p.set_index("handle").loc["warga_002", "location"]
+    'Kediri | Jatim'
+    """
+    import json
+
+    from ._common import check_utf8, expand_paths
+
+    users = {}
+    for path in expand_paths(paths, patterns=("*.jsonl", "*.json", "**/*.jsonl",
+                                              "**/*.json")):
+        text = check_utf8(path.read_bytes(), path).decode("utf-8")
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if not isinstance(obj, dict):
+                continue
+            found = []
+            if isinstance(obj.get("includes"), dict):
+                found += obj["includes"].get("users") or []
+            data = obj.get("data")
+            if isinstance(data, list):
+                found += [u for u in data if isinstance(u, dict) and "username" in u]
+            if "username" in obj and "id" in obj:
+                found.append(obj)
+            if isinstance(obj.get("author"), dict):
+                found.append(obj["author"])
+            for u in found:
+                if isinstance(u, dict) and u.get("id") and u.get("username"):
+                    users[str(u["id"])] = u
+    rows = [{"account_id": f"{platform}:{uid}", "handle": str(u["username"]).lower(),
+             "name": _text(u.get("name")), "description": _text(u.get("description")),
+             "location": _text(u.get("location"))} for uid, u in users.items()]
+    out = pd.DataFrame(rows, columns=["account_id", "handle", "name", "description",
+                                      "location"])
     return out.sort_values("account_id", kind="stable").reset_index(drop=True)
 
 
