@@ -117,6 +117,13 @@ class _Mention(NamedTuple):
 
 
 @functools.cache
+def _regions():
+    """(code -> official name, code -> kind) of the 38 regions, as plain dicts."""
+    t = region_table()
+    return t["name"].to_dict(), t["kind"].to_dict()
+
+
+@functools.cache
 def _vocabulary():
     """alias -> (codes, kind of alias); outside place -> kind; fuzzy choice lists."""
     aliases: dict[str, tuple[frozenset, str]] = {}
@@ -330,9 +337,8 @@ def _mention(key, how, score, kind) -> _Mention:
         codes, alias_kind = aliases[key]
         if codes == {PROVINCE_CODE}:
             return _Mention("province", frozenset(), key, how, _conf(how, score, "official"))
-        table = region_table()
         if kind is not None and len(codes) > 1:
-            kept = frozenset(c for c in codes if table.loc[c, "kind"] == kind)
+            kept = frozenset(c for c in codes if _regions()[1][c] == kind)
             if kept:
                 codes, how = kept, f"{how}, {kind}"
         return _Mention("region", codes, key, how, _conf(how, score, alias_kind))
@@ -371,8 +377,7 @@ def _combine(mentions: list[_Mention]) -> LocationMatch:
 
 def _describe(m: _Mention) -> str:
     if m.what == "region":
-        table = region_table()
-        return " or ".join(f"{table.loc[c, 'name']} ({c})" for c in sorted(m.codes))
+        return " or ".join(f"{_regions()[0][c]} ({c})" for c in sorted(m.codes))
     return "Provinsi Jawa Timur (35)" if m.what == "province" else "outside East Java"
 
 
@@ -491,7 +496,6 @@ def _handle_region(pieces, keyword, name):
     aliases, _, _ = _vocabulary()
     kind = {"pemkot": "kota", "walikota": "kota", "pemkab": "kabupaten",
             "bupati": "kabupaten", "wakilbupati": "kabupaten"}.get(keyword)
-    table = region_table()
     for piece in pieces:
         rest = piece.replace(keyword, " ") if keyword != "name" else piece
         for part in rest.split():
@@ -504,7 +508,7 @@ def _handle_region(pieces, keyword, name):
                 continue
             codes = aliases[key][0]
             if k is not None and len(codes) > 1:
-                codes = frozenset(c for c in codes if table.loc[c, "kind"] == k) or codes
+                codes = frozenset(c for c in codes if _regions()[1][c] == k) or codes
             return tuple(sorted(codes)), f"{key!r} in the handle"
     if name:
         m = match_location(name)
@@ -598,27 +602,31 @@ def draft_labels(corpus: Corpus, *, keep_existing: bool = True,
     name = col("name", "display_name")
     bio = col("description", "bio")
     rows = []
-    table = region_table()
-    existing_actor = acc["actor_type"].astype(str)
-    existing_region = acc["region_code"].astype(object)
-    for i, (aid, handle) in enumerate(zip(acc.index, acc["handle"], strict=True)):
-        loc, nm, ds = (_text(location.iat[i]), _text(name.iat[i]), _text(bio.iat[i]))
+    names = _regions()[0]
+    existing_actor = acc["actor_type"].astype(str).tolist()
+    existing_region = acc["region_code"].astype(object).tolist()
+    platforms = acc["platform"].astype(str).tolist()
+    partnered = (acc["partnered"].astype(bool).tolist() if "partnered" in acc
+                 else [False] * n)
+    columns = zip(acc.index, acc["handle"].astype(object).tolist(), location.tolist(),
+                  name.tolist(), bio.tolist(), strict=True)
+    for i, (aid, handle, loc, nm, ds) in enumerate(columns):
+        loc, nm, ds = _text(loc), _text(nm), _text(ds)
         guess = guess_actor_type(handle, nm)
         row = {"account_id": aid, "handle": _text(handle) or "",
-               "platform": str(acc["platform"].iat[i]),
-               "partnered": bool(acc["partnered"].iat[i]) if "partnered" in acc else False,
+               "platform": platforms[i], "partnered": bool(partnered[i]),
                "actor_type": guess.actor_type,
                "actor_type_evidence": guess.evidence,
                "actor_type_confidence": guess.confidence, "location": loc or ""}
         actor_review = set()
         if guess.actor_type != "unknown" and guess.confidence < 0.9:
             actor_review.add("check")
-        if keep_existing and existing_actor.iat[i] != "unknown":
-            row.update(actor_type=existing_actor.iat[i], actor_type_evidence="corpus",
+        if keep_existing and existing_actor[i] != "unknown":
+            row.update(actor_type=existing_actor[i], actor_type_evidence="corpus",
                        actor_type_confidence=1.0)
             actor_review = set()
         proposal, codes, evidence, conf, region_review = _region_for(loc, nm, ds, guess)
-        ex = existing_region.iat[i]
+        ex = existing_region[i]
         if keep_existing and isinstance(ex, str) and ex:
             proposal, codes, evidence, conf, region_review = ex, (ex,), "corpus", 1.0, set()
         review = actor_review | region_review
@@ -627,8 +635,7 @@ def draft_labels(corpus: Corpus, *, keep_existing: bool = True,
             else "",
             review="decide" if "decide" in review else ("check" if review else ""),
             region_proposal=proposal,
-            region_candidates="|".join(f"{c} {table.loc[c, 'name']}" for c in codes
-                                       if c in table.index),
+            region_candidates="|".join(f"{c} {names[c]}" for c in codes if c in names),
             region_evidence=evidence, region_confidence=conf)
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(DRAFT_COLUMNS))
