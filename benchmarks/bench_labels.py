@@ -96,7 +96,11 @@ def main(argv=None) -> int:
              + ", ".join(f"{k} {v}" for k, v in fixture["split"].value_counts().items())
              + "). Precision = correct / proposed, recall = correct / expected, per kind of "
              "answer; `region` is a single kabupaten/kota code (the figure that matters: a "
-             "wrong region is worse than none); `all` is the accuracy over every string.\n"]
+             "wrong region is worse than none); `all` is the accuracy over every string. "
+             "Read these figures as an upper bound: the strings were written by the person "
+             "who built the matcher (the held-out split before running it, but in the same "
+             "hand); real profiles hold spellings nobody foresaw, and every `check`/`decide` "
+             "row of a draft still needs the researcher.\n"]
     wrong_examples = []
     for split in ("development", "held-out", "all"):
         part = fixture if split == "all" else fixture[fixture["split"] == split]
