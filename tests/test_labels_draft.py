@@ -311,3 +311,17 @@ def test_cli_labels_draft_with_profiles(tmp_path, capsys):
                  str(kio.example_path("follows"))]) == 0
     table = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("handle")
     assert table.loc["jajankdr_demo", "region"] == "3571"
+
+
+def test_province_office_stays_province_wherever_located():
+    c = _corpus_with_locations()
+    acc = c.accounts.copy()
+    gov = acc.index[acc["handle"] == "kominfokdr_demo"][0]
+    acc["handle"] = acc["handle"].astype(object)
+    acc.loc[gov, "handle"] = "diskominfojatim_demo"
+    acc.loc[gov, "location"] = "Surabaya"
+    d = kio.draft_labels(kr.Corpus.from_frames(acc, c.posts, c.interactions,
+                                               mark_missing_parents=False))
+    row = d.set_index("account_id").loc[gov]
+    assert (row["actor_type"], row["region"], row["review"]) == ("government_province", "35",
+                                                                 "")

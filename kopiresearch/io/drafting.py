@@ -580,8 +580,9 @@ def draft_labels(corpus: Corpus, *, keep_existing: bool = True,
     -----
     Order of evidence for the region: the corpus's own label (``keep_existing``); for a
     government account, the region its handle names (a location that disagrees makes the
-    row ``decide``); the profile location; the display name and then the bio (always
-    ``check``). Proposals with a confidence under 0.9 are ``check``.
+    row ``decide``; a province office stays ``35`` wherever it is located); the profile
+    location; the display name and then the bio (always ``check``). Proposals with a
+    confidence under 0.9 are ``check``.
 
     Examples
     --------
@@ -752,6 +753,10 @@ def _region_for(loc, name, bio, guess: ActorGuess):
     if guess.codes:
         hcodes = tuple(guess.codes)
         hans = hcodes[0] if len(hcodes) == 1 else "ambiguous:" + "|".join(hcodes)
+        if hans == PROVINCE_CODE:
+            # a province office speaks for the province wherever it sits (usually Surabaya)
+            where = f"; location: {m.evidence}" if loc else ""
+            return PROVINCE_CODE, (), f"handle: {guess.evidence}{where}", guess.confidence, set()
         if len(hcodes) > 1 and m.codes and set(m.codes) < set(hcodes) and len(m.codes) == 1:
             # "kominfokdr" + location "Kab. Kediri": the location decides between the two
             return (m.answer, m.codes, f"handle: {guess.evidence}; location: {m.evidence}",
