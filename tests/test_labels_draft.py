@@ -325,3 +325,10 @@ def test_province_office_stays_province_wherever_located():
     row = d.set_index("account_id").loc[gov]
     assert (row["actor_type"], row["region"], row["review"]) == ("government_province", "35",
                                                                  "")
+
+
+@pytest.mark.parametrize("text, answer", [("#SurabayaHebat", "3578"),
+                                          ("#KotaMalangBangkit", "3573"),
+                                          ("JawaTimur", "35"), ("#ExploreBanyuwangi", "3510")])
+def test_camel_case_hashtags(text, answer):
+    assert match_location(text).answer == answer

@@ -172,6 +172,8 @@ _SEGMENT = re.compile(r"[|/\\,;:()\[\]{}<>\n\r\t•·~+=*!?&]|\s[-\u2013\u2014]\
 
 
 def _segments(text: str) -> list[list[str]]:
+    # hashtags and handles glue words in camel case: "#SurabayaHebat", "KotaBlitar"
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
     folded = _fold(text)
     # emoji, flags and symbols separate words; hyphens and dots inside a segment do not
     return [t for t in (_tokens(s) for s in _SEGMENT.split(folded)) if t]
@@ -203,7 +205,8 @@ def match_location(text) -> LocationMatch:
 
     Notes
     -----
-    The text is case-folded, accents are removed (``Songènèp`` -> ``songenep``) and it is cut
+    Camel case is split (``#SurabayaHebat`` -> ``surabaya hebat``), the text is
+    case-folded, accents are removed (``Songènèp`` -> ``songenep``) and it is cut
     into segments at ``| / , ; ( )``, emoji and spaced dashes. Within each segment the
     longest run of up to four words that is a known name wins (exact match on the regions
     table, ``jatim_region_names.csv`` and ``places_outside_jatim.csv``); a word that is no
