@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("--start", help="keep acts at or after this time (ISO 8601, UTC if naive)")
     agg.add_argument("--end", help="keep acts before this time")
     agg.set_defaults(func=_cmd_aggregate)
+    _add_labels_and_export(sub)
 
     from .grading import add_grade_command  # kopiresearch grade: see kopiresearch/grading.py
 
@@ -199,6 +200,120 @@ def _cmd_aggregate(args) -> int:
           f"{int(written['acts'].sum())} acts")
     print(f"wrote edges.parquet ({len(written)} part files), accounts.parquet, "
           f"region_flows_kabkota.csv, region_flows_bakorwil.csv to {out}")
+    return 0
+
+
+# --- `labels draft` and `export` (label drafting and Gephi export; self-contained) -------------
+
+
+def _add_labels_and_export(sub) -> None:
+    """Register ``labels draft`` and ``export``.
+
+    Examples
+    --------
+    >>> a = build_parser().parse_args(["labels", "draft", "corpus", "--out", "labels.csv"])
+    >>> a.command, a.labels_command, a.corpus_dir, a.out
+    ('labels', 'draft', 'corpus', 'labels.csv')
+    >>> a = build_parser().parse_args(["export", "corpus", "--gexf", "g.gexf"])
+    >>> a.gexf, a.graphml, a.static, a.seed
+    ('g.gexf', None, False, 0)
+    """
+    labels = sub.add_parser(
+        "labels", help="draft the labels file (regions, actor types) from the profiles",
+        description="Work with labels files (the file 'kopiresearch load --labels' applies).")
+    lsub = labels.add_subparsers(dest="labels_command", metavar="SUBCOMMAND", required=True)
+    draft = lsub.add_parser(
+        "draft", help="propose a region and an actor type for every account",
+        description="Propose, for every account of a corpus written by 'kopiresearch load', "
+                    "a kabupaten/kota from the profile location (and display name or bio "
+                    "where the corpus has them) and an actor type for government accounts "
+                    "from handle and name patterns, each with its evidence and a confidence. "
+                    "Rows marked 'decide' (ambiguous names such as a bare 'Malang') and "
+                    "'check' need the researcher; the reviewed file goes to "
+                    "'kopiresearch load --labels'.")
+    draft.add_argument("corpus_dir", metavar="CORPUS_DIR",
+                       help="folder written by 'kopiresearch load'")
+    draft.add_argument("--out", required=True, metavar="FILE", help="labels CSV to write")
+    draft.add_argument("--profiles", action="append", default=[], metavar="F",
+                       help="twarc2 JSONL file or folder whose user profiles (location, "
+                            "name, bio) to use too, e.g. the crawl's search or followers "
+                            "files; repeatable")
+    draft.add_argument("--fresh", action="store_true",
+                       help="draft every account afresh (default: keep the corpus's labels)")
+    draft.add_argument("--force", action="store_true",
+                       help="overwrite FILE if it exists (it may hold your review)")
+    draft.set_defaults(func=_cmd_labels_draft)
+
+    exp = sub.add_parser(
+        "export", help="write the interaction graph for Gephi (GEXF, GraphML)",
+        description="Write the interaction graph of a corpus written by 'kopiresearch load' "
+                    "with handles as labels and actor type, region, Bakorwil and Louvain "
+                    "community as node attributes. The GEXF is dynamic (each edge has a "
+                    "spell from its first to its last act, for Gephi's timeline) unless "
+                    "--static is given.")
+    exp.add_argument("corpus_dir", metavar="CORPUS_DIR",
+                     help="folder written by 'kopiresearch load'")
+    exp.add_argument("--gexf", metavar="FILE", help="GEXF file to write")
+    exp.add_argument("--graphml", metavar="FILE", help="GraphML file to write")
+    exp.add_argument("--labels", metavar="F", help="labels CSV to apply first")
+    exp.add_argument("--kinds", help="comma-separated interaction kinds to keep")
+    exp.add_argument("--start", help="keep acts at or after this time (ISO 8601, UTC if naive)")
+    exp.add_argument("--end", help="keep acts before this time")
+    exp.add_argument("--isolates", action="store_true", help="keep accounts without an edge")
+    exp.add_argument("--static", action="store_true", help="GEXF without spells")
+    exp.add_argument("--seed", type=int, default=0, help="seed of the communities (default 0)")
+    exp.set_defaults(func=_cmd_export)
+
+
+def _cmd_labels_draft(args) -> int:
+    from pathlib import Path
+
+    from .io import draft_labels, read_corpus, read_twarc2_profiles
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise KopiresearchError(f"{out} exists (it may hold your review); choose another "
+                                "--out or pass --force")
+    corpus = read_corpus(args.corpus_dir)
+    profiles = read_twarc2_profiles(args.profiles) if args.profiles else None
+    table = draft_labels(corpus, keep_existing=not args.fresh, profiles=profiles)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, index=False, encoding="utf-8")
+    proposal = table["region_proposal"]
+    regions = proposal.str.fullmatch(r"35\d\d")
+    print(f"{len(table)} accounts: region proposed for {int(regions.sum())}, province for "
+          f"{int((proposal == '35').sum())}, outside East Java {int((proposal == 'outside').sum())}"
+          f", ambiguous {int(proposal.str.startswith('ambiguous:').sum())}, unknown "
+          f"{int((proposal == 'unknown').sum())}")
+    types = table.loc[table["actor_type"] != "unknown", "actor_type"].value_counts()
+    print("actor types: " + (", ".join(f"{k} {v}" for k, v in sorted(types.items()))
+                             or "none proposed"))
+    print(f"to decide: {int((table['review'] == 'decide').sum())} rows, to check: "
+          f"{int((table['review'] == 'check').sum())} rows (column 'review')")
+    print(f"wrote {out}; after your review: kopiresearch load ... --labels {out}")
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from .export import gephi_graph, write_gexf, write_graphml
+    from .io import label_accounts, read_corpus
+
+    if not args.gexf and not args.graphml:
+        raise KopiresearchError("export needs --gexf FILE and/or --graphml FILE")
+    corpus = read_corpus(args.corpus_dir)
+    if args.labels:
+        corpus = label_accounts(corpus, args.labels).corpus
+    kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
+    G = gephi_graph(corpus, kinds=kinds, start=args.start, end=args.end,
+                    include_isolates=args.isolates, seed=args.seed)
+    print(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges, "
+          f"{len({d['community'] for _, d in G.nodes(data=True)})} communities")
+    if args.gexf:
+        write_gexf(G, args.gexf, dynamic=not args.static)
+        print(f"wrote {args.gexf} ({'static' if args.static else 'dynamic: edge spells'})")
+    if args.graphml:
+        write_graphml(G, args.graphml)
+        print(f"wrote {args.graphml}")
     return 0
 
 

@@ -38,7 +38,15 @@ the id. ``actor_type`` is ``"unknown"`` and ``region_code`` missing until
 """
 
 from .detect import FORMATS, detect_format, load_any
+from .drafting import (
+    draft_labels,
+    guess_actor_type,
+    location_scores,
+    match_location,
+    read_twarc2_profiles,
+)
 from .examples import example_path
+from .follows import FollowsResult, read_follows
 from .generic import read_interactions_csv
 from .instaloader import read_instaloader
 from .labels import LabelResult, label_accounts, read_labels
@@ -70,4 +78,11 @@ __all__ = [
     "load_any",
     "FORMATS",
     "example_path",
+    "draft_labels",
+    "match_location",
+    "guess_actor_type",
+    "location_scores",
+    "read_twarc2_profiles",
+    "read_follows",
+    "FollowsResult",
 ]

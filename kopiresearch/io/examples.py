@@ -20,6 +20,7 @@ EXAMPLES = {
     "instaloader": "read_instaloader",
     "interactions_facebook.csv": "read_interactions_csv",
     "labels.csv": "label_accounts",
+    "follows": "read_follows",
 }
 
 
