@@ -10,7 +10,12 @@ import kopiresearch as kr
 from kopiresearch import scale, synth
 from kopiresearch.errors import DataNotFoundError, SchemaError
 from kopiresearch.graph import aggregate_interactions
-from kopiresearch.io.parquet import read_partitioned, stream_to_parquet, write_partitioned
+from kopiresearch.io.parquet import (
+    complete_partitioned,
+    read_partitioned,
+    stream_to_parquet,
+    write_partitioned,
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +34,7 @@ def bundled_twice(tmp_path_factory, bundled):
     folder = tmp_path_factory.mktemp("twice")
     write_partitioned(bundled, folder, part=0)
     write_partitioned(bundled, folder, part=1)  # a second, overlapping crawl
+    complete_partitioned(folder)
     return folder
 
 
@@ -113,6 +119,7 @@ def test_schema_mismatch_names_file(tmp_path, bundled):
     victim = next((tmp_path / "interactions").rglob("part-*.parquet"))
     frame = pd.read_parquet(victim).drop(columns="kind")
     frame.to_parquet(victim, index=False)
+    complete_partitioned(tmp_path)  # a complete folder, with a file of another schema
     with pytest.raises(SchemaError, match=str(victim.name)):
         scale.open_parquet_corpus(tmp_path, count_duplicates=False)
 
@@ -183,6 +190,7 @@ def test_read_partitioned_unites_accounts_like_merge(tmp_path):
                                                      "twarc2_search.jsonl")]
     for part, crawl in enumerate(crawls):
         write_partitioned(crawl, tmp_path, part=part)
+    complete_partitioned(tmp_path)
     back = read_partitioned(tmp_path)
     merged = merge(*crawls)
     assert sorted(back.accounts.index) == sorted(merged.accounts.index)
@@ -224,6 +232,7 @@ def _tiny_corpus(folder, files):
             sub.mkdir(parents=True, exist_ok=True)
             pq.write_table(pa.Table.from_pandas(group, schema=schema, preserve_index=False),
                            sub / f"part-{part:05d}.parquet")
+    complete_partitioned(folder)
     return folder
 
 
