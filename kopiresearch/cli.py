@@ -101,9 +101,11 @@ def main(argv=None) -> int:
 
 #: Python keyword arguments that error messages may name, and the flags that set them here.
 _FLAGS = {"key_file=": "--key-file", "key=": "--key-file", "tz=": "--tz",
-          "columns=": "--column", "overwrite=True": "--overwrite", "kinds=": "--kinds",
-          "start=": "--start", "end=": "--end"}
-_FLAG_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(k) for k in _FLAGS) + r")")
+          "columns={...}": "--column CANONICAL=NAME", "columns=": "--column",
+          "overwrite=True": "--overwrite", "kinds=": "--kinds", "start=": "--start",
+          "end=": "--end"}
+_FLAG_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(
+    _FLAGS, key=len, reverse=True)) + r")")
 
 
 def _cli_words(message: str) -> str:
@@ -222,9 +224,9 @@ def _print_load_report(report):
     print(report.summary())
     for m in report.malformed:
         print(f"  malformed: {m.file}" + (f":{m.line}" if m.line is not None else "")
-              + f": {m.reason}")
+              + f": {_cli_words(m.reason)}")
     for m in report.skipped:
-        print(f"  skipped: {m.file}: {m.reason}")
+        print(f"  skipped: {m.file}: {_cli_words(m.reason)}")
 
 
 def _load_partitioned(args, columns, key) -> int:
@@ -269,11 +271,13 @@ def _time_flag(flag, value):
 def _cmd_aggregate(args) -> int:
     from . import scale
     from .io._output import check_destination, output_folder
+    from .io.parquet import check_complete
 
     kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
     start, end = _time_flag("--start", args.start), _time_flag("--end", args.end)
     out = Path(args.out)
     check_destination(out, overwrite=args.overwrite, flag="--overwrite")  # before any work
+    check_complete(args.corpus_dir)  # refuse an unfinished load before starting a cluster
     with scale.dask_client(args.scheduler, n_workers=args.workers):
         dc = scale.open_parquet_corpus(args.corpus_dir)
         with output_folder(out, overwrite=args.overwrite, flag="--overwrite") as tmp:
