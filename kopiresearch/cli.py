@@ -152,8 +152,12 @@ class _Progress:
         on = os.environ.get("KOPIRESEARCH_PROGRESS", "1").lower() not in (
             "0", "false", "no", "off")
         self.rows = 0
-        self.bar = tqdm(total=total, desc="load", unit="file", delay=1.0, disable=not on,
+        self.bar = tqdm(total=total, desc="load", unit="file", disable=not on,
                         file=sys.stderr)
+
+    def start(self, path):
+        """Show which input is being read (a big file takes a while)."""
+        self.bar.set_description_str(f"load {Path(path).name}")
 
     def __call__(self, path, corpus):
         self.rows += corpus.report.rows_read
@@ -191,6 +195,7 @@ def _cmd_load(args) -> int:
     parts = []
     with _Progress(len(args.inputs)) as progress:
         for path in args.inputs:
+            progress.start(path)
             parts.append(_load_one(path, args, columns))
             progress(path, parts[-1])
     corpus = _prepare(parts[0] if len(parts) == 1 else merge(*parts), args, key)
@@ -238,6 +243,7 @@ def _load_partitioned(args, columns, key) -> int:
     check_destination(Path(args.out), overwrite=args.overwrite, flag="--overwrite")  # early
 
     def one(path):
+        progress.start(path)
         corpus = _prepare(_load_one(path, args, columns), args, key)
         print(f"{path}: {corpus!r}")
         return corpus

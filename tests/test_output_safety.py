@@ -236,3 +236,16 @@ def test_labels_field_over_the_csv_limit_names_file_and_line(tmp_path, capsys):
     assert main(["load", TWARC, "--labels", str(labels), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert f"file {labels}, line 3" in err and "Traceback" not in err
+
+
+# --- item 16: progress of long loads ------------------------------------------------------------
+def test_load_shows_progress_per_file_and_rows_unless_switched_off(tmp_path, capsys,
+                                                                     monkeypatch):
+    inputs = [TWARC, str(example_path("twarc_csv.csv"))]
+    monkeypatch.setenv("KOPIRESEARCH_PROGRESS", "1")
+    assert main(["load", *inputs, "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "2/2" in err and "rows=" in err and "twarc_csv.csv" in err
+    monkeypatch.setenv("KOPIRESEARCH_PROGRESS", "0")
+    assert main(["load", *inputs, "--partitioned", "--out", str(tmp_path / "b")]) == 0
+    assert capsys.readouterr().err == ""

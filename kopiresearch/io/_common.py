@@ -72,7 +72,9 @@ def as_bug(exc: BaseException, where: str, path=None):
     as a bug; raise it ``from exc``, unless :func:`raise_bugs`."""
     from ..errors import InternalError
 
-    file = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+    if isinstance(path, (list, tuple)) and path:
+        path = ", ".join(os.fspath(p) for p in path if isinstance(p, (str, os.PathLike)))
+    file = os.fspath(path) if isinstance(path, (str, os.PathLike)) and path else None
     return InternalError(
         f"{where} failed with an internal error ({type(exc).__name__}: {exc}). This is a bug "
         "in kopiresearch, not a problem of your input: please report it at the project's "
