@@ -113,6 +113,21 @@ def test_disk_full_in_the_cli_is_one_line(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "out").exists() and _leftovers(tmp_path) == []
 
 
+def test_an_arrow_error_at_write_time_leaves_nothing(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import pyarrow as pa
+
+    def too_big(self, path, *a, **kw):
+        Path(path).write_bytes(b"PAR1 truncated")  # what a failing writer leaves behind
+        raise pa.ArrowCapacityError("array cannot contain more than 2147483646 bytes")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", too_big)
+    with pytest.raises(OutputError, match="ArrowCapacityError"):
+        write_corpus(kr.load_bundled(), tmp_path / "out")
+    assert not (tmp_path / "out").exists() and _leftovers(tmp_path) == []
+
+
 # --- item 8: completion record of partitioned loads -----------------------------------------
 def test_interrupted_partitioned_load_leaves_nothing(tmp_path):
     out = tmp_path / "corpus"

@@ -160,6 +160,13 @@ def test_cli_load_partitioned_then_aggregate(tmp_path, capsys):
     assert got.to_dict() == want.to_dict()
     flows = pd.read_csv(out / "region_flows_bakorwil.csv")
     assert flows["weight"].sum() == edges["weight"].sum()
+    # a second run into the same folder: refused, or replaced as a whole with --overwrite
+    assert main(["aggregate", str(part), "--out", str(out), "--workers", "1"]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert main(["aggregate", str(part), "--out", str(out), "--workers", "1", "--kinds",
+                 "mention", "--overwrite"]) == 0
+    again = pd.read_parquet(out / "edges.parquet")
+    assert 0 < again["weight"].sum() < edges["weight"].sum()
 
 
 @pytest.mark.parametrize("model, options", [("ic", {"p": 0.05}), ("lt", {}),
