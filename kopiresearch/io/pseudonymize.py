@@ -30,6 +30,8 @@ _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'()]+"
     r"|(?<![\w.@/])(?:[a-z0-9-]+\.)*(?:x|twitter|instagram|facebook|fb|tiktok|youtube|threads)"
     r"\.(?:com|net)/[^\s<>\"'()]*", re.IGNORECASE)
+#: Substrings (of the lower-cased text) without which :data:`_URL` cannot match.
+_URL_MARKERS = ("://", "www.", ".com/", ".net/")
 #: Hosts whose first path segment names an account, and the platform they belong to.
 _HOSTS = {"x.com": "twitter", "twitter.com": "twitter", "instagram.com": "instagram",
           "threads.net": "instagram", "facebook.com": "facebook", "fb.com": "facebook",
@@ -316,6 +318,9 @@ class TextScrubber:
         """``text`` with every private name, id and link pseudonymised (non-strings as is)."""
         if not isinstance(text, str) or not text:
             return text
+        low = text.lower()
+        if not any(marker in low for marker in _URL_MARKERS):
+            return self._words(text, platform, low)
         out, pos = [], 0
         for m in _URL.finditer(text):
             out.append(self._words(text[pos:m.start()], platform))
@@ -333,21 +338,28 @@ class TextScrubber:
             return (hit.get(platform) or hit[min(hit)]), False
         return self._ids.get(key), False
 
-    def _words(self, text, platform):
+    def _words(self, text, platform, low=None):
         if not text:
             return text
+        if "@" not in text and self._span.keys().isdisjoint(
+                _WORD.findall(text.lower() if low is None else low)):
+            return text  # the common case: nothing to replace
         spans = list(_WORD.finditer(text))
         lows = [m.group(0).lower() for m in spans]
-        if "@" not in text and self._span.keys().isdisjoint(lows):
-            return text  # the common case: nothing to replace
         out, pos, i, n = [], 0, 0, len(spans)
+        span_of = self._span.get
         while i < n:
             m = spans[i]
-            at = (m.start() > 0 and text[m.start() - 1] == "@"
-                  and (m.start() < 2 or not _WORD.match(text[m.start() - 2])))
+            start = m.start()
+            longest = span_of(lows[i], 0)
+            if not longest and (start == 0 or text[start - 1] != "@"):
+                i += 1  # neither a known name nor a mention: most words
+                continue
+            at = (start > 0 and text[start - 1] == "@"
+                  and (start < 2 or not _WORD.match(text[start - 2])))
             replaced = None
             step = 1
-            for length in range(min(self._span.get(lows[i], 0), n - i), 0, -1):
+            for length in range(min(longest, n - i), 0, -1):
                 if length > 1 and not all(
                         _SOFT.fullmatch(text[spans[j].end():spans[j + 1].start()])
                         for j in range(i, i + length - 1)):
