@@ -12,6 +12,8 @@ import re
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kopiresearch as kr
 from kopiresearch.cli import main
@@ -201,3 +203,42 @@ def test_key_file_without_pseudonymize_is_refused(tmp_path, capsys, monkeypatch)
     assert f"--key-file {key}" in printed and "ignored" in printed
     expected = pseudonymize(read_twarc2(tw), KEY)
     assert sorted(read_corpus(tmp_path / "o").accounts.index) == sorted(expected.accounts.index)
+
+
+def _scrubber():
+    import hashlib
+
+    from kopiresearch.io.pseudonymize import TextScrubber
+
+    s = TextScrubber(lambda kind, v: hashlib.sha256(f"{kind}:{v}".encode()).hexdigest())
+    s.keep("twitter", "kominfo_demo")
+    for platform, name in (("facebook", "Budi Santoso"), ("facebook", "René Wijaya"),
+                           ("twitter", "warga_001"), ("facebook", "Siti-Aminah")):
+        s.private_handle(platform, name, "anon_" + name[:2].lower())
+    return s
+
+
+NAMES = ["Budi Santoso", "budi  santoso", "RENÉ WIJAYA", "René-Wijaya", "warga_001",
+         "Siti-Aminah", "siti aminah"]
+_TOKENS = st.one_of(st.sampled_from(NAMES), st.sampled_from(NAMES).map(lambda n: "@" + n),
+                    st.sampled_from(NAMES).map(lambda n: f"https://x.com/{n.replace(' ', '')}"
+                                               "/status/1861700000000000009"),
+                    st.sampled_from(["kata", "kominfo_demo", "@kominfo_demo", "Kediri", "12",
+                                     "budi", "santoso!", "😀"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(tokens=st.lists(_TOKENS, max_size=8), seps=st.lists(
+    st.sampled_from([" ", ", ", "\n", " - ", ". ", "("]), min_size=8, max_size=8))
+def test_scrubbed_text_holds_no_private_name(tokens, seps):
+    from kopiresearch.io.pseudonymize import TextScrubber
+
+    text = "".join(t + s for t, s in zip(tokens, seps))
+    out = _scrubber().scrub(text, "twitter")
+    for name in ("budi santoso", "rené wijaya", "warga_001", "siti aminah"):
+        # the name's words separated as a name's are (blanks, or one - . ')
+        pattern = r"(?<!\w)" + r"(?:[ \t\u00a0]+|[-.'\u2019])".join(
+            map(re.escape, TextScrubber.key(name).split(" "))) + r"(?!\w)"
+        assert not re.search(pattern, out, re.IGNORECASE), (text, out)
+    assert "1861700000000000009" not in out  # the private users' status ids
+    assert out.count("kominfo_demo") == text.count("kominfo_demo")  # public stays
