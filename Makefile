@@ -4,16 +4,26 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install report test lab bench labs data clean
+.PHONY: install report test lab bench labs data clean lock
 
-# Create .venv if missing and install the package (editable) with the development tools.
-$(STAMP): pyproject.toml
+# Create .venv if missing and install the exact versions of requirements.lock, then the
+# package itself (editable, no dependency resolution), so that every machine gets the same
+# libraries and the notebooks' stored outputs hold.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Regenerate requirements.lock from pyproject.toml with uv (keeps the current pins where the
+## ranges allow; `make lock UPGRADE=1` moves every pin to the newest allowed version).
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv>=0.5"
+	$(BIN)/python tools/lock.py $(if $(UPGRADE),--upgrade)
 
 ## Execute every notebook on the bundled data and write HTML copies + an index to reports/.
 report: $(STAMP)

@@ -9,6 +9,10 @@ matplotlib.use("Agg")
 # outputs the stored notebooks contain (a backend set here would make plt.show() silent).
 os.environ.pop("MPLBACKEND", None)
 os.environ.setdefault("KOPIRESEARCH_PROGRESS", "0")
+# The loaders' safety net (kopiresearch.io._common.guard) re-raises the original exception of
+# a bug instead of reporting it as an InternalError: a bug must fail a test, never pass as a
+# clean error. Tests of the user-facing message unset it with monkeypatch.
+os.environ.setdefault("KOPIRESEARCH_RAISE_BUGS", "1")
 
 
 def pytest_collectstart(collector):

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kopiresearch import scale
-from kopiresearch.io.parquet import _arrow_schema
+from kopiresearch.io.parquet import _arrow_schema, complete_partitioned
 
 HERE = Path(__file__).resolve().parent
 N_ACCOUNTS = 1_000_000
@@ -40,6 +40,8 @@ KINDS = np.array(["mention", "reply", "repost", "quote"])
 
 def generate(folder: Path, rows: int, seed: int = 1) -> None:
     if (folder / "DONE").exists():
+        if not (folder / "load_report.json").exists():  # generated before completion records
+            complete_partitioned(folder)
         return
     rng = np.random.default_rng(seed)
     ids = np.array([f"twitter:{i}" for i in range(N_ACCOUNTS)], dtype=object)
@@ -85,6 +87,7 @@ def generate(folder: Path, rows: int, seed: int = 1) -> None:
             pq.write_table(pa.Table.from_pandas(group, schema=schema, preserve_index=False),
                            sub / f"part-{part:05d}.parquet")
         print(f"  generated {lo + n:,} rows", flush=True)
+    complete_partitioned(folder)  # the completion record open_parquet_corpus checks
     (folder / "DONE").write_text("ok")
 
 

@@ -8,7 +8,9 @@ takes the parsed arguments and returns an exit status. Add a new subcommand (for
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from pathlib import Path
 
 from .errors import KopiresearchError
 
@@ -40,8 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
                       "actor_type, region, partnered)")
     load.add_argument("--pseudonymize", action="store_true",
                       help="replace ids and handles of non-public accounts by keyed "
-                           "pseudonyms (key from $KOPIRESEARCH_PSEUDONYM_KEY or --key-file)")
-    load.add_argument("--key-file", metavar="F", help="file holding the pseudonymisation key")
+                           "pseudonyms (key from --key-file, else $KOPIRESEARCH_PSEUDONYM_KEY)")
+    load.add_argument("--key-file", metavar="F", help="file holding the pseudonymisation key "
+                      "(needs --pseudonymize; wins over $KOPIRESEARCH_PSEUDONYM_KEY)")
     load.add_argument("--column", action="append", default=[], metavar="CANONICAL=NAME",
                       help="generic interactions CSV: the file's name of a canonical column "
                            "(source, target, kind, created_at, post_id, ...); repeatable")
@@ -55,7 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Twitter crawls: leave out mentions of handles that occur only in "
                            "the leading @-run of a reply (X writes every thread participant "
                            "there); counted in the load report either way")
-    load.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    load.add_argument("--out", required=True, metavar="DIR", help="output folder (written "
+                      "whole or not at all; must be new or empty unless --overwrite)")
+    load.add_argument("--overwrite", action="store_true", help="replace an earlier output "
+                      "in DIR (as a whole: no file of the earlier run is left)")
     load.add_argument("--csv", action="store_true", help="also write CSV tables")
     load.add_argument("--partitioned", action="store_true",
                       help="stream: load one INPUT at a time and append it to Parquet "
@@ -70,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "region-to-region flow tables, on a local Dask cluster or an existing "
                     "one. Needs the scale extra: pip install 'kopiresearch[scale]'.")
     agg.add_argument("corpus_dir", metavar="CORPUS_DIR", help="partitioned corpus folder")
-    agg.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    agg.add_argument("--out", required=True, metavar="DIR", help="output folder (written "
+                     "whole or not at all; must be new or empty unless --overwrite)")
+    agg.add_argument("--overwrite", action="store_true", help="replace an earlier output in "
+                     "DIR")
     agg.add_argument("--scheduler", metavar="ADDR", help="address of a running Dask "
                      "scheduler, e.g. tcp://10.0.0.5:8786 (default: $DASK_SCHEDULER_ADDRESS, "
                      "else a LocalCluster)")
@@ -88,20 +97,112 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command line; returns the exit status (0 ok, 2 bad input).
+
+    Every :class:`~kopiresearch.errors.KopiresearchError` is printed as one line (no
+    traceback), with Python keyword arguments named in it translated to this command's
+    flags (``key=`` becomes ``--key-file``).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except KopiresearchError as exc:
-        print(f"kopiresearch {args.command}: error: {exc}", file=sys.stderr)
+        print(f"kopiresearch {args.command}: error: {_cli_words(str(exc))}", file=sys.stderr)
         return 2
 
 
-def _cmd_load(args) -> int:
-    from .io import resolve_key, write_corpus
+#: Python keyword arguments that error messages may name, and the flags that set them here.
+_FLAGS = {"key_file=": "--key-file", "key=": "--key-file", "tz=": "--tz",
+          "columns={...}": "--column CANONICAL=NAME", "columns=": "--column",
+          "overwrite=True": "--overwrite", "kinds=": "--kinds", "start=": "--start",
+          "end=": "--end"}
+_FLAG_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(
+    _FLAGS, key=len, reverse=True)) + r")")
 
-    key = resolve_key(None, key_file=args.key_file) if args.pseudonymize else None
+
+def _cli_words(message: str) -> str:
+    """``message`` with keyword arguments (``pass tz=``) named as flags (``pass --tz``)."""
+    return _FLAG_RE.sub(lambda m: _FLAGS[m.group(1)], message)
+
+
+def _resolve_cli_key(args):
+    """The key for --pseudonymize: --key-file, else $KOPIRESEARCH_PSEUDONYM_KEY; the source
+    is printed. --key-file without --pseudonymize is refused (it would write raw handles)."""
+    import os
+
+    from .io import resolve_key
+    from .io.pseudonymize import KEY_ENV, PseudonymKeyError
+
+    if not args.pseudonymize:
+        if args.key_file is not None:
+            raise PseudonymKeyError("--key-file was given without --pseudonymize: add "
+                                    "--pseudonymize (or drop --key-file to keep raw handles)")
+        return None
+    if args.key_file is not None:
+        key = resolve_key(None, key_file=args.key_file)
+        source = f"--key-file {args.key_file}"
+        if os.environ.get(KEY_ENV):
+            source += f" (${KEY_ENV} is set too and ignored)"
+    elif os.environ.get(KEY_ENV):
+        key, source = resolve_key(None), f"${KEY_ENV}"
+    else:
+        raise PseudonymKeyError(f"--pseudonymize needs a key: give --key-file F or set "
+                                f"${KEY_ENV}")
+    print(f"pseudonymisation key from {source}")
+    return key
+
+
+class _Progress:
+    """Progress over the inputs of a load: a tqdm bar on stderr per input file, with the
+    rows read so far (off when $KOPIRESEARCH_PROGRESS is 0, as for simulations)."""
+
+    def __init__(self, total: int):
+        import os
+
+        from tqdm.auto import tqdm
+
+        on = os.environ.get("KOPIRESEARCH_PROGRESS", "1").lower() not in (
+            "0", "false", "no", "off")
+        self.rows = 0
+        self.bar = tqdm(total=total, desc="load", unit="file", disable=not on,
+                        file=sys.stderr)
+
+    def files(self, n: int):
+        """The number of input files, once folders are expanded."""
+        self.bar.total = n
+        self.bar.refresh()
+
+    def start(self, path, n: int = 1):
+        """Show which input is being read (a big file takes a while); ``n`` files at once."""
+        more = f" (+{n - 1} more)" if n > 1 else ""
+        self.bar.set_description_str(f"load {Path(path).name}{more}")
+
+    def __call__(self, path, corpus, n: int = 1):
+        self.rows += corpus.report.rows_read
+        self.bar.set_postfix(rows=f"{self.rows:,}", refresh=False)
+        self.bar.update(n)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.close()
+
+
+def _load(inputs, args, columns, progress=None):
+    """All ``inputs`` in one :func:`~kopiresearch.io.load_any`: files of one format are read
+    by one loader call, so replies find their parents and handles their ids across files."""
+    from .io import load_any
+
+    return load_any(inputs, columns=columns or None, tz=args.tz, platform=args.platform,
+                    reply_prefix_mentions=args.reply_prefix_mentions, progress=progress)
+
+
+def _cmd_load(args) -> int:
+    from .io import write_corpus
+
+    key = _resolve_cli_key(args)
     columns = {}
     for item in args.column:
         canon, sep, name = item.partition("=")
@@ -110,20 +211,16 @@ def _cmd_load(args) -> int:
         columns[canon.strip()] = name.strip()
     if args.partitioned:
         return _load_partitioned(args, columns, key)
-    corpus = _prepare(_load(args.inputs, args, columns), args, key)
-    written = write_corpus(corpus, args.out, format="parquet")
-    if args.csv:
-        written += write_corpus(corpus, args.out, format="csv")
+    from .io._output import check_destination
+
+    check_destination(Path(args.out), overwrite=args.overwrite, flag="--overwrite")  # early
+    with _Progress(len(args.inputs)) as progress:
+        corpus = _prepare(_load(args.inputs, args, columns, progress), args, key)
+    written = write_corpus(corpus, args.out, format=["parquet", "csv"] if args.csv else
+                           "parquet", overwrite=args.overwrite, flag="--overwrite")
     _print_report(corpus)
     print("wrote " + ", ".join(sorted({p.name for p in written})) + f" to {args.out}")
     return 0
-
-
-def _load(inputs, args, columns):
-    from .io import load_any
-
-    return load_any(inputs, columns=columns or None, tz=args.tz, platform=args.platform,
-                    reply_prefix_mentions=args.reply_prefix_mentions)
 
 
 def _prepare(corpus, args, key):
@@ -146,25 +243,30 @@ def _print_report(corpus):
 
 
 def _print_load_report(report):
-    """The report with per-file counts and warnings; the warnings go to stderr too, so that
-    they are seen when stdout is redirected to a file."""
-    print(report.describe(max_rows=50))
+    """The report with per-file counts, derived counts, warnings, malformed rows and skipped
+    inputs; the warnings go to stderr too, so that they are seen when stdout is redirected."""
+    print(_cli_words(report.describe(max_rows=50)))
     for w in report.warnings:
-        print(f"kopiresearch: warning: {w}", file=sys.stderr)
+        print(f"kopiresearch: warning: {_cli_words(str(w))}", file=sys.stderr)
 
 
 def _load_partitioned(args, columns, key) -> int:
+    from .io._output import check_destination
     from .io.parquet import stream_to_parquet
 
     if args.csv:
         raise KopiresearchError("--csv and --partitioned exclude each other")
+    check_destination(Path(args.out), overwrite=args.overwrite, flag="--overwrite")  # early
 
     def one(path):
+        progress.start(path)
         corpus = _prepare(_load([path], args, columns), args, key)
         print(f"{path}: {corpus!r}")
         return corpus
 
-    report = stream_to_parquet(args.inputs, one, args.out)
+    with _Progress(len(args.inputs)) as progress:
+        report = stream_to_parquet(args.inputs, one, args.out, overwrite=args.overwrite,
+                                   flag="--overwrite", progress=progress)
     _print_load_report(report)
     print("(duplicates across inputs are counted when the corpus is opened: "
           "kopiresearch aggregate)")
@@ -172,28 +274,45 @@ def _load_partitioned(args, columns, key) -> int:
     return 0
 
 
-def _cmd_aggregate(args) -> int:
-    from pathlib import Path
+def _time_flag(flag, value):
+    """``value`` of ``--start``/``--end`` as a UTC time, or a clean error naming the flag."""
+    import pandas as pd
 
+    if value is None:
+        return None
+    try:
+        t = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise KopiresearchError(f"{flag} {value!r} is not a time: give ISO 8601, e.g. "
+                                f"2024-11-27 or 2024-11-27T08:00+07:00 ({exc})") from None
+    if t is pd.NaT:
+        raise KopiresearchError(f"{flag} {value!r} is not a time: give ISO 8601")
+    return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+
+
+def _cmd_aggregate(args) -> int:
     from . import scale
+    from .io._output import check_destination, output_folder
+    from .io.parquet import check_complete
 
     kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
+    start, end = _time_flag("--start", args.start), _time_flag("--end", args.end)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    check_destination(out, overwrite=args.overwrite, flag="--overwrite")  # before any work
+    check_complete(args.corpus_dir)  # refuse an unfinished load before starting a cluster
     with scale.dask_client(args.scheduler, n_workers=args.workers):
         dc = scale.open_parquet_corpus(args.corpus_dir)
-        # written by the workers, range by range: the client never holds the edge table
-        if (out / "edges.parquet").is_file():  # a single file from an older version
-            (out / "edges.parquet").unlink()
-        written = scale.write_edges(dc, out / "edges.parquet", kinds=kinds, start=args.start,
-                                    end=args.end)
-        # one pass over the interactions: Bakorwil flows are sums of kabupaten/kota flows
-        flows = scale.region_flow_table(dc, level="kabkota", kinds=kinds, start=args.start,
-                                        end=args.end)
-        flows.to_csv(out / "region_flows_kabkota.csv", index=False)
-        scale._bakorwil_flows(flows).to_csv(out / "region_flows_bakorwil.csv", index=False)
-    dc.accounts.reset_index().astype({"actor_type": str, "platform": str}).to_parquet(
-        out / "accounts.parquet", index=False)
+        with output_folder(out, overwrite=args.overwrite, flag="--overwrite") as tmp:
+            # written by the workers, range by range: the client never holds the edge table
+            written = scale.write_edges(dc, tmp / "edges.parquet", kinds=kinds, start=start,
+                                        end=end)
+            # one pass over the interactions: Bakorwil flows are sums of kabupaten/kota flows
+            flows = scale.region_flow_table(dc, level="kabkota", kinds=kinds, start=start,
+                                            end=end)
+            flows.to_csv(tmp / "region_flows_kabkota.csv", index=False)
+            scale._bakorwil_flows(flows).to_csv(tmp / "region_flows_bakorwil.csv", index=False)
+            dc.accounts.reset_index().astype({"actor_type": str, "platform": str}).to_parquet(
+                tmp / "accounts.parquet", index=False)
     print(repr(dc))
     _print_load_report(dc.report)
     print(f"edges: {int(written['edges'].sum())} account pairs, "
@@ -201,9 +320,6 @@ def _cmd_aggregate(args) -> int:
     print(f"wrote edges.parquet ({len(written)} part files), accounts.parquet, "
           f"region_flows_kabkota.csv, region_flows_bakorwil.csv to {out}")
     return 0
-
-
-# --- `labels draft` and `export` (label drafting and Gephi export; self-contained) -------------
 
 
 def _add_labels_and_export(sub) -> None:

@@ -22,6 +22,8 @@ __all__ = [
     "InputFormatError",
     "UnknownFormatError",
     "DataNotFoundError",
+    "OutputError",
+    "InternalError",
 ]
 
 
@@ -123,3 +125,25 @@ class UnknownFormatError(InputFormatError):
 
 class DataNotFoundError(KopiresearchError, FileNotFoundError):
     """A bundled data file could not be found."""
+
+
+class OutputError(KopiresearchError):
+    """An output cannot be written where asked: the folder holds files (and overwriting was
+    not asked for), it names a file, or writing failed (disk full, permissions). Nothing
+    half-written is left behind. Attribute ``path`` names the output."""
+
+    def __init__(self, message, *, path=None):
+        self.path = None if path is None else str(path)
+        super().__init__(f"{self.path}: {message}" if path is not None else message)
+
+
+class InternalError(KopiresearchError, RuntimeError):
+    """A bug in kopiresearch, met while handling an input (the original exception is
+    chained as ``__cause__``). Please report it with the input that caused it.
+
+    Test suites see the original exception instead: set ``KOPIRESEARCH_RAISE_BUGS=1`` (the
+    project's ``conftest.py`` does). Attribute ``file`` names the input, when known."""
+
+    def __init__(self, message, *, file=None):
+        self.file = None if file is None else str(file)
+        super().__init__(f"file {self.file}: {message}" if file is not None else message)

@@ -38,10 +38,16 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .corpus import INTERACTION_KINDS, PROVINCE_CODE, SCHEMAS, LoadReport, coerce_table
-from .errors import DataNotFoundError, KopiresearchError, SchemaError
+from .errors import DataNotFoundError, InputFormatError, KopiresearchError, SchemaError
 from .graph import KIND_ATTRIBUTES, aggregate_interactions, graph_from_edge_table
 from .io.merge import merge_accounts
-from .io.parquet import _arrow_schema, read_partitioned_report, unalias_acts
+from .io.parquet import (
+    _arrow_schema,
+    check_complete,
+    read_part,
+    read_partitioned_report,
+    unalias_acts,
+)
 from .regions import UNKNOWN_REGION, bakorwil_of
 
 __all__ = ["open_parquet_corpus", "DaskCorpus", "aggregate_edges", "build_interaction_graph",
@@ -148,25 +154,37 @@ def open_parquet_corpus(folder, *, count_duplicates: bool = True,
     ------
     DataNotFoundError
         A table folder is missing.
+    InputFormatError
+        The folder is not a finished load: no completion record, part files it does not
+        list, or listed parts missing or truncated (see
+        :func:`kopiresearch.io.parquet.check_complete`); or a part file cannot be read.
     SchemaError
         A file whose columns or types differ from the canonical schema (names the file).
     """
     folder = Path(folder)
+    if not folder.is_dir():
+        raise DataNotFoundError(f"{folder}: no such folder")
     for name in ("accounts", "posts", "interactions"):
         if not (folder / name).exists():
             raise DataNotFoundError(f"{folder}: no {name}/ partitions (expected the layout of "
                                     "kopiresearch.io.parquet)")
+    check_complete(folder)
     if validate:
         for name in ("accounts", "posts", "interactions"):
             expected = _arrow_schema(name)
             for path in sorted((folder / name).rglob("part-*.parquet")):
-                schema = pq.read_schema(path)
+                try:
+                    schema = pq.read_schema(path)
+                except (pa.ArrowException, OSError) as exc:
+                    raise InputFormatError(f"cannot read the part file ({exc})",
+                                           file=str(path)) from exc
                 if not schema.equals(expected, check_metadata=False):
                     raise SchemaError(f"file {path}: schema {schema.names} "
                                       f"{[str(t) for t in schema.types]} differs",
                                       table=name, expected=str(expected))
     acc_files = sorted((folder / "accounts").rglob("part-*.parquet"))
-    raw = pd.concat([pq.read_table(f).to_pandas() for f in acc_files], ignore_index=True)
+    raw = pd.concat([read_part(f).to_pandas() for f in acc_files]
+                    or [_arrow_schema("accounts").empty_table().to_pandas()], ignore_index=True)
     merged, aliases = merge_accounts(raw)
     accounts = coerce_table("accounts", merged)
     dd = _dd()
@@ -593,8 +611,10 @@ def _range_bounds(hist: np.ndarray, parts: int, shift: int, n: int) -> list[int]
 
 
 def _partition_dirs(root: Path) -> list[str]:
+    """Folders holding part files; a table without any gives its root (one empty
+    partition), so that an empty load opens."""
     dirs = sorted({str(p.parent) for p in root.rglob("part-*.parquet")})
-    return dirs
+    return dirs or [str(root)]
 
 
 def _empty(name):
@@ -605,7 +625,9 @@ def _empty(name):
 
 def _read_partition(directory: str, table: str, aliases: dict) -> pd.DataFrame:
     files = sorted(Path(directory).glob("part-*.parquet"))
-    frame = pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
+    if not files:  # an empty corpus: one empty partition
+        return _empty(table)
+    frame = pd.concat([read_part(f).to_pandas() for f in files], ignore_index=True)
     if table == "posts":
         frame["author_id"] = _unalias(frame["author_id"], aliases)
         frame = frame.drop_duplicates("post_id", keep="first")
@@ -642,8 +664,8 @@ def _account_index(accounts_dir: str) -> pd.Index:
     worker process instead of being shipped with every task; integer codes of
     :func:`aggregate_edges` index into it."""
     files = sorted(Path(accounts_dir).rglob("part-*.parquet"))
-    ids = pd.concat([pq.read_table(f, columns=["account_id"]).to_pandas()["account_id"]
-                     for f in files], ignore_index=True)
+    ids = pd.concat([read_part(f, columns=["account_id"]).to_pandas()["account_id"]
+                     for f in files] or [pd.Series([], dtype=object)], ignore_index=True)
     # sorted, so that sorting the int64 pair keys sorts the edges by (source_id, target_id)
     return pd.Index(np.sort(ids.drop_duplicates().astype(object).to_numpy()), dtype=object)
 
@@ -729,8 +751,8 @@ def _act_codes(directory: str, accounts_dir: str, aliases: dict, kinds, lo, hi):
     wanted = None if kinds is None else [_KIND_CODE[x] for x in kinds]
     src, dst, post, kind, t = [], [], [], [], []
     for path in sorted(Path(directory).glob("part-*.parquet")):
-        table = pq.read_table(path, columns=_EDGE_COLUMNS, read_dictionary=["kind"])
-        for name in ("source_id", "target_id", "post_id", "created_at"):
+        table = read_part(path, columns=_EDGE_COLUMNS, read_dictionary=["kind"])
+        for name in ("source_id", "target_id", "created_at"):  # post_id is optional
             if table.column(name).null_count:
                 raise SchemaError(f"{path}: missing {name}", table="interactions",
                                   column=name, expected="no missing values")
@@ -772,7 +794,10 @@ def _act_codes(directory: str, accounts_dir: str, aliases: dict, kinds, lo, hi):
                           column=column, expected=f"an account id (partition {directory})")
     del at
     src, dst = codes[:n], codes[n:]
-    posts = pc.dictionary_encode(pa.chunked_array(post, type=pa.string()))
+    # acts without a post_id are copies of each other when all else is equal, as in
+    # unalias_acts (pandas compares missing values equal): missing gets its own code
+    posts = pc.dictionary_encode(pa.chunked_array(post, type=pa.string()),
+                                 null_encoding="encode")
     del post
     unique_posts = len(posts.chunks[0].dictionary) == n
     keep = (src != dst) if aliases else None  # resolving aliases can make self-acts

@@ -191,22 +191,25 @@ def generate(seed: int = BUNDLED_SEED, scale: float = 1.0, params: SynthParams |
 
 def write_bundle(folder, seed: int = BUNDLED_SEED, scale: float = 1.0) -> list[Path]:
     """Generate and write the bundled data set (tables, follows, cascade truth, ground truth)."""
-    from .io.tables import write_corpus, write_gzip_text
+    from .io._output import output_folder
+    from .io.tables import write_gzip_text, write_tables
 
     folder = Path(folder)
     corpus, extras = generate(seed=seed, scale=scale, return_extras=True)
-    written = write_corpus(corpus, folder, format="csv.gz")
-    for name in ("follows", "cascade_truth"):
-        path = folder / f"{name}.csv.gz"
-        write_gzip_text(extras[name].to_csv(index=False, lineterminator="\n"), path)
-        written.append(path)
-    card = folder / "DATACARD.md"
-    card.write_text(_datacard(corpus, extras["ground_truth"]), encoding="utf-8")
-    written.append(card)
-    gt_path = folder / "ground_truth.json"
-    gt_path.write_text(json.dumps(extras["ground_truth"], indent=1, sort_keys=True) + "\n",
-                       encoding="utf-8")
-    written.append(gt_path)
+    # one folder, replaced as a whole once every file is written (complete or absent)
+    with output_folder(folder, overwrite=True) as tmp:
+        names = write_tables(corpus, tmp, ["csv.gz"])
+        for name in ("follows", "cascade_truth"):
+            write_gzip_text(extras[name].to_csv(index=False, lineterminator="\n"),
+                            tmp / f"{name}.csv.gz")
+            names.append(f"{name}.csv.gz")
+        (tmp / "DATACARD.md").write_text(_datacard(corpus, extras["ground_truth"]),
+                                         encoding="utf-8")
+        (tmp / "ground_truth.json").write_text(
+            json.dumps(extras["ground_truth"], indent=1, sort_keys=True) + "\n",
+            encoding="utf-8")
+        names += ["DATACARD.md", "ground_truth.json"]
+    written = [folder / n for n in names]
     return written
 
 

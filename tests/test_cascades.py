@@ -422,7 +422,23 @@ def test_permutation_p_values_are_valid_under_the_null():
                                   n_permutations=99, seed=s).loc["depth", "p_value"]
           for s in range(20)]
     assert np.mean(np.array(ps) < 0.05) <= 0.2
-    assert all(0 < p <= 1 for p in ps)
+
+
+def test_permutation_p_value_equals_the_hand_worked_one():
+    # one stratum of four cascades of size 2, depths 1, 1, 3, 3; group A holds the two of
+    # depth 3, so D = 3 - 1 = 2. Of the C(4, 2) = 6 equally likely relabellings, two give
+    # |D| >= 2 (A = both 3s, or both 1s): the two-sided p-value is 2/6 = 1/3, estimated as
+    # (1 + #{|D_pi| >= |D|}) / (1 + n) with n = 4000 permutations (sd about 0.0075).
+    t = pd.DataFrame({"size": [2, 2, 2, 2], "depth": [1.0, 1.0, 3.0, 3.0]})
+    r = size_matched_comparison(t, np.array([False, False, True, True]), measures=["depth"],
+                                n_permutations=4000, seed=3).loc["depth"]
+    assert r["difference"] == 2.0
+    assert abs(r["p_value"] - 1 / 3) < 0.03
+    # a one-cascade-per-group stratum: D is +-2 under both labellings, so p = 1 exactly
+    t2 = pd.DataFrame({"size": [2, 2], "depth": [1.0, 3.0]})
+    r2 = size_matched_comparison(t2, np.array([False, True]), measures=["depth"],
+                                 n_permutations=50, seed=3).loc["depth"]
+    assert r2["p_value"] == 1.0
 
 
 def test_permutation_chunks_do_not_change_the_answer():

@@ -10,7 +10,12 @@ import kopiresearch as kr
 from kopiresearch import scale, synth
 from kopiresearch.errors import DataNotFoundError, SchemaError
 from kopiresearch.graph import aggregate_interactions
-from kopiresearch.io.parquet import read_partitioned, stream_to_parquet, write_partitioned
+from kopiresearch.io.parquet import (
+    complete_partitioned,
+    read_partitioned,
+    stream_to_parquet,
+    write_partitioned,
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +34,7 @@ def bundled_twice(tmp_path_factory, bundled):
     folder = tmp_path_factory.mktemp("twice")
     write_partitioned(bundled, folder, part=0)
     write_partitioned(bundled, folder, part=1)  # a second, overlapping crawl
+    complete_partitioned(folder)
     return folder
 
 
@@ -113,6 +119,7 @@ def test_schema_mismatch_names_file(tmp_path, bundled):
     victim = next((tmp_path / "interactions").rglob("part-*.parquet"))
     frame = pd.read_parquet(victim).drop(columns="kind")
     frame.to_parquet(victim, index=False)
+    complete_partitioned(tmp_path)  # a complete folder, with a file of another schema
     with pytest.raises(SchemaError, match=str(victim.name)):
         scale.open_parquet_corpus(tmp_path, count_duplicates=False)
 
@@ -153,6 +160,13 @@ def test_cli_load_partitioned_then_aggregate(tmp_path, capsys):
     assert got.to_dict() == want.to_dict()
     flows = pd.read_csv(out / "region_flows_bakorwil.csv")
     assert flows["weight"].sum() == edges["weight"].sum()
+    # a second run into the same folder: refused, or replaced as a whole with --overwrite
+    assert main(["aggregate", str(part), "--out", str(out), "--workers", "1"]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert main(["aggregate", str(part), "--out", str(out), "--workers", "1", "--kinds",
+                 "mention", "--overwrite"]) == 0
+    again = pd.read_parquet(out / "edges.parquet")
+    assert 0 < again["weight"].sum() < edges["weight"].sum()
 
 
 @pytest.mark.parametrize("model, options", [("ic", {"p": 0.05}), ("lt", {}),
@@ -183,6 +197,7 @@ def test_read_partitioned_unites_accounts_like_merge(tmp_path):
                                                      "twarc2_search.jsonl")]
     for part, crawl in enumerate(crawls):
         write_partitioned(crawl, tmp_path, part=part)
+    complete_partitioned(tmp_path)
     back = read_partitioned(tmp_path)
     merged = merge(*crawls)
     assert sorted(back.accounts.index) == sorted(merged.accounts.index)
@@ -224,6 +239,7 @@ def _tiny_corpus(folder, files):
             sub.mkdir(parents=True, exist_ok=True)
             pq.write_table(pa.Table.from_pandas(group, schema=schema, preserve_index=False),
                            sub / f"part-{part:05d}.parquet")
+    complete_partitioned(folder)
     return folder
 
 

@@ -30,11 +30,25 @@ INSTAGRAM_MENTION = re.compile(r"(?<!\w)@([a-z0-9._]{1,30})")
 _STR = pd.StringDtype()
 
 
-def guard(func):
-    """Turn an unexpected exception inside a loader into an :class:`InputFormatError`.
+#: Set to ``1`` to make :func:`guard` re-raise the original exception of a bug instead of
+#: wrapping it (the project's ``conftest.py`` sets it, so that tests fail on bugs).
+RAISE_BUGS_ENV = "KOPIRESEARCH_RAISE_BUGS"
 
-    Loaders check their input and raise precise errors; this is the safety net that makes
-    sure a researcher never sees a bare pandas/pyarrow traceback for an input nobody foresaw.
+
+def raise_bugs() -> bool:
+    """Whether ``$KOPIRESEARCH_RAISE_BUGS`` asks to re-raise bugs (read at each call)."""
+    return os.environ.get(RAISE_BUGS_ENV, "").lower() in ("1", "true", "yes", "on")
+
+
+def guard(func):
+    """Turn an unexpected exception inside a loader into an :class:`InternalError`.
+
+    Loaders check their input and raise precise :class:`KopiresearchError` subclasses; any
+    other exception is a bug in the loader. For the researcher, this safety net turns it into
+    one clear message that names the input, says it is a bug to report and chains the
+    original exception (``__cause__``), instead of a bare pandas/pyarrow traceback. With
+    ``$KOPIRESEARCH_RAISE_BUGS=1`` (set by the test suite) the original exception is
+    re-raised unchanged, so that a bug can never pass a test as "bad input".
     """
     import functools
 
@@ -45,11 +59,27 @@ def guard(func):
         except (KopiresearchError, MemoryError, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the safety net
-            raise InputFormatError(
-                f"{func.__name__} could not load the input ({type(exc).__name__}: {exc}); the "
-                "input has a shape the loader does not know - please report it") from exc
+            if raise_bugs():
+                raise
+            path = args[0] if args else kwargs.get("path")
+            raise as_bug(exc, f"{func.__name__}", path) from exc
 
     return wrapper
+
+
+def as_bug(exc: BaseException, where: str, path=None):
+    """The :class:`InternalError` that reports ``exc`` (met in ``where``, reading ``path``)
+    as a bug; raise it ``from exc``, unless :func:`raise_bugs`."""
+    from ..errors import InternalError
+
+    if isinstance(path, (list, tuple)) and path:
+        path = ", ".join(os.fspath(p) for p in path if isinstance(p, (str, os.PathLike)))
+    file = os.fspath(path) if isinstance(path, (str, os.PathLike)) and path else None
+    return InternalError(
+        f"{where} failed with an internal error ({type(exc).__name__}: {exc}). This is a bug "
+        "in kopiresearch, not a problem of your input: please report it at the project's "
+        "issue tracker with the input (or a small part of it that shows the error)",
+        file=file)
 
 
 def expand_paths(paths, *, patterns=("*",)) -> list[Path]:
@@ -433,8 +463,10 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
         return corpus.validate() if validate else corpus
     except KopiresearchError:
         raise
-    except Exception as exc:  # a bug or an input we did not foresee: never a bare traceback
-        raise InputFormatError(f"cannot build the corpus: {exc!r}") from exc
+    except Exception as exc:  # a bug: never a bare traceback, and never "bad input"
+        if raise_bugs():
+            raise
+        raise as_bug(exc, "building the corpus", dict(meta).get("source")) from exc
 
 
 def _factorized_keys(inter: pd.DataFrame) -> dict:

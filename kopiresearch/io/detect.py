@@ -195,7 +195,8 @@ def _twarc2_kind(objs):
 
 
 def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
-             reply_prefix_mentions: bool = True, validate: bool = True) -> Corpus:
+             reply_prefix_mentions: bool = True, validate: bool = True,
+             progress=None) -> Corpus:
     """Load every input with the loader of its detected format and merge the results.
 
     Parameters
@@ -209,6 +210,12 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
         Passed to the Twitter loaders (see :func:`read_twarc2`).
     validate : bool
         Validate the corpus (default).
+    progress : object, optional
+        Told what is read: ``progress.files(n)`` once the inputs are expanded, then
+        ``progress.start(path, n)`` before and ``progress(path, corpus, n)`` after each
+        loader call (all ``n`` files of one format are read by one call, so that replies
+        find their parents and handles their ids across files). The command line shows it
+        as a progress bar.
 
     Returns
     -------
@@ -274,6 +281,8 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
                 continue
             groups.setdefault(fmt, []).append(f)
     parts = []
+    if progress is not None:
+        progress.files(sum(len(paths) for paths in groups.values()))
     for fmt, paths in groups.items():
         kw = {"validate": validate}
         if fmt == "interactions-csv":
@@ -281,6 +290,8 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
         if "reply_prefix_mentions" in inspect.signature(readers[fmt]).parameters:
             kw["reply_prefix_mentions"] = reply_prefix_mentions
         while paths:
+            if progress is not None:
+                progress.start(paths[0], len(paths))
             try:
                 part = readers[fmt](paths if len(paths) > 1 else paths[0], **kw)
             except UnknownFormatError as exc:  # one file of the group is not a crawl
@@ -291,6 +302,8 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
                 paths = [q for q in paths if q is not bad[0]]
                 continue
             parts.append((fmt, part))
+            if progress is not None:
+                progress(paths[0], part, len(paths))
             break
     if not parts:
         why = "; ".join(f"{s.file}: {s.reason}" for s in skipped) or "no input"

@@ -70,14 +70,18 @@ def read_labels(labels) -> pd.DataFrame:
             raise InputFormatError("labels file not found", file=name)
         text = check_utf8(path.read_bytes(), path).decode("utf-8")
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        fields = [f.strip() for f in (reader.fieldnames or [])]
-        reader.fieldnames = fields
         rows, lines = [], []
-        for row in reader:
-            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                continue
-            rows.append(row)
-            lines.append(reader.line_num)
+        try:  # csv.Error: a field over csv.field_size_limit(), a NUL byte, a stray quote
+            fields = [f.strip() for f in (reader.fieldnames or [])]
+            reader.fieldnames = fields
+            for row in reader:
+                if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                    continue
+                rows.append(row)
+                lines.append(reader.line_num)
+        except csv.Error as exc:
+            raise InputFormatError(f"not a readable CSV row ({exc})", file=name,
+                                   line=reader.line_num + 1) from None
     if "actor_type" not in fields:
         raise InputFormatError("labels need an 'actor_type' column", file=name,
                                column="actor_type")

@@ -22,20 +22,40 @@ TABLES = ("accounts", "posts", "interactions")
 _SUFFIX = {"csv": ".csv", "csv.gz": ".csv.gz", "parquet": ".parquet"}
 
 
-def write_corpus(corpus: Corpus, folder, format: str = "parquet") -> list[Path]:
+def write_corpus(corpus: Corpus, folder, format="parquet", *, overwrite: bool = False,
+                 flag: str = "overwrite=True") -> list[Path]:
     """Write the three canonical tables (and the load report as JSON) into ``folder``.
+
+    The folder is complete or absent: the files are written into a temporary folder beside
+    ``folder``, which replaces ``folder`` only once everything is written (see
+    :func:`kopiresearch.io._output.output_folder`), and the load report is written last.
 
     Parameters
     ----------
     corpus : Corpus
     folder : path-like
-        Created if missing.
-    format : {"parquet", "csv", "csv.gz"}
+        Created if missing (with its parents).
+    format : {"parquet", "csv", "csv.gz"} or a sequence of them
+        Several formats write each table once per format, into the same folder.
+    overwrite : bool
+        Replace a ``folder`` that already holds an output. Without it, a non-empty folder is
+        refused, so that tables of an earlier run never sit beside new ones.
+    flag : str
+        How the caller spells ``overwrite`` in messages (the command line says
+        ``--overwrite``).
 
     Returns
     -------
     list of Path
-        The files written.
+        The files written (at their final place).
+
+    Raises
+    ------
+    OutputError
+        ``folder`` is a file, already holds files (without ``overwrite``), or writing failed
+        (disk full, ...); nothing is left half-written.
+    ValueError
+        An unknown format.
 
     Examples
     --------
@@ -47,29 +67,42 @@ def write_corpus(corpus: Corpus, folder, format: str = "parquet") -> list[Path]:
     >>> back.interactions.equals(c.interactions)
     True
     """
-    if format not in _SUFFIX:
-        raise ValueError(f"format must be one of {sorted(_SUFFIX)}, not {format!r}")
+    from ._output import output_folder
+
+    formats = [format] if isinstance(format, str) else list(format)
+    for f in formats:
+        if f not in _SUFFIX:
+            raise ValueError(f"format must be one of {sorted(_SUFFIX)}, not {f!r}")
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    with output_folder(folder, overwrite=overwrite, flag=flag) as tmp:
+        names = write_tables(corpus, tmp, formats)
+    return [folder / n for n in names]
+
+
+def write_tables(corpus: Corpus, folder: Path, formats) -> list[str]:
+    """Write the tables in each of ``formats`` and then the load report into an existing
+    (temporary) ``folder``; the names written, in order. For writers that build a whole
+    output folder (see :func:`write_corpus`)."""
     written = []
-    for name in TABLES:
-        frame = getattr(corpus, name)
-        index_name = SCHEMAS[name][0]
-        out = frame.reset_index() if index_name is not None else frame
-        path = folder / f"{name}{_SUFFIX[format]}"
-        if format == "parquet":
-            out.to_parquet(path, index=False)
-        else:
-            text = _to_csv_text(out)
-            if format == "csv":
-                path.write_text(text, encoding="utf-8", newline="")
+    for format in formats:
+        for name in TABLES:
+            frame = getattr(corpus, name)
+            index_name = SCHEMAS[name][0]
+            out = frame.reset_index() if index_name is not None else frame
+            path = folder / f"{name}{_SUFFIX[format]}"
+            if format == "parquet":
+                out.to_parquet(path, index=False)
             else:
-                write_gzip_text(text, path)
-        written.append(path)
+                text = _to_csv_text(out)
+                if format == "csv":
+                    path.write_text(text, encoding="utf-8", newline="")
+                else:
+                    write_gzip_text(text, path)
+            written.append(path.name)
     report_path = folder / "load_report.json"
     report_path.write_text(json.dumps(_report_dict(corpus.report), indent=1, sort_keys=True)
                            + "\n", encoding="utf-8")
-    written.append(report_path)
+    written.append(report_path.name)
     return written
 
 
@@ -131,7 +164,11 @@ def read_corpus(folder, *, validate: bool = True) -> Corpus:
     report = LoadReport()
     report_path = folder / "load_report.json"
     if report_path.exists():
-        report = _report_from_dict(json.loads(report_path.read_text(encoding="utf-8")))
+        try:
+            report = _report_from_dict(json.loads(report_path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputFormatError(f"cannot read the load report: {exc!r}",
+                                   file=str(report_path)) from exc
     return Corpus.from_frames(frames["accounts"], frames["posts"], frames["interactions"],
                               report=report, meta={"source": str(folder)},
                               mark_missing_parents=False, validate=validate)

@@ -80,11 +80,32 @@ def push_pull_networking(corpus: Corpus, *, accounts=None,
 
     Examples
     --------
-    >>> import kopiresearch as kr
-    >>> t = push_pull_networking(kr.load_bundled())
-    >>> shares = t[["push_share", "pull_share", "networking_share", "other_share"]]
-    >>> bool(((shares.sum(axis=1) - 1).abs() < 1e-9).all())
-    True
+    The office ``g`` posts an announcement (push), answers a citizen (pull), posts with an
+    influencer (networking) and mentions a citizen without a reply (other):
+
+    >>> import pandas as pd, kopiresearch as kr
+    >>> acc = pd.DataFrame({"account_id": ["x:g", "x:i", "x:c"], "platform": "twitter",
+    ...     "handle": ["pemkab_demo", "infokota_demo", "warga_00001"], "region_code": None,
+    ...     "actor_type": ["government_regency", "influencer", "citizen"],
+    ...     "followers": [2000, 900, 10]})
+    >>> posts = pd.DataFrame({"post_id": ["x:p0", "x:p1", "x:p2", "x:p3", "x:p4"],
+    ...     "platform": "twitter", "author_id": ["x:c", "x:g", "x:g", "x:g", "x:g"],
+    ...     "created_at": pd.date_range("2024-11-01", periods=5, freq="h", tz="UTC"),
+    ...     "kind": ["original", "original", "reply", "original", "original"],
+    ...     "parent_post_id": [None, None, "x:p0", None, None],
+    ...     "text": ["jalan rusak", "Info vaksin", "segera kami cek",
+    ...              "Bersama @infokota_demo", "@warga_00001 halo"],
+    ...     "like_count": [0, 3, 0, 1, 0], "reply_count": [0, 1, 0, 1, 0],
+    ...     "repost_count": [0, 0, 0, 2, 0], "quote_count": [0, 0, 0, 1, 0]})
+    >>> acts = pd.DataFrame({"source_id": "x:g", "target_id": ["x:c", "x:i", "x:c"],
+    ...     "kind": ["reply", "mention", "mention"], "post_id": ["x:p2", "x:p3", "x:p4"],
+    ...     "created_at": posts["created_at"].iloc[2:].to_numpy()})
+    >>> c = kr.Corpus.from_frames(acc, posts, acts)
+    >>> t = push_pull_networking(c)
+    >>> t.loc["x:g", ["posts", "push", "pull", "networking", "other"]].tolist()
+    [4, 1, 1, 1, 1]
+    >>> t.loc["x:g", ["push_share", "pull_share", "networking_share", "other_share"]].tolist()
+    [0.25, 0.25, 0.25, 0.25]
     """
     try:
         pattern = re.compile(solicitation, flags=re.IGNORECASE)
@@ -192,11 +213,34 @@ def engagement(corpus: Corpus, *, accounts=None, kinds=("original", "quote"),
 
     Examples
     --------
-    >>> import kopiresearch as kr
-    >>> e = engagement(kr.load_bundled())
-    >>> row = e.loc["synthetic:a000001"]
-    >>> bool(abs(row["E"] - (row["P3"] + row["C3"] + row["V3"])) < 1e-12)
-    True
+    Worked by hand: ``g`` (2000 followers) has three own posts (originals and quotes; its
+    reply is not scored) with likes 3, 1, 0, comments 1, 1, 0 and shares (reposts + quotes)
+    0, 3, 0. So P1 = 2/3, P2 = 4/3, P3 = 1000 * (4/3) / 2000 = 2/3; C1 = 2/3, C2 = 2/3,
+    C3 = 1/3; V1 = 1/3, V2 = 1, V3 = 1/2; E = 2/3 + 1/3 + 1/2 = 1.5:
+
+    >>> import pandas as pd, kopiresearch as kr
+    >>> acc = pd.DataFrame({"account_id": ["x:g", "x:i", "x:c"], "platform": "twitter",
+    ...     "handle": ["pemkab_demo", "infokota_demo", "warga_00001"], "region_code": None,
+    ...     "actor_type": ["government_regency", "influencer", "citizen"],
+    ...     "followers": [2000, 900, 10]})
+    >>> posts = pd.DataFrame({"post_id": ["x:p0", "x:p1", "x:p2", "x:p3", "x:p4"],
+    ...     "platform": "twitter", "author_id": ["x:c", "x:g", "x:g", "x:g", "x:g"],
+    ...     "created_at": pd.date_range("2024-11-01", periods=5, freq="h", tz="UTC"),
+    ...     "kind": ["original", "original", "reply", "original", "original"],
+    ...     "parent_post_id": [None, None, "x:p0", None, None],
+    ...     "text": ["jalan rusak", "Info vaksin", "segera kami cek",
+    ...              "Bersama @infokota_demo", "@warga_00001 halo"],
+    ...     "like_count": [0, 3, 0, 1, 0], "reply_count": [0, 1, 0, 1, 0],
+    ...     "repost_count": [0, 0, 0, 2, 0], "quote_count": [0, 0, 0, 1, 0]})
+    >>> acts = pd.DataFrame({"source_id": "x:g", "target_id": ["x:c", "x:i", "x:c"],
+    ...     "kind": ["reply", "mention", "mention"], "post_id": ["x:p2", "x:p3", "x:p4"],
+    ...     "created_at": posts["created_at"].iloc[2:].to_numpy()})
+    >>> c = kr.Corpus.from_frames(acc, posts, acts)
+    >>> e = engagement(c).loc["x:g"]
+    >>> [round(float(e[k]), 4) for k in ("P1", "P2", "P3", "C1", "C2", "C3", "V1", "V2", "V3")]
+    [0.6667, 1.3333, 0.6667, 0.6667, 0.6667, 0.3333, 0.3333, 1.0, 0.5]
+    >>> int(e["posts"]), float(e["E"])
+    (3, 1.5)
     """
     acc = corpus.accounts
     types = acc["actor_type"].astype(str)
