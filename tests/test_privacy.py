@@ -68,8 +68,10 @@ def write_inputs(folder):
         _tweet("1861700000000000004", "1500000000000000903", "hadir @KominfoKdr_Demo",
                "2024-11-27T01:20:00.000Z"),
     ]
-    users = [_user(GOV, "KominfoKdr_Demo", "Kabupaten Kediri"), _user("1500000000000000901", "budi"),
-             _user("1500000000000000902", "warga_902", "Gang Mawar 7, Pare"), _user("1500000000000000903", "warga_903")]
+    users = [_user(GOV, "KominfoKdr_Demo", "Kabupaten Kediri"),
+             _user("1500000000000000901", "budi"),
+             _user("1500000000000000902", "warga_902", "Gang Mawar 7, Pare"),
+             _user("1500000000000000903", "warga_903")]
     page = {"data": tweets, "includes": {"users": users}, "meta": {"result_count": len(tweets)},
             "__twarc": {"url": "https://api.twitter.com/2/tweets/search/recent?query=x",
                         "version": "2.14.0", "retrieved_at": "2024-11-28T04:00:00+00:00"}}
