@@ -501,8 +501,8 @@ def top_items(corpus, *, by="actor_type", items: Sequence[str] = ITEM_TYPES, n: 
     Notes
     -----
     Counts are occurrences (a hashtag used twice in a post counts twice). Ties in the
-    ranking are broken by count, then by the item in alphabetical order, so that the table
-    is the same on every run.
+    ranking are broken by count (when ranking by z), then by the item in alphabetical
+    order, so that the table is the same on every run.
 
     References
     ----------
@@ -541,9 +541,9 @@ def top_items(corpus, *, by="actor_type", items: Sequence[str] = ITEM_TYPES, n: 
         totals = counts.sum(axis=0)
         lo = lo[lo["count"] >= max(1, min_count)].copy()
         lo["share"] = lo["count"] / lo["group"].map(totals).to_numpy()
-        key = ["z", "count"] if rank == "z" and lo["z"].notna().any() else ["count", "z"]
-        lo = lo.sort_values(["group", *key, "item"], ascending=[True, False, False, True],
-                            kind="mergesort")
+        key = ["z", "count"] if rank == "z" and lo["z"].notna().any() else ["count"]
+        lo = lo.sort_values(["group", *key, "item"],
+                            ascending=[True, *[False] * len(key), True], kind="mergesort")
         lo = lo.groupby("group", sort=True).head(n).copy()
         lo["rank"] = lo.groupby("group").cumcount() + 1
         lo["item_type"] = kind
