@@ -19,11 +19,11 @@ from kopiresearch.text import (
     weighted_log_odds,
 )
 
-
 # -- tokenizer -------------------------------------------------------------------------
 
 def test_token_types_are_kept_apart_and_lower_cased():
-    toks = tokenize("Cek https://Jatimprov.go.id/a?x=1, genangan @Diskominfo_Demo #Banjir 🙏 BANJIR")
+    toks = tokenize("Cek https://Jatimprov.go.id/a?x=1, genangan @Diskominfo_Demo #Banjir 🙏 "
+                    "BANJIR")
     assert toks == [("word", "cek"), ("url", "https://jatimprov.go.id/a?x=1"),
                     ("word", "genangan"), ("mention", "@diskominfo_demo"), ("hashtag", "#banjir"),
                     ("emoji", "🙏"), ("word", "banjir")]
