@@ -174,8 +174,9 @@ def main(argv=None):
         make_workload(n_posts, n_acc).to_parquet(data)
         ours = spawn("ours", data)
         cnt = spawn("cnt", data, threads=2)
-    import kopiresearch  # noqa: F401
     import networkx
+
+    import kopiresearch  # noqa: F401
     versions = (f"numpy {np.__version__}, pandas {pd.__version__}, "
                 f"networkx {networkx.__version__}, coordination-network-toolkit 1.5.2, "
                 f"SQLite {sqlite3.sqlite_version}")
@@ -186,8 +187,9 @@ def main(argv=None):
         "# Co-repost network and top items (issue 15)", "",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
         f"{platform.python_version()}, {versions}.", "",
-        f"Workload: {n_posts:,} posts ({int(n_posts * 0.8):,} reposts of Zipf(1.6)-popular (capped at 2,000) "
-        f"originals with exponential delays, mean 3 h), {n_acc:,} accounts, eight weeks. "
+        f"Workload: {n_posts:,} posts ({int(n_posts * 0.8):,} reposts of Zipf(1.6)-popular "
+        "(capped at 2,000) originals with exponential delays, mean 3 h), "
+        f"{n_acc:,} accounts, eight weeks. "
         f"Co-repost window {WINDOW} s. Each implementation in its own process; peak RSS = "
         "process + children, data included. Load average (1, 5, 15 min) before/after each "
         "run shown: the machine is shared with other jobs.", "",
