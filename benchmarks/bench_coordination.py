@@ -13,7 +13,8 @@ within seconds of each other). The co-repost network is computed for a 60-second
 ``kopiresearch.coordination.co_action_edges`` (directed, the toolkit's table) and by the
 toolkit's ``compute_co_retweet_parallel`` on a SQLite file made by its ``preprocess_data``;
 the edges are compared one for one (pair and weight). Each implementation runs in its own
-process (peak RSS = that process and its children). Writes
+process (peak RSS = that process and its children); the network step is repeated three
+times (median reported; the first run includes numba compiling or loading its cache). Writes
 ``benchmarks/results/coordination.md``.
 """
 
@@ -26,6 +27,7 @@ import os
 import platform
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +40,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 T0 = pd.Timestamp("2024-09-30T00:00:00Z")
 WINDOW = 60
+REPEATS = 3
 VOCAB = ("banjir jalan rusak vaksin gratis pajak kendaraan pelatihan umkm festival budaya "
          "reog beasiswa sekolah bantuan sosial pasar harga beras listrik air bersih "
          "puskesmas rumah sakit bus kereta macet terminal bandara wisata pantai").split()
@@ -97,15 +100,18 @@ def run_ours(path):
                                                "citizen"), "region_code": None})
     corpus = Corpus.from_frames(acc, posts, None)
     rss_data = peak_rss_mb()
-    t = time.perf_counter()
-    acts = actions_table(corpus, "repost")
-    edges = co_action_edges(acts, window=WINDOW, directed=True)
-    t_net = time.perf_counter() - t
+    runs = []
+    for _ in range(REPEATS):
+        t = time.perf_counter()
+        acts = actions_table(corpus, "repost")
+        edges = co_action_edges(acts, window=WINDOW, directed=True)
+        runs.append(time.perf_counter() - t)
+    t_net = statistics.median(runs)
     t = time.perf_counter()
     top = top_items(corpus, by="actor_type", items=["hashtag", "mention", "word", "bigram"], n=10)
     t_top = time.perf_counter() - t
     pairs = list(zip(edges["account_1"], edges["account_2"], edges["weight"].astype(int)))
-    return {"co_repost_s": t_net, "top_items_s": t_top, "edges": len(pairs),
+    return {"co_repost_s": t_net, "runs": runs, "top_items_s": t_top, "edges": len(pairs),
             "digest": digest(pairs), "rss_after_data_mb": rss_data,
             "peak_rss_mb": peak_rss_mb(), "top_rows": len(top)}
 
@@ -123,13 +129,16 @@ def run_cnt(path, threads):
         t = time.perf_counter()
         preprocess_data(db, rows)
         t_pre = time.perf_counter() - t
-        t = time.perf_counter()
-        compute_co_retweet_parallel(db, WINDOW, n_threads=threads)
-        t_net = time.perf_counter() - t
+        runs = []
+        for _ in range(REPEATS):
+            t = time.perf_counter()
+            compute_co_retweet_parallel(db, WINDOW, n_threads=threads)
+            runs.append(time.perf_counter() - t)
+        t_net = statistics.median(runs)
         with sqlite3.connect(db) as con:
             pairs = list(con.execute("select user_1, user_2, weight from co_retweet_network "
                                      "where user_1 != user_2"))
-    return {"preprocess_s": t_pre, "co_repost_s": t_net, "edges": len(pairs),
+    return {"preprocess_s": t_pre, "co_repost_s": t_net, "runs": runs, "edges": len(pairs),
             "digest": digest(pairs), "peak_rss_mb": peak_rss_mb()}
 
 
@@ -193,19 +202,19 @@ def main(argv=None):
         f"Co-repost window {WINDOW} s. Each implementation in its own process; peak RSS = "
         "process + children, data included. Load average (1, 5, 15 min) before/after each "
         "run shown: the machine is shared with other jobs.", "",
-        "| implementation | step | seconds | edges (directed) | edge digest | peak RSS MB "
-        "| load before | load after |",
-        "|---|---|---:|---:|---|---:|---|---|",
+        "| implementation | step | median s | runs s | edges (directed) | edge digest "
+        "| peak RSS MB | load before | load after |",
+        "|---|---|---:|---|---:|---|---:|---|---|",
         f"| kopiresearch | actions_table + co_action_edges (1 thread) | "
-        f"{ours['co_repost_s']:.2f} | {ours['edges']:,} | {ours['digest']} | "
+        f"{ours['co_repost_s']:.2f} | {_runs(ours)} | {ours['edges']:,} | {ours['digest']} | "
         f"{ours['peak_rss_mb']:,.0f} | {_load(ours['load_before'])} | "
         f"{_load(ours['load_after'])} |",
         f"| kopiresearch | top_items (hashtags, mentions, words, word pairs; 2 groups) | "
-        f"{ours['top_items_s']:.2f} | | | | | |",
+        f"{ours['top_items_s']:.2f} | | | | | | |",
         f"| coordination-network-toolkit | preprocess_data (SQLite load) | "
-        f"{cnt['preprocess_s']:.2f} | | | | | |",
+        f"{cnt['preprocess_s']:.2f} | | | | | | |",
         f"| coordination-network-toolkit | compute_co_retweet_parallel (2 processes) | "
-        f"{cnt['co_repost_s']:.2f} | {cnt['edges']:,} | {cnt['digest']} | "
+        f"{cnt['co_repost_s']:.2f} | {_runs(cnt)} | {cnt['edges']:,} | {cnt['digest']} | "
         f"{cnt['peak_rss_mb']:,.0f} | {_load(cnt['load_before'])} | "
         f"{_load(cnt['load_after'])} |",
         "",
@@ -217,6 +226,10 @@ def main(argv=None):
     out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0
+
+
+def _runs(r):
+    return ", ".join(f"{x:.2f}" for x in r["runs"])
 
 
 def _load(t):

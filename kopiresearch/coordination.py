@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import pandas as pd
+from numba import njit
 from scipy import sparse, stats
 
 from .errors import KopiresearchError
@@ -27,8 +28,8 @@ __all__ = [
 ACTIONS = ("repost", "url", "hashtag", "text")
 
 _MS = 1000
-# keep the pair expansion of one block under this many rows (memory, not speed)
-_BLOCK_PAIRS = 8_000_000
+# the combined sort key object * stride + time must stay below this
+_KEY_LIMIT = 2 ** 62
 
 
 def actions_table(corpus, action: str = "repost", *,
@@ -55,8 +56,8 @@ def actions_table(corpus, action: str = "repost", *,
     Returns
     -------
     DataFrame
-        ``post_id``, ``account_id``, ``object``, ``created_at`` (UTC), sorted by object
-        and time.
+        ``post_id``, ``account_id``, ``object``, ``created_at`` (UTC), in the order of
+        the posts table.
 
     Raises
     ------
@@ -75,36 +76,34 @@ def actions_table(corpus, action: str = "repost", *,
     if action not in ACTIONS:
         raise KopiresearchError(f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
     posts = corpus.posts
-    kind = posts["kind"].astype(str)
+    is_repost = posts["kind"].isin(list(repost_kinds)).to_numpy()
     if action == "repost":
-        sub = posts[kind.isin(list(repost_kinds)) & posts["parent_post_id"].notna()]
-        out = pd.DataFrame({"post_id": sub.index.to_numpy(),
-                            "account_id": sub["author_id"].to_numpy(),
-                            "object": sub["parent_post_id"].to_numpy(dtype=object),
-                            "created_at": sub["created_at"].to_numpy()})
+        sub = posts[is_repost & posts["parent_post_id"].notna().to_numpy()]
+        out = pd.DataFrame({"post_id": sub.index.array, "account_id": sub["author_id"].array,
+                            "object": sub["parent_post_id"].array,
+                            "created_at": sub["created_at"].array})
     else:
-        own = posts[~kind.isin(list(repost_kinds))]
+        own = posts[~is_repost]
         if action in ("url", "hashtag"):
             long = post_items(own, items=[action])
             long = long.drop_duplicates(["post_id", "item"])
             out = pd.DataFrame({"post_id": long["post_id"].to_numpy(),
                                 "account_id": long["author_id"].to_numpy(),
                                 "object": long["item"].to_numpy(dtype=object),
-                                "created_at": own.loc[long["post_id"], "created_at"]
-                                .to_numpy()})
+                                "created_at": own.loc[long["post_id"], "created_at"].array})
         else:
             own = own[own["text"].notna()]
             cl = near_duplicate_clusters(own["text"], threshold=text_threshold,
                                          num_perm=num_perm, shingle=shingle, seed=seed)
-            multi = cl.map(cl.value_counts()) > 1
-            own, cl = own[multi.to_numpy()], cl[multi]
-            out = pd.DataFrame({"post_id": own.index.to_numpy(),
-                                "account_id": own["author_id"].to_numpy(),
+            multi = (cl.map(cl.value_counts()) > 1).to_numpy()
+            own, cl = own[multi], cl[multi]
+            out = pd.DataFrame({"post_id": own.index.array,
+                                "account_id": own["author_id"].array,
                                 "object": ("text:" + cl.astype(str)).to_numpy(dtype=object),
-                                "created_at": own["created_at"].to_numpy()})
-    out["created_at"] = pd.to_datetime(out["created_at"], utc=True)
-    return out.sort_values(["object", "created_at", "post_id"], kind="mergesort") \
-        .reset_index(drop=True)
+                                "created_at": own["created_at"].array})
+    if not isinstance(out["created_at"].dtype, pd.DatetimeTZDtype):
+        out["created_at"] = pd.to_datetime(out["created_at"], utc=True)
+    return out.reset_index(drop=True)
 
 
 def co_action_edges(actions: pd.DataFrame, *, window: float = 60.0,
@@ -141,9 +140,11 @@ def co_action_edges(actions: pd.DataFrame, *, window: float = 60.0,
     This is the co-retweet (co-link, co-tweet) definition of the coordination-network-
     toolkit (Graham et al.): ``count(distinct e_1.message_id)`` over the join of acts on
     the same object within the window, grouped by the ordered account pair. It is computed
-    without per-pair loops: acts are sorted by (object, time), each act's window is found
-    with two binary searches on a combined key, the windows are expanded in blocks with
-    NumPy, and (act, partner) pairs are de-duplicated by sorting integer codes.
+    without Python loops: acts are sorted by (object, time), each act's window is found
+    with two binary searches on a combined key, a compiled (numba) pass writes one integer
+    code per distinct (act, partner account) -- a marker array per account does the
+    de-duplication without sorting -- and one sort of the codes gives the pair weights.
+    Memory is linear in the number of acts plus the number of (act, partner) pairs.
 
     References
     ----------
@@ -180,11 +181,11 @@ def co_action_edges(actions: pd.DataFrame, *, window: float = 60.0,
     n = np.int64(len(accounts))
     a1, a2 = pair_codes // n, pair_codes % n
     if directed:
-        return pd.DataFrame({"account_1": accounts.to_numpy()[a1],
-                             "account_2": accounts.to_numpy()[a2], "weight": weights})
+        return pd.DataFrame({"account_1": accounts.take(a1).array,
+                             "account_2": accounts.take(a2).array, "weight": weights})
     und = _undirected(a1, a2, weights, n)
-    return pd.DataFrame({"account_1": accounts.to_numpy()[und[0]],
-                         "account_2": accounts.to_numpy()[und[1]],
+    return pd.DataFrame({"account_1": accounts.take(und[0]).array,
+                         "account_2": accounts.take(und[1]).array,
                          "weight": und[4], "weight_12": und[2], "weight_21": und[3]})
 
 
@@ -500,7 +501,7 @@ def _ordered_pairs(acc, obj, t, w, n_acc):
     lo = np.empty(len(t), dtype=np.int64)
     hi = np.empty(len(t), dtype=np.int64)
     # objects in chunks whose combined key obj * stride + t fits in int64
-    per = max(1, (2 ** 62) // stride)
+    per = max(1, _KEY_LIMIT // stride)
     starts = np.flatnonzero(np.r_[True, obj[1:] != obj[:-1]])
     group_of = np.cumsum(np.r_[True, obj[1:] != obj[:-1]]) - 1
     n_groups = len(starts)
@@ -511,35 +512,47 @@ def _ordered_pairs(acc, obj, t, w, n_acc):
         key = (group_of[r0:r1] - g0).astype(np.int64) * stride + t[r0:r1]
         lo[r0:r1] = r0 + np.searchsorted(key, key - w, side="left")
         hi[r0:r1] = r0 + np.searchsorted(key, key + w, side="right")
-    cnt = hi - lo
     n = np.int64(n_acc)
-    codes_out, weights_out = [], []
-    i = 0
-    cum = np.cumsum(cnt)
-    while i < len(t):
-        base = cum[i - 1] if i else 0
-        j = int(np.searchsorted(cum, base + _BLOCK_PAIRS, side="right"))
-        j = max(j, i + 1)
-        c = cnt[i:j]
-        rows = np.repeat(np.arange(i, j, dtype=np.int64), c)
-        offs = np.arange(len(rows), dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
-        partner = acc[np.repeat(lo[i:j], c) + offs]
-        me = acc[rows]
-        keep = partner != me
-        # one count per (act, partner account): count(distinct e_1.message_id)
-        act_partner = np.unique(rows[keep] * n + partner[keep])
-        a1 = acc[act_partner // n]
-        a2 = act_partner % n
-        codes, counts = np.unique(a1 * n + a2, return_counts=True)
-        codes_out.append(codes)
-        weights_out.append(counts)
-        i = j
-    codes = np.concatenate(codes_out)
-    weights = np.concatenate(weights_out)
-    if len(codes_out) > 1:
-        codes, inv = np.unique(codes, return_inverse=True)
-        weights = np.bincount(inv, weights=weights).astype(np.int64)
-    return codes.astype(np.int64), weights.astype(np.int64)
+    mark = np.full(int(n_acc), -1, dtype=np.int64)
+    total = _count_act_partners(acc, lo, hi, mark)
+    mark[:] = -1
+    codes = np.empty(total, dtype=np.int64)
+    _fill_act_partners(acc, lo, hi, mark, n, codes)
+    # one entry per (act, partner account): count(distinct e_1.message_id) per pair
+    codes.sort()
+    if len(codes) == 0:
+        return codes, np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    weights = np.diff(np.r_[starts, len(codes)]).astype(np.int64)
+    return codes[starts], weights
+
+
+@njit(cache=True)
+def _count_act_partners(acc, lo, hi, mark):
+    """Number of distinct (act, other account) pairs within each act's window."""
+    total = 0
+    for i in range(len(acc)):
+        me = acc[i]
+        for j in range(lo[i], hi[i]):
+            p = acc[j]
+            if p != me and mark[p] != i:
+                mark[p] = i
+                total += 1
+    return total
+
+
+@njit(cache=True)
+def _fill_act_partners(acc, lo, hi, mark, n, out):
+    """Write a1 * n + a2 for every distinct (act of a1, other account a2) pair."""
+    k = 0
+    for i in range(len(acc)):
+        me = acc[i]
+        for j in range(lo[i], hi[i]):
+            p = acc[j]
+            if p != me and mark[p] != i:
+                mark[p] = i
+                out[k] = me * n + p
+                k += 1
 
 
 def _undirected(a1, a2, w, n):

@@ -60,12 +60,13 @@ def test_undirected_weight_is_the_larger_direction():
     assert e.values.tolist() == [["a", "b", 2, 1, 2]]
 
 
-def test_blocks_give_the_same_edges(monkeypatch):
+def test_objects_in_key_chunks_give_the_same_edges(monkeypatch):
     import kopiresearch.coordination as co
 
     acts = _random_acts(7, n=600)
     whole = co_action_edges(acts, window=120, directed=True)
-    monkeypatch.setattr(co, "_BLOCK_PAIRS", 50)
+    # stride is about 3.6e6 ms: three objects per chunk of the combined key
+    monkeypatch.setattr(co, "_KEY_LIMIT", 3 * 3_900_000)
     blocked = co_action_edges(acts, window=120, directed=True)
     pd.testing.assert_frame_equal(whole, blocked)
 
