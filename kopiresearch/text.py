@@ -259,10 +259,6 @@ def post_items(posts: pd.DataFrame, *, items: Sequence[str] = ITEM_TYPES,
 
     if "hashtag" in items:
         add("hashtag", *found(_HASHTAG))
-    if "mention" in items:
-        add("mention", *found(_MENTION))
-    if "emoji" in items:
-        add("emoji", *found(_EMOJI))
     if "url" in items or "domain" in items:
         pos, urls = found(_URL)
         urls = np.array([u.rstrip(_TRAILING) for u in urls], dtype=object)
@@ -282,36 +278,42 @@ def post_items(posts: pd.DataFrame, *, items: Sequence[str] = ITEM_TYPES,
         if "domain" in items:
             dom = pd.Series(urls, dtype=object).str.extract(_DOMAIN_RE, expand=False)
             add("domain", pos, dom.to_numpy(dtype=object))
+    if "mention" in items:
+        add("mention", *found(_MENTION))
+    if "emoji" in items:
+        add("emoji", *found(_EMOJI))
     if "word" in items or "bigram" in items:
         pos, words = found(_WORD_RE, text.str.replace(_STRIP_RE, " ", regex=True))
         if normalize and len(words):
-            norm = normalisation_table()
-            mapped = [norm.get(w, w) for w in words]
-            split = [m.split(" ") for m in mapped]
-            lens = np.fromiter((len(s) for s in split), dtype=np.int64, count=len(split))
-            pos = np.repeat(pos, lens)
-            words = np.array([w for s in split for w in s], dtype=object)
+            w = pd.Series(words, dtype=object)
+            mapped = w.map(normalisation_table()).fillna(w)
+            multi = mapped.str.contains(" ", regex=False).to_numpy(dtype=bool)
+            if multi.any():
+                parts = mapped.str.split(" ").where(multi, None)
+                lens = np.where(multi, parts.str.len().fillna(1).to_numpy(), 1).astype(np.int64)
+                flat = [x for m, whole, split in zip(multi, mapped.to_numpy(), parts.to_numpy())
+                        for x in (split if m else (whole,))]
+                pos = np.repeat(pos, lens)
+                words = np.array(flat, dtype=object)
+            else:
+                words = mapped.to_numpy(dtype=object)
         if len(words):
-            lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-            keep = lengths >= min_length
+            w = pd.Series(words, dtype=object)
+            keep = (w.str.len() >= min_length).to_numpy(dtype=bool, copy=True)
             if drop_stopwords:
-                stop = stopword_set()
-                keep &= np.fromiter((w not in stop for w in words), dtype=bool,
-                                    count=len(words))
+                keep = keep & ~w.isin(stopword_set()).to_numpy(dtype=bool)
             pos, words = pos[keep], words[keep]
         if "word" in items:
             add("word", pos, words)
         if "bigram" in items:
             same = pos[1:] == pos[:-1]
-            pairs = np.char.add(np.char.add(words[:-1][same].astype(str), " "),
-                                words[1:][same].astype(str)) if same.any() else []
-            add("bigram", pos[:-1][same], np.asarray(pairs, dtype=object))
+            pairs = (pd.Series(words[:-1][same], dtype=object) + " "
+                     + pd.Series(words[1:][same], dtype=object)).to_numpy(dtype=object)
+            add("bigram", pos[:-1][same], pairs)
     if not frames:
         return pd.DataFrame({"post_id": [], "author_id": [], "item_type": [], "item": []})
-    out = pd.concat(frames, ignore_index=True)
-    order = pd.Categorical(out["item_type"], categories=ITEM_TYPES)
-    out = out.assign(_t=order.codes).sort_values(["_t"], kind="stable").drop(columns="_t")
-    return out[out["item"].notna()].reset_index(drop=True)
+    frames = [f[f["item"].notna().to_numpy()] if f["item"].isna().any() else f for f in frames]
+    return pd.concat(frames, ignore_index=True)  # already in ITEM_TYPES order
 
 
 def post_groups(corpus, by) -> pd.Series:
@@ -519,18 +521,22 @@ def top_items(corpus, *, by="actor_type", items: Sequence[str] = ITEM_TYPES, n: 
     if rank not in ("z", "count"):
         raise KopiresearchError(f"rank must be 'z' or 'count', not {rank!r}")
     groups = post_groups(corpus, by)
-    posts = corpus.posts
+    cols = [c for c in ("author_id", "kind", "text", "expanded_urls")
+            if c in corpus.posts.columns]
+    posts = corpus.posts[cols]
+    keep = posts["author_id"].isin(groups.index).to_numpy()
     if kinds is not None:
-        posts = posts[posts["kind"].astype(str).isin(list(kinds))]
-    posts = posts[posts["author_id"].isin(groups.index)]
+        keep = keep & posts["kind"].isin(list(kinds)).to_numpy()
+    posts = posts[keep]
     long = post_items(posts, items=items, normalize=normalize, drop_stopwords=drop_stopwords)
     long["group"] = long["author_id"].map(groups).to_numpy()
+    by_type = dict(tuple(long[["item_type", "item", "group"]].groupby("item_type", sort=False)))
     out = []
     for kind in [i for i in ITEM_TYPES if i in items]:
-        sub = long[long["item_type"] == kind]
-        if sub.empty:
+        sub = by_type.get(kind)
+        if sub is None or sub.empty:
             continue
-        counts = pd.crosstab(sub["item"], sub["group"])
+        counts = sub.groupby(["item", "group"], sort=True).size().unstack(fill_value=0)
         if counts.shape[1] >= 2:
             lo = weighted_log_odds(counts, prior_strength=prior_strength)
         else:
