@@ -603,7 +603,7 @@ def volume(corpus, *, freq: str = "1D", hashtags: Sequence[str] | None = None,
         One series per hashtag (with or without ``#``, case-insensitive): posts using it.
     keywords : sequence of str, optional
         One series per keyword: posts whose normalised words (:func:`tokenize`) include it.
-        A keyword of two words matches them as a consecutive pair.
+        A keyword of two words matches them as a consecutive pair (of kept words).
     by : str, Mapping or Series, optional
         One series per group of authors (see :func:`post_groups`).
     accounts : sequence of str, optional
@@ -650,6 +650,11 @@ def volume(corpus, *, freq: str = "1D", hashtags: Sequence[str] | None = None,
         names = tags
     elif keywords is not None:
         names = [" ".join(w for _, w in tokenize(k, drop_stopwords=False)) for k in keywords]
+        stop = stopword_set()
+        bad = [k for k, nm in zip(keywords, names) if not nm or set(nm.split()) & stop]
+        if bad:
+            raise KopiresearchError(f"keywords {bad}: empty or containing stopwords, which "
+                                    "are not counted as words (see stopword_set)")
         long = post_items(posts, items=["word", "bigram"])
         long = long[long["item"].isin(names)]
         matched = long[["post_id", "author_id"]].assign(series=long["item"].to_numpy())

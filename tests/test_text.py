@@ -200,6 +200,8 @@ def test_volume_bins_are_wib_days(small_corpus):
     assert int(tags.counts["#jalan"].sum()) == 10
     with pytest.raises(KopiresearchError):
         volume(small_corpus, hashtags=["a"], keywords=["b"])
+    with pytest.raises(KopiresearchError, match="stopwords"):
+        volume(small_corpus, keywords=["yang"])
 
 
 def test_detect_peaks_hand_case():
