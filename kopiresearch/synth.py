@@ -157,7 +157,7 @@ def load_cascade_truth() -> pd.DataFrame:
 
 
 def generate(seed: int = BUNDLED_SEED, scale: float = 1.0, params: SynthParams | None = None,
-             *, return_extras: bool = False):
+             *, return_extras: bool = False, coordinated: int = 0):
     """Generate a synthetic East Java corpus.
 
     Parameters
@@ -171,6 +171,16 @@ def generate(seed: int = BUNDLED_SEED, scale: float = 1.0, params: SynthParams |
         All other parameters.
     return_extras : bool
         Also return a dict with ``follows``, ``cascade_truth`` and ``ground_truth``.
+    coordinated : int
+        Plant a coordinated group of this many extra accounts (default 0: none, and the
+        tables are byte-identical to those without the option). The group reposts a fifth
+        of the government posts within seconds of each other (each member 70% of those; a
+        leader a few minutes after the post, the others within 20 seconds of the leader)
+        and posts copy-paste slogans
+        within a minute of each other, three times a week. Its accounts are recorded in
+        ``ground_truth["coordinated"]``. The group draws from its own random stream, so
+        the organic activity (who posts, reposts and replies, and when) is the same as
+        without the option; post ids and like counts are drawn after it and differ.
 
     Returns
     -------
@@ -184,7 +194,9 @@ def generate(seed: int = BUNDLED_SEED, scale: float = 1.0, params: SynthParams |
     True
     """
     params = params or SynthParams()
-    gen = _Generator(seed, scale, params)
+    if not (isinstance(coordinated, (int, np.integer)) and coordinated >= 0) or coordinated == 1:
+        raise ValueError("coordinated must be 0 (off) or a group size of at least 2")
+    gen = _Generator(seed, scale, params, coordinated=int(coordinated))
     corpus, extras = gen.run()
     return (corpus, extras) if return_extras else corpus
 
@@ -347,10 +359,12 @@ def _slug(short_name, kind, ambiguous):
 
 
 class _Generator:
-    def __init__(self, seed, scale, params):
+    def __init__(self, seed, scale, params, coordinated=0):
         if scale <= 0:
             raise ValueError("scale must be positive")
         self.seed, self.scale, self.p = int(seed), float(scale), params
+        self.n_coordinated = coordinated
+        self.coordinated_truth = None
         self.rng = np.random.default_rng(self.seed)
         self.start = pd.Timestamp(params.start)
         self.end = self.start + pd.Timedelta(weeks=params.weeks)
@@ -696,7 +710,72 @@ class _Generator:
                 "addressed": addressed, "answered_in_window": answered_in_window,
             }
 
+        if self.n_coordinated:
+            acc = self._plant_coordinated(acc, posts, inter, gov_posts, new_post)
         return self._assemble(acc, posts, inter, truth, pairs, office_truth, gov_posts)
+
+    # -- planted coordinated group (off by default) -----------------------------------------
+    def _plant_coordinated(self, acc, posts, inter, gov_posts, new_post):
+        """Append the coordinated group's accounts, reposts and copy-paste posts.
+
+        Uses its own generator (seeded from the corpus seed), so that turning the option on
+        changes nothing else in the corpus.
+        """
+        rng = np.random.default_rng([self.seed, 15])
+        k = self.n_coordinated
+        first = len(acc)
+        codes = self.regions.index.to_numpy()
+        regions = rng.choice(codes, size=k)
+        rows = pd.DataFrame({
+            "handle": [f"relawan_{i + 1:03d}_demo" for i in range(k)],
+            "actor_type": "citizen", "region_code": regions,
+            "followers": np.floor(rng.lognormal(5.0, 0.8, size=k)).astype(int),
+            "partnered": False, "platform": "synthetic"},
+            index=pd.Index([f"synthetic:a{first + i + 1:06d}" for i in range(k)],
+                           name="account_id"))
+        acc = pd.concat([acc, rows[acc.columns]])
+        members = np.arange(first, first + k)
+        handles = acc["handle"].to_numpy()
+        share, spread, n_texts = 0.2, 20.0, 3 * self.p.weeks
+        n_reposts = 0
+        for root in sorted(gov_posts):
+            _, author, t0, _, _, text0 = posts[root]
+            if rng.random() >= share:
+                continue
+            lead = t0 + 30.0 + rng.exponential(300.0)
+            who = members[rng.random(k) < 0.7]
+            times = lead + rng.uniform(0.0, spread, size=len(who))
+            for v, tv in zip(who, times):
+                if tv >= self.T:
+                    continue
+                pid = new_post(int(v), tv, "repost", root, f"RT @{handles[author]}: {text0}")
+                inter.append((int(v), author, "repost", tv, pid))
+                n_reposts += 1
+        slogans = ("Dukung terus program Pemprov Jatim untuk warga",
+                   "Jatim makin maju, pelayanan publik makin cepat",
+                   "Terima kasih Pemprov Jatim, program ini sangat membantu warga",
+                   "Ayo dukung kebijakan Pemprov Jatim demi Jawa Timur yang sejahtera")
+        endings = ("", " 👍", "!", " #JatimBangkit")
+        n_copies = 0
+        for t in np.sort(rng.uniform(0.0, self.T - 3600.0, size=n_texts)):
+            slogan = slogans[rng.integers(len(slogans))]
+            who = members[rng.random(k) < 0.8]
+            times = t + rng.uniform(0.0, 60.0, size=len(who))
+            for v, tv in zip(who, times):
+                text = slogan + endings[rng.integers(len(endings))] + " #JatimBangkit"
+                new_post(int(v), tv, "original", -1, text)
+                n_copies += 1
+        self.coordinated_truth = {
+            "accounts": acc.index[members].tolist(),
+            "handles": handles[members].tolist(),
+            "share_of_government_posts": share,
+            "repost_spread_seconds": spread,
+            "copy_paste_texts": n_texts,
+            "copy_paste_window_seconds": 60.0,
+            "reposts": n_reposts,
+            "copy_paste_posts": n_copies,
+        }
+        return acc
 
     # -- tables and ground truth ---------------------------------------------------------
     def _assemble(self, acc, posts, inter, truth, pairs, office_truth, gov_posts):
@@ -797,6 +876,7 @@ class _Generator:
                      "realized_same_region_share": round(same_region, 4),
                      "realized_same_bakorwil_share": round(same_bakorwil, 4),
                      "n_follows": int(len(follows))},
+            **({"coordinated": self.coordinated_truth} if self.coordinated_truth else {}),
         }
 
 

@@ -14,5 +14,8 @@ from ._maps import *  # noqa: F403
 from ._maps import __all__ as _maps_all
 from ._metrics import *  # noqa: F403
 from ._metrics import __all__ as _metrics_all
+from ._text import *  # noqa: F403
+from ._text import __all__ as _text_all
 
-__all__ = [*_base_all, *_maps_all, *_metrics_all, *_cascades_all, *_diffusion_all]
+__all__ = [*_base_all, *_maps_all, *_metrics_all, *_cascades_all, *_diffusion_all,
+           *_text_all]
