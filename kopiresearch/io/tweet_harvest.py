@@ -978,7 +978,7 @@ def _warn_missing_handles(report, book, frame, file_codes, files) -> None:
         report.warn(
             f, f"{int(rows.sum())} of {n_rows} rows have no author handle (empty username, "
                f"tweet_url like x.com/undefined/status/...): {unlinked} author ids have no "
-               f"handle in any file of this load ({linked} were linked from other rows). "
+               f"handle in any file of this load ({linked} linked from other rows or files). "
                "Reply and mention targets are known by handle only, so these authors never "
                "match the accounts they are addressed as.",
             affects="reciprocity, responsiveness, brokerage, communities and every measure "
