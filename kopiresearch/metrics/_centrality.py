@@ -21,7 +21,8 @@ __all__ = ["account_table", "structural_holes", "EXACT_BETWEENNESS_WORK", "MIN_P
 #: ``account_table(G)`` computes exact betweenness while ``n * (n + m)`` (accounts, edges)
 #: is at most this and samples ``EXACT_BETWEENNESS_WORK // (n + m)`` pivots above it: one
 #: breadth-first search costs about ``n + m`` steps, so the default costs at most about this
-#: many (5 s on two idle cores of this project's benchmark machine; see ``account_table``).
+#: many (about 8 s on the two cores of this project's benchmark machine; see
+#: ``account_table`` and ``benchmarks/results/account_table.md``).
 EXACT_BETWEENNESS_WORK = 500_000_000
 #: The fewest pivots the default samples, whatever the size of the graph.
 MIN_PIVOTS = 100
@@ -109,7 +110,7 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
       ``betweenness +- 1.96 betweenness_se`` (it covers somewhat less for accounts that lie
       on the paths of few pivots, whose dependencies are skewed). The default is exact up
       to ``n * (n + m) = EXACT_BETWEENNESS_WORK`` and samples above it (454 pivots at
-      100,000 accounts and 1,000,000 edges, about 5 s on two cores), so
+      100,000 accounts and 1,000,000 edges, about 8 s on two cores), so
       ``account_table(G)`` stays feasible on any graph; pass ``k=len(G)`` for exact values
       on a large graph.
     - ``hub``, ``authority``: Kleinberg's HITS on the adjacency matrix ``A`` weighted by
