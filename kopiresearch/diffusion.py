@@ -10,6 +10,7 @@ graphs spread both ways.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from dataclasses import dataclass, field
@@ -186,6 +187,12 @@ def simulate(G, seeds, model: str = "ic", *, p: float | None = None,
     probability (thinning when probabilities differ), so an account with d edges of
     probability p costs about 1 + d p random numbers instead of d.
 
+    The conversion of ``G`` to CSR arrays is kept with the graph (in
+    ``G.__networkx_cache__``, which NetworkX empties whenever the graph changes through its
+    methods), so repeated calls on one graph pay it once; the edge attribute that the
+    probabilities come from and every node's ``region`` are read again on each call, so
+    values edited in place are never stale either. Graph views are converted every time.
+
     References
     ----------
     Kempe, D., Kleinberg, J. & Tardos, E. (2003). Maximizing the spread of influence through a
@@ -328,6 +335,7 @@ class _Net:
     model: str
     rowp: np.ndarray = None   # per node: the common probability of its out-edges, or -1
     rowlq: np.ndarray = None  # log(1 - rowp)
+    region_key: tuple = None  # (attribute, codes) that region_of was computed from
 
 
 def _seeds_tuple(net, seed_idx):
@@ -385,11 +393,99 @@ def _prepare(G, *, model="ic", p=None, probability="uniform", weight="weight", b
         if beta is not None:
             raise DiffusionError("beta applies to model='sir' only")
         p_val = _check_prob(p, "p", default=0.1)
+    attr = weight if probability in ("weights", "attribute") else None
+    cache = _graph_cache(G)
+    raw, fresh = _raw_edges(G, attr, cache)
+    key = (model, probability, p_val, attr, direction)
+    net = None if cache is None or fresh else cache["nets"].get(key)
+    if net is None:
+        net = _build_net(G, raw, model=model, probability=probability, p_val=p_val,
+                         weight=weight, attr=attr, direction=direction)
+        if cache is not None:
+            nets = cache["nets"]
+            nets.pop(key, None)
+            while len(nets) >= _CACHED_NETS:
+                nets.pop(next(iter(nets)))  # the oldest
+            nets[key] = net
+    # node attributes are read on every call (O(n)): an edited region is never stale
+    codes = [d.get(region) for _, d in G.nodes(data=True)]
+    if net.region_key != (region, codes):
+        present = sorted({c for c in codes if c is not None and not _isna(c)}, key=str)
+        pos = {c: i for i, c in enumerate(present)}
+        region_of = np.array([pos.get(c, -1) if c is not None and not _isna(c) else -1
+                              for c in codes], dtype=np.int32)
+        net = dataclasses.replace(net, region_of=region_of, region_codes=present,
+                                  region_key=(region, codes))
+        if cache is not None:
+            cache["nets"][key] = net
+    return net
+
+
+#: The conversions of a graph that :func:`_prepare` keeps (one per model, probability rule,
+#: p and direction); older ones are dropped first.
+_CACHED_NETS = 4
+_CACHE_KEY = "kopiresearch.diffusion"
+
+
+def _graph_cache(G):
+    """The per-graph cache of CSR conversions, or None for graph views.
+
+    It lives in ``G.__networkx_cache__``, the dictionary that NetworkX empties whenever the
+    graph changes through its methods (``add_edge``, ``remove_node``, ``update``,
+    ``nx.set_edge_attributes``, ...), so a structural change is never served stale arrays.
+    Edge attributes edited in place (``G.edges[u, v]["p"] = 0.5``) bypass those methods:
+    :func:`_raw_edges` therefore re-reads the attribute that the probabilities come from
+    on every call, and :func:`_prepare` the region of every node. Views (frozen graphs such
+    as ``G.subgraph(nodes)`` or ``G.reverse(copy=False)``) change when the graph under them
+    does, which their own cache never learns: they are converted on every call.
+    """
+    store = getattr(G, "__networkx_cache__", None)
+    if store is None or nx.is_frozen(G):
+        return None
+    return store.setdefault(_CACHE_KEY, {"raw": {}, "nets": {}})
+
+
+@dataclass
+class _Raw:
+    nodes: list
+    index: dict
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    read: np.ndarray  # the values of the attribute as G.edges lists them (once per edge)
+
+
+def _raw_edges(G, attr, cache):
+    """Nodes, positions and edge arrays of ``G`` (see :func:`_edge_arrays`), from the cache
+    when the node count and the values of ``attr`` are unchanged; ``fresh`` is True when
+    they were converted anew."""
+    entry = None if cache is None else cache["raw"].get(attr)
+    if entry is not None and len(entry.nodes) == G.number_of_nodes():
+        if attr is None:
+            return entry, False
+        try:
+            vals = np.fromiter((d for _, _, d in G.edges(data=attr, default=np.nan)),
+                               dtype=float)
+        except (TypeError, ValueError):
+            vals = None  # the conversion below raises the error
+        if vals is not None and np.array_equal(vals, entry.read, equal_nan=True):
+            return entry, False
     nodes = list(G)
     index = {u: i for i, u in enumerate(nodes)}
-    n = len(nodes)
-    attr = weight if probability in ("weights", "attribute") else None
     rows, cols, vals = _edge_arrays(G, index, attr)
+    read = vals if G.is_directed() else vals[: vals.size // 2]
+    entry = _Raw(nodes, index, rows, cols, vals, read)
+    if cache is not None:
+        cache["raw"][attr] = entry
+        for key in [k for k in cache["nets"] if k[3] == attr]:
+            del cache["nets"][key]
+    return entry, True
+
+
+def _build_net(G, raw, *, model, probability, p_val, weight, attr, direction) -> _Net:
+    nodes, index = raw.nodes, raw.index
+    n = len(nodes)
+    rows, cols, vals = raw.rows, raw.cols, raw.vals
     if probability == "attribute" and np.isnan(vals).any():
         e = int(np.flatnonzero(np.isnan(vals))[0])
         raise DiffusionError(f"edge {(nodes[rows[e]], nodes[cols[e]])!r} has no attribute "
@@ -439,11 +535,6 @@ def _prepare(G, *, model="ic", p=None, probability="uniform", weight="weight", b
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
     with np.errstate(divide="ignore"):
         logq = np.log1p(-prob)
-    codes = [G.nodes[u].get(region) for u in nodes]
-    present = sorted({c for c in codes if c is not None and not _isna(c)}, key=str)
-    pos = {c: i for i, c in enumerate(present)}
-    region_of = np.array([pos.get(c, -1) if c is not None and not _isna(c) else -1
-                          for c in codes], dtype=np.int32)
     rowp = np.full(n, -1.0)
     has = np.diff(indptr) > 0
     if prob.size:
@@ -456,7 +547,7 @@ def _prepare(G, *, model="ic", p=None, probability="uniform", weight="weight", b
     with np.errstate(divide="ignore", invalid="ignore"):
         rowlq = np.where(rowp >= 0, np.log1p(-np.clip(rowp, 0, 1)), 0.0)
     return _Net(nodes, index, indptr, cols.astype(np.int32), prob.astype(np.float64),
-                logq.astype(np.float64), region_of, present, model, rowp, rowlq)
+                logq.astype(np.float64), None, None, model, rowp, rowlq)
 
 
 def _edge_arrays(G, index, attr):

@@ -8,9 +8,14 @@ way; :mod:`kopiresearch.diffusion` works on the flow direction and says so.
 
 from __future__ import annotations
 
+import functools
+import gc
+
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .corpus import INTERACTION_KINDS, Corpus, _utc
 from .errors import KopiresearchError
@@ -58,8 +63,12 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
 
     Notes
     -----
-    Edges are aggregated with vectorised pandas group-bys, not a Python loop over rows;
-    self-loops never occur because the loaders drop self-acts.
+    Acts are aggregated on integer codes (Arrow dictionary encoding of the ids, one NumPy
+    sort of the pair keys, ``bincount``), not a Python loop over rows; the graph is then
+    filled by one ``add_nodes_from`` and one ``add_edges_from`` in (source, target) order,
+    and ``last_time`` is the same Timestamp object as ``first_time`` where the two are
+    equal (Timestamps are immutable). Self-loops never occur because the loaders drop
+    self-acts.
 
     Examples
     --------
@@ -81,8 +90,7 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
     if end is not None:
         inter = inter[inter["created_at"] < _utc(end)]
 
-    return graph_from_edge_table(corpus.accounts, _aggregate(inter),
-                                 include_isolates=include_isolates)
+    return _graph_of_acts(corpus.accounts, inter, include_isolates)
 
 
 def graph_from_edge_table(accounts: pd.DataFrame, edges: pd.DataFrame, *,
@@ -94,23 +102,88 @@ def graph_from_edge_table(accounts: pd.DataFrame, edges: pd.DataFrame, *,
     :func:`build_interaction_graph` or out of core by :mod:`kopiresearch.scale`; both paths
     share this function, so they give the same graph.
     """
-    G = nx.DiGraph()
     edges = edges.sort_values(["source_id", "target_id"], kind="stable")
+    attrs = _edge_values(edges[[c for c in edges.columns if c not in ("source_id",
+                                                                      "target_id")]])
+    return _assemble(accounts, edges["source_id"].tolist(), edges["target_id"].tolist(),
+                     attrs, include_isolates)
+
+
+def _assemble(accounts: pd.DataFrame, sources: list, targets: list, attrs: dict,
+              include_isolates: bool) -> nx.DiGraph:
+    """The graph from node attributes and edge lists already sorted by pair (``attrs``:
+    edge attribute name -> list of values)."""
+    G = nx.DiGraph()
     nodes = _node_attributes(accounts)
     if not include_isolates:
-        keep = pd.Index(edges["source_id"]).union(pd.Index(edges["target_id"]))
+        keep = pd.Index(sources, dtype=object).union(pd.Index(targets, dtype=object))
         nodes = nodes.loc[nodes.index.isin(keep)]
-    G.add_nodes_from(zip(nodes.index, _records(nodes)))
-    attr_cols = [c for c in edges.columns if c not in ("source_id", "target_id")]
-    G.add_edges_from(zip(edges["source_id"], edges["target_id"], _records(edges[attr_cols])))
+    cols = tuple(nodes.columns)
+    # a million new dicts would trigger the cyclic garbage collector over and over (about a
+    # third of the time); they form no cycles, so it is paused while the graph is filled
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        G.add_nodes_from(zip(nodes.index,
+                             _row_dicts(cols)([nodes[c].tolist() for c in cols])))
+        G.add_edges_from(zip(sources, targets,
+                             _row_dicts(tuple(attrs))(list(attrs.values()))))
+    finally:
+        if enabled:
+            gc.enable()
     return G
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts of Python values (ints, bools, str, Timestamps, None), fast."""
+def _edge_values(frame: pd.DataFrame) -> dict:
+    """Columns as lists of Python values (ints, bools, str, Timestamps, None), fast; a
+    ``last_time`` equal to the row's ``first_time`` is the same Timestamp (see
+    :func:`_timestamps`)."""
     cols = list(frame.columns)
-    values = [frame[c].tolist() for c in cols]
-    return [dict(zip(cols, row)) for row in zip(*values)]
+    share = ("first_time" in cols and "last_time" in cols
+             and isinstance(frame["first_time"].dtype, pd.DatetimeTZDtype)
+             and frame["first_time"].dtype == frame["last_time"].dtype)
+    values = {c: None if share and c == "last_time" else frame[c].tolist() for c in cols}
+    if share:
+        first, last = frame["first_time"], frame["last_time"]
+        differ = np.flatnonzero((first != last).to_numpy(bool))
+        values["last_time"] = _shared(values["first_time"], differ,
+                                      last.iloc[differ].tolist())
+    return values
+
+
+def _timestamps(first: np.ndarray, last: np.ndarray) -> tuple[list, list]:
+    """UTC Timestamps of int64 nanoseconds. Making a Timestamp is the slowest step of
+    building the graph and most pairs act once, so where ``last == first`` the two
+    attributes hold the same (immutable) Timestamp object."""
+    def utc(ns):
+        return pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC").tolist()
+
+    firsts = utc(first)
+    differ = np.flatnonzero(first != last)
+    return firsts, _shared(firsts, differ, utc(last[differ]))
+
+
+def _shared(values: list, where: np.ndarray, replacements: list) -> list:
+    out = list(values)
+    for k, t in zip(where.tolist(), replacements):
+        out[k] = t
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def _row_dicts(cols: tuple):
+    """A function turning column value lists into row dicts with ``cols`` as keys.
+
+    For string column names it is a generated dict display (one ``BUILD_MAP`` per row,
+    twice as fast as ``dict(zip(cols, row))``, as ``collections.namedtuple`` generates its
+    code); other names fall back to ``dict(zip(...))``.
+    """
+    if not cols or not all(isinstance(c, str) for c in cols):
+        return lambda values: [dict(zip(cols, row)) for row in zip(*values)]
+    names = [f"v{i}" for i in range(len(cols))]
+    display = ", ".join(f"{c!r}: {v}" for c, v in zip(cols, names))
+    code = f"lambda values: [{{{display}}} for {', '.join(names)}, in zip(*values)]"
+    return eval(code, {"zip": zip})
 
 
 def aggregate_interactions(interactions: pd.DataFrame) -> pd.DataFrame:
@@ -132,23 +205,57 @@ def _aggregate(inter: pd.DataFrame) -> pd.DataFrame:
     if inter.empty:
         return pd.DataFrame(columns=cols + ["weight", *KIND_ATTRIBUTES.values(),
                                             "first_time", "last_time"])
-    n = len(inter)
-    # one code space for both ends, in sorted id order, so that sorting the int64 pair key
-    # sorts by (source_id, target_id)
-    both = np.concatenate([inter["source_id"].to_numpy(object),
-                           inter["target_id"].to_numpy(object)])
-    codes, ids = pd.factorize(both, sort=True)
-    kind = pd.Categorical(inter["kind"], categories=list(INTERACTION_KINDS)).codes
-    times = inter["created_at"].to_numpy("datetime64[ns]").view(np.int64)
-    key, counts, first, last = pair_counts(codes[:n], codes[n:], len(ids), kind, times)
+    ids, key, counts, first, last = _pairs(inter)
     out = pd.DataFrame({"source_id": pd.Series(ids[key // len(ids)], dtype=object),
                         "target_id": pd.Series(ids[key % len(ids)], dtype=object),
                         "weight": counts.sum(axis=1)})
     for j, k in enumerate(INTERACTION_KINDS):
         out[KIND_ATTRIBUTES[k]] = counts[:, j]
-    out["first_time"] = pd.to_datetime(first, utc=True)
-    out["last_time"] = pd.to_datetime(last, utc=True)
+    out["first_time"] = pd.DatetimeIndex(first.view("datetime64[ns]")).tz_localize("UTC")
+    out["last_time"] = pd.DatetimeIndex(last.view("datetime64[ns]")).tz_localize("UTC")
     return out
+
+
+def _graph_of_acts(accounts: pd.DataFrame, inter: pd.DataFrame,
+                   include_isolates: bool) -> nx.DiGraph:
+    """:func:`graph_from_edge_table` of :func:`_aggregate` without the intermediate table."""
+    if inter.empty:
+        return _assemble(accounts, [], [], {}, include_isolates)
+    ids, key, counts, first, last = _pairs(inter)
+    attrs = {"weight": counts.sum(axis=1).tolist()}
+    for j, k in enumerate(INTERACTION_KINDS):
+        attrs[KIND_ATTRIBUTES[k]] = counts[:, j].tolist()
+    attrs["first_time"], attrs["last_time"] = _timestamps(first, last)
+    return _assemble(accounts, ids[key // len(ids)].tolist(), ids[key % len(ids)].tolist(),
+                     attrs, include_isolates)
+
+
+def _pairs(inter: pd.DataFrame):
+    """Sorted account ids and :func:`pair_counts` of the acts on codes into them."""
+    n = len(inter)
+    # one code space for both ends, in sorted id order, so that sorting the int64 pair key
+    # sorts by (source_id, target_id)
+    codes, ids = _sorted_codes(inter["source_id"], inter["target_id"])
+    kind = pd.Categorical(inter["kind"], categories=list(INTERACTION_KINDS)).codes
+    times = inter["created_at"].to_numpy("datetime64[ns]").view(np.int64)
+    key, counts, first, last = pair_counts(codes[:n], codes[n:], len(ids), kind, times)
+    return ids, key, counts, first, last
+
+
+def _sorted_codes(source: pd.Series, target: pd.Series):
+    """``pd.factorize(concat(source, target), sort=True)``; with Arrow-backed strings (the
+    canonical tables' dtype) by Arrow's dictionary encoding, without Python objects."""
+    arrow = [getattr(x.array, "__arrow_array__", None) for x in (source, target)]
+    if any(a is None for a in arrow) or source.hasnans or target.hasnans:
+        both = np.concatenate([source.to_numpy(object), target.to_numpy(object)])
+        return pd.factorize(both, sort=True)
+    chunks = [c for a in arrow for c in pa.chunked_array(a()).chunks]
+    enc = pa.chunked_array(chunks).dictionary_encode().combine_chunks()
+    order = pc.sort_indices(enc.dictionary).to_numpy()
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    ids = enc.dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False)
+    return rank[enc.indices.to_numpy()], ids.astype(object)
 
 
 def pair_counts(src, dst, n, kind, times):

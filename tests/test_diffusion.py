@@ -6,6 +6,7 @@ import math
 import networkx as nx
 import numba
 import numpy as np
+import pandas as pd
 import pytest
 
 from kopiresearch.diffusion import DiffusionError, simulate
@@ -390,3 +391,79 @@ def test_calibrated_graph_is_the_share_of_posts_passed_on():
     res = simulate(G, [v], probability="attribute", weight="p", runs=2000, seed=0,
                    progress=False)
     assert res.activation[u] >= G[u][v]["p"] - 0.05
+
+
+# ---------------------------------------------------------------------------------------
+# the per-graph cache of the CSR conversion
+
+
+def _same_as_fresh(G, seeds, **kw):
+    """simulate on G (cache in use) equals simulate on a fresh copy of G (no cache)."""
+    a = simulate(G, seeds, runs=300, seed=5, progress=False, **kw)
+    b = simulate(G.copy(), seeds, runs=300, seed=5, progress=False, **kw)
+    np.testing.assert_array_equal(a.spreads, b.spreads)
+    pd.testing.assert_frame_equal(a.region_reach, b.region_reach)
+    return a
+
+
+def _cache_graph():
+    G = nx.DiGraph()
+    for i, code in enumerate(["3506", "3506", "3571", "3578", None]):
+        G.add_node(i, region_code=code)
+    G.add_edges_from([(1, 0, {"p": 0.5, "weight": 2}), (2, 1, {"p": 0.5, "weight": 1}),
+                      (3, 2, {"p": 0.2, "weight": 3})])
+    return G
+
+
+def test_conversion_is_cached_per_graph_and_key():
+    from kopiresearch.diffusion import _prepare
+
+    G = _cache_graph()
+    a = _prepare(G, p=0.3)
+    assert _prepare(G, p=0.3) is a  # the second call pays no conversion
+    assert _prepare(G, p=0.4) is not a
+    assert _prepare(G.copy(), p=0.3) is not a  # a copy has its own cache
+    b = _prepare(G, probability="attribute", weight="p")
+    assert _prepare(G, probability="attribute", weight="p") is b
+
+
+@pytest.mark.parametrize("change", ["add_edge", "remove_edge", "remove_node", "edit_attr",
+                                    "set_edge_attributes", "edit_weight", "edit_region",
+                                    "add_node"])
+def test_a_changed_graph_is_never_served_stale_arrays(change):
+    G = _cache_graph()
+    kw = {"probability": "attribute", "weight": "p"}
+    if change == "edit_weight":
+        kw = {"probability": "weights", "weight": "weight", "p": 0.3}
+    before = _same_as_fresh(G, [0], **kw)
+    if change == "add_edge":
+        G.add_edge(4, 0, p=1.0, weight=5)
+    elif change == "remove_edge":
+        G.remove_edge(1, 0)
+    elif change == "remove_node":
+        G.remove_node(2)
+    elif change == "edit_attr":
+        G.edges[1, 0]["p"] = 1.0  # in place: NetworkX's cache is not told
+    elif change == "set_edge_attributes":
+        nx.set_edge_attributes(G, {(2, 1): 1.0}, "p")
+    elif change == "edit_weight":
+        G[1][0]["weight"] = 40  # in place
+    elif change == "edit_region":
+        G.nodes[1]["region_code"] = "3571"  # in place
+    elif change == "add_node":
+        G.add_node(9, region_code="3506")
+    after = _same_as_fresh(G, [0], **kw)
+    assert not (np.array_equal(before.spreads, after.spreads)
+                and before.region_reach.equals(after.region_reach))
+
+
+def test_views_follow_the_graph_under_them():
+    G = _cache_graph()
+    H = G.subgraph([0, 1, 2])
+    before = simulate(H, [0], probability="attribute", weight="p", runs=300, seed=5,
+                      progress=False)
+    G.add_edge(2, 0, p=1.0)
+    after = simulate(H, [0], probability="attribute", weight="p", runs=300, seed=5,
+                     progress=False)
+    assert after.mean_spread > before.mean_spread
+    assert after.activation[2] == 1.0

@@ -119,3 +119,45 @@ def test_export_round_trip(tiny_corpus, tmp_path, writer, suffix):
 def test_read_graph_rejects_unknown_suffix(tmp_path):
     with pytest.raises(KopiresearchError, match="unknown graph format"):
         read_graph(tmp_path / "g.net")
+
+
+def _reference_graph(corpus):
+    """The interaction graph by a plain loop over the acts (independent of the builder)."""
+    G = nx.DiGraph()
+    regions = kr.regions.region_table()["bakorwil"].to_dict()
+    for account, row in corpus.accounts.iterrows():
+        code = None if pd.isna(row["region_code"]) else row["region_code"]
+        G.add_node(account, handle=None if pd.isna(row["handle"]) else row["handle"],
+                   actor_type=str(row["actor_type"]), region_code=code,
+                   bakorwil=regions.get(code), partnered=bool(row["partnered"] is True),
+                   followers=None if pd.isna(row["followers"]) else row["followers"])
+    acts = corpus.interactions.sort_values("created_at", kind="stable")
+    for s, t, kind, when in zip(acts["source_id"], acts["target_id"], acts["kind"],
+                                acts["created_at"]):
+        if not G.has_edge(s, t):
+            G.add_edge(s, t, weight=0, **{f"n_{k}": 0 for k in kr.INTERACTION_KINDS},
+                       first_time=when, last_time=when)
+        d = G.edges[s, t]
+        d["weight"] += 1
+        d[f"n_{kind}"] += 1
+        d["first_time"] = min(d["first_time"], when)
+        d["last_time"] = max(d["last_time"], when)
+    return G
+
+
+def test_builder_equals_a_plain_loop_on_bundled_data():
+    corpus = kr.load_bundled()
+    G = kr.build_interaction_graph(corpus)
+    R = _reference_graph(corpus)
+    assert list(G.nodes(data=True)) == list(R.nodes(data=True))
+    assert sorted(G.edges) == sorted(R.edges)
+    assert list(G.edges) == sorted(G.edges)  # edges are added in (source, target) order
+    for u, v, d in G.edges(data=True):
+        r = R.edges[u, v]
+        assert d == {"weight": r["weight"], **{f"n_{k}": r[f"n_{k}"]
+                                               for k in kr.INTERACTION_KINDS},
+                     "first_time": r["first_time"], "last_time": r["last_time"]}
+        assert list(d) == ["weight", *kr.graph.KIND_ATTRIBUTES.values(), "first_time",
+                           "last_time"]
+        assert type(d["weight"]) is int and isinstance(d["first_time"], pd.Timestamp)
+        assert str(d["last_time"].tz) == "UTC"

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import random
+from typing import NamedTuple
+
 import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import scipy.sparse.linalg as sla
 
 from ..errors import KopiresearchError
 from ..graph import KIND_ATTRIBUTES
+from ._centrality_kernels import brandes_moments, burt_measures, core_numbers, n_chunks
 from ._common import check_graph, resolve_rng
 
-__all__ = ["account_table", "structural_holes"]
+__all__ = ["account_table", "structural_holes", "EXACT_BETWEENNESS_WORK", "MIN_PIVOTS"]
+
+#: ``account_table(G)`` computes exact betweenness while ``n * (n + m)`` (accounts, edges)
+#: is at most this and samples ``EXACT_BETWEENNESS_WORK // (n + m)`` pivots above it: one
+#: breadth-first search costs about ``n + m`` steps, so the default costs at most about this
+#: many (about 8 s on the two cores of this project's benchmark machine; see
+#: ``account_table`` and ``benchmarks/results/account_table.md``).
+EXACT_BETWEENNESS_WORK = 500_000_000
+#: The fewest pivots the default samples, whatever the size of the graph.
+MIN_PIVOTS = 100
 
 _NODE_COLUMNS = ("handle", "actor_type", "region_code", "bakorwil")
 
@@ -27,21 +41,26 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
         An interaction graph (:func:`kopiresearch.build_interaction_graph`): edges point from
         the account that acts to the account engaged and carry ``weight`` and ``n_<kind>``.
     weight : str or None, default "weight"
-        Edge attribute used for weighted degree, PageRank and structural holes; ``None``
-        treats every edge as 1.
+        Edge attribute used for weighted degree, PageRank, HITS and structural holes
+        (missing values count 1); ``None`` treats every edge as 1.
     betweenness : bool, default True
-        Compute betweenness centrality (the slowest column on large graphs).
+        Compute betweenness centrality and its standard error.
     k : int, optional
-        Sample ``k`` source nodes for betweenness (Brandes & Pich 2007); ``None`` is exact.
+        Number of source nodes (pivots) for betweenness. ``None`` (default) chooses: exact
+        when ``n * (n + m) <= EXACT_BETWEENNESS_WORK`` (n accounts, m edges; 5e8),
+        otherwise ``max(MIN_PIVOTS, EXACT_BETWEENNESS_WORK // (n + m))`` pivots (Brandes &
+        Pich 2007; 100 at least). An int ``k < n`` samples ``k`` pivots; ``k >= n`` is
+        exact.
     seed : int or numpy.random.Generator, optional
-        Seed for the sampled betweenness; the same seed gives the same table.
+        Seed for the pivots of sampled betweenness; the same seed gives the same table (and
+        the pivots ``nx.betweenness_centrality(G, k, seed=...)`` would draw, see Notes).
     structural_holes : {"fast", "networkx", None}, default "fast"
         Burt's constraint and effective size: ``"fast"`` with :func:`structural_holes`
-        (sparse, chunked, scales to 10^6 edges), ``"networkx"`` with ``nx.constraint`` and
+        (compiled, linear memory), ``"networkx"`` with ``nx.constraint`` and
         ``nx.effective_size`` (the same numbers, slow or memory-hungry on large graphs),
         ``None`` to skip the two columns.
     alpha : float, default 0.85
-        PageRank damping factor.
+        PageRank damping factor, ``0 <= alpha < 1``.
 
     Returns
     -------
@@ -50,28 +69,58 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
         ``actor_type``, ``region_code``, ``bakorwil`` (when present) and the columns
         ``in_degree``, ``out_degree`` (distinct accounts), ``in_weight``, ``out_weight``
         (number of acts), ``in_<kind>``, ``out_<kind>`` (acts of each kind that occurs in the
-        graph, e.g. ``in_reply`` = replies received), ``pagerank``, ``betweenness``, ``hub``,
-        ``authority``, ``core_number``, ``constraint``, ``effective_size``.
+        graph, e.g. ``in_reply`` = replies received), ``pagerank``, ``betweenness``,
+        ``betweenness_se`` (its standard error from pivot sampling; 0 when exact), ``hub``,
+        ``authority``, ``core_number``, ``constraint``, ``effective_size``. How betweenness
+        was computed is in ``table.attrs``: ``"betweenness_method"`` (``"exact"`` or
+        ``"sampled"``) and ``"betweenness_k"`` (the number of pivots; ``n`` when exact).
 
     Raises
     ------
     KopiresearchError
-        ``G`` is not a directed graph, or an option is invalid.
+        ``G`` is not a directed graph, an option is invalid, or a weight is not a
+        non-negative number.
+
+    See Also
+    --------
+    structural_holes : Burt's constraint and effective size of any graph.
 
     Notes
     -----
-    Every centrality is a public NetworkX algorithm, so a NetworkX backend
-    (``NETWORKX_BACKEND_PRIORITY=parallel`` with nx-parallel) can speed it up:
+    The graph is converted to arrays once; the columns are the published definitions, as
+    NetworkX implements them (tests compare every column with NetworkX and igraph):
 
-    - ``pagerank``: ``nx.pagerank(G, alpha, weight)``. With actor -> engaged edges, PageRank
-      flows to the accounts that are engaged with (replied to, reposted, mentioned).
-    - ``betweenness``: ``nx.betweenness_centrality(G, k, normalized=True, weight=None,
-      seed)``, directed shortest paths counted in hops (weights are counts of acts, not
-      distances); sampled with ``k`` pivots when ``k`` is given.
-    - ``hub``, ``authority``: ``nx.hits`` (scores sum to 1; round-off below 0 is clipped to
-      0). A hub engages many authorities.
-    - ``core_number``: ``nx.core_number(G)``; for a directed graph NetworkX takes the degree
-      as in-degree + out-degree, so a mutual tie counts twice (self-loops are left out).
+    - ``pagerank``: Brin & Page's PageRank with damping ``alpha``, the ``weight`` edge
+      attribute as transition weights and dangling accounts (no out-weight) spreading their
+      rank uniformly, as ``nx.pagerank(G, alpha, weight=weight)``. Power iteration runs
+      until the L1 change between iterates ``d`` satisfies ``alpha d / (1 - alpha) < 1e-10``,
+      which bounds the L1 distance to the exact vector by 1e-10 (NetworkX's default stops at
+      an L1 change of ``n * 1e-6``). With actor -> engaged edges, PageRank flows to the
+      accounts that are engaged with (replied to, reposted, mentioned).
+    - ``betweenness``: Freeman's betweenness over directed shortest paths counted in hops
+      (weights are counts of acts, not distances), normalised by ``(n - 1)(n - 2)``, by
+      Brandes' algorithm on all cores; equal to ``nx.betweenness_centrality(G,
+      normalized=True)``. With ``k`` pivots ``S`` drawn uniformly without replacement the
+      estimate of node ``v`` is the mean dependency ``delta_s(v)`` over the pivots
+      ``s != v``, divided by ``n - 2``, as ``nx.betweenness_centrality(G, k)`` computes it
+      (Brandes & Pich 2007). ``betweenness_se`` is its standard error under that sampling
+      design: ``sqrt((1 - k_v / (n - 1)) s_v^2 / k_v) / (n - 2)`` with ``k_v`` the pivots
+      other than ``v`` and ``s_v^2`` the sample variance of their dependencies (Cochran
+      1977, simple random sampling without replacement); a 95% interval is about
+      ``betweenness +- 1.96 betweenness_se`` (it covers somewhat less for accounts that lie
+      on the paths of few pivots, whose dependencies are skewed). The default is exact up
+      to ``n * (n + m) = EXACT_BETWEENNESS_WORK`` and samples above it (454 pivots at
+      100,000 accounts and 1,000,000 edges, about 8 s on two cores), so
+      ``account_table(G)`` stays feasible on any graph; pass ``k=len(G)`` for exact values
+      on a large graph.
+    - ``hub``, ``authority``: Kleinberg's HITS on the adjacency matrix ``A`` weighted by
+      ``weight`` (unweighted when ``weight=None``): the authority vector is the leading right
+      singular vector of ``A`` (ARPACK, ``tol=1e-10``), hubs are ``A`` times it, both scaled
+      to sum to 1, as ``nx.hits`` (which always reads the ``"weight"`` attribute); round-off
+      below 0 is clipped to 0. A hub engages many authorities.
+    - ``core_number``: the k-core number with degree = in-degree + out-degree, so a mutual
+      tie counts twice, as ``nx.core_number(G)`` on a directed graph (self-loops are left
+      out); Batagelj & Zaversnik's peeling.
     - ``constraint``, ``effective_size``: Burt's measures on mutual weights
       ``w_uv + w_vu`` over all in- and out-neighbours, as ``nx.constraint`` and
       ``nx.effective_size`` define them; ``NaN`` for isolated accounts. Two NetworkX 3.6
@@ -84,15 +133,20 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
     ----------
     .. [1] Freeman, L. C. (1978). Centrality in social networks: conceptual clarification.
        Social Networks 1(3):215-239. doi:10.1016/0378-8733(78)90021-7
-    .. [2] Brandes, U., & Pich, C. (2007). Centrality estimation in large networks.
+    .. [2] Brandes, U. (2001). A faster algorithm for betweenness centrality. Journal of
+       Mathematical Sociology 25(2):163-177. doi:10.1080/0022250X.2001.9990249
+    .. [3] Brandes, U., & Pich, C. (2007). Centrality estimation in large networks.
        International Journal of Bifurcation and Chaos 17(7):2303-2318.
        doi:10.1142/S0218127407018403
-    .. [3] Brin, S., & Page, L. (1998). The anatomy of a large-scale hypertextual Web search
+    .. [4] Cochran, W. G. (1977). Sampling Techniques, 3rd ed., ch. 2. Wiley.
+    .. [5] Brin, S., & Page, L. (1998). The anatomy of a large-scale hypertextual Web search
        engine. Computer Networks and ISDN Systems 30:107-117.
        doi:10.1016/S0169-7552(98)00110-X
-    .. [4] Kleinberg, J. M. (1999). Authoritative sources in a hyperlinked environment.
+    .. [6] Kleinberg, J. M. (1999). Authoritative sources in a hyperlinked environment.
        Journal of the ACM 46(5):604-632. doi:10.1145/324133.324140
-    .. [5] Burt, R. S. (1992). Structural Holes: The Social Structure of Competition.
+    .. [7] Batagelj, V., & Zaversnik, M. (2003). An O(m) algorithm for cores decomposition of
+       networks. arXiv:cs/0310049.
+    .. [8] Burt, R. S. (1992). Structural Holes: The Social Structure of Competition.
        Harvard University Press. doi:10.4159/9780674029095
 
     Examples
@@ -111,15 +165,22 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
     warga               1          1         1            1            2
     >>> bool(t["pagerank"].idxmax() == "kominfo")
     True
+    >>> t.attrs["betweenness_method"], t["betweenness"].round(3).tolist()
+    ('exact', [0.0, 0.5, 0.0])
     """
     check_graph(G, directed=True)
     if structural_holes not in ("fast", "networkx", None):
         raise KopiresearchError(f"structural_holes must be 'fast', 'networkx' or None, not "
                                 f"{structural_holes!r}")
-    if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
+    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer))
+                          or k < 1):
         raise KopiresearchError(f"k must be a positive int or None, not {k!r}")
-    nodes = list(G)
-    n = len(nodes)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.number)) \
+            or not 0 <= alpha < 1:
+        raise KopiresearchError(f"alpha must be a number with 0 <= alpha < 1, not {alpha!r}")
+    arr = _graph_arrays(G, weight=weight, kinds=True)
+    nodes, src, dst, w = arr.nodes, arr.src, arr.dst, arr.weight
+    n, m = len(nodes), src.size
     index = pd.Index(nodes, dtype=object, name="account_id")
     out = pd.DataFrame(index=index)
     for col in _NODE_COLUMNS:
@@ -127,59 +188,40 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
         if any(v is not None for v in values):
             out[col] = values
 
-    # degrees: one pass over the edges into arrays, then bincount
-    pos = {v: i for i, v in enumerate(nodes)}
-    m = G.number_of_edges()
-    kind_attrs = list(KIND_ATTRIBUTES.values())
-    src = np.empty(m, dtype=np.int64)
-    dst = np.empty(m, dtype=np.int64)
-    vals = np.zeros((1 + len(kind_attrs), m))
-    for i, (u, v, d) in enumerate(G.edges(data=True)):
-        src[i], dst[i] = pos[u], pos[v]
-        vals[0, i] = 1 if weight is None else d.get(weight, 1)
-        for j, a in enumerate(kind_attrs, start=1):
-            vals[j, i] = d.get(a, 0)
     out["in_degree"] = np.bincount(dst, minlength=n)
     out["out_degree"] = np.bincount(src, minlength=n)
-    integral = np.all(vals == np.round(vals))
+    vals = [w, *arr.kinds.values()]
+    integral = all(np.array_equal(x, np.round(x)) for x in vals)
     cast = (lambda x: x.astype(np.int64)) if integral else (lambda x: x)
-    out["in_weight"] = cast(np.bincount(dst, weights=vals[0], minlength=n))
-    out["out_weight"] = cast(np.bincount(src, weights=vals[0], minlength=n))
-    for j, kind in enumerate(KIND_ATTRIBUTES, start=1):
-        if not vals[j].any():  # kinds absent from the graph get no columns
+    out["in_weight"] = cast(np.bincount(dst, weights=w, minlength=n))
+    out["out_weight"] = cast(np.bincount(src, weights=w, minlength=n))
+    for kind, x in arr.kinds.items():
+        if not x.any():  # kinds absent from the graph get no columns
             continue
-        out[f"in_{kind}"] = cast(np.bincount(dst, weights=vals[j], minlength=n))
-        out[f"out_{kind}"] = cast(np.bincount(src, weights=vals[j], minlength=n))
+        out[f"in_{kind}"] = cast(np.bincount(dst, weights=x, minlength=n))
+        out[f"out_{kind}"] = cast(np.bincount(src, weights=x, minlength=n))
 
-    if m:
-        pr = nx.pagerank(G, alpha=alpha, weight=weight)
-        out["pagerank"] = [pr[v] for v in nodes]
-    else:
-        out["pagerank"] = 1.0 / n if n else np.nan
+    A = sp.csr_array((w, (src, dst)), shape=(n, n))
+    out["pagerank"] = _pagerank(A, alpha) if n else np.zeros(0)
     if betweenness:
-        rng = resolve_rng(seed)
-        kk = None if k is None or k >= n else int(k)
-        bc_seed = int(rng.integers(2**31 - 1)) if kk is not None else None
-        bc = nx.betweenness_centrality(G, k=kk, normalized=True, weight=None, seed=bc_seed)
-        out["betweenness"] = [bc[v] for v in nodes]
+        bc, se, kk = _betweenness(arr, k, seed)
+        out["betweenness"] = bc
+        out["betweenness_se"] = se
+        out.attrs["betweenness_method"] = "exact" if kk >= n else "sampled"
+        out.attrs["betweenness_k"] = int(min(kk, n))
     if m:
-        hubs, auth = nx.hits(G, max_iter=1000, tol=1e-10, normalized=True)
-        # power iteration leaves round-off of order -1e-17 on zero scores: clip it
-        out["hub"] = np.clip([hubs[v] for v in nodes], 0.0, None)
-        out["authority"] = np.clip([auth[v] for v in nodes], 0.0, None)
+        hubs, auth = _hits(A)
+        # round-off of order -1e-17 on zero scores: clip it
+        out["hub"] = np.clip(hubs, 0.0, None)
+        out["authority"] = np.clip(auth, 0.0, None)
     else:
         out["hub"] = out["authority"] = np.nan
-    if nx.number_of_selfloops(G):
-        H = nx.DiGraph(G.edges())
-        H.add_nodes_from(nodes)
-        H.remove_edges_from(list(nx.selfloop_edges(H)))
-    else:
-        H = G
-    core = nx.core_number(H)
-    out["core_number"] = [core[v] for v in nodes]
+    loop = src != dst
+    rows = np.concatenate([src[loop], dst[loop]])
+    cols = np.concatenate([dst[loop], src[loop]])
+    order = np.argsort(rows, kind="stable")
+    out["core_number"] = core_numbers(_indptr(rows, n), cols[order])
     if structural_holes == "fast":
-        w = vals[0]
-        A = sp.csr_array((w, (src, dst)), shape=(n, n))
         sh = _structural_holes_matrix(A, directed=True)
         out["constraint"] = sh["constraint"].to_numpy()
         out["effective_size"] = sh["effective_size"].to_numpy()
@@ -188,22 +230,22 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
         e = nx.effective_size(G, nodes=nodes, weight=weight)
         out["constraint"] = [c[v] for v in nodes]
         out["effective_size"] = [e[v] for v in nodes]
-    return out.sort_index()
+    attrs = dict(out.attrs)
+    out = out.sort_index()
+    out.attrs.update(attrs)
+    return out
 
 
-def structural_holes(G: nx.Graph, *, weight: str | None = "weight",
-                     max_nnz: int = 20_000_000) -> pd.DataFrame:
-    """Burt's constraint and effective size of every node with sparse matrix products.
+def structural_holes(G: nx.Graph, *, weight: str | None = "weight") -> pd.DataFrame:
+    """Burt's constraint and effective size of every node, compiled, in linear memory.
 
     Parameters
     ----------
     G : networkx.Graph or networkx.DiGraph
         The graph (self-loops are ignored).
     weight : str or None, default "weight"
-        Edge attribute holding the tie strength; ``None`` gives every edge weight 1.
-    max_nnz : int, default 20,000,000
-        Rows are processed in chunks whose two-step product holds about this many entries,
-        which bounds memory (about 16 bytes per entry).
+        Edge attribute holding the tie strength (missing values count 1); ``None`` gives
+        every edge weight 1.
 
     Returns
     -------
@@ -211,19 +253,26 @@ def structural_holes(G: nx.Graph, *, weight: str | None = "weight",
         Indexed by node (in ``list(G)`` order) with columns ``constraint`` and
         ``effective_size``; ``NaN`` for isolated nodes.
 
+    Raises
+    ------
+    KopiresearchError
+        ``G`` is not a graph or a weight is not a non-negative number.
+
     Notes
     -----
     With ``M = A + A^T`` (mutual weights, ``A`` the weighted adjacency matrix without
-    self-loops), ``P = D_sum^{-1} M`` (row sums) and ``Q = D_max^{-1} M`` (row maxima), and
-    ``N(v)`` the in- and out-neighbours of ``v``:
+    self-loops; ``M = A`` for undirected graphs), ``p_vu = M_vu / sum_w M_vw``,
+    ``m_vu = M_vu / max_w M_vw`` and ``N(v)`` the in- and out-neighbours of ``v``:
 
-    - constraint ``c(v) = sum_{u in N(v)} (P_vu + (P P)_vu)^2``,
-    - effective size ``e(v) = sum_{u in N(v)} (1 - (P Q^T)_vu)``,
+    - constraint ``c(v) = sum_{u in N(v)} (p_vu + sum_{w in N(v)} p_vw p_wu)^2``,
+    - effective size ``e(v) = sum_{u in N(v)} (1 - sum_{w in N(v)} p_vw m_uw)``,
 
     the definitions of ``nx.constraint`` and ``nx.effective_size`` (Burt 1992; for
     unweighted undirected graphs the effective size equals Borgatti's ``n - 2t/n``). The
-    products are evaluated only on the pattern of ``M``, chunk by chunk, so memory stays
-    bounded where NetworkX's all-nodes path forms a dense ``n x n`` array.
+    inner sums run over the common neighbours of ``v`` and ``u`` only (the triangles on the
+    edge), found by scanning the shorter of the two neighbour lists, in parallel over
+    nodes; memory is linear in the number of edges where NetworkX's all-nodes path forms a
+    dense ``n x n`` array.
 
     References
     ----------
@@ -244,49 +293,154 @@ def structural_holes(G: nx.Graph, *, weight: str | None = "weight",
     3       1.000             1.0
     """
     check_graph(G)
-    nodes = list(G)
-    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, dtype=np.float64,
-                                 format="csr")
-    out = _structural_holes_matrix(A, directed=G.is_directed(), max_nnz=max_nnz)
-    out.index = pd.Index(nodes, dtype=object)
+    arr = _graph_arrays(G, weight=weight)
+    n = len(arr.nodes)
+    src, dst = arr.src, arr.dst
+    if not G.is_directed():
+        src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
+        w = np.concatenate([arr.weight, arr.weight])
+    else:
+        w = arr.weight
+    A = sp.csr_array((w, (src, dst)), shape=(n, n))
+    out = _structural_holes_matrix(A, directed=G.is_directed())
+    out.index = pd.Index(arr.nodes, dtype=object)
     return out
 
 
-def _structural_holes_matrix(A, *, directed: bool, max_nnz: int = 20_000_000) -> pd.DataFrame:
+class _Arrays(NamedTuple):
+    nodes: list
+    src: np.ndarray      # int64 position of each edge's tail, edges grouped by tail
+    dst: np.ndarray      # int64 position of each edge's head
+    weight: np.ndarray   # float64 weight of each edge (1 where missing or weight=None)
+    kinds: dict          # kind -> float64 count of acts of that kind (0 where missing)
+
+
+def _graph_arrays(G, *, weight, kinds=False) -> _Arrays:
+    """Nodes in ``list(G)`` order and the edges as position and attribute arrays, in one
+    pass over ``G.adjacency()`` (undirected edges once, as ``G.edges`` lists them)."""
+    nodes = list(G)
+    pos = dict(zip(nodes, range(len(nodes))))
+    tails, sizes, heads, datas = [], [], [], []
+    if G.is_directed():
+        for u, nbrs in G.adjacency():
+            tails.append(pos[u])
+            sizes.append(len(nbrs))
+            heads.extend(map(pos.__getitem__, nbrs))
+            datas.extend(nbrs.values())
+    else:
+        for u, v, d in G.edges(data=True):
+            tails.append(pos[u])
+            heads.append(pos[v])
+            datas.append(d)
+        sizes = [1] * len(tails)
+    src = np.repeat(np.asarray(tails, dtype=np.int64), np.asarray(sizes, dtype=np.int64))
+    dst = np.asarray(heads, dtype=np.int64)
+    if weight is None:
+        w = np.ones(dst.size)
+    else:
+        w = _numeric([d.get(weight, 1) for d in datas], weight)
+    counts = {}
+    if kinds:
+        for kind, attr in KIND_ATTRIBUTES.items():
+            counts[kind] = _numeric([d.get(attr, 0) for d in datas], attr)
+    return _Arrays(nodes, src, dst.reshape(-1), w, counts)
+
+
+def _numeric(values, attr) -> np.ndarray:
+    try:
+        x = np.asarray(values, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise KopiresearchError(f"edge attribute {attr!r} must hold numbers") from None
+    if x.size and not (x.min() >= 0):  # also catches NaN
+        raise KopiresearchError(f"edge attribute {attr!r} must be >= 0 (found {x.min()!r})")
+    return x
+
+
+def _indptr(rows, n) -> np.ndarray:
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr
+
+
+def _pagerank(A, alpha, tol=1e-10, max_iter=100_000) -> np.ndarray:
+    """PageRank by power iteration until the L1 error bound ``alpha d / (1 - alpha)`` of
+    the last change ``d`` is below ``tol`` (dangling rank spread uniformly)."""
+    n = A.shape[0]
+    out_w = np.asarray(A.sum(axis=1)).ravel()
+    dangling = out_w == 0
+    inv = np.zeros(n)
+    inv[~dangling] = 1.0 / out_w[~dangling]
+    PT = sp.csr_array((sp.diags_array(inv) @ A).T)
+    x = np.full(n, 1.0 / n)
+    if alpha == 0:
+        return x
+    bound = tol * (1 - alpha) / alpha
+    teleport = (1 - alpha) / n
+    for _ in range(max_iter):
+        x_new = alpha * (PT @ x + x[dangling].sum() / n) + teleport
+        change = np.abs(x_new - x).sum()
+        x = x_new
+        if change < bound:
+            return x
+    raise KopiresearchError(f"PageRank did not converge in {max_iter} iterations "
+                            f"(alpha={alpha})")  # pragma: no cover (alpha < 1 converges)
+
+
+def _hits(A) -> tuple[np.ndarray, np.ndarray]:
+    """Hub and authority scores as ``nx.hits``: the leading right singular vector of ``A``
+    (authorities) and ``A`` times it (hubs), each summing to 1."""
+    n = A.shape[0]
+    if n < 3:  # ARPACK needs k < n - 1: a dense SVD of a tiny matrix
+        _, _, vt = np.linalg.svd(A.toarray())
+    else:
+        v0 = np.full(n, 1.0 / np.sqrt(n))  # not orthogonal to the non-negative leading vector
+        _, _, vt = sla.svds(A, k=1, v0=v0, maxiter=max(1000, 10 * n), tol=1e-10)
+    a = vt[0].real.astype(np.float64)
+    h = A @ a
+    return h / h.sum(), a / a.sum()
+
+
+def _betweenness(arr: _Arrays, k, seed) -> tuple[np.ndarray, np.ndarray, int]:
+    """Normalised betweenness, its standard error, and the number of pivots used."""
+    n, m = len(arr.nodes), arr.src.size
+    if k is None:
+        k = n if n * (n + m) <= EXACT_BETWEENNESS_WORK else max(
+            MIN_PIVOTS, EXACT_BETWEENNESS_WORK // (n + m))
+    k = int(k)
+    order = np.argsort(arr.src, kind="stable")
+    indptr, indices = _indptr(arr.src, n), arr.dst[order]
+    if k >= n:
+        sources = np.arange(n, dtype=np.int64)
+    else:
+        # the pivots nx.betweenness_centrality(G, k, seed=s) draws with the same s
+        s = int(resolve_rng(seed).integers(2**31 - 1))
+        pos = dict(zip(arr.nodes, range(n)))
+        sources = np.array([pos[v] for v in random.Random(s).sample(arr.nodes, k)],
+                           dtype=np.int64)
+    if n < 3 or m == 0:
+        return np.zeros(n), np.zeros(n), k
+    nch = n_chunks(sources.size, n, 48)
+    sum1, sum2 = brandes_moments(indptr, indices, sources, nch)
+    if k >= n:
+        return sum1 / ((n - 1) * (n - 2)), np.zeros(n), k
+    k_v = np.full(n, float(k))
+    k_v[sources] -= 1  # a pivot's own dependency is 0 and is not a sample of it
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = sum1 / k_v
+        var = np.clip((sum2 - k_v * mean**2) / (k_v - 1), 0.0, None)
+        se = np.sqrt((1 - k_v / (n - 1)) * var / k_v) / (n - 2)
+    return mean / (n - 2), se, k
+
+
+def _structural_holes_matrix(A, *, directed: bool) -> pd.DataFrame:
     A = sp.csr_array(A, dtype=np.float64)
     A.setdiag(0)
     A.eliminate_zeros()
     M = (A + A.T).tocsr() if directed else A.tocsr()
     M.sort_indices()
+    M.eliminate_zeros()
     n = M.shape[0]
-    rowsum = np.asarray(M.sum(axis=1)).ravel()
-    rowmax = M.max(axis=1).toarray().ravel() if n else np.zeros(0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inv_sum = np.where(rowsum > 0, 1.0 / rowsum, 0.0)
-        inv_max = np.where(rowmax > 0, 1.0 / rowmax, 0.0)
-    P = sp.csr_array(sp.diags_array(inv_sum) @ M)
-    QT = sp.csr_array(M @ sp.diags_array(inv_max))  # Q^T (M is symmetric)
-    pattern = M.copy()
-    pattern.data[:] = 1.0
-    deg = np.diff(M.indptr)
-    cost = P.__class__(pattern) @ deg.astype(np.float64)  # entries of row v of P @ P
-    constraint = np.full(n, np.nan)
-    eff = np.full(n, np.nan)
-    start = 0
-    while start < n:
-        stop = start + 1
-        budget = cost[start]
-        while stop < n and budget + cost[stop] <= max_nnz:
-            budget += cost[stop]
-            stop += 1
-        rows = slice(start, stop)
-        Pr, pat = P[rows], pattern[rows]
-        direct_plus = (Pr + (Pr @ P).multiply(pat)).tocsr()
-        constraint[rows] = np.asarray(direct_plus.power(2).sum(axis=1)).ravel()
-        red = (Pr @ QT).multiply(pat)
-        eff[rows] = deg[rows] - np.asarray(red.sum(axis=1)).ravel()
-        start = stop
-    isolated = rowsum == 0
-    constraint[isolated] = np.nan
-    eff[isolated] = np.nan
+    nch = n_chunks(n, n, 8)
+    constraint, eff = burt_measures(M.indptr.astype(np.int64), M.indices.astype(np.int64),
+                                    M.data, nch)
     return pd.DataFrame({"constraint": constraint, "effective_size": eff})

@@ -1,0 +1,161 @@
+"""Benchmark: the first IC result from a fresh Python process, and repeated simulate() calls.
+
+    python benchmarks/bench_first_use.py            # 3 warm starts, 100k-node graph
+    python benchmarks/bench_first_use.py --quick    # 1 warm start, 10k-node graph
+
+First use (issue 19, item 4): with an empty numba cache directory (`NUMBA_CACHE_DIR`, as on a
+new machine) a fresh process imports kopiresearch and runs `simulate()` once: every kernel it
+needs compiles. Then the doctests of `kopiresearch/diffusion.py` run once with that cache
+(a part of `make test`), and fresh processes run the same first call again: the kernels load
+from the cache. Times are measured by the parent around the whole subprocess (interpreter
+start included) and, inside it, as wall and CPU time of the import and of the first call.
+cynetdiff, when installed, is timed the same way (a fresh process to its first IC result).
+
+Repeated calls (item 4): `simulate()` on one graph twice, and on a copy of it (a graph with
+no cached conversion), interleaved; the difference is the graph-to-CSR conversion that the
+per-graph cache saves. Writes benchmarks/results/first_use.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+CHILD = r"""
+import json, resource, time
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+t0, c0 = time.perf_counter(), cpu()
+import networkx as nx
+import kopiresearch
+from kopiresearch.diffusion import simulate
+t1, c1 = time.perf_counter(), cpu()
+G = nx.DiGraph([(1, 2), (2, 3), (3, 4)])
+r = simulate(G, [1], p=0.5, runs=1000, seed=1, progress=False)
+t2, c2 = time.perf_counter(), cpu()
+print(json.dumps({"import": t1 - t0, "import_cpu": c1 - c0, "first": t2 - t1,
+                  "first_cpu": c2 - c1}))
+"""
+
+CHILD_CYNETDIFF = r"""
+import json, resource, time
+t0 = time.perf_counter()
+import networkx as nx
+from cynetdiff.utils import networkx_to_ic_model
+G = nx.DiGraph([(1, 2), (2, 3), (3, 4)])
+nx.set_edge_attributes(G, 0.5, "activation_prob")
+model, _ = networkx_to_ic_model(G)
+model.set_seeds([1])
+model.advance_until_completion()
+print(json.dumps({"first": time.perf_counter() - t0}))
+"""
+
+
+def fresh(code: str, cache: str) -> dict:
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache, KOPIRESEARCH_PROGRESS="0")
+    load = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True, cwd=ROOT)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res["process"] = time.perf_counter() - t0
+    res["load"] = load
+    return res
+
+
+def repeated(n: int, rounds: int) -> list[dict]:
+    import networkx as nx
+
+    from kopiresearch.diffusion import simulate
+
+    G = nx.barabasi_albert_graph(n, 5, seed=1).to_directed()
+    seeds = list(range(10))
+    simulate(G.copy(), seeds, p=0.01, runs=100, seed=1, progress=False)  # compile
+    rows = []
+    for _ in range(rounds):
+        H = G.copy()  # no cached conversion yet
+        load = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        simulate(H, seeds, p=0.01, runs=2000, seed=1, progress=False)
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        simulate(H, seeds, p=0.01, runs=2000, seed=2, progress=False)
+        second = time.perf_counter() - t0
+        rows.append({"first": first, "second": second, "load": load,
+                     "edges": H.number_of_edges()})
+    return rows
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args(argv)
+    warm_runs, n = (1, 10_000) if args.quick else (3, 100_000)
+    with tempfile.TemporaryDirectory() as cache:
+        cold = fresh(CHILD, cache)
+        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                        "kopiresearch/diffusion.py"], cwd=ROOT, check=True,
+                       capture_output=True, env=dict(os.environ, NUMBA_CACHE_DIR=cache))
+        warm = [fresh(CHILD, cache) for _ in range(warm_runs)]
+    try:
+        import cynetdiff  # noqa: F401
+
+        peer = [fresh(CHILD_CYNETDIFF, "/tmp") for _ in range(warm_runs)]
+    except ImportError:
+        peer = []
+    rep = repeated(n, 3)
+
+    def fmt(rows, key):
+        return f"{statistics.median(r[key] for r in rows):.2f}"
+
+    def each(rows, key, digits=2):
+        return ", ".join(f"{r[key]:.{digits}f}" for r in rows)
+
+    lines = ["## First use and repeated calls of `simulate`", "",
+             f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+             f"{platform.python_version()}. `benchmarks/bench_first_use.py`. Load = "
+             "1-minute load average of the 2 cores before each run (other jobs shared the "
+             "machine: wall times scale with it, CPU times much less).", "",
+             "| first IC result from a fresh process | runs | process wall (s) | import wall "
+             "/ CPU (s) | first `simulate` wall / CPU (s) | load |",
+             "|---|---:|---:|---|---|---|",
+             f"| cold numba cache (new machine) | 1 | {cold['process']:.2f} | "
+             f"{cold['import']:.2f} / {cold['import_cpu']:.2f} | {cold['first']:.2f} / "
+             f"{cold['first_cpu']:.2f} | {cold['load']:.1f} |",
+             f"| cache written by the diffusion doctests (part of `make test`) | "
+             f"{len(warm)} | {fmt(warm, 'process')} | {fmt(warm, 'import')} / "
+             f"{fmt(warm, 'import_cpu')} | {fmt(warm, 'first')} / {fmt(warm, 'first_cpu')} | "
+             f"{each(warm, 'load', 1)} |"]
+    if peer:
+        lines.append(f"| cynetdiff (compiled extension), same graph | {len(peer)} | "
+                     f"{fmt(peer, 'process')} | - | - | "
+                     f"{each(peer, 'load', 1)} |")
+    lines += ["", f"Repeated calls on one graph (`barabasi_albert_graph({n:,}, 5)` as a "
+              f"DiGraph, {rep[0]['edges']:,} edges, IC p = 0.01, 2,000 runs, 10 seeds; "
+              "medians of 3 rounds): the first call on a graph converts it to CSR arrays, "
+              "the second finds the conversion in the graph's cache.", "",
+              "| call | median (s) | runs (s) |", "|---|---:|---|",
+              f"| first call on the graph | {fmt(rep, 'first')} | "
+              f"{each(rep, 'first')} |",
+              f"| second call (cached conversion) | {fmt(rep, 'second')} | "
+              f"{each(rep, 'second')} |", "",
+              f"Load before each round: {each(rep, 'load', 1)}.", ""]
+    out = HERE / "results" / "first_use.md"
+    out.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Benchmark: `make report` on the bundled data, per notebook, cold and warm numba cache.
+
+    python benchmarks/bench_report.py            # cold cache run, then a warm one
+    python benchmarks/bench_report.py --runs 1   # only the cold run
+
+Runs `tools/build_report.py` (what `make report` runs after installing) in a subprocess,
+first with an empty numba cache directory (`NUMBA_CACHE_DIR`, as on a fresh install: every
+kernel compiles) and then again with the cache the first run wrote (as every later `make
+report`). Records the wall time of each notebook (printed by build_report.py), the total,
+the CPU time of the subprocess tree and the machine's load before and after each run: the
+machine is shared, and a 2-core machine with a load of 6 runs a job at a third of its idle
+speed. Writes benchmarks/results/report.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+LINE = re.compile(r"^\s*(\S+)\s+([0-9.]+) s\s+(\S+)$")
+
+
+def one_run(cache_dir: str, out: str) -> dict:
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir, KOPIRESEARCH_PROGRESS="0")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load0 = os.getloadavg()
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_report.py"),
+                           "--out", out], capture_output=True, text=True, env=env, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rows = []
+    for line in proc.stdout.splitlines():
+        m = LINE.match(line)
+        if m:
+            rows.append((m.group(3), m.group(1), float(m.group(2))))
+    return {"wall": wall, "rc": proc.returncode, "rows": rows, "load_before": load0,
+            "load_after": os.getloadavg(),
+            "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+            "stderr": proc.stderr[-2000:]}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=2, help="1: cold only; 2: cold then warm")
+    ap.add_argument("--quick", action="store_true", help="same as --runs 1")
+    ap.add_argument("--out", default=str(HERE / "results" / "report.md"))
+    args = ap.parse_args(argv)
+    runs = 1 if args.quick else args.runs
+    results = []
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
+        for i in range(runs):
+            r = one_run(cache, out)
+            r["label"] = "cold numba cache (fresh install)" if i == 0 else \
+                "warm numba cache (every later run)"
+            results.append(r)
+            print(f"{r['label']}: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU, rc {r['rc']}, "
+                  f"load {r['load_before'][0]:.1f} -> {r['load_after'][0]:.1f}", flush=True)
+    names = [name for name, _, _ in results[0]["rows"]]
+    lines = ["# `make report` on the bundled data", "",
+             f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+             f"{platform.python_version()}. Command: `.venv/bin/python benchmarks/"
+             "bench_report.py` (runs `tools/build_report.py`, the body of `make report`, in "
+             "a subprocess; the first run with an empty `NUMBA_CACHE_DIR`, as after a fresh "
+             "install, the second with the cache the first one wrote). Seconds are wall "
+             "time per notebook as build_report.py prints it; CPU is user + system time of "
+             "the whole subprocess tree (kernels included; numba uses 2 threads, so CPU can "
+             "exceed wall). Load = 1-minute load average before -> after the run (2 cores; "
+             "other jobs shared the machine).", "",
+             "| notebook | " + " | ".join(r["label"] for r in results) + " |",
+             "|---|" + "---:|" * len(results)]
+    for j, name in enumerate(names):
+        cells = []
+        for r in results:
+            row = r["rows"][j] if j < len(r["rows"]) else None
+            cells.append("-" if row is None else f"{row[2]:.1f} s" +
+                         ("" if row[1] == "ok" else f" ({row[1]})"))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("| **total wall** | " + " | ".join(f"**{r['wall']:.1f} s**" for r in results)
+                 + " |")
+    lines.append("| CPU (all processes) | " + " | ".join(f"{r['cpu']:.1f} s" for r in results)
+                 + " |")
+    lines.append("| load before -> after | " + " | ".join(
+        f"{r['load_before'][0]:.1f} -> {r['load_after'][0]:.1f}" for r in results) + " |")
+    lines.append("")
+    Path(args.out).parent.mkdir(exist_ok=True)
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return max(r["rc"] for r in results)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
