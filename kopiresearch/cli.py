@@ -173,15 +173,19 @@ class _Progress:
         self.bar.total = n
         self.bar.refresh()
 
-    def start(self, path, n: int = 1):
-        """Show which input is being read (a big file takes a while); ``n`` files at once."""
-        more = f" (+{n - 1} more)" if n > 1 else ""
-        self.bar.set_description_str(f"load {Path(path).name}{more}")
+    def start(self, path):
+        """Show which input is being read (a big file takes a while)."""
+        self.bar.set_description_str(f"load {Path(path).name}")
 
-    def __call__(self, path, corpus, n: int = 1):
-        self.rows += corpus.report.rows_read
+    def done(self, path, rows: int):
+        """One input file was read: ``rows`` more rows."""
+        self.rows += int(rows)
         self.bar.set_postfix(rows=f"{self.rows:,}", refresh=False)
-        self.bar.update(n)
+        self.bar.update(1)
+
+    def stage(self, text: str):
+        """What the load does after reading its files (building the corpus, merging)."""
+        self.bar.set_description_str(f"load: {text}")
 
     def __enter__(self):
         return self
@@ -259,14 +263,14 @@ def _load_partitioned(args, columns, key) -> int:
     check_destination(Path(args.out), overwrite=args.overwrite, flag="--overwrite")  # early
 
     def one(path):
-        progress.start(path)
-        corpus = _prepare(_load([path], args, columns), args, key)
+        corpus = _prepare(_load([path], args, columns, progress), args, key)
         print(f"{path}: {corpus!r}")
         return corpus
 
     with _Progress(len(args.inputs)) as progress:
+        # (load_any reports each file to the bar as it reads it)
         report = stream_to_parquet(args.inputs, one, args.out, overwrite=args.overwrite,
-                                   flag="--overwrite", progress=progress)
+                                   flag="--overwrite")
     _print_load_report(report)
     print("(duplicates across inputs are counted when the corpus is opened: "
           "kopiresearch aggregate)")

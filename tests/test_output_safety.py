@@ -265,3 +265,18 @@ def test_load_shows_progress_per_file_and_rows_unless_switched_off(tmp_path, cap
     monkeypatch.setenv("KOPIRESEARCH_PROGRESS", "0")
     assert main(["load", *inputs, "--partitioned", "--out", str(tmp_path / "b")]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_progress_names_each_file_of_one_loader_call(tmp_path, capsys, monkeypatch):
+    # two tweet-harvest files are read by one loader call (parents across files), and the
+    # bar still moves per file, with its rows
+    import shutil
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    shutil.copy(example_path("tweet_harvest_2.6.1.csv"), a)
+    shutil.copy(example_path("tweet_harvest_2.6.1_2025.csv"), b)
+    monkeypatch.setenv("KOPIRESEARCH_PROGRESS", "1")
+    assert main(["load", str(a), str(b), "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert "1/2" in err and "2/2" in err and "rows=12" in err
+    assert "building the corpus of 2 tweet-harvest files" in err

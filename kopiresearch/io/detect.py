@@ -211,11 +211,12 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
     validate : bool
         Validate the corpus (default).
     progress : object, optional
-        Told what is read: ``progress.files(n)`` once the inputs are expanded, then
-        ``progress.start(path, n)`` before and ``progress(path, corpus, n)`` after each
-        loader call (all ``n`` files of one format are read by one call, so that replies
-        find their parents and handles their ids across files). The command line shows it
-        as a progress bar.
+        Told what is read: ``progress.files(n)`` once the inputs are expanded, then per file
+        ``progress.start(path)`` and ``progress.done(path, rows)``, and
+        ``progress.stage(text)`` for the work after the reading (files of one format are
+        read by one loader call, so that replies find their parents and handles their ids
+        across files; loaders that take ``progress`` report each file as they read it). The
+        command line shows it as a progress bar.
 
     Returns
     -------
@@ -289,9 +290,12 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
             kw.update(columns=columns, tz=tz, platform=platform)
         if "reply_prefix_mentions" in inspect.signature(readers[fmt]).parameters:
             kw["reply_prefix_mentions"] = reply_prefix_mentions
+        per_file = "progress" in inspect.signature(readers[fmt]).parameters
+        if per_file:
+            kw["progress"] = progress
         while paths:
-            if progress is not None:
-                progress.start(paths[0], len(paths))
+            if progress is not None and not per_file:
+                progress.start(paths[0])
             try:
                 part = readers[fmt](paths if len(paths) > 1 else paths[0], **kw)
             except UnknownFormatError as exc:  # one file of the group is not a crawl
@@ -302,12 +306,15 @@ def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",
                 paths = [q for q in paths if q is not bad[0]]
                 continue
             parts.append((fmt, part))
-            if progress is not None:
-                progress(paths[0], part, len(paths))
+            if progress is not None and not per_file:
+                for q in paths:
+                    progress.done(q, part.report.rows_read if q is paths[-1] else 0)
             break
     if not parts:
         why = "; ".join(f"{s.file}: {s.reason}" for s in skipped) or "no input"
         raise InputFormatError(f"nothing loads: no input is a crawl kopiresearch reads ({why})")
+    if progress is not None and len(parts) > 1:
+        progress.stage("merging")
     for fmt, part in parts:
         # an instaloader file is one post: a truncated download is one bad file of many
         _refuse_all_malformed(part, per_file=fmt != "instaloader")

@@ -40,7 +40,8 @@ _STATUS = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]+)/status/(\d+)")
 
 
 @guard
-def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = True) -> Corpus:
+def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = True,
+                progress=None) -> Corpus:
     """Load twarc2 JSONL files into a Corpus.
 
     Parameters
@@ -51,6 +52,10 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
         kinds may be mixed. A folder loads every ``*.jsonl``/``*.json`` in it.
     validate : bool
         Validate the corpus (default).
+    progress : object, optional
+        Told of each file as it is read (``progress.start(path)``,
+        ``progress.done(path, rows)``) and of the build (``progress.stage(text)``); see
+        :func:`~kopiresearch.io.load_any`.
 
     Returns
     -------
@@ -113,6 +118,9 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
     state = _State()
     for path in files:
         report.files.append(str(path))
+        if progress is not None:
+            progress.start(path)
+        before = len(state.cols["id"]) + len(report.malformed)
         with open(path, "rb") as fh:  # streamed: a large crawl is never held twice
             for lineno, raw in enumerate(fh, start=1):
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -140,6 +148,10 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
                     continue
                 state.take(obj, path, lineno, report)
         state.refuse_non_tweets(path)
+        if progress is not None:
+            progress.done(path, len(state.cols["id"]) + len(report.malformed) - before)
+    if progress is not None:
+        progress.stage("building the corpus of the twarc2 files")
     return state.build(report, validate=validate, reply_prefix_mentions=reply_prefix_mentions)
 
 

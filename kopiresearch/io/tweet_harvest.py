@@ -73,7 +73,7 @@ _COUNTS = {"favorite_count": "like_count", "reply_count": "reply_count",
 
 @guard
 def read_tweet_harvest(paths, *, reply_prefix_mentions: bool = True,
-                       validate: bool = True) -> Corpus:
+                       validate: bool = True, progress=None) -> Corpus:
     """Load one or more tweet-harvest crawls (CSV or the 2.7 XLSX export) into a Corpus.
 
     Parameters
@@ -87,6 +87,10 @@ def read_tweet_harvest(paths, *, reply_prefix_mentions: bool = True,
         (default, as the platform counts them), or leave them out (see Notes).
     validate : bool
         Validate the corpus (default). Only switch off for benchmarks.
+    progress : object, optional
+        Told of each file as it is read (``progress.start(path)``,
+        ``progress.done(path, rows)``) and of the build (``progress.stage(text)``); see
+        :func:`~kopiresearch.io.load_any`.
 
     Returns
     -------
@@ -199,7 +203,12 @@ def read_tweet_harvest(paths, *, reply_prefix_mentions: bool = True,
     frames = []
     layouts, excel = {}, {}
     for path in files:
+        if progress is not None:
+            progress.start(path)
+        before = report.rows_read  # rows with a wrong field count are counted as read
         frame, layout, resaved = _read_file(path, report)
+        if progress is not None:
+            progress.done(path, len(frame) + report.rows_read - before)
         layouts[str(path)] = layout
         excel[str(path)] = resaved
         frames.append(frame)
@@ -211,6 +220,9 @@ def read_tweet_harvest(paths, *, reply_prefix_mentions: bool = True,
     # hand the only reference over, so that the raw columns are freed as they are replaced
     holder = [frame]
     del frame
+    if progress is not None:
+        progress.stage(f"building the corpus of {len(files)} tweet-harvest file"
+                       + ("s" if len(files) != 1 else ""))
     return _build(holder, report, {"source": "tweet-harvest", "layouts": layouts},
                   excel=excel, reply_prefix_mentions=reply_prefix_mentions, validate=validate)
 
