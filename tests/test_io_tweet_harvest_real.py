@@ -375,3 +375,17 @@ def test_an_impossible_year_is_one_malformed_row(tmp_path):
     assert c.report.loaded == 1
     assert [m.line for m in c.report.malformed] == [3, 4]
     assert all("created_at" in m.reason for m in c.report.malformed)
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_latin1_byte_in_a_row_of_the_wrong_width_is_one_clean_error(tmp_path):
+    # pyarrow decodes a rejected row before the loader's handler sees it: the encoding must
+    # be checked first, or a traceback is printed and the row is lost from the report
+    from kopiresearch.errors import InputFormatError
+
+    path = write_alpha(tmp_path / "a.csv", THREAD[:3])
+    lines = path.read_bytes().split(b"\r\n")
+    lines[2] += b',"Caf\xe9"'
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(InputFormatError, match=r"line 3, column \d+: not UTF-8"):
+        read_tweet_harvest(path)
