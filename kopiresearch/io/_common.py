@@ -148,7 +148,7 @@ def _valid_utf8(data: bytes) -> bool:
 
     Examples
     --------
-    >>> _valid_utf8("Pare, Kediri 🙌".encode()), _valid_utf8(b"Caf\xe9")
+    >>> _valid_utf8("Pare, Kediri 🙌".encode()), _valid_utf8(b"Caf\\xe9")
     (True, False)
     """
     import pyarrow as pa
