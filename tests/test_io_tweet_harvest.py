@@ -257,7 +257,7 @@ def _slow_path(monkeypatch):
     monkeypatch.setattr(th, "_authors", th._authors_slow)
     monkeypatch.setattr(th, "_last_of_each_pair", lambda u, h, o, by_order=None: np.arange(len(u)))
     monkeypatch.setattr(th, "_twitter_mentions",
-                        lambda t, scan=None: mentions_long(t, TWITTER_MENTION))
+                        lambda t, scan=None, is_reply=None: mentions_long(t, TWITTER_MENTION))
 
 
 def _same_corpus(a, b):
@@ -439,3 +439,32 @@ def test_fast_paths_on_multi_chunk_columns():
             == th.parse_twitter_time(pd.Series(times, dtype="string")).to_numpy()).all()
     assert np.array_equal(th._count(chunked(["1", "", "3", "4"])).fillna(-1).to_numpy(),
                           [1, -1, 3, 4])
+
+
+def test_reply_prefix_flags_on_spans_equal_the_reference():
+    import numpy as np
+
+    from kopiresearch.io._common import prefix_only_mentions
+    from kopiresearch.io.tweet_harvest import _twitter_mentions
+
+    rng = np.random.default_rng(7)
+    words = ["@a_demo", "@B_demo", "@c", "halo", ",", "@a_demo,", "\t", "\n", " ", "🙌",
+             "x@b_demo", "@a_demo@c", "@", "@@c", "é@c", "RT", ":"]
+    texts = ["".join(rng.choice(words, int(rng.integers(0, 9))).tolist()) for _ in range(3000)]
+    texts += ["@a_demo @b_demo makasih @b_demo", "@a_demo\t@c\n@B_demo", "@a_demo", "",
+              "@a_demo, @c", " @a_demo @c"]
+    text = pd.Series(texts, dtype="string[pyarrow]")
+    is_reply = np.random.default_rng(8).random(len(texts)) < 0.7
+    fast = _twitter_mentions(text, is_reply=is_reply)
+    ref = prefix_only_mentions(text, is_reply, fast["row"], fast["handle"])
+    assert fast["prefix_only"].sum() > 50
+    np.testing.assert_array_equal(fast["prefix_only"].to_numpy(bool), ref)
+
+
+def test_fast_path_equals_reference_without_reply_prefix_mentions(tmp_path, monkeypatch):
+    path = _trap_file(tmp_path, seed=5)
+    fast = read_tweet_harvest(path, reply_prefix_mentions=False)
+    _slow_path(monkeypatch)
+    slow = read_tweet_harvest(path, reply_prefix_mentions=False)
+    _same_corpus(fast, slow)
+    assert fast.report.derived == slow.report.derived

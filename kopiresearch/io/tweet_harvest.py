@@ -685,10 +685,14 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         rt = _retweeted(text, scan)
         is_rt = rt.notna().to_numpy(bool)
         reply, is_reply = _reply_targets(frame, text, is_rt, report)
-        ment = _twitter_mentions(text, scan)
+        ment = _twitter_mentions(text, scan, is_reply=is_reply)
         del scan
-        ment = ment[~is_rt[ment["row"].to_numpy()]]
-        prefix_only = prefix_only_mentions(text, is_reply, ment["row"], ment["handle"])
+        if "prefix_only" in ment.columns:  # found on the mention spans
+            prefix_only = ment.pop("prefix_only").to_numpy(bool)
+        else:
+            prefix_only = prefix_only_mentions(text, is_reply, ment["row"], ment["handle"])
+        not_rt = ~is_rt[ment["row"].to_numpy()]
+        ment, prefix_only = ment[not_rt], prefix_only[not_rt]
         # every target handle once, coded: the book resolves each distinct handle once
         handles = pc.dictionary_encode(pa.chunked_array(
             [_arrow(rt.dropna()), _arrow(reply.dropna()), _arrow(ment["handle"])],
@@ -1158,22 +1162,72 @@ def _count(s: pd.Series) -> pd.Series:
     return parse_counts(s)[0]
 
 
-def _twitter_mentions(text: pd.Series, scan=None) -> pd.DataFrame:
+def _twitter_mentions(text: pd.Series, scan=None, *, is_reply=None) -> pd.DataFrame:
     """:func:`mentions_long` with :data:`TWITTER_MENTION`, vectorised on the UTF-8 bytes.
 
     Same result as the regex ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` (rows, handles in lower
-    case, in text order, a handle once per text), found by :func:`_mention_spans`.
+    case, in text order, a handle once per text), found by :func:`_mention_spans`. With
+    ``is_reply`` (one flag per text), a column ``prefix_only`` says which mentions occur
+    only in the leading ``@``-run of a reply: the result of
+    :func:`~kopiresearch.io._common.prefix_only_mentions`, found on the same spans.
     """
     scan = _mention_spans(text) if scan is None else scan
     if scan is False:
         return mentions_long(text, TWITTER_MENTION)
-    buf, _off, row, start, end = scan
+    buf, off, row, start, end = scan
     handles = _span_strings(buf, start + 1, end)
     codes = pc.dictionary_encode(handles).indices.to_numpy(zero_copy_only=False)
-    first = ~pd.Series(row * (int(codes.max(initial=0)) + 1) + codes).duplicated().to_numpy()
-    return pd.DataFrame({"row": row[first].astype(np.int64),
-                         "handle": pd.Series(pd.arrays.ArrowStringArray(
-                             handles.filter(pa.array(first))), dtype=_STR)})
+    key = row * (int(codes.max(initial=0)) + 1) + codes
+    first = ~pd.Series(key).duplicated().to_numpy()
+    out = pd.DataFrame({"row": row[first].astype(np.int64),
+                        "handle": pd.Series(pd.arrays.ArrowStringArray(
+                            handles.filter(pa.array(first))), dtype=_STR)})
+    if is_reply is not None:
+        chain = _prefix_spans(buf, off, row, start, end, np.asarray(is_reply, dtype=bool))
+        outside = np.unique(key[~chain])
+        out["prefix_only"] = chain[first] & ~np.isin(key[first], outside)
+    return out
+
+
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[[9, 10, 13, 32]] = True  # the white space of REPLY_PREFIX
+
+
+def _prefix_spans(buf, off, row, start, end, is_reply) -> np.ndarray:
+    """Which mention spans form the leading ``@``-run of a reply (``REPLY_PREFIX`` of
+    :mod:`kopiresearch.io._common`): the first starts its text, each is followed by ASCII
+    white space or the end of the text, and each next one follows the previous across white
+    space only. The run grows one span per step over the spans still in it."""
+    n = len(row)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    row_end = off[row + 1]
+    after = np.ones(n, dtype=bool)
+    inside = end < row_end
+    after[inside] = _SPACE[buf[end[inside]]]
+    ok = after & is_reply[row]
+    chain = ok & (start == off[row])
+    # white space only between two spans of one reply: checked byte by byte over the gaps,
+    # each pair dropping out at its first other byte (gaps are short or soon not white)
+    prev = np.arange(-1, n - 1)
+    link = np.zeros(n, dtype=bool)
+    link[1:] = (row[1:] == row[:-1]) & (start[1:] > end[:-1]) & ok[1:] & ok[:-1]
+    pairs = np.flatnonzero(link)
+    k = 0
+    while pairs.size:
+        white = _SPACE[buf[end[pairs - 1] + k]]
+        link[pairs[~white]] = False
+        pairs = pairs[white]
+        k += 1
+        pairs = pairs[end[pairs - 1] + k < start[pairs]]
+    grow = np.flatnonzero(chain)
+    while grow.size:
+        nxt = grow + 1
+        nxt = nxt[nxt < n]
+        nxt = nxt[link[nxt] & ok[nxt] & ~chain[nxt] & chain[prev[nxt]]]
+        chain[nxt] = True
+        grow = nxt
+    return chain
 
 
 _WORD = np.zeros(256, dtype=bool)
