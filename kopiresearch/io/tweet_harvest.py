@@ -786,13 +786,18 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
     reason = np.empty(len(frame), dtype=object)
     for col in _ID_COLUMNS:
         v = frame[col].str.strip()
-        long = v.str.fullmatch(r"\d{16,}").fillna(False).to_numpy(bool)
-        if not long.any():
+        ends0 = np.flatnonzero(v.str.endswith("0").fillna(False).to_numpy(bool))
+        if not len(ends0):  # a rounded id ends in zeros
             continue
+        long = np.zeros(len(frame), dtype=bool)
+        long[ends0] = v.iloc[ends0].str.fullmatch(r"\d{16,}").fillna(False).to_numpy(bool)
         zero_tail = np.zeros(len(frame), dtype=bool)
-        zero_tail[long] = v[long].str.slice(15).str.fullmatch(r"0+").fillna(False).to_numpy(bool)
+        cand = np.flatnonzero(long)
+        zero_tail[cand] = v.iloc[cand].str.slice(15).str.fullmatch(r"0+").fillna(
+            False).to_numpy(bool)
         if not zero_tail.any():
             continue
+        long = v.str.len().fillna(0).to_numpy(np.int64) >= 16  # every long id, for shares
         hit = np.zeros(len(frame), dtype=bool)
         for f in pd.unique(files[zero_tail]):
             in_file = files == f
@@ -872,10 +877,13 @@ def _colliding_copies(report, frame, dup):
 
 
 def _file_codes(files_col, files) -> np.ndarray:
-    """Position in ``files`` of each row's ``_file``."""
-    pos = {f: i for i, f in enumerate(files)}
-    values = pd.Series(files_col.astype(object).to_numpy())
-    return values.map(pos).fillna(-1).to_numpy(np.int64)
+    """Position in ``files`` of each row's ``_file`` (-1 if absent)."""
+    order = list(dict.fromkeys(files))
+    if isinstance(files_col.dtype, pd.CategoricalDtype):
+        pos = np.array([order.index(c) if c in order else -1
+                        for c in files_col.cat.categories] + [-1], dtype=np.int64)
+        return pos[np.asarray(files_col.cat.codes, dtype=np.int64)]
+    return pd.Categorical(files_col.to_numpy(object), categories=order).codes.astype(np.int64)
 
 
 def _reply_targets(frame, text, is_rt, report):
@@ -905,16 +913,23 @@ def _reply_targets(frame, text, is_rt, report):
 
 def _latest_locations(book, frame, when_ns) -> np.ndarray:
     """The profile location of each account of ``book`` (raw text, from its latest row with
-    a non-empty location; missing otherwise). Only authors with an id have one."""
+    a non-empty location, ties in input order; missing otherwise). Only authors with an id
+    have one."""
     loc = frame["location"].str.strip()
     ok = (loc.notna() & (loc != "") & frame["user_id_str"].notna()).to_numpy(bool)
     out = np.full(len(book.accounts), None, dtype=object)
     if not ok.any():
         return out
-    sub = pd.DataFrame({"acc": ("twitter:" + frame["user_id_str"][ok]).to_numpy(object),
-                        "loc": loc[ok].to_numpy(object), "t": when_ns[ok]})
-    latest = sub.sort_values("t", kind="stable").drop_duplicates("acc", keep="last")
-    got = pd.Series(latest["loc"].to_numpy(object), index=latest["acc"].to_numpy(object))
+    rows = np.flatnonzero(ok)
+    rank = np.empty(len(rows), dtype=np.int64)  # time order, ties in input order
+    rank[np.argsort(when_ns[rows], kind="stable")] = np.arange(len(rows))
+    codes = _id_codes(frame["user_id_str"].iloc[rows])
+    best = np.full(int(codes.max(initial=-1)) + 1, -1, dtype=np.int64)
+    np.maximum.at(best, codes, rank)
+    pick = rows[np.argsort(rank)[best]]
+    uids = frame["user_id_str"].to_numpy(object)[pick]
+    got = pd.Series(loc.to_numpy(object)[pick], index=pd.Index("twitter:" + pd.Index(
+        uids, dtype=object), dtype=object))
     idx = got.index.get_indexer(book.accounts["account_id"].to_numpy(object))
     out[idx >= 0] = got.to_numpy(object)[idx[idx >= 0]]
     return out
@@ -935,8 +950,7 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns):
     query = np.flatnonzero(is_reply & conv_ok)
     if not len(query):
         return parent, inferred
-    conv_code = np.full(n, -1, dtype=np.int64)
-    conv_code[conv_ok] = pd.factorize(conv[conv_ok].to_numpy(object))[0]
+    conv_code = _id_codes(conv.where(conv_ok))  # -1 where missing or not an id
     ids = _exact_ints(frame["id_str"])
     tie = ids if ids is not None else np.arange(n, dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
@@ -957,10 +971,11 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns):
     ids_s = frame["id_str"].to_numpy(object)
     conv_s = conv.to_numpy(object)
     pos = hit["pos"].to_numpy(np.float64)
-    parent[q[found]] = ["twitter:" + ids_s[int(i)] for i in pos[found]]
+    parent[q[found]] = ("twitter:" + pd.Index(ids_s[pos[found].astype(np.int64)])).to_numpy(
+        object)
     root = q[~found]
     root = root[conv_s[root] != ids_s[root]]
-    parent[root] = ["twitter:" + c for c in conv_s[root]]
+    parent[root] = ("twitter:" + pd.Index(conv_s[root], dtype=object)).to_numpy(object)
     inferred[q[found]] = True
     inferred[root] = True
     return parent, inferred
