@@ -1199,8 +1199,15 @@ def _twitter_mentions(text: pd.Series, scan=None, *, is_reply=None) -> pd.DataFr
                             handles.filter(pa.array(first))), dtype=_STR)})
     if is_reply is not None:
         chain = _prefix_spans(buf, off, row, start, end, np.asarray(is_reply, dtype=bool))
-        outside = np.unique(key[~chain])
-        out["prefix_only"] = chain[first] & ~np.isin(key[first], outside)
+        # a handle of the run is typed when it occurs again after it, in the same text:
+        # only texts with a run need looking at
+        in_run = np.zeros(len(off), dtype=bool)
+        in_run[row[chain]] = True
+        outside = np.unique(key[in_run[row] & ~chain])
+        flag = chain[first]
+        cand = np.flatnonzero(flag)
+        flag[cand] = ~np.isin(key[first][cand], outside)
+        out["prefix_only"] = flag
     return out
 
 
