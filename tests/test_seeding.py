@@ -13,12 +13,10 @@ from kopiresearch.seeding import evaluate_seeds, select_seeds, select_seeds_robu
 # helpers
 
 
-def exact_ic_spreads(G, k, p):
-    """Exact expected IC spread of every k-set of a small flow-direction graph, by
-    enumerating all live-edge worlds."""
+def live_edge_worlds(G, p):
+    """Every live-edge world of a small flow-direction graph under IC with uniform ``p``:
+    ``(probability, graph of the live edges)``."""
     edges = list(G.edges())
-    sets = list(itertools.combinations(G, k))
-    total = dict.fromkeys(sets, 0.0)
     for live in itertools.product([0, 1], repeat=len(edges)):
         pr = 1.0
         H = nx.DiGraph()
@@ -27,6 +25,15 @@ def exact_ic_spreads(G, k, p):
             pr *= p if x else 1 - p
             if x:
                 H.add_edge(u, v)
+        yield pr, H
+
+
+def exact_ic_spreads(G, k, p):
+    """Exact expected IC spread of every k-set of a small flow-direction graph, by
+    enumerating all live-edge worlds."""
+    sets = list(itertools.combinations(G, k))
+    total = dict.fromkeys(sets, 0.0)
+    for pr, H in live_edge_worlds(G, p):
         reach = {u: nx.descendants(H, u) | {u} for u in G}
         for S in sets:
             total[S] += pr * len(set().union(*(reach[u] for u in S)))
@@ -306,19 +313,11 @@ def test_bad_arguments_raise(kwargs, match):
 def exact_region_shares(G, S, p):
     """Exact expected share of each region's accounts reached from S (IC, uniform p), by
     enumerating all live-edge worlds of a small flow-direction graph."""
-    edges = list(G.edges())
     region_of = nx.get_node_attributes(G, "region_code")
     sizes = {r: sum(1 for u in G if region_of[u] == r) for r in set(region_of.values())}
     share = dict.fromkeys(sizes, 0.0)
     spread = 0.0
-    for live in itertools.product([0, 1], repeat=len(edges)):
-        pr = 1.0
-        H = nx.DiGraph()
-        H.add_nodes_from(G)
-        for (u, v), x in zip(edges, live):
-            pr *= p if x else 1 - p
-            if x:
-                H.add_edge(u, v)
+    for pr, H in live_edge_worlds(G, p):
         reached = set(S).union(*(nx.descendants(H, u) for u in S))
         spread += pr * len(reached)
         for u in reached:

@@ -789,15 +789,11 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
         ends0 = np.flatnonzero(v.str.endswith("0").fillna(False).to_numpy(bool))
         if not len(ends0):  # a rounded id ends in zeros
             continue
-        long = np.zeros(len(frame), dtype=bool)
-        long[ends0] = v.iloc[ends0].str.fullmatch(r"\d{16,}").fillna(False).to_numpy(bool)
-        zero_tail = np.zeros(len(frame), dtype=bool)
-        cand = np.flatnonzero(long)
-        zero_tail[cand] = v.iloc[cand].str.slice(15).str.fullmatch(r"0+").fillna(
-            False).to_numpy(bool)
+        zero_tail = np.zeros(len(frame), dtype=bool)  # 16+ digits, zeros past the 15th
+        zero_tail[ends0] = v.iloc[ends0].str.fullmatch(r"\d{15}0+").fillna(False).to_numpy(bool)
         if not zero_tail.any():
             continue
-        long = v.str.len().fillna(0).to_numpy(np.int64) >= 16  # every long id, for shares
+        long = v.str.fullmatch(r"\d{16,}").fillna(False).to_numpy(bool)  # for the shares
         hit = np.zeros(len(frame), dtype=bool)
         for f in pd.unique(files[zero_tail]):
             in_file = files == f
