@@ -836,15 +836,18 @@ def _handles_from_urls(username, url, ids) -> pd.Series:
 def _bad_counts(report, frame) -> pd.DataFrame:
     """Rows whose counts are not counts (:data:`~kopiresearch.io._common.COUNT_RULE`) are
     malformed, the message naming the column and the value, so a count never wraps or
-    rounds."""
+    rounds; the count columns of the rest are ``Int64``."""
     bad = np.zeros(len(frame), dtype=bool)
     reason = np.empty(len(frame), dtype=object)
+    parsed = {}
     for col in _COUNTS:
-        new = parse_counts(frame[col])[1] & ~bad
+        parsed[col], wrong = parse_counts(frame[col])
+        new = wrong & ~bad
         if new.any():
             values = frame[col].to_numpy(object)[new]
             reason[new] = [f"{col} {v!r} is not a count ({COUNT_RULE})" for v in values]
             bad |= new
+    frame = frame.assign(**parsed)  # parsed once: the posts table takes them as they are
     if bad.any():
         return _malformed(report, frame, bad, pd.Series(reason, index=frame.index))
     return frame
@@ -1033,10 +1036,10 @@ def _post_columns(frame: pd.DataFrame, post_id: pd.Series, by_time: np.ndarray) 
     columns = {
         "post_id": post_id, "created_at": frame["_when"], "text": text,
         "url": url.mask(url == ""), "conversation_id": conv.astype(_STR),
-        "like_count": _count(frame["favorite_count"]),
-        "reply_count": _count(frame["reply_count"]),
-        "repost_count": _count(frame["retweet_count"]),
-        "quote_count": _count(frame["quote_count"]),
+        "like_count": frame["favorite_count"],
+        "reply_count": frame["reply_count"],
+        "repost_count": frame["retweet_count"],
+        "quote_count": frame["quote_count"],
     }
     return {name: values.array.take(by_time) for name, values in columns.items()}
 
@@ -1166,11 +1169,6 @@ def _authors(book, uids: pd.Series, handles: pd.Series) -> pd.Series:
 
 def _authors_slow(book, uids, handles):
     return book.resolve(uids=uids, handles=handles).astype("string")
-
-
-def _count(s: pd.Series) -> pd.Series:
-    """Counts as ``Int64`` (the values were checked by :func:`_bad_counts`)."""
-    return parse_counts(s)[0]
 
 
 def _twitter_mentions(text: pd.Series, scan=None, *, is_reply=None) -> pd.DataFrame:
