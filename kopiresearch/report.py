@@ -219,19 +219,14 @@ def _execute_one(job) -> NotebookRun:
     os.environ.setdefault("MPLBACKEND", "Agg")
     started = time.perf_counter()
     status = "ok"
+    options = dict(kernel_name="python3", language="python", cwd=str(src.parent),
+                   progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                   execution_timeout=timeout)
     try:
-        if parameterised:
-            # OUT: where the notebook writes now; figures are moved with the folder at the end
-            papermill.execute_notebook(
-                str(src), str(target), parameters={**params, "OUT": str(artifacts)},
-                kernel_name="python3", language="python", cwd=str(src.parent), progress_bar=False,
-                log_output=False, request_save_on_cell_execute=False,
-                execution_timeout=timeout)
-        else:
-            papermill.execute_notebook(
-                str(src), str(target), kernel_name="python3", language="python", cwd=str(src.parent),
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                execution_timeout=timeout)
+        # OUT: where this notebook's figures and tables go (moved with the report at the end)
+        papermill.execute_notebook(
+            str(src), str(target), **options,
+            parameters={**params, "OUT": str(artifacts)} if parameterised else None)
     except Exception as exc:  # noqa: BLE001 - every notebook is reported, then the run fails
         status = f"failed: {_error_line(exc)}"
     seconds = time.perf_counter() - started
@@ -404,7 +399,7 @@ def check_report(folder) -> list[str]:
     text = index.read_text(encoding="utf-8")
     import re
 
-    for href in re.findall(r"(?:href|src)='([^']+)'", text):
+    for href in sorted(set(re.findall(r"(?:href|src)='([^']+)'", text))):
         if not (folder / html.unescape(href)).exists():
             problems.append(f"index.html links {href}, which is missing")
         if href.endswith(".png") and not (folder / html.unescape(href)).with_suffix(

@@ -221,7 +221,7 @@ class Study:
         lines.append("follower lists: " + (f"{len(self.follows):,} ties" if self.has_follows
                                            else "none given"))
         lines.append("ground truth: " + ("planted effects known" if self.has_truth
-                                         else "none (real data)"))
+                                         else "none (not the bundled synthetic data)"))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -311,8 +311,8 @@ def open_study(corpus=None, *, labels=None, follows=None, event_date=None, event
         if len(times) and not (times.min() < event < times.max()):
             raise KopiresearchError(
                 f"event date {event:%Y-%m-%d %H:%M} UTC is outside the corpus's period "
-                f"({times.min():%Y-%m-%d} to {times.max():%Y-%m-%d}); a before/after comparison "
-                "needs posts on both sides")
+                f"({times.min():%Y-%m-%d %H:%M} to {times.max():%Y-%m-%d %H:%M} UTC); a "
+                "before/after comparison needs posts on both sides")
         event_name = event_name or "the event"
     study = Study(corpus=data, source=source, truth=truth, event=event,
                   event_name=event_name if event is not None else None, follows=ties,
