@@ -8,6 +8,8 @@ must say so. The bundled study is run by CI with ``make report`` (see ``.ci/run`
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kopiresearch.cli import main
@@ -33,7 +35,9 @@ def test_the_study_runs_on_a_corpus_without_ground_truth(tmp_path, corpus, extra
     index = (out / "index.html").read_text(encoding="utf-8")
     assert str(example_path(corpus).name) in index
     # these corpora lack ground truth (and the first two labels): sections say so
-    assert "could not answer" in index and "not in these data" not in printed
     assert f"{len(research_notebooks())} notebooks" in printed
+    gaps = int(re.search(r"(\d+) sections said what the data lack", printed).group(1))
+    assert gaps > 0  # no ground truth in any of them, at least
+    assert "real data have no planted truth" in index or "ground truth" in index
     if not extra:
-        assert "labels draft" in index
+        assert "labels draft" in index  # how to give accounts actor types and regions
