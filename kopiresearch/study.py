@@ -211,6 +211,11 @@ class Study:
             f"{len(c.accounts):,} accounts, {len(c.posts):,} posts, {len(c.interactions):,} "
             f"interactions on {', '.join(self.platforms) or 'no platform'}",
         ]
+        files = [Path(f.file).name for f in c.report.file_counts]
+        if files:
+            shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5
+                                            else "")
+            lines.append(f"crawl files: {shown}")
         if len(times):
             lines.append(f"period: {times.min():%Y-%m-%d %H:%M} to "
                          f"{times.max():%Y-%m-%d %H:%M} UTC")
