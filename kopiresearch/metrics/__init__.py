@@ -4,7 +4,9 @@
   Burt's constraint and effective size (:func:`structural_holes`);
 - two-way communication: :func:`reciprocity` (overall and by group pair),
   :func:`responsiveness` (reply rate and Kaplan-Meier response time per office, built on
-  :func:`addressed_posts`, :func:`response_curve`, :func:`kaplan_meier`),
+  :func:`addressed_posts`, :func:`response_curve`, :func:`kaplan_meier`), compared with
+  planted values by :func:`recovery_of_truth` and between own- and other-region citizens by
+  :func:`own_region_effect` (:func:`mantel_haenszel` over offices),
   :func:`push_pull_networking` (Mergel) and :func:`engagement` (Bonson);
 - brokerage: :func:`brokerage` (Gould-Fernandez roles with a permutation baseline) and
   :func:`brokerage_summary`;
@@ -35,6 +37,8 @@ from ._reciprocity import reciprocity
 from ._responsiveness import (
     addressed_posts,
     kaplan_meier,
+    mantel_haenszel,
+    own_region_effect,
     recovery_of_truth,
     response_curve,
     responsiveness,
@@ -47,6 +51,8 @@ __all__ = [
     "addressed_posts",
     "responsiveness",
     "recovery_of_truth",
+    "own_region_effect",
+    "mantel_haenszel",
     "response_curve",
     "kaplan_meier",
     "push_pull_networking",
