@@ -42,10 +42,15 @@ from .claims import Claim, claim
 from .corpus import GOVERNMENT_TYPES, Corpus
 from .errors import KopiresearchError
 
-__all__ = ["Finding", "Study", "compare_words", "open_study", "share_words"]
+__all__ = ["LABELS_HOW", "Finding", "Study", "compare_words", "open_study", "plural",
+           "share_words"]
 
 #: the event of the bundled data set
 BUNDLED_EVENT_NAME = "Kopilaborasi"
+
+#: how a researcher gives accounts actor types, regions and partnerships
+LABELS_HOW = ("Draft labels with `kopiresearch labels draft CORPUS --out labels.csv`, review "
+              "them and pass the file as LABELS (or `kopiresearch study --labels`).")
 
 
 class Finding(str):
@@ -101,6 +106,18 @@ class Study:
     def has_event(self) -> bool:
         """An event date was given (the bundled data: the Kopilaborasi meeting)."""
         return self.event is not None
+
+    @property
+    def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The observation period (UTC): the generator's period on the bundled data, else the
+        first and last post of the corpus."""
+        if self.truth is not None and "period" in self.truth:
+            return (pd.Timestamp(self.truth["period"]["start"]),
+                    pd.Timestamp(self.truth["period"]["end"]))
+        times = self.corpus.posts["created_at"]
+        if not len(times):
+            raise KopiresearchError("the corpus has no posts, so it has no period")
+        return times.min(), times.max()
 
     @property
     def has_follows(self) -> bool:
@@ -162,15 +179,24 @@ class Study:
         self._write_gaps()
         return self.say(text)
 
+    def missing_labels(self, section: str, what: str) -> Finding:
+        """:meth:`missing` with the standard way to give accounts actor types and regions."""
+        return self.missing(section, what, LABELS_HOW)
+
     def expect(self, statement: str, holds, /, **values) -> Claim | None:
         """A planted effect of the bundled data: checked there, silent on any other corpus.
 
         On the bundled data this is :func:`kopiresearch.claims.claim` (a false ``holds``
         raises ``ClaimError``) and the claim is shown; elsewhere nothing is shown or checked,
-        because the statement describes the synthetic data.
+        because the statement describes the synthetic data. ``holds`` and the values may be
+        callables (``lambda: by_type["influencer"] > 120``), evaluated only on the bundled data,
+        for checks whose values other corpora cannot even compute.
         """
         if not self.bundled:
             return None
+        if callable(holds):
+            holds = holds()
+        values = {k: v() if callable(v) else v for k, v in values.items()}
         result = claim(statement, holds, **values)
         _display(Finding(str(result)))
         return result
@@ -324,6 +350,18 @@ def open_study(corpus=None, *, labels=None, follows=None, event_date=None, event
                   seed=int(seed), out=Path(out) if out is not None else None,
                   labels=str(labels) if labels is not None else None)
     return study
+
+
+def plural(n, noun: str, many: str | None = None) -> str:
+    """``"1 account"``, ``"2 accounts"``, ``"1,234 accounts"``.
+
+    Examples
+    --------
+    >>> plural(1, "account"), plural(1234, "account"), plural(2, "community", "communities")
+    ('1 account', '1,234 accounts', '2 communities')
+    """
+    word = noun if n == 1 else (many or noun + "s")
+    return f"{n:,} {word}"
 
 
 def share_words(share: float) -> str:

@@ -136,3 +136,22 @@ def test_words_follow_the_numbers():
     assert share_words(0.5) == "about half" and share_words(0.56) == "most"
     assert share_words(0.44) == "a minority" and share_words(float("nan")) == "an unknown share"
     assert compare_words(1.0, 1.04) == "about as much as" and compare_words(1, 2) == "less than"
+
+
+def test_expect_evaluates_callables_only_on_the_bundled_data(bundled):
+    own = open_study(example_path("tweet_harvest_2.6.1.csv"))
+    assert own.expect("x", lambda: 1 / 0, v=lambda: [][1]) is None
+    assert str(bundled.expect("x", lambda: True, v=lambda: 3)) == "✓ x (v = 3)"
+
+
+def test_the_window_is_the_planted_period_or_the_posts(bundled):
+    assert bundled.window == (pd.Timestamp("2024-09-30T00:00:00Z"),
+                              pd.Timestamp("2024-11-25T00:00:00Z"))
+    own = open_study(example_path("tweet_harvest_2.6.1.csv"))
+    assert own.window == (own.corpus.posts["created_at"].min(),
+                          own.corpus.posts["created_at"].max())
+
+
+def test_missing_labels_says_how_to_label(tmp_path):
+    own = open_study(example_path("tweet_harvest_2.6.1.csv"))
+    assert "kopiresearch labels draft" in own.missing_labels("Offices", "No office.")
