@@ -54,13 +54,32 @@ LABELS_HOW = ("Draft labels with `kopiresearch labels draft CORPUS --out labels.
 
 
 class Finding(str):
-    """A sentence of results: shown as Markdown in a notebook and as plain text elsewhere."""
+    """A sentence of results, as :meth:`Study.say` returns it (already shown: a notebook does
+    not show it a second time when it is a cell's last value)."""
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
+class _Markdown:
+    """What a notebook shows: Markdown, with the same text as plain text (what nbval and the
+    report without a browser compare)."""
+
+    def __init__(self, text: str):
+        self.text = text
 
     def _repr_markdown_(self) -> str:
-        return str(self)
+        return self.text
 
     def __repr__(self) -> str:
-        return str(self)
+        return self.text
+
+
+class _ShownClaim(Claim):
+    """A claim :meth:`Study.expect` has already shown."""
+
+    def _ipython_display_(self) -> None:
+        return None
 
 
 @dataclass
@@ -158,9 +177,8 @@ class Study:
     # ----------------------------------------------------------------- what a notebook shows
     def say(self, text: str) -> Finding:
         """Show a sentence of results (Markdown) computed from the cell's values."""
-        finding = Finding(text)
-        _display(finding)
-        return finding
+        _display(_Markdown(text))
+        return Finding(text)
 
     def missing(self, section: str, what: str, how: str) -> Finding:
         """Say that a section cannot be answered from these data, and how to supply them.
@@ -198,8 +216,8 @@ class Study:
             holds = holds()
         values = {k: v() if callable(v) else v for k, v in values.items()}
         result = claim(statement, holds, **values)
-        _display(Finding(str(result)))
-        return result
+        _display(_Markdown(str(result)))
+        return _ShownClaim(result.statement, result.values)
 
     def figure(self, fig, name: str):
         """Save ``fig`` as ``<out>/figures/<name>.png`` and ``.svg`` (when there is an output
