@@ -258,3 +258,17 @@ def test_near_duplicates_of_repeated_texts_are_numbered_by_first_appearance():
                   index=[f"p{i}" for i in range(6)])
     assert near_duplicate_clusters(s, threshold=0.7).tolist() == [0, 1, 1, 0, 1, 2]
     assert near_duplicate_clusters(s.iloc[:0]).tolist() == []
+
+
+def test_account_table_gives_account_age_where_the_crawl_has_it():
+    c = _tiny_corpus()
+    acc = c.accounts.copy()
+    acc["account_created_at"] = pd.to_datetime(["2020-01-01", "2024-09-01", None, None],
+                                               utc=True)
+    c = kr.Corpus.from_frames(acc, c.posts)
+    table = kc.coordination(c, n_null=5, seed=1).accounts
+    # a's first post (r1) is 2 minutes after T0 = 2024-10-01T01:00Z
+    first = T0 + pd.Timedelta(minutes=2)
+    assert table.loc["a", "account_age_days"] == pytest.approx(
+        (first - pd.Timestamp("2024-09-01", tz="UTC")).total_seconds() / 86400)
+    assert np.isnan(table.loc["b", "account_age_days"])
