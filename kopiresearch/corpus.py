@@ -111,6 +111,9 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
                    "(raw, not a region: see label drafting)", required=False, nullable=True),
             Column("partnered", pd.BooleanDtype(), "partnered with government (Kopilaborasi)",
                    required=False),
+            Column("account_created_at", _UTC, "when the account was created, UTC, where the "
+                   "crawl gives it (twarc2, twarc-csv, snscrape profiles)", required=False,
+                   nullable=True),
         ),
     ),
     "posts": (
@@ -142,6 +145,9 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
                    nullable=True),
             Column("location", _STR, "place tagged on the post (Instagram location name) when "
                    "known", required=False, nullable=True),
+            Column("expanded_urls", _STR, "the post's links as the crawl expands them (the "
+                   "target of a t.co link), space-separated in order, media links left out; "
+                   "missing when the crawl gives none", required=False, nullable=True),
         ),
     ),
     "interactions": (
@@ -247,6 +253,8 @@ def _coerce_column(table, frame, col):
     if isinstance(col.dtype, pd.DatetimeTZDtype):
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             return s.dt.tz_convert("UTC").astype(_UTC)
+        if col.nullable and s.isna().all():  # an optional time nobody gave (CSV: empty text)
+            return pd.Series(pd.NaT, index=s.index, dtype=_UTC)
         if pd.api.types.is_datetime64_dtype(s.dtype):
             raise TimezoneError("timestamps are naive", table=table, column=col.name,
                                 expected="timezone-aware timestamps (UTC)")

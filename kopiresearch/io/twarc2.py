@@ -192,6 +192,7 @@ class _State:
 
     def __init__(self):
         self.users = {}  # id -> (username, followers)
+        self.created = {}  # user id -> its created_at (kept as accounts.account_created_at)
         self.error_users = []  # (id or None, username or None)
         self.tweet_author = {}  # tweet id -> author id
         self.cols = {c: [] for c in self._COLUMNS}
@@ -208,6 +209,8 @@ class _State:
             fol = fol if _one_count(fol) not in (None, False) else None  # never a bad count
             loc = _s(u.get("location")) or old[2]
             self.users[uid] = (name, fol if fol is not None else old[1], loc)
+            if _s(u.get("created_at")):
+                self.created.setdefault(uid, _s(u.get("created_at")))
 
     def ref_tweet(self, t):
         t = _d(t)
@@ -381,10 +384,11 @@ class _State:
         ta = self.tweet_author
         edges = []  # (row, kind, uid, handle)
         kinds, parents = [], []
+        links = pick(cols.pop("urls"))  # the entities' expanded_url, per tweet
         for i, (rt, qt, rp, reply_uid, mentions, urls, body) in enumerate(zip(
                 pick(cols.pop("retweeted")), pick(cols.pop("quoted")),
                 pick(cols.pop("replied_to")), pick(cols.pop("reply_uid")),
-                pick(cols.pop("mentions")), pick(cols.pop("urls")), text, strict=True)):
+                pick(cols.pop("mentions")), links, text, strict=True)):
             body = body if isinstance(body, str) else ""
             if rt is not None:
                 a = ta.get(rt)
@@ -436,6 +440,9 @@ class _State:
                  order=np.full(int(h_only.sum()), -3.0))
         book.finish()
         add_locations(book, locations)
+        from ._common import add_account_created, expanded_url_column
+
+        add_account_created(book, self.created, report)
         author = book.resolve(uids=authors).astype("string")
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
         ment = (edges["kind"] == "mention").to_numpy(bool)
@@ -463,6 +470,7 @@ class _State:
             "kind": kinds, "parent_post_id": ("twitter:" + parents),
             "conversation_id": "twitter:" + column("conversation_id"),
             "text": text, "url": "https://x.com/i/status/" + ids,
+            "expanded_urls": expanded_url_column(links),
             **{c: (v if len(keep) == n else v.take(keep)).reset_index(drop=True)
                for c, v in counts.items()},
         })
