@@ -27,6 +27,7 @@ from .errors import (
     SchemaError,
     TimezoneError,
 )
+from .regions import PROVINCE_CODE
 
 __all__ = [
     "ACTOR_TYPES",
@@ -66,8 +67,6 @@ GOVERNMENT_TYPES = ("government_province", "government_regency", "government_oth
 PLATFORMS = ("twitter", "instagram", "facebook", "tiktok", "youtube", "synthetic")
 POST_KINDS = ("original", "reply", "repost", "quote", "comment")
 INTERACTION_KINDS = ("mention", "reply", "repost", "quote", "comment", "tag")
-#: ``region_code`` of accounts that speak for the whole province.
-PROVINCE_CODE = "35"
 
 _UTC = pd.DatetimeTZDtype("ns", "UTC")
 _STR = pd.StringDtype()

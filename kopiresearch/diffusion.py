@@ -22,6 +22,7 @@ import pandas as pd
 from numba import njit, prange
 
 from .errors import KopiresearchError
+from .regions import is_kabkota
 
 __all__ = ["simulate", "calibrated_graph", "SpreadResult", "DiffusionError", "MODELS",
            "PROBABILITIES"]
@@ -54,7 +55,10 @@ class SpreadResult:
     region_reach : pandas.DataFrame
         Per region (index: region code): ``n_accounts``, ``share_reached`` (mean share of the
         region's accounts active at the end), ``p_reached`` (share of runs in which at least
-        ``threshold`` of its accounts were active) and ``threshold``.
+        ``threshold`` of its accounts were active) and ``threshold``. The regions are those
+        the seeding objectives count: the ``regions`` given to :func:`simulate`, by default
+        every kabupaten/kota (:func:`kopiresearch.regions.is_kabkota`; province-wide
+        ``"35"`` and ``"unknown"`` accounts are in no row).
     over_time : pandas.DataFrame
         Per time step (0 = the seeds): ``new`` (mean number of accounts activated at that
         step) and ``cumulative`` (mean number active by then).
@@ -108,7 +112,7 @@ def simulate(G, seeds, model: str = "ic", *, p: float | None = None,
              probability: str = "uniform", weight: str = "weight", thresholds=None,
              beta: float | None = None, gamma: float | None = None,
              max_steps: int | None = None, runs: int = 1000, direction: str = "interaction",
-             region: str = "region_code", q: float = 1, seed=None,
+             region: str = "region_code", q: float = 1, regions=None, seed=None,
              progress: bool | None = None) -> SpreadResult:
     """Simulate diffusion from ``seeds`` many times and summarise reach.
 
@@ -152,6 +156,10 @@ def simulate(G, seeds, model: str = "ic", *, p: float | None = None,
     q : int or float
         A region counts as reached in a run when at least ``q`` of its accounts are active
         (``q >= 1``) or at least the share ``q`` of them (``0 < q < 1``, rounded up).
+    regions : iterable, optional
+        Region codes reported in ``region_reach``, as in
+        :func:`kopiresearch.seeding.select_seeds`; default every value of ``region`` that
+        names a kabupaten/kota (not the province-wide ``"35"``, not ``"unknown"``).
     seed : int or numpy.random.Generator, optional
         Source of randomness; the same seed gives the same result on any number of threads.
     progress : bool, optional
@@ -217,7 +225,7 @@ def simulate(G, seeds, model: str = "ic", *, p: float | None = None,
                 direction=direction, region=region, seed=seed)
     out = _run(job.net, model, job.seed_idx, job.run_seeds, job.max_steps, job.theta,
                job.gamma, progress)
-    return _result(job.net, model, _seeds_tuple(job.net, job.seed_idx), out, q)
+    return _result(job.net, model, _seeds_tuple(job.net, job.seed_idx), out, q, regions)
 
 
 @dataclass
@@ -706,6 +714,20 @@ def _lt_live(net):
     return net._live
 
 
+def _counted_regions(net, regions=None) -> np.ndarray:
+    """Positions in ``net.region_codes`` of the regions that count: ``regions`` (each must
+    have an account in the graph) or, by default, every kabupaten/kota."""
+    if regions is None:
+        return np.array([i for i, c in enumerate(net.region_codes) if is_kabkota(c)],
+                        dtype=np.int64)
+    pos = {c: i for i, c in enumerate(net.region_codes)}
+    wanted = list(regions)
+    missing = [c for c in wanted if c not in pos]
+    if missing:
+        raise DiffusionError(f"regions: {missing[0]!r} has no account in G")
+    return np.array([pos[c] for c in wanted], dtype=np.int64)
+
+
 def _region_thresholds(sizes, q):
     ok = not isinstance(q, bool) and isinstance(q, (int, float, np.integer, np.floating))
     if not ok or not q > 0 or (q > 1 and q != int(q)):
@@ -715,17 +737,21 @@ def _region_thresholds(sizes, q):
     return np.full(len(sizes), int(q), dtype=np.int64)
 
 
-def _result(net, model, seeds, out, q):
-    counts, spreads, regions, hist = out
+def _result(net, model, seeds, out, q, regions=None):
+    counts, spreads, tally, hist = out
     runs = spreads.size
-    sizes = np.bincount(net.region_of[net.region_of >= 0], minlength=len(net.region_codes))
+    keep = _counted_regions(net, regions)
+    tally = tally[:, keep]
+    sizes = np.bincount(net.region_of[net.region_of >= 0],
+                        minlength=len(net.region_codes))[keep]
     thr = _region_thresholds(sizes, q)
     activation = pd.Series(counts / runs, index=pd.Index(net.nodes, dtype=object),
                            name="p_active")
-    share = (regions / np.maximum(sizes, 1)).mean(axis=0) if runs else sizes * 0.0
-    reached = (regions >= thr).mean(axis=0)
+    share = (tally / np.maximum(sizes, 1)).mean(axis=0) if runs else sizes * 0.0
+    reached = (tally >= thr).mean(axis=0)
+    codes = [net.region_codes[i] for i in keep]
     reach = pd.DataFrame({"n_accounts": sizes, "share_reached": share, "p_reached": reached,
-                          "threshold": thr}, index=pd.Index(net.region_codes, name="region"))
+                          "threshold": thr}, index=pd.Index(codes, name="region"))
     last = np.flatnonzero(hist)
     hist = hist[: (last[-1] + 1 if last.size else 1)] / runs
     over_time = pd.DataFrame({"new": hist, "cumulative": np.cumsum(hist)},

@@ -19,7 +19,15 @@ import pyarrow.compute as pc
 
 from .corpus import INTERACTION_KINDS, Corpus, _utc
 from .errors import KopiresearchError
-from .regions import BAKORWIL, PROVINCE_CODE, UNKNOWN_REGION, bakorwil_of, region_table
+from .regions import (
+    BAKORWIL,
+    LEVELS,
+    PROVINCE_CODE,
+    PROVINCE_GROUP,
+    UNKNOWN_REGION,
+    region_group,
+    region_table,
+)
 
 __all__ = ["build_interaction_graph", "region_graph", "node_table", "edge_table",
            "graph_from_edge_table", "aggregate_interactions", "pair_counts",
@@ -385,7 +393,7 @@ def region_graph(G: nx.DiGraph, level: str = "kabkota", *, weight: str = "weight
     >>> R["I Madiun"]["I Madiun"]["weight"], R["unknown"]["I Madiun"]["weight"]
     (2, 1)
     """
-    if level not in ("kabkota", "bakorwil"):
+    if level not in LEVELS:
         raise KopiresearchError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
     table = region_table()
     if level == "kabkota":
@@ -395,17 +403,10 @@ def region_graph(G: nx.DiGraph, level: str = "kabkota", *, weight: str = "weight
     else:
         pops = table.groupby("bakorwil")["population"].sum()
         groups = {b: {"name": f"Bakorwil {b}", "population": int(pops[b])} for b in BAKORWIL}
-        groups["province"] = {"name": "Provinsi Jawa Timur", "population": None}
+        groups[PROVINCE_GROUP] = {"name": "Provinsi Jawa Timur", "population": None}
     groups[UNKNOWN_REGION] = {"name": "unknown region", "population": None}
 
-    def group_of(code):
-        if code is None or code is pd.NA or (isinstance(code, float) and np.isnan(code)):
-            return UNKNOWN_REGION
-        if code == PROVINCE_CODE:
-            return PROVINCE_CODE if level == "kabkota" else "province"
-        return code if level == "kabkota" else bakorwil_of(code)
-
-    member = {n: group_of(d.get(region)) for n, d in G.nodes(data=True)}
+    member = {n: region_group(d.get(region), level) for n, d in G.nodes(data=True)}
     R = nx.DiGraph()
     for key, attrs in groups.items():
         R.add_node(key, **attrs, n_accounts=0)

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .corpus import INTERACTION_KINDS, PROVINCE_CODE, SCHEMAS, LoadReport, coerce_table
+from .corpus import INTERACTION_KINDS, SCHEMAS, LoadReport, coerce_table
 from .errors import DataNotFoundError, InputFormatError, KopiresearchError, SchemaError
 from .graph import KIND_ATTRIBUTES, aggregate_interactions, graph_from_edge_table
 from .io.merge import merge_accounts
@@ -48,7 +48,7 @@ from .io.parquet import (
     read_partitioned_report,
     unalias_acts,
 )
-from .regions import UNKNOWN_REGION, bakorwil_of
+from .regions import LEVELS, region_group
 
 __all__ = ["open_parquet_corpus", "DaskCorpus", "aggregate_edges", "build_interaction_graph",
            "region_flow_table", "cascade_table_distributed", "simulate_distributed",
@@ -357,7 +357,7 @@ def region_flow_table(dc: DaskCorpus, level: str = "kabkota", kinds=None, start=
     weights. Each partition is read and de-duplicated as in :func:`aggregate_edges` and
     reduces to a small region-by-region count matrix.
     """
-    if level not in ("kabkota", "bakorwil"):
+    if level not in LEVELS:
         raise KopiresearchError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
     kinds = _check_kinds(kinds)
     lo, hi = _bounds(start, end)
@@ -387,12 +387,7 @@ def _bakorwil_flows(flows: pd.DataFrame) -> pd.DataFrame:
     """A ``region_flow_table(level="kabkota")`` summed up to Bakorwil: equal to
     ``region_flow_table(level="bakorwil")`` (each Bakorwil cell is the sum of its kabupaten/
     kota cells), without reading the interactions again."""
-    def group_of(label):
-        if label == UNKNOWN_REGION:
-            return UNKNOWN_REGION
-        return "province" if label == PROVINCE_CODE else bakorwil_of(label)
-
-    names = {label: group_of(label) for label in
+    names = {label: region_group(label, "bakorwil") for label in
              set(flows["source_region"]) | set(flows["target_region"])}
     out = (flows.assign(source_region=flows["source_region"].map(names),
                         target_region=flows["target_region"].map(names))
@@ -502,13 +497,14 @@ def simulate_distributed(G, seeds, model: str = "ic", *, client=None, chunk_runs
     if chunk_runs < 1:
         raise KopiresearchError(f"chunk_runs must be at least 1, not {chunk_runs!r}")
     keys = ("p", "probability", "weight", "thresholds", "beta", "gamma", "max_steps",
-            "direction", "region")
+            "direction", "region", "regions")
     unknown = sorted(set(options) - set(keys))
     if unknown:
         raise KopiresearchError(f"unknown option(s) for simulate: {unknown}")
     defaults = {"p": None, "probability": "uniform", "weight": "weight", "thresholds": None,
                 "beta": None, "gamma": None, "max_steps": None, "direction": "interaction",
                 "region": "region_code"}
+    regions = options.pop("regions", None)
     job = _plan(G, seeds, model, runs=runs, seed=seed, **{**defaults, **options})
     # hash=False: a fresh key per call, so a previous call releasing the same content cannot
     # race with this one (dask reuses content-hashed keys)
@@ -519,11 +515,11 @@ def simulate_distributed(G, seeds, model: str = "ic", *, client=None, chunk_runs
     parts = client.gather(futures)
     counts = sum(part[0] for part in parts)
     spreads = np.concatenate([part[1] for part in parts])
-    regions = np.concatenate([part[2] for part in parts])
+    tally = np.concatenate([part[2] for part in parts])
     width = max(len(part[3]) for part in parts)
     hist = sum(np.pad(part[3], (0, width - len(part[3]))) for part in parts)
     return _result(job.net, model, _seeds_tuple(job.net, job.seed_idx),
-                   (counts, spreads, regions, hist), q)
+                   (counts, spreads, tally, hist), q, regions)
 
 
 # ----------------------------------------------------------------------------------------
@@ -647,14 +643,7 @@ def _duplicate_count(directory: str) -> pd.DataFrame:
 
 
 def _region_groups(accounts: pd.DataFrame, level: str) -> pd.Series:
-    def group_of(code):
-        if code is None or pd.isna(code):
-            return UNKNOWN_REGION
-        if code == PROVINCE_CODE:
-            return PROVINCE_CODE if level == "kabkota" else "province"
-        return code if level == "kabkota" else bakorwil_of(code)
-
-    return pd.Series([group_of(c) for c in accounts["region_code"]],
+    return pd.Series([region_group(c, level) for c in accounts["region_code"]],
                      index=accounts.index.astype(object), dtype=object)
 
 

@@ -19,6 +19,7 @@ from numba import njit, prange
 from .diffusion import (
     DiffusionError,
     _check_int,
+    _counted_regions,
     _prepare,
     _rand,
     _region_thresholds,
@@ -35,9 +36,6 @@ __all__ = ["select_seeds", "select_seeds_robust", "evaluate_seeds", "SeedSelecti
 METHODS = ("followers", "degree", "pagerank", "celf", "imm")
 #: Objectives of :func:`select_seeds`.
 OBJECTIVES = ("spread", "regions", "region_share", "fair")
-
-_NOT_REGIONS = ("35", "unknown")
-
 
 @dataclass(frozen=True)
 class SeedSelection:
@@ -105,8 +103,9 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
     q : int or float
         Region threshold for ``"regions"`` (count >= 1, or share in (0, 1)).
     regions : iterable, optional
-        Region codes that count; default every value of the node attribute ``region`` except
-        the province-wide ``"35"`` and ``"unknown"``.
+        Region codes that count; default every value of the node attribute ``region`` that
+        names a kabupaten/kota (:func:`kopiresearch.regions.is_kabkota`: not the
+        province-wide ``"35"``, not ``"unknown"``).
     model : {"ic", "lt"}
         Diffusion model (see :func:`kopiresearch.diffusion.simulate`).
     p, probability, weight, direction, region
@@ -689,15 +688,7 @@ class _Objective:
     def __init__(self, net, name, q, regions):
         self.name = name
         n = len(net.nodes)
-        if regions is None:
-            keep = [i for i, c in enumerate(net.region_codes) if str(c) not in _NOT_REGIONS]
-        else:
-            wanted = list(regions)
-            pos = {c: i for i, c in enumerate(net.region_codes)}
-            missing = [c for c in wanted if c not in pos]
-            if missing:
-                raise DiffusionError(f"regions: {missing[0]!r} has no account in G")
-            keep = [pos[c] for c in wanted]
+        keep = [int(i) for i in _counted_regions(net, regions)]
         self.codes = [net.region_codes[i] for i in keep]
         remap = np.full(max(len(net.region_codes), 1), -1, dtype=np.int32)
         remap[keep] = np.arange(len(keep), dtype=np.int32)

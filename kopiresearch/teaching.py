@@ -42,6 +42,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .regions import is_kabkota
+
 __all__ = [
     "Hasil",
     "cek_graf",
@@ -976,7 +978,7 @@ def _hours_to_region(simpul, how="min", subtract=True, unit=3600.0, only_kabkota
     region = simpul["region_code"].astype(object)
     keep = region.notna()
     if only_kabkota:
-        keep &= region.astype(str).str.len() == 4
+        keep &= region.map(is_kabkota).astype(bool)
     frame = pd.DataFrame({"r": region[keep].astype(str), "t": t[keep]})
     first = frame.groupby("r")["t"].agg(how)
     base = t0 if subtract else pd.Timestamp("1970-01-01", tz="UTC")

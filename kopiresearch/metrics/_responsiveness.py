@@ -8,7 +8,7 @@ import scipy.stats as st
 
 from ..corpus import GOVERNMENT_TYPES, INTERACTION_KINDS, Corpus, _utc
 from ..errors import KopiresearchError
-from ..regions import PROVINCE_CODE, bakorwil_of
+from ..regions import region_group
 
 __all__ = ["addressed_posts", "responsiveness", "response_curve", "kaplan_meier",
            "recovery_of_truth"]
@@ -448,7 +448,6 @@ def _asker_group(posts, accounts, by):
     if by == "region_code":
         return region.fillna("unknown")
     if by == "bakorwil":
-        return region.map(lambda c: "unknown" if pd.isna(c) else
-                          ("province" if c == PROVINCE_CODE else bakorwil_of(c)))
+        return region.map(lambda c: region_group(c, "bakorwil"))
     office_region = posts["office_id"].map(accounts["region_code"].astype(object))
     return np.where(region.isna(), "unknown", np.where(region == office_region, "own", "other"))
