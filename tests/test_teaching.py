@@ -701,3 +701,24 @@ def test_grade_command_on_a_real_student_lab(tmp_path, capsys):
     assert table["benar"].tolist() == [0, 1]
     printed = capsys.readouterr().out
     assert "2 notebooks, 1 exercises right" in printed
+
+
+def test_a_wrong_setting_raises_instead_of_blaming_the_student():
+    G = nx.DiGraph([("a", "b")])
+    with pytest.raises(t.LabSetupError, match="arah='in' is not an option"):
+        t.cek_derajat(dict(G.in_degree()), G, arah="in")
+    with pytest.raises(t.LabSetupError, match="berbobot"):
+        t.cek_derajat(dict(G.in_degree()), G, berbobot="ya")
+    # a wrong answer with a right setting is still the student's "salah", never an exception
+    _expect(t.cek_derajat(["x"], G, arah="keluar"), "salah", "bukan list")
+
+
+def test_every_check_shares_one_wrapper():
+    from kopiresearch.teaching._feedback import pemeriksa
+
+    checks = [getattr(t, n) for n in t.__all__ if n.startswith("cek_")]
+    assert len(checks) == 14
+    for cek in checks:
+        assert cek.__wrapped__.__qualname__ == cek.__qualname__  # functools.wraps of pemeriksa
+        assert cek.__code__ is pemeriksa(lambda j: j).__code__
+        assert cek(...).status == "belum"
