@@ -38,13 +38,15 @@ KIND_ATTRIBUTES = {kind: f"n_{kind}" for kind in INTERACTION_KINDS}
 
 
 def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
-                            include_isolates: bool = True) -> nx.DiGraph:
+                            include_isolates: bool = True, client=None) -> nx.DiGraph:
     """Build the directed, weighted interaction graph of a corpus.
 
     Parameters
     ----------
-    corpus : Corpus
-        The canonical tables.
+    corpus : Corpus or kopiresearch.scale.DaskCorpus
+        The canonical tables, or a partitioned corpus opened with
+        :func:`kopiresearch.scale.open_parquet_corpus` (the acts are then aggregated on Dask
+        workers by :func:`kopiresearch.scale.aggregate_edges`; the graph is identical).
     kinds : iterable of str, optional
         Interaction kinds to keep (``"reply"``, ``"mention"``, ``"repost"``, ``"quote"``,
         ``"comment"``, ``"tag"``); all by default.
@@ -54,6 +56,9 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
         Keep every account of ``corpus.accounts`` as a node, also those without an edge in
         the selection (needed for reach and coverage analyses). ``False`` keeps only
         accounts with at least one edge.
+    client : distributed.Client, optional
+        With a ``DaskCorpus``: the Dask client to use (default: the current one, or a
+        ``LocalCluster`` for this call).
 
     Returns
     -------
@@ -85,6 +90,15 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
     >>> G.is_directed(), all(d["weight"] == d["n_reply"] for _, _, d in G.edges(data=True))
     (True, True)
     """
+    if not isinstance(corpus, Corpus) and type(corpus).__name__ == "DaskCorpus":
+        from .scale._edges import aggregate_edges
+
+        edges = aggregate_edges(corpus, kinds, start, end, client=client)
+        return graph_from_edge_table(corpus.accounts, edges, include_isolates=include_isolates)
+    if client is not None:
+        raise KopiresearchError("client= applies to a partitioned corpus (a DaskCorpus from "
+                                "kopiresearch.scale.open_parquet_corpus); an in-memory "
+                                "Corpus is built in this process")
     inter = corpus.interactions
     if kinds is not None:
         kinds = [kinds] if isinstance(kinds, str) else list(kinds)

@@ -416,7 +416,7 @@ def _cache_graph():
 
 
 def test_conversion_is_cached_per_graph_and_key():
-    from kopiresearch.diffusion import _prepare
+    from kopiresearch._engine import prepare as _prepare
 
     G = _cache_graph()
     a = _prepare(G, p=0.3)
