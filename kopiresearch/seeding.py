@@ -34,12 +34,20 @@ from ._random import resolve_rng, stream_seeds
 from .errors import DiffusionError
 
 __all__ = ["select_seeds", "select_seeds_robust", "evaluate_seeds", "SeedSelection",
-           "RobustSelection", "METHODS", "OBJECTIVES"]
+           "RobustSelection", "METHODS", "OBJECTIVES", "METHOD_OPTIONS"]
 
 #: Seed-selection methods of :func:`select_seeds`.
 METHODS = ("followers", "degree", "pagerank", "celf", "imm")
 #: Objectives of :func:`select_seeds`.
 OBJECTIVES = ("spread", "regions", "region_share", "fair")
+#: The options of :func:`select_seeds` that one method reads, with their defaults.
+METHOD_OPTIONS = {
+    "followers": {"followers": "followers"},
+    "imm": {"eps": 0.1, "ell": 1.0, "rr_per_region": 2000, "max_rr_sets": 20_000_000,
+            "chunk_sets": 50_000},
+}
+_METHOD_DEFAULTS = {name: value for options in METHOD_OPTIONS.values()
+                    for name, value in options.items()}
 
 @dataclass(frozen=True)
 class SeedSelection:
@@ -76,10 +84,8 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
                  objective: str = "spread", q: float = 1, regions=None, model: str = "ic",
                  p: float | None = None, probability: str = "uniform", weight: str = "weight",
                  direction: str = "interaction", region: str = "region_code",
-                 followers: str = "followers", eps: float = 0.1, ell: float = 1.0,
-                 runs: int = 1000, rr_per_region: int = 2000, max_rr_sets: int = 20_000_000,
-                 seed=None, progress: bool | None = None, client=None,
-                 chunk_sets: int = 50_000) -> SeedSelection:
+                 runs: int = 1000, seed=None, progress: bool | None = None, client=None,
+                 **method_options) -> SeedSelection:
     """Choose ``k`` seed accounts that maximise reach, regional reach or the weakest region.
 
     Parameters
@@ -115,18 +121,8 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
         Diffusion model (see :func:`kopiresearch.diffusion.simulate`).
     p, probability, weight, direction, region
         Edge probabilities and region attribute as in :func:`~kopiresearch.diffusion.simulate`.
-    followers : str
-        Node attribute for ``method="followers"``.
-    eps, ell : float
-        IMM accuracy: the result is within ``1 - 1/e - eps`` of the optimum with probability
-        at least ``1 - 1/n**ell``.
     runs : int
         Monte-Carlo runs per estimate (CELF and the gains reported for the baselines).
-    rr_per_region : int
-        Reverse-reachable sets per region for ``objective="fair"`` with IMM.
-    max_rr_sets : int
-        Upper limit on IMM's sample; when reached, ``info["capped"]`` is True and the
-        guarantee no longer holds.
     seed : int or numpy.random.Generator, optional
         Source of randomness (same seed, same seeds).
     progress : bool, optional
@@ -137,13 +133,18 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
         stream in the in-process order and the workers build the sets from them, so the
         selection is identical to the in-process one for the same ``seed``, whatever the
         number of workers or ``chunk_sets``.
-    chunk_sets : int
-        IMM with ``client``: RR sets per Dask task (>= 1).
+    **method_options
+        Options that one method reads (:data:`METHOD_OPTIONS` has their defaults; another
+        method ignores them, so one set of options can serve several methods):
 
-    Parameter groups: ``followers`` is read by ``method="followers"`` only; ``eps``, ``ell``,
-    ``rr_per_region``, ``max_rr_sets``, ``client`` and ``chunk_sets`` by ``"imm"`` only;
-    ``runs`` and ``progress`` by ``"celf"`` (``runs`` also sizes the gains reported for the
-    baselines). The others apply to every method.
+        - ``followers`` (str, ``method="followers"``): the node attribute to rank by.
+        - ``eps``, ``ell`` (float, IMM): the result is within ``1 - 1/e - eps`` of the
+          optimum with probability at least ``1 - 1/n**ell``.
+        - ``rr_per_region`` (int, IMM with ``objective="fair"``): reverse-reachable sets per
+          region.
+        - ``max_rr_sets`` (int, IMM): upper limit on the sample; when reached,
+          ``info["capped"]`` is True and the guarantee no longer holds.
+        - ``chunk_sets`` (int, IMM with ``client``): RR sets per Dask task (>= 1).
 
     Returns
     -------
@@ -226,7 +227,14 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
     1      h1   6.0        6.0
     2      h2   4.0       10.0
     """
-    return _select_seeds(**locals())
+    unknown = [name for name in method_options if name not in _METHOD_DEFAULTS]
+    if unknown:
+        raise TypeError(f"select_seeds() got an unexpected keyword argument {unknown[0]!r}")
+    options = {**_METHOD_DEFAULTS, **method_options}
+    return _select_seeds(G, k, method, candidates=candidates, fixed=fixed, objective=objective,
+                         q=q, regions=regions, model=model, p=p, probability=probability,
+                         weight=weight, direction=direction, region=region, runs=runs,
+                         seed=seed, progress=progress, client=client, **options)
 
 
 @dataclass(frozen=True)
@@ -803,6 +811,7 @@ def _select_options(options):
     params = inspect.signature(select_seeds).parameters
     allowed = [name for name, prm in params.items()
                if prm.kind is inspect.Parameter.KEYWORD_ONLY and name != "seed"]
+    allowed += list(_METHOD_DEFAULTS)
     for name in options:
         if name not in allowed:
             raise DiffusionError(f"{name!r} is not an option of select_seeds "
@@ -1368,24 +1377,37 @@ def _invert(flat, offsets, n):
     return ptr, ids
 
 
+@njit(cache=True, inline="always")
+def _cover(v, ptr, ids, covered, newly):
+    """Mark the RR sets that contain ``v`` covered; write the ones not covered before to
+    ``newly`` and return their number (what choosing or fixing ``v`` adds)."""
+    m = 0
+    for t in range(ptr[v], ptr[v + 1]):
+        r = ids[t]
+        if not covered[r]:
+            covered[r] = True
+            newly[m] = r
+            m += 1
+    return m
+
+
 @njit(cache=True)
 def _greedy_cover_kernel(flat, offsets, ptr, ids, cand, fixed_idx, k):
     n = ptr.size - 1
     m = offsets.size - 1
     covered = np.zeros(m, dtype=np.bool_)
+    newly = np.empty(max_out_degree(ptr), dtype=np.int32)  # most sets of one node
     count = np.zeros(n, dtype=np.int64)
     for v in range(n):
         count[v] = ptr[v + 1] - ptr[v]
     base = 0
     for a in range(fixed_idx.size):
-        v = fixed_idx[a]
-        for t in range(ptr[v], ptr[v + 1]):
-            r = ids[t]
-            if not covered[r]:
-                covered[r] = True
-                base += 1
-                for e in range(offsets[r], offsets[r + 1]):
-                    count[flat[e]] -= 1
+        got = _cover(fixed_idx[a], ptr, ids, covered, newly)
+        base += got
+        for j in range(got):
+            r = newly[j]
+            for e in range(offsets[r], offsets[r + 1]):
+                count[flat[e]] -= 1
     chosen = np.empty(k, dtype=np.int64)
     gains = np.empty(k, dtype=np.int64)
     taken = np.zeros(n, dtype=np.bool_)
@@ -1399,12 +1421,11 @@ def _greedy_cover_kernel(flat, offsets, ptr, ids, cand, fixed_idx, k):
         chosen[step] = best
         gains[step] = bestc
         taken[best] = True
-        for t in range(ptr[best], ptr[best + 1]):
-            r = ids[t]
-            if not covered[r]:
-                covered[r] = True
-                for e in range(offsets[r], offsets[r + 1]):
-                    count[flat[e]] -= 1
+        got = _cover(best, ptr, ids, covered, newly)
+        for j in range(got):
+            r = newly[j]
+            for e in range(offsets[r], offsets[r + 1]):
+                count[flat[e]] -= 1
     return chosen, gains, base
 
 
@@ -1420,14 +1441,12 @@ def _saturate_kernel(flat, offsets, ptr, ids, region_of_set, n_reg, cap, cand, f
     n = ptr.size - 1
     m = offsets.size - 1
     covered = np.zeros(m, dtype=np.bool_)
+    newly = np.empty(max_out_degree(ptr), dtype=np.int32)  # most sets of one node
     cov = np.zeros(n_reg, dtype=np.int64)
     for a in range(fixed_idx.size):
-        v = fixed_idx[a]
-        for t in range(ptr[v], ptr[v + 1]):
-            r = ids[t]
-            if not covered[r]:
-                covered[r] = True
-                cov[region_of_set[r]] += 1
+        got = _cover(fixed_idx[a], ptr, ids, covered, newly)
+        for j in range(got):
+            cov[region_of_set[newly[j]]] += 1
     tally = np.zeros(n_reg, dtype=np.int64)
     ub = np.full(n, np.inf)
     stamp = np.full(n, -1, dtype=np.int64)
@@ -1459,11 +1478,9 @@ def _saturate_kernel(flat, offsets, ptr, ids, region_of_set, n_reg, cap, cand, f
         chosen[step] = best
         gains[step] = ub[best]
         taken[best] = True
-        for t in range(ptr[best], ptr[best + 1]):
-            r = ids[t]
-            if not covered[r]:
-                covered[r] = True
-                cov[region_of_set[r]] += 1
+        got = _cover(best, ptr, ids, covered, newly)
+        for j in range(got):
+            cov[region_of_set[newly[j]]] += 1
     return chosen, gains
 
 
