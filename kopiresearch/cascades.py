@@ -113,7 +113,8 @@ class Cascades:
 
 
 def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
-                         kinds=("repost", "quote"), root_types=None) -> Cascades:
+                         post_kinds=("repost", "quote"), root_types=None,
+                         kinds=None) -> Cascades:
     """Rebuild the cascade tree of every post that was reposted or quoted.
 
     Parameters
@@ -127,12 +128,15 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
         Follower ties with columns ``follower_id`` and ``followee_id`` (information flows
         from followee to follower), e.g. :func:`kopiresearch.synth.load_follows`. Rows naming
         accounts that are not in ``corpus.accounts`` are ignored.
-    kinds : iterable of str, default ("repost", "quote")
+    post_kinds : iterable of str, default ("repost", "quote")
         Post kinds that adopt (join a cascade). Add ``"reply"`` or ``"comment"`` to follow
-        reply chains too.
+        reply chains too. (``post_kinds`` names kinds of posts across the package, ``kinds``
+        kinds of interactions.)
     root_types : iterable of str, optional
         Keep only cascades whose root author has one of these actor types (e.g.
         :data:`kopiresearch.GOVERNMENT_TYPES`); all by default.
+    kinds : iterable of str, optional
+        The former name of ``post_kinds``, still accepted.
 
     Returns
     -------
@@ -191,10 +195,11 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     if method in ("follows", "both") and follows is None:
         raise CascadeError(f"method={method!r} needs the follows argument (a table with "
                            "follower_id and followee_id)")
+    kinds = post_kinds if kinds is None else kinds  # kinds: the former name
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     bad = sorted(set(kinds) - (set(POST_KINDS) - {"original"}))
     if bad or not kinds:
-        raise CascadeError(f"kinds: unknown or non-adopting kind(s) {bad}; choose from "
+        raise CascadeError(f"post_kinds: unknown or non-adopting kind(s) {bad}; choose from "
                            "repost, quote, reply, comment")
 
     posts, accounts = corpus.posts, corpus.accounts

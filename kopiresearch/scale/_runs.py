@@ -162,7 +162,7 @@ def _cascade_chunk(accounts, posts, interactions, follows, method, kinds, root_t
     from ..corpus import Corpus
 
     sub = Corpus(accounts, posts, interactions)
-    cas = reconstruct_cascades(sub, method=method, follows=follows, kinds=kinds,
+    cas = reconstruct_cascades(sub, method=method, follows=follows, post_kinds=kinds,
                                root_types=root_types)
     return cascade_table(cas, sizes=sizes)
 
