@@ -236,11 +236,11 @@ def banding(value: float, want: float, *, rtol=1e-6, atol=1e-9, desimal_min=2) -
     if math.isclose(value, want, rel_tol=rtol, abs_tol=atol):
         return Cocok("tepat")
     return Cocok(*bulat_dari(value, want, desimal(value), desimal_min, abs(want)),
-                  desimal_min)
+                 desimal_min)
 
 
 def banding_seri(got: pd.Series, want: pd.Series, *, rtol=1e-6, atol=1e-9,
-                  desimal_min=2) -> Cocok:
+                 desimal_min=2) -> Cocok:
     """Compare values per key with the reference, allowing one rounding of all of them."""
     want = want.reindex(got.index)
     if want.isna().any() or got.isna().any():
@@ -251,7 +251,7 @@ def banding_seri(got: pd.Series, want: pd.Series, *, rtol=1e-6, atol=1e-9,
     d = None if any(x is None for x in ds) else max(ds, default=0)
     skala = float(np.max(np.abs(want.to_numpy(float)), initial=0.0))
     return Cocok(*bulat_dari(got.to_numpy(float), want.to_numpy(float), d, desimal_min,
-                               skala), desimal_min)
+                             skala), desimal_min)
 
 
 def jawaban_benar(cek, *args, **kwargs) -> bool:
@@ -322,7 +322,7 @@ def aman(fungsi, *args, **kwargs):
     except (TypeError, ValueError, KeyError, AttributeError, IndexError, ZeroDivisionError,
             nx.NetworkXError) as exc:
         return salah(f"Jawaban Anda tidak dapat diperiksa ({type(exc).__name__}). Periksa "
-                      "jenis dan bentuk jawaban yang diminta.")
+                     "jenis dan bentuk jawaban yang diminta.")
 
 
 def as_series(x):

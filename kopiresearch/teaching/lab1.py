@@ -67,7 +67,7 @@ def cek_graf(G, jenis=None, interaksi=None) -> Hasil:
     """
     if not isinstance(G, nx.Graph):
         return salah(f"Jawaban harus berupa graf NetworkX (nx.DiGraph), bukan "
-                      f"{type(G).__name__}.")
+                     f"{type(G).__name__}.")
     bundled = interaksi is None
     table = bundled_corpus().interactions if bundled else interaksi
     rows = table
@@ -79,14 +79,14 @@ def cek_graf(G, jenis=None, interaksi=None) -> Hasil:
     exp_nodes = set(rows["source_id"]) | set(rows["target_id"])
     if G.number_of_edges() == 0:
         return salah("Graf Anda belum memiliki sisi. Tambahkan satu sisi untuk setiap pasangan "
-                      "(source_id, target_id) pada tabel interaksi.")
+                     "(source_id, target_id) pada tabel interaksi.")
     if not G.is_directed():
         return salah("Graf Anda tidak berarah (nx.Graph). Interaksi punya arah: siapa yang "
-                      "membalas siapa. Gunakan nx.DiGraph().")
+                     "membalas siapa. Gunakan nx.DiGraph().")
     if G.is_multigraph():
         return salah("Graf Anda adalah multigraf (satu sisi per interaksi). Gunakan "
-                      "nx.DiGraph() dengan satu sisi per pasangan akun, dan simpan jumlah "
-                      "interaksinya di atribut 'weight'.")
+                     "nx.DiGraph() dengan satu sisi per pasangan akun, dan simpan jumlah "
+                     "interaksinya di atribut 'weight'.")
     got = set(G.edges())
     want = set(expected)
     nodes = set(G.nodes())
@@ -95,7 +95,7 @@ def cek_graf(G, jenis=None, interaksi=None) -> Hasil:
         if reversed_ == want:
             awal = "Jumlah simpul benar, tetapi" if nodes >= exp_nodes else "Selain itu,"
             return salah(f"{awal} arah sisi terbalik: sisi harus menunjuk dari akun yang "
-                          "bertindak (source_id) ke akun yang ditanggapi (target_id).")
+                         "bertindak (source_id) ke akun yang ditanggapi (target_id).")
         extra, missing = got - want, want - got
         if kinds is not None and "kind" in table.columns and extra:
             other = table[~table["kind"].astype(str).isin(kinds)]
@@ -105,35 +105,35 @@ def cek_graf(G, jenis=None, interaksi=None) -> Hasil:
                     [p in extra for p in zip(other["source_id"], other["target_id"])],
                     "kind"].astype(str)))
                 return salah(f"Graf Anda memuat sisi dari jenis interaksi lain "
-                              f"({', '.join(extra_kinds)}). Saring dulu baris dengan kolom "
-                              f"kind == {kinds[0]!r}" + (" (dan jenis lain yang diminta)"
-                                                         if len(kinds) > 1 else "") + ".")
+                             f"({', '.join(extra_kinds)}). Saring dulu baris dengan kolom "
+                             f"kind == {kinds[0]!r}" + (" (dan jenis lain yang diminta)"
+                                                        if len(kinds) > 1 else "") + ".")
         if not extra and missing:
             return salah(f"Graf Anda kurang {len(missing)} sisi: setiap pasangan "
-                          "(source_id, target_id) pada baris yang dipilih harus menjadi sisi.")
+                         "(source_id, target_id) pada baris yang dipilih harus menjadi sisi.")
         return salah(f"{len(extra)} sisi di graf Anda tidak ada pada data yang dipilih dan "
-                      f"{len(missing)} sisi dari data tidak ada di graf Anda. Periksa lagi "
-                      "penyaringan dan kolom yang Anda pakai untuk ujung sisi.")
+                     f"{len(missing)} sisi dari data tidak ada di graf Anda. Periksa lagi "
+                     "penyaringan dan kolom yang Anda pakai untuk ujung sisi.")
     allowed = set(bundled_corpus().accounts.index) if bundled else exp_nodes
     stray = nodes - exp_nodes - allowed
     if stray:
         return salah(f"Graf Anda punya {len(stray)} simpul yang bukan akun pada data, "
-                      f"misalnya {sorted(map(str, stray))[0]!r}.")
+                     f"misalnya {sorted(map(str, stray))[0]!r}.")
     weights = {(u, v): d.get("weight") for u, v, d in G.edges(data=True)}
     if any(w is None for w in weights.values()):
         return salah("Sisi-sisi belum memiliki atribut 'weight'. Bobot sebuah sisi adalah "
-                      "jumlah interaksi dari akun yang sama ke akun yang sama.")
+                     "jumlah interaksi dari akun yang sama ke akun yang sama.")
     wrong = [e for e, w in weights.items() if not same_number(w, expected[e])]
     if wrong:
         if all(same_number(w, 1) for w in weights.values()):
             return salah("Semua bobot bernilai 1: interaksi yang berulang antara pasangan akun "
-                          "yang sama belum dijumlahkan. Bobot = banyaknya baris untuk pasangan "
-                          "(source_id, target_id) itu.")
+                         "yang sama belum dijumlahkan. Bobot = banyaknya baris untuk pasangan "
+                         "(source_id, target_id) itu.")
         u, v = sorted(wrong, key=str)[0]
         return salah(f"{len(wrong)} sisi memiliki bobot yang salah, misalnya sisi "
-                      f"{u!s} -> {v!s}. Bobot = banyaknya baris untuk pasangan itu.")
+                     f"{u!s} -> {v!s}. Bobot = banyaknya baris untuk pasangan itu.")
     return benar(f"Graf Anda berarah dan berbobot: {G.number_of_nodes()} simpul, "
-                  f"{G.number_of_edges()} sisi.")
+                 f"{G.number_of_edges()} sisi.")
 
 
 @pemeriksa
@@ -176,11 +176,11 @@ def cek_derajat(jawaban, G, arah="masuk", berbobot=True) -> Hasil:
     got = as_series(jawaban)
     if got is None:
         return salah("Jawaban harus berupa dict, pandas Series atau hasil G.in_degree(...) / "
-                      f"G.out_degree(...), bukan {type(jawaban).__name__}.")
+                     f"G.out_degree(...), bukan {type(jawaban).__name__}.")
     stray = set(got.index) - set(G.nodes())
     if stray:
         return salah(f"Jawaban Anda memuat {len(stray)} kunci yang bukan simpul graf, "
-                      f"misalnya {sorted(map(str, stray))[0]!r}.")
+                     f"misalnya {sorted(map(str, stray))[0]!r}.")
     got = got.reindex(list(G.nodes())).fillna(0.0)
     lain = "keluar" if arah == "masuk" else "masuk"
     if close_series(got, _degrees(G, arah, berbobot)):
@@ -209,7 +209,7 @@ def cek_derajat(jawaban, G, arah="masuk", berbobot=True) -> Hasil:
     n_wrong = int((~np.isclose(got.to_numpy(), _degrees(G, arah, berbobot)
                                .reindex(got.index).to_numpy())).sum())
     return salah(f"Nilai derajat belum cocok untuk {n_wrong} simpul. Ingat: derajat {arah} "
-                  f"{'berbobot ' if berbobot else ''}{_arah_kalimat(arah)}.")
+                 f"{'berbobot ' if berbobot else ''}{_arah_kalimat(arah)}.")
 
 
 def _degrees(G, arah, berbobot):
@@ -257,18 +257,18 @@ def cek_baca_gambar(jawaban, H) -> Hasil:
     node = by_handle.get(key, by_id.get(key))
     if node is None:
         return salah("Akun itu tidak ada di gambar. Salin nama akun persis seperti label "
-                      "pada gambar.")
+                     "pada gambar.")
     indeg, outdeg, deg = dict(H.in_degree()), dict(H.out_degree()), dict(H.degree())
     if indeg[node] == max(indeg.values()):
         return benar("Kepala panah menunjuk ke akun yang ditanggapi.")
     if outdeg[node] == max(outdeg.values()):
         return salah("Akun itu paling banyak *mengirim* panah (derajat keluar). Perhatikan "
-                      "kepala panah: ia menunjuk ke akun yang menerima.")
+                     "kepala panah: ia menunjuk ke akun yang menerima.")
     if deg[node] == max(deg.values()):
         return salah("Akun itu punya panah terbanyak jika panah masuk dan keluar dijumlahkan; "
-                      "hitung hanya panah yang kepalanya menunjuk ke akun itu.")
+                     "hitung hanya panah yang kepalanya menunjuk ke akun itu.")
     return salah("Ada akun lain yang menerima lebih banyak panah. Hitung kepala panah yang "
-                  "menunjuk ke setiap akun.")
+                 "menunjuk ke setiap akun.")
 
 
 def _edge_counts(rows) -> dict:

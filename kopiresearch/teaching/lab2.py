@@ -66,32 +66,41 @@ def cek_pagerank(jawaban, G) -> Hasil:
     >>> _ = cek_pagerank(nx.pagerank(G.reverse()), G)  # doctest: +ELLIPSIS
     ❌ Belum tepat. Arah terbalik: ...
     """
+    tol = {"rtol": 1e-3, "atol": 1e-7, "desimal_min": 4}
+    return _nilai_per_akun(
+        jawaban, G, lambda: nx.pagerank(G, weight="weight"), tol, [
+            (lambda want: 100 * want, {"rtol": 1e-3, "atol": 1e-5, "desimal_min": 2},
+             "Nilai Anda dalam persen; tulis PageRank sebagai proporsi (jumlahnya 1)."),
+            (lambda _: nx.pagerank(G, weight=None), tol, "PageRank Anda belum memakai bobot: "
+             "tambahkan weight='weight' agar interaksi yang berulang dihitung berulang."),
+            (lambda _: nx.pagerank(G.reverse(copy=True), weight="weight"), tol, "Arah "
+             "terbalik: PageRank mengalir mengikuti arah sisi, dari akun yang bertindak ke akun "
+             "yang ditanggapi. Jangan membalik graf."),
+            (lambda _: nx.pagerank(G.to_undirected(), weight="weight"), tol, "Anda menghitung "
+             "PageRank pada graf tidak berarah; arah sisi penting di sini."),
+        ], "Nilai PageRank belum cocok. Gunakan nx.pagerank pada graf berarah G dengan bobot "
+           "'weight' dan alpha bawaan 0.85.")
+
+
+def _nilai_per_akun(jawaban, G, acuan, tol, keliru, gagal):
+    """The check of a value per account shared by PageRank and betweenness: the reference
+    ``acuan()`` within ``tol``; else the first of the recognised mistakes ``keliru`` (each
+    ``(values(want), tolerance, message)``, tried in order) that the answer resembles; else
+    ``gagal``."""
     got = _node_values(jawaban, G)
     if isinstance(got, Hasil):
         return got
-    want = pd.Series(nx.pagerank(G, weight="weight"))
-    cocok = banding_seri(got, want, rtol=1e-3, atol=1e-7, desimal_min=4)
+    want = pd.Series(acuan())
+    cocok = banding_seri(got, want, **tol)
     if cocok.diterima:
         return benar(f"{cocok.catatan}Akun dengan nilai tertinggi: "
-                      f"{node_label(G, want.idxmax())}.")
+                     f"{node_label(G, want.idxmax())}.")
     if cocok.kasar:
         return salah(cocok.saran)
-    if banding_seri(got, 100 * want, rtol=1e-3, atol=1e-5, desimal_min=2).mirip:
-        return salah("Nilai Anda dalam persen; tulis PageRank sebagai proporsi (jumlahnya 1).")
-    alternatives = [
-        (nx.pagerank(G, weight=None), "PageRank Anda belum memakai bobot: tambahkan "
-         "weight='weight' agar interaksi yang berulang dihitung berulang."),
-        (nx.pagerank(G.reverse(copy=True), weight="weight"), "Arah terbalik: PageRank mengalir "
-         "mengikuti arah sisi, dari akun yang bertindak ke akun yang ditanggapi. Jangan "
-         "membalik graf."),
-        (nx.pagerank(G.to_undirected(), weight="weight"), "Anda menghitung PageRank pada graf "
-         "tidak berarah; arah sisi penting di sini."),
-    ]
-    for values, pesan in alternatives:
-        if banding_seri(got, pd.Series(values), rtol=1e-3, atol=1e-7, desimal_min=4).mirip:
+    for values, toleransi, pesan in keliru:
+        if banding_seri(got, pd.Series(values(want)), **toleransi).mirip:
             return salah(pesan)
-    return salah("Nilai PageRank belum cocok. Gunakan nx.pagerank pada graf berarah G dengan "
-                  "bobot 'weight' dan alpha bawaan 0.85.")
+    return salah(gagal)
 
 
 @pemeriksa
@@ -126,30 +135,19 @@ def cek_betweenness(jawaban, G) -> Hasil:
     >>> _ = cek_betweenness(nx.betweenness_centrality(G), G)
     ✅ Benar! Akun dengan nilai tertinggi: b.
     """
-    got = _node_values(jawaban, G)
-    if isinstance(got, Hasil):
-        return got
-    want = pd.Series(nx.betweenness_centrality(G))
-    cocok = banding_seri(got, want, desimal_min=4)
-    if cocok.diterima:
-        return benar(f"{cocok.catatan}Akun dengan nilai tertinggi: "
-                      f"{node_label(G, want.idxmax())}.")
-    if cocok.kasar:
-        return salah(cocok.saran)
-    alternatives = [
-        (nx.betweenness_centrality(G, weight="weight"), "Anda memakai weight='weight'. Pada "
-         "betweenness, bobot dibaca sebagai *jarak*: interaksi yang sering akan dianggap jalan "
-         "yang panjang. Hitung tanpa bobot."),
-        (nx.betweenness_centrality(G, normalized=False), "Nilai Anda belum dinormalisasi; "
-         "gunakan normalized=True (bawaan) agar bisa dibandingkan antar-graf."),
-        (nx.betweenness_centrality(G.to_undirected()), "Anda menghitung pada graf tidak "
-         "berarah; jalur harus mengikuti arah sisi."),
-    ]
-    for values, pesan in alternatives:
-        if banding_seri(got, pd.Series(values), desimal_min=4).mirip:
-            return salah(pesan)
-    return salah("Nilai betweenness belum cocok. Gunakan nx.betweenness_centrality pada graf "
-                  "berarah yang diminta.")
+    tol = {"desimal_min": 4}
+    return _nilai_per_akun(
+        jawaban, G, lambda: nx.betweenness_centrality(G), tol, [
+            (lambda _: nx.betweenness_centrality(G, weight="weight"), tol, "Anda memakai "
+             "weight='weight'. Pada betweenness, bobot dibaca sebagai *jarak*: interaksi yang "
+             "sering akan dianggap jalan yang panjang. Hitung tanpa bobot."),
+            (lambda _: nx.betweenness_centrality(G, normalized=False), tol, "Nilai Anda belum "
+             "dinormalisasi; gunakan normalized=True (bawaan) agar bisa dibandingkan "
+             "antar-graf."),
+            (lambda _: nx.betweenness_centrality(G.to_undirected()), tol, "Anda menghitung "
+             "pada graf tidak berarah; jalur harus mengikuti arah sisi."),
+        ], "Nilai betweenness belum cocok. Gunakan nx.betweenness_centrality pada graf "
+           "berarah yang diminta.")
 
 
 @pemeriksa
@@ -205,18 +203,18 @@ def cek_resiprositas(jawaban, G) -> Hasil:
         return salah("Nilai Anda dalam persen; tulis sebagai proporsi antara 0 dan 1.")
     if _same_float(value, 1.0) and want < 1:
         return salah("Nilai 1 adalah ciri graf tidak berarah: di sana setiap sisi otomatis "
-                      "'berbalas'. Hitung pada graf berarah: sisi u -> v berbalas bila v -> u "
-                      "juga ada.")
+                     "'berbalas'. Hitung pada graf berarah: sisi u -> v berbalas bila v -> u "
+                     "juga ada.")
     if pairs and banding(value, mutual_pairs / len(pairs)).mirip:
         return salah("Anda menghitung bagian *pasangan akun* yang saling menanggapi. Yang "
-                      "diminta bagian *sisi* yang berbalas: pasangan yang saling menanggapi "
-                      "punya dua sisi berbalas.")
+                     "diminta bagian *sisi* yang berbalas: pasangan yang saling menanggapi "
+                     "punya dua sisi berbalas.")
     if m and banding(value, mutual_pairs / m).mirip:
         return salah("Setiap pasangan yang saling menanggapi Anda hitung sekali; padahal "
-                      "pasangan itu punya dua sisi yang sama-sama berbalas.")
+                     "pasangan itu punya dua sisi yang sama-sama berbalas.")
     arah = "terlalu besar" if value > want else "terlalu kecil"
     return salah(f"Nilai Anda {arah}. Resiprositas = banyaknya sisi u -> v yang juga punya "
-                  "v -> u, dibagi banyaknya semua sisi.")
+                 "v -> u, dibagi banyaknya semua sisi.")
 
 
 def responsivitas_kantor(corpus, *, office_types=("government_province",
@@ -322,14 +320,14 @@ def cek_responsivitas(jawaban, corpus=None) -> Hasil:
     got = as_series(jawaban)
     if got is None:
         return salah("Jawaban harus berupa pandas Series (atau dict) dengan account_id kantor "
-                      f"sebagai indeks, bukan {type(jawaban).__name__}.")
+                     f"sebagai indeks, bukan {type(jawaban).__name__}.")
     got = got.dropna()
     missing = set(want.index) - set(got.index)
     if missing and set(got.index) & set(ref["handle"]):
         return salah("Gunakan account_id sebagai indeks, bukan handle.")
     if missing:
         return salah(f"{len(missing)} kantor pemerintah belum ada di jawaban Anda; hitung untuk "
-                      "Diskominfo provinsi dan ke-38 Diskominfo kabupaten/kota.")
+                     "Diskominfo provinsi dan ke-38 Diskominfo kabupaten/kota.")
     got = got.reindex(want.index)
     cocok = banding_seri(got, want, desimal_min=2)
     if cocok.diterima:
@@ -343,25 +341,25 @@ def cek_responsivitas(jawaban, corpus=None) -> Hasil:
     ok = inverse.notna() & np.isfinite(got)
     if ok.any() and banding_seri(got[ok], inverse[ok], desimal_min=1).mirip:
         return salah("Pembagiannya terbalik: tingkat balas = pertanyaan yang dijawab dibagi "
-                      "semua pertanyaan, jadi selalu antara 0 dan 1.")
+                     "semua pertanyaan, jadi selalu antara 0 dan 1.")
     semua_jenis = tuple(corpus.accounts["actor_type"].cat.categories)
     everyone = responsivitas_kantor(corpus, office_types=types,
                                     askers=semua_jenis)["tingkat_balas"]
     if banding_seri(got, everyone.reindex(want.index), desimal_min=2).mirip:
         return salah("Anda menghitung unggahan dari semua jenis akun. Yang diminta hanya "
-                      "pertanyaan dari warga (actor_type == 'citizen').")
+                     "pertanyaan dari warga (actor_type == 'citizen').")
     n_wrong = int((~np.isclose(got.to_numpy(float), want.to_numpy(float))).sum())
     return salah(f"Tingkat balas belum cocok untuk {n_wrong} kantor. Ingat: pertanyaan = "
-                  "sebutan, balasan atau komentar warga kepada kantor; dijawab = kantor menulis "
-                  "balasan atau komentar (kind 'reply' atau 'comment') yang parent_post_id-nya "
-                  "unggahan itu.")
+                 "sebutan, balasan atau komentar warga kepada kantor; dijawab = kantor menulis "
+                 "balasan atau komentar (kind 'reply' atau 'comment') yang parent_post_id-nya "
+                 "unggahan itu.")
 
 
 def _node_values(jawaban, G):
     got = as_series(jawaban)
     if got is None:
         return salah("Jawaban harus berupa dict atau pandas Series (simpul -> nilai), bukan "
-                      f"{type(jawaban).__name__}.")
+                     f"{type(jawaban).__name__}.")
     stray = set(got.index) - set(G.nodes())
     if stray:
         return salah(f"Jawaban Anda memuat {len(stray)} kunci yang bukan simpul graf.")

@@ -117,7 +117,7 @@ def cek_induk(jawaban, simpul, mengikuti) -> Hasil:
         jawaban = jawaban.to_dict()
     if not isinstance(jawaban, Mapping):
         return salah(f"Jawaban harus berupa dict {{post_id: post_id induk}}, bukan "
-                      f"{type(jawaban).__name__}.")
+                     f"{type(jawaban).__name__}.")
     got = {str(k): (None if kosong(v) else str(v)) for k, v in jawaban.items()}
     want = rekonstruksi_induk(simpul, mengikuti)
     root = str(simpul["post_id"].iloc[0])
@@ -129,20 +129,20 @@ def cek_induk(jawaban, simpul, mengikuti) -> Hasil:
     missing = set(want) - set(got)
     if missing:
         return salah(f"{len(missing)} unggahan belum punya induk; setiap unggahan selain akar "
-                      "harus ada di jawaban.")
+                     "harus ada di jawaban.")
     if all(v == root for v in got.values()) and any(v != root for v in want.values()):
         return salah("Semua unggahan Anda gantungkan ke akar (bentuk bintang). Periksa siapa "
-                      "yang diikuti oleh penulis setiap unggahan.")
+                     "yang diikuti oleh penulis setiap unggahan.")
     if got == _parents(simpul, mengikuti, latest=False, flip=False):
         return salah("Anda memilih unggahan *paling awal* dari akun yang diikuti; yang diminta "
-                      "yang *paling akhir* sebelum unggahan itu (paparan terbaru).")
+                     "yang *paling akhir* sebelum unggahan itu (paparan terbaru).")
     if got in (_parents(simpul, mengikuti, latest=True, flip=True),
                _parents(simpul, mengikuti, latest=False, flip=True)):
         return salah("Arah mengikuti terbalik: induk adalah unggahan dari akun yang *diikuti* "
-                      "penulis (followee), bukan dari pengikutnya (follower).")
+                     "penulis (followee), bukan dari pengikutnya (follower).")
     n_wrong = sum(got.get(k) != v for k, v in want.items())
     return salah(f"Induk belum tepat untuk {n_wrong} unggahan. Aturannya: unggahan paling "
-                  "akhir sebelumnya yang penulisnya diikuti; jika tidak ada, akar.")
+                 "akhir sebelumnya yang penulisnya diikuti; jika tidak ada, akar.")
 
 
 @pemeriksa
@@ -174,15 +174,15 @@ def cek_kedalaman(jawaban, pohon) -> Hasil:
         return benar(f"Kedalaman {want}: rantai repost terpanjang punya {want} langkah.")
     if same_number(value, want + 1):
         return salah("Anda menghitung simpul pada jalur terpanjang, bukan sisinya (langkah): "
-                      "akar sendiri berkedalaman 0.")
+                     "akar sendiri berkedalaman 0.")
     if same_number(value, T.number_of_nodes()):
         return salah("Itu ukuran kaskade (banyaknya simpul), bukan kedalamannya.")
     breadth = max(pd.Series(depth).value_counts())
     if same_number(value, breadth):
         return salah("Itu lebar maksimum (simpul terbanyak pada satu tingkat), bukan "
-                      "kedalaman.")
+                     "kedalaman.")
     return salah(f"Nilai Anda {'terlalu besar' if value > want else 'terlalu kecil'}. "
-                  "Kedalaman = jarak terjauh (dalam sisi) dari akar ke sebuah simpul.")
+                 "Kedalaman = jarak terjauh (dalam sisi) dari akar ke sebuah simpul.")
 
 
 def _root(T):
@@ -226,23 +226,23 @@ def cek_viralitas(jawaban, pohon) -> Hasil:
     cocok = banding(value, want)
     if cocok.diterima:
         return benar(f"{cocok.catatan}Viralitas struktural {want:.2f} (bintang murni: "
-                      "mendekati 2).")
+                     "mendekati 2).")
     if cocok.kasar:
         return salah(cocok.saran)
     if banding(value, total / (n * n)).mirip:
         return salah("Anda membagi dengan n², sehingga pasangan simpul dengan dirinya sendiri "
-                      "(jarak 0) ikut dihitung. Bagi dengan n(n-1).")
+                     "(jarak 0) ikut dihitung. Bagi dengan n(n-1).")
     from_root = nx.shortest_path_length(T, _root(T))
     if banding(value, sum(from_root.values()) / n).mirip or \
             banding(value, sum(from_root.values()) / (n - 1)).mirip:
         return salah("Itu rata-rata jarak dari akar saja. Viralitas struktural merata-ratakan "
-                      "jarak antara *semua* pasangan simpul.")
+                     "jarak antara *semua* pasangan simpul.")
     directed = sum(sum(d.values()) for _, d in nx.all_pairs_shortest_path_length(T))
     if banding(value, directed / (n * (n - 1))).mirip:
         return salah("Anda memakai pohon berarah, sehingga kebanyakan pasangan tidak "
-                      "terhubung. Ubah dulu menjadi tidak berarah (to_undirected).")
+                     "terhubung. Ubah dulu menjadi tidak berarah (to_undirected).")
     return salah(f"Nilai Anda {'terlalu besar' if value > want else 'terlalu kecil'}. "
-                  "Rata-ratakan jarak terpendek antara semua pasangan simpul yang berbeda.")
+                 "Rata-ratakan jarak terpendek antara semua pasangan simpul yang berbeda.")
 
 
 @pemeriksa
@@ -276,17 +276,17 @@ def cek_waktu_wilayah(jawaban, simpul) -> Hasil:
             pd.api.types.is_timedelta64_dtype(values)
             or all(isinstance(v, (pd.Timedelta, np.timedelta64)) for v in values)):
         return salah("Nilai Anda masih berupa selisih waktu (Timedelta). Ubah ke jam, "
-                      "misalnya dengan .dt.total_seconds() / 3600.")
+                     "misalnya dengan .dt.total_seconds() / 3600.")
     got = as_series(jawaban)
     if got is None:
         return salah("Jawaban harus berupa pandas Series (atau dict) dengan kode wilayah "
-                      f"sebagai indeks, bukan {type(jawaban).__name__}.")
+                     f"sebagai indeks, bukan {type(jawaban).__name__}.")
     got.index = got.index.astype(str)
     got = got.dropna()
     want = _hours_to_region(simpul)
     if set(got.index) == set(want.index):
         cocok = banding_seri(got.reindex(want.index), want, rtol=1e-6, atol=1e-6,
-                              desimal_min=2)
+                             desimal_min=2)
         if cocok.diterima:
             return benar(f"{cocok.catatan}Kaskade mencapai {len(want)} kabupaten/kota.")
         if cocok.kasar:
@@ -294,22 +294,22 @@ def cek_waktu_wilayah(jawaban, simpul) -> Hasil:
     extra = set(got.index) - set(want.index)
     if extra:
         return salah("Hanya 38 kabupaten/kota (kode 4 digit) yang dihitung; kode provinsi '35' "
-                      "dan wilayah yang tidak diketahui tidak termasuk.")
+                     "dan wilayah yang tidak diketahui tidak termasuk.")
     if set(got.index) != set(want.index):
         return salah(f"{len(set(want.index) - set(got.index))} wilayah yang dicapai kaskade "
-                      "belum ada di jawaban Anda.")
+                     "belum ada di jawaban Anda.")
     got = got.reindex(want.index)
     if banding_seri(got, _hours_to_region(simpul, how="max"), rtol=1e-6, atol=1e-6).mirip:
         return salah("Anda memakai unggahan *terakhir* di setiap wilayah; yang diminta yang "
-                      "*pertama* (kapan wilayah itu pertama kali dicapai).")
+                     "*pertama* (kapan wilayah itu pertama kali dicapai).")
     for unit, nama in ((60.0, "menit"), (1.0, "detik"), (86400.0, "hari")):
         if banding_seri(got, _hours_to_region(simpul, unit=unit), rtol=1e-6,
-                         atol=1e-6).mirip:
+                        atol=1e-6).mirip:
             return salah(f"Satuan Anda {nama}; yang diminta jam.")
     if close_series(got, _hours_to_region(simpul, subtract=False), rtol=1e-9, atol=1e-3):
         return salah("Waktu akar belum dikurangkan: hitung selisih waktu dari unggahan akar.")
     return salah("Waktu belum cocok. Untuk setiap wilayah: waktu unggahan pertama di wilayah "
-                  "itu dikurangi waktu akar, dalam jam.")
+                 "itu dikurangi waktu akar, dalam jam.")
 
 
 def _hours_to_region(simpul, how="min", subtract=True, unit=3600.0, only_kabkota=True):

@@ -73,16 +73,16 @@ def cek_ic_manual(jawaban, G, benih, koin, *, p="p") -> Hasil:
         return salah("Anda mengikuti sisi ke arah terbalik; informasi mengalir searah panah.")
     if got == _reach(G, benih, list(G.edges())):
         return salah("Anda mengaktifkan semua tetangga tanpa memakai angka acak. Sisi u -> v "
-                      "berhasil hanya bila koin[(u, v)] < p.")
+                     "berhasil hanya bila koin[(u, v)] < p.")
     dead = [(u, v) for u, v, d in G.edges(data=True) if koin[(u, v)] >= d[p]]
     if got == _reach(G, benih, dead):
         return salah("Perbandingannya terbalik: sisi berhasil bila angka acak *lebih kecil* "
-                      "dari p.")
+                     "dari p.")
     if got < want:
         return salah("Ada simpul yang seharusnya aktif tetapi belum ada di jawaban Anda. "
-                      "Simpul yang baru aktif juga mendapat satu kesempatan menyebarkan.")
+                     "Simpul yang baru aktif juga mendapat satu kesempatan menyebarkan.")
     return salah("Ada simpul di jawaban Anda yang seharusnya tidak aktif. Periksa angka acak "
-                  "setiap sisi.")
+                 "setiap sisi.")
 
 
 def _reach(G, benih, live, reverse=False):
@@ -156,16 +156,16 @@ def cek_monte_carlo(jawaban, G, benih, *, p="p", toleransi=0.1) -> Hasil:
     k = len(set(benih))
     if abs(value - exact) < toleransi:
         return benar(f"Perkiraan Anda {value:.3f} dekat dengan nilai tepatnya {exact:.3f} "
-                      f"(selisih di bawah {toleransi:g}).")
+                     f"(selisih di bawah {toleransi:g}).")
     if value < k or value > G.number_of_nodes():
         if abs(value + k - exact) < toleransi:
             return salah("Benih belum dihitung: sebaran = semua simpul aktif, termasuk benih.")
         return salah(f"Nilai ini mustahil: sebaran selalu antara {k} (hanya benih) dan "
-                      f"{G.number_of_nodes()} (semua simpul).")
+                     f"{G.number_of_nodes()} (semua simpul).")
     if abs(value + k - exact) < toleransi:
         return salah("Benih belum dihitung: sebaran = semua simpul aktif, termasuk benih.")
     return salah("Perkiraan Anda masih jauh dari nilai sebenarnya. Ulangi simulasi lebih "
-                  "banyak kali (misalnya 5.000) dan rata-ratakan banyaknya simpul aktif.")
+                 "banyak kali (misalnya 5.000) dan rata-ratakan banyaknya simpul aktif.")
 
 
 @pemeriksa
@@ -207,7 +207,7 @@ def cek_pilihan_mitra(jawaban, jangkauan, k) -> Hasil:
     unknown = [c for c in chosen if c not in jangkauan]
     if unknown:
         return salah(f"{len(unknown)} akun pilihan Anda bukan kandidat, misalnya "
-                      f"{unknown[0]!r}.")
+                     f"{unknown[0]!r}.")
     covered = set().union(*(set(jangkauan[c]) for c in chosen))
     _, best = _greedy(jangkauan, k)
     if len(covered) >= len(best):
@@ -216,11 +216,11 @@ def cek_pilihan_mitra(jawaban, jangkauan, k) -> Hasil:
     top = {len(jangkauan[c]) for c in chosen}
     if min(top) >= len(jangkauan[individual[k - 1]]):
         return salah("Anda memilih akun yang masing-masing menjangkau wilayah terbanyak, "
-                      "tetapi jangkauan mereka tumpang tindih. Pilih satu per satu akun yang "
-                      "menambah wilayah *baru* paling banyak.")
+                     "tetapi jangkauan mereka tumpang tindih. Pilih satu per satu akun yang "
+                     "menambah wilayah *baru* paling banyak.")
     return salah(f"Pilihan Anda menjangkau {len(covered)} wilayah; ada pilihan {k} akun yang "
-                  "menjangkau lebih banyak. Pilih satu per satu akun yang menambah wilayah "
-                  "baru paling banyak.")
+                 "menjangkau lebih banyak. Pilih satu per satu akun yang menambah wilayah "
+                 "baru paling banyak.")
 
 
 def _greedy(jangkauan, k):
