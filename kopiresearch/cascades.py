@@ -213,7 +213,7 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     n_unresolved = int((adopting & has_parent_id & (parent_named < 0)).sum())
     adopt = adopting & (parent_named >= 0)
     link = np.where(adopt, parent_named, np.arange(n_posts))
-    root = _find_roots(link, post_index)
+    root = find_roots(link, post_index)
 
     author = acc_index.get_indexer(posts["author_id"])
     times = _ns(posts["created_at"])
@@ -911,7 +911,7 @@ def _string_rank(values) -> np.ndarray:
     return codes.astype(np.int64)
 
 
-def _find_roots(link, post_index):
+def find_roots(link, post_index):
     root = link.copy()
     for _ in range(70):
         nxt = root[root]

@@ -280,7 +280,7 @@ def calibrated_graph(corpus, *, kinds=("repost", "quote"), start=None, end=None,
     >>> all(0 < d["p"] <= 1 for _, _, d in G.edges(data=True))
     True
     """
-    from .corpus import _utc
+    from .corpus import to_utc
     from .graph import build_interaction_graph
 
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
@@ -288,9 +288,9 @@ def calibrated_graph(corpus, *, kinds=("repost", "quote"), start=None, end=None,
     posts = corpus.posts
     keep = posts["kind"].astype(str).isin(["original", "repost", "quote"])
     if start is not None:
-        keep &= posts["created_at"] >= _utc(start)
+        keep &= posts["created_at"] >= to_utc(start)
     if end is not None:
-        keep &= posts["created_at"] < _utc(end)
+        keep &= posts["created_at"] < to_utc(end)
     authored = posts.loc[keep, "author_id"].astype(object).value_counts()
     probs = {}
     for u, v, w in G.edges(data="weight"):

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .corpus import INTERACTION_KINDS, Corpus, _utc
+from .corpus import INTERACTION_KINDS, Corpus, to_utc
 from .errors import KopiresearchError
 from .regions import (
     BAKORWIL,
@@ -108,9 +108,9 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
                                     f"{', '.join(INTERACTION_KINDS)}")
         inter = inter[inter["kind"].isin(kinds)]
     if start is not None:
-        inter = inter[inter["created_at"] >= _utc(start)]
+        inter = inter[inter["created_at"] >= to_utc(start)]
     if end is not None:
-        inter = inter[inter["created_at"] < _utc(end)]
+        inter = inter[inter["created_at"] < to_utc(end)]
 
     return _graph_of_acts(corpus.accounts, inter, include_isolates)
 

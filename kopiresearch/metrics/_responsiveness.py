@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from ..corpus import GOVERNMENT_TYPES, INTERACTION_KINDS, Corpus, _utc
+from ..corpus import GOVERNMENT_TYPES, INTERACTION_KINDS, Corpus, to_utc
 from ..errors import KopiresearchError
 from ..regions import region_group
 
@@ -72,7 +72,7 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
     types = accounts["actor_type"].astype(str)
     office_ids = _office_ids(corpus, offices)
     posts = corpus.posts
-    t_end = posts["created_at"].max() if end is None else _utc(end)
+    t_end = posts["created_at"].max() if end is None else to_utc(end)
     inter = corpus.interactions
     sel = (inter["kind"].isin(list(kinds)) & inter["target_id"].isin(office_ids)
            & inter["source_id"].map(types).isin(list(askers)) & inter["post_id"].notna()

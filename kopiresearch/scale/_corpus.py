@@ -193,10 +193,10 @@ def check_kinds(kinds):
 
 
 def window_bounds(start, end):
-    from ..corpus import _utc
+    from ..corpus import to_utc
 
-    lo = None if start is None else _utc(start).value
-    hi = None if end is None else _utc(end).value
+    lo = None if start is None else to_utc(start).value
+    hi = None if end is None else to_utc(end).value
     return lo, hi
 
 

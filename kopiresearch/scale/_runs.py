@@ -45,7 +45,7 @@ def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method
     """
     from distributed import default_client
 
-    from ..cascades import _find_roots
+    from ..cascades import find_roots
 
     client = client or default_client()
     if int(n_chunks) < 1:
@@ -55,7 +55,7 @@ def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method
     parent = posts.index.get_indexer(posts["parent_post_id"])
     adopting = posts["kind"].astype(str).isin(kinds_list).to_numpy() & (parent >= 0)
     link = np.where(adopting, parent, np.arange(len(posts)))
-    root = _find_roots(link, posts.index)
+    root = find_roots(link, posts.index)
     root_ids = posts.index.to_numpy(object)[root]
     chunk = (pd.util.hash_array(root_ids, categorize=False)
              % np.uint64(n_chunks)).astype(np.int64)
