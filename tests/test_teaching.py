@@ -622,3 +622,13 @@ def test_every_check_shares_one_wrapper():
         assert cek.__wrapped__.__qualname__ == cek.__qualname__  # functools.wraps of pemeriksa
         assert cek.__code__ is pemeriksa(lambda j: j).__code__
         assert cek(...).status == "belum"
+
+
+def test_wrong_numeric_settings_raise_too():
+    G = nx.DiGraph([("a", "b")])
+    nx.set_edge_attributes(G, 0.5, "p")
+    with pytest.raises(t.LabSetupError, match="toleransi=0"):
+        t.cek_monte_carlo(1.5, G, ["a"], toleransi=0)
+    with pytest.raises(t.LabSetupError, match="k='2'"):
+        t.cek_pilihan_mitra(["x"], {"x": {"3578"}}, "2")
+    _expect(t.cek_monte_carlo(1.5, G, ["a"], toleransi=0.1), "benar")

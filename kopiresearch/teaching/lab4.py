@@ -3,11 +3,14 @@ partner choice."""
 
 from __future__ import annotations
 
+import numbers
+
 import networkx as nx
 import numpy as np
 
 from ._feedback import (
     Hasil,
+    LabSetupError,
     angka,
     benar,
     pemeriksa,
@@ -149,6 +152,8 @@ def cek_monte_carlo(jawaban, G, benih, *, p="p", toleransi=0.1) -> Hasil:
     >>> _ = cek_monte_carlo(1.74, G, ["a"])
     ✅ Benar! Perkiraan Anda 1.740 dekat dengan nilai tepatnya 1.750 (selisih di bawah 0.1).
     """
+    if isinstance(toleransi, bool) or not isinstance(toleransi, numbers.Real) or not toleransi > 0:
+        raise LabSetupError(f"toleransi={toleransi!r}: the check needs a positive number")
     value, masalah = angka(jawaban, "satu angka (rata-rata)")
     if masalah:
         return salah(masalah)
@@ -197,6 +202,8 @@ def cek_pilihan_mitra(jawaban, jangkauan, k) -> Hasil:
     >>> _ = cek_pilihan_mitra(["a", "b"], j, 2)  # doctest: +ELLIPSIS
     ❌ Belum tepat. Anda memilih akun yang masing-masing menjangkau wilayah terbanyak, ...
     """
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise LabSetupError(f"k={k!r}: the check needs the number of partners, an integer >= 1")
     if isinstance(jawaban, str) or not hasattr(jawaban, "__iter__"):
         return salah("Jawaban harus berupa daftar (list) akun.")
     chosen = list(jawaban)
