@@ -9,6 +9,7 @@ numba kernels over all cascades at once; no Python loop runs per node or per cas
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -112,7 +113,8 @@ class Cascades:
 
 
 def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
-                         kinds=("repost", "quote"), root_types=None) -> Cascades:
+                         post_kinds=("repost", "quote"), root_types=None,
+                         kinds=None) -> Cascades:
     """Rebuild the cascade tree of every post that was reposted or quoted.
 
     Parameters
@@ -126,12 +128,15 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
         Follower ties with columns ``follower_id`` and ``followee_id`` (information flows
         from followee to follower), e.g. :func:`kopiresearch.synth.load_follows`. Rows naming
         accounts that are not in ``corpus.accounts`` are ignored.
-    kinds : iterable of str, default ("repost", "quote")
+    post_kinds : iterable of str, default ("repost", "quote")
         Post kinds that adopt (join a cascade). Add ``"reply"`` or ``"comment"`` to follow
-        reply chains too.
+        reply chains too. (``post_kinds`` names kinds of posts across the package, ``kinds``
+        kinds of interactions.)
     root_types : iterable of str, optional
         Keep only cascades whose root author has one of these actor types (e.g.
         :data:`kopiresearch.GOVERNMENT_TYPES`); all by default.
+    kinds : iterable of str, optional
+        The former name of ``post_kinds``, still accepted.
 
     Returns
     -------
@@ -190,10 +195,11 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     if method in ("follows", "both") and follows is None:
         raise CascadeError(f"method={method!r} needs the follows argument (a table with "
                            "follower_id and followee_id)")
+    kinds = post_kinds if kinds is None else kinds  # kinds: the former name
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     bad = sorted(set(kinds) - (set(POST_KINDS) - {"original"}))
     if bad or not kinds:
-        raise CascadeError(f"kinds: unknown or non-adopting kind(s) {bad}; choose from "
+        raise CascadeError(f"post_kinds: unknown or non-adopting kind(s) {bad}; choose from "
                            "repost, quote, reply, comment")
 
     posts, accounts = corpus.posts, corpus.accounts
@@ -207,7 +213,7 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     n_unresolved = int((adopting & has_parent_id & (parent_named < 0)).sum())
     adopt = adopting & (parent_named >= 0)
     link = np.where(adopt, parent_named, np.arange(n_posts))
-    root = _find_roots(link, post_index)
+    root = find_roots(link, post_index)
 
     author = acc_index.get_indexer(posts["author_id"])
     times = _ns(posts["created_at"])
@@ -433,7 +439,7 @@ def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
     reg = a["region"]
     known = reg >= 0
     out["regions_reached"] = _count_distinct(casc[known], reg[known], n_casc)
-    bak = _BAKORWIL_OF_REGION[reg.clip(0)]
+    bak = _region_index()[1][reg.clip(0)]
     out["bakorwil_reached"] = _count_distinct(casc[known], bak[known], n_casc)
     child = parent >= 0
     both = child & known & (reg[parent.clip(0)] >= 0)
@@ -548,11 +554,11 @@ def time_to_region(cascades: Cascades) -> pd.DataFrame:
     first = np.r_[True, k_sorted[1:] != k_sorted[:-1]] if len(k_sorted) else np.zeros(0, bool)
     idx = known[order[first]]
     hours = (t[idx] - t[off[:-1]][casc[idx]]) / _NS_PER_HOUR
-    codes = np.asarray(_REGION_CODES, dtype=object)[reg[idx]]
+    codes = np.asarray(_region_index()[0], dtype=object)[reg[idx]]
     frame = pd.DataFrame({
         "root_post_id": cascades.root_post_ids.to_numpy()[casc[idx]],
         "region_code": pd.array(codes, dtype="string"),
-        "bakorwil": np.asarray(BAKORWIL, dtype=object)[_BAKORWIL_OF_REGION[reg[idx]]],
+        "bakorwil": np.asarray(BAKORWIL, dtype=object)[_region_index()[1][reg[idx]]],
         "hours": hours,
         "_c": casc[idx],
     })
@@ -653,7 +659,7 @@ def coverage_curve(cascades: Cascades, hours) -> pd.DataFrame:
     b = np.searchsorted(grid, ttr["hours"].to_numpy(), side="left")
     counts = np.zeros((len(roots), len(grid) + 1))
     np.add.at(counts, (casc, b), 1.0)
-    cov = np.cumsum(counts, axis=1)[:, :-1] / len(_REGION_CODES)
+    cov = np.cumsum(counts, axis=1)[:, :-1] / len(_region_index()[0])
     return pd.DataFrame(cov, index=roots, columns=pd.Index(grid, name="hours"))
 
 
@@ -701,13 +707,13 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
     a = cascades._arrays
     reg, parent, author = a["region"], a["parent"], a["author"]
     if level == "bakorwil":
-        group = np.where(reg >= 0, _BAKORWIL_OF_REGION[reg.clip(0)], -1)
+        group = np.where(reg >= 0, _region_index()[1][reg.clip(0)], -1)
         labels = list(BAKORWIL)
         order = np.arange(len(labels))
     else:
         group = reg
-        labels = list(_REGION_CODES)
-        order = np.lexsort((np.arange(len(labels)), _BAKORWIL_OF_REGION))
+        labels = list(_region_index()[0])
+        order = np.lexsort((np.arange(len(labels)), _region_index()[1]))
     k = len(labels)
     child = np.flatnonzero((parent >= 0) & (group >= 0))
     src = group[parent[child]]
@@ -877,15 +883,21 @@ def size_matched_comparison(table: pd.DataFrame, group, *,
 # ----------------------------------------------------------------------------------------
 # helpers
 
-_REGION_CODES = tuple(sorted(region_table().index))
-_BAKORWIL_OF_REGION = np.array([BAKORWIL.index(b) for b in
-                                region_table().loc[list(_REGION_CODES), "bakorwil"]],
-                               dtype=np.int64)
+@functools.cache
+def _region_index() -> tuple[tuple, np.ndarray]:
+    """The 38 region codes in order and the Bakorwil position of each, read from the regions
+    table on first use (never at import, so the package imports without its data folder)."""
+    table = region_table()
+    codes = tuple(sorted(table.index))
+    bakorwil = np.array([BAKORWIL.index(b) for b in table.loc[list(codes), "bakorwil"]],
+                        dtype=np.int64)
+    return codes, bakorwil
 
 
 def _region_codes(values) -> np.ndarray:
     """Region code strings -> 0..37, -1 for unknown or province-wide."""
-    return pd.Index(_REGION_CODES).get_indexer(pd.Series(values, dtype="string").fillna("?"))
+    codes, _ = _region_index()
+    return pd.Index(codes).get_indexer(pd.Series(values, dtype="string").fillna("?"))
 
 
 def _ns(series) -> np.ndarray:
@@ -899,7 +911,7 @@ def _string_rank(values) -> np.ndarray:
     return codes.astype(np.int64)
 
 
-def _find_roots(link, post_index):
+def find_roots(link, post_index):
     root = link.copy()
     for _ in range(70):
         nxt = root[root]

@@ -299,6 +299,7 @@ def _cmd_aggregate(args) -> int:
     from . import scale
     from .io._output import check_destination, output_folder
     from .io.parquet import check_complete
+    from .scale._edges import bakorwil_flows
 
     kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
     start, end = _time_flag("--start", args.start), _time_flag("--end", args.end)
@@ -315,7 +316,7 @@ def _cmd_aggregate(args) -> int:
             flows = scale.region_flow_table(dc, level="kabkota", kinds=kinds, start=start,
                                             end=end)
             flows.to_csv(tmp / "region_flows_kabkota.csv", index=False)
-            scale._bakorwil_flows(flows).to_csv(tmp / "region_flows_bakorwil.csv", index=False)
+            bakorwil_flows(flows).to_csv(tmp / "region_flows_bakorwil.csv", index=False)
             dc.accounts.reset_index().astype({"actor_type": str, "platform": str}).to_parquet(
                 tmp / "accounts.parquet", index=False)
     print(repr(dc))

@@ -11,8 +11,8 @@ import pandas as pd
 from numba import njit
 from scipy import sparse, stats
 
+from ._random import resolve_rng
 from .errors import KopiresearchError
-from .metrics._common import resolve_rng
 
 __all__ = [
     "ACTIONS",

@@ -475,3 +475,11 @@ def test_region_reach_counts_cascades_not_posts():
     assert t.loc["3526", "rank"] == 3  # every unreached region shares the rank after 3506
     assert bool(t.loc["3578", "is_kota"]) and not bool(t.loc["3506", "is_kota"])
     assert int(t["is_kota"].sum()) == 9
+
+
+def test_post_kinds_is_the_name_and_kinds_still_works():
+    c = kr.load_bundled()
+    new = reconstruct_cascades(c, post_kinds=["repost"])
+    old = reconstruct_cascades(c, kinds=["repost"])
+    pd.testing.assert_frame_equal(new.nodes, old.nodes)
+    assert len(new.nodes) < len(reconstruct_cascades(c).nodes)  # quotes left out

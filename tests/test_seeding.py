@@ -503,3 +503,21 @@ def test_evaluate_seeds_bad_arguments_raise(seed_sets, kwargs, match):
     G = nx.path_graph(5, create_using=nx.DiGraph)
     with pytest.raises(DiffusionError, match=match):
         evaluate_seeds(G, seed_sets, p=0.5, seed=0, **kwargs)
+
+
+def test_method_options_are_grouped_and_checked():
+    import inspect
+
+    from kopiresearch.seeding import METHOD_OPTIONS
+
+    named = [n for n, prm in inspect.signature(select_seeds).parameters.items()
+             if prm.kind is not inspect.Parameter.VAR_KEYWORD]
+    assert len(named) == 18 and not {"eps", "ell", "followers"} & set(named)
+    assert set(METHOD_OPTIONS["imm"]) == {"eps", "ell", "rr_per_region", "max_rr_sets",
+                                          "chunk_sets"}
+    G = _stars()
+    # the options of one method are accepted (and ignored) by another, as before
+    a = select_seeds(G, 1, "degree", eps=0.2, direction="flow", p=0.5, seed=1)
+    assert a.seeds == select_seeds(G, 1, "degree", direction="flow", p=0.5, seed=1).seeds
+    with pytest.raises(TypeError, match="unexpected keyword argument 'epsilon'"):
+        select_seeds(G, 1, "imm", epsilon=0.2)

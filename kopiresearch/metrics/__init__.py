@@ -23,6 +23,7 @@ from ._brokerage import BROKERAGE_ROLES, brokerage, brokerage_summary
 from ._centrality import account_table, structural_holes
 from ._common import ACTOR_GROUPS, MISSING_GROUP, actor_groups
 from ._communities import (
+    Partition,
     StabilityResult,
     adjusted_rand_index,
     communities,
@@ -64,6 +65,7 @@ __all__ = [
     "communities",
     "community_stability",
     "StabilityResult",
+    "Partition",
     "partition_agreement",
     "normalized_mutual_info",
     "adjusted_rand_index",

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._random import resolve_rng as _rng
 from ..errors import KopiresearchError
 from ._common import MISSING_GROUP, binary_adjacency, check_graph, codes_of, group_labels
-from ._common import resolve_rng as _rng
 
 __all__ = ["BROKERAGE_ROLES", "brokerage", "brokerage_summary"]
 
@@ -17,8 +17,8 @@ __all__ = ["BROKERAGE_ROLES", "brokerage", "brokerage_summary"]
 BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
 
-def brokerage(G: nx.DiGraph, by="actor_type", *, n_perm: int = 0, seed=None,
-              exclude_missing: bool = False) -> pd.DataFrame:
+def brokerage(G: nx.DiGraph, by="actor_type", *, n_permutations: int = 0, seed=None,
+              exclude_missing: bool = False, n_perm: int | None = None) -> pd.DataFrame:
     """Gould-Fernandez brokerage roles of every account, with a permutation baseline.
 
     Parameters
@@ -28,26 +28,30 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_perm: int = 0, seed=None,
     by : str, mapping or callable, default "actor_type"
         The group of each node: a node attribute name (``"actor_type"``, ``"region_code"``,
         ``"bakorwil"``), a mapping node -> group (e.g. :func:`actor_groups`) or a callable.
-    n_perm : int, default 0
-        Number of random relabellings for the expected counts (0 = none).
+    n_permutations : int, default 0
+        Number of random relabellings for the expected counts (0 = none); the package's one
+        name for a permutation count (as in
+        :func:`kopiresearch.cascades.size_matched_comparison`).
     seed : int or numpy.random.Generator, optional
         Seed of the relabellings; the same seed gives the same expected counts.
     exclude_missing : bool, default False
         Drop nodes whose group is missing before counting (they then take part in no
         two-path). By default they form one group, ``"unknown"``.
+    n_perm : int, optional
+        The former name of ``n_permutations``, still accepted.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by node (``list(G)`` order) with ``group``, the five role counts
         ``coordinator``, ``itinerant``, ``gatekeeper``, ``representative``, ``liaison``
-        (int), ``total`` (open two-paths through the node) and, when ``n_perm > 0``,
+        (int), ``total`` (open two-paths through the node) and, when ``n_permutations > 0``,
         ``expected_<role>``: the mean count over the relabellings.
 
     Raises
     ------
     KopiresearchError
-        ``G`` is not directed, ``by`` names no attribute, ``n_perm`` is negative.
+        ``G`` is not directed, ``by`` names no attribute, ``n_permutations`` is negative.
 
     Notes
     -----
@@ -78,7 +82,7 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_perm: int = 0, seed=None,
     sparse products per labelling, whatever the number of groups.
 
     The baseline permutes the group labels over the nodes (group sizes fixed, network
-    fixed) ``n_perm`` times and averages each node's counts, the "random assignment"
+    fixed) ``n_permutations`` times and averages each node's counts, the "random assignment"
     comparison of Gould & Fernandez; ``observed / expected`` > 1 means more brokerage of
     that kind than the group sizes alone explain.
 
@@ -103,8 +107,13 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_perm: int = 0, seed=None,
     [0, 0, 0, 0, 1]
     """
     check_graph(G, directed=True)
+    if n_perm is not None:
+        if n_permutations:
+            raise KopiresearchError("give n_permutations or its former name n_perm, not both")
+        n_permutations = n_perm
+    n_perm = n_permutations
     if not isinstance(n_perm, (int, np.integer)) or n_perm < 0:
-        raise KopiresearchError(f"n_perm must be a non-negative int, not {n_perm!r}")
+        raise KopiresearchError(f"n_permutations must be a non-negative int, not {n_perm!r}")
     nodes = list(G)
     labels = group_labels(G, by)
     A = binary_adjacency(G)

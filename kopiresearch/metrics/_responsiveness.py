@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from ..corpus import GOVERNMENT_TYPES, INTERACTION_KINDS, Corpus, _utc
+from ..corpus import GOVERNMENT_TYPES, INTERACTION_KINDS, Corpus, to_utc
 from ..errors import KopiresearchError
-from ..regions import PROVINCE_CODE, bakorwil_of
+from ..regions import region_group
 
 __all__ = ["addressed_posts", "responsiveness", "response_curve", "kaplan_meier",
            "recovery_of_truth", "mantel_haenszel", "own_region_effect"]
@@ -72,7 +72,7 @@ def addressed_posts(corpus: Corpus, *, askers=("citizen",), kinds=("mention", "r
     types = accounts["actor_type"].astype(str)
     office_ids = _office_ids(corpus, offices)
     posts = corpus.posts
-    t_end = posts["created_at"].max() if end is None else _utc(end)
+    t_end = posts["created_at"].max() if end is None else to_utc(end)
     inter = corpus.interactions
     sel = (inter["kind"].isin(list(kinds)) & inter["target_id"].isin(office_ids)
            & inter["source_id"].map(types).isin(list(askers)) & inter["post_id"].notna()
@@ -448,8 +448,7 @@ def _asker_group(posts, accounts, by):
     if by == "region_code":
         return region.fillna("unknown")
     if by == "bakorwil":
-        return region.map(lambda c: "unknown" if pd.isna(c) else
-                          ("province" if c == PROVINCE_CODE else bakorwil_of(c)))
+        return region.map(lambda c: region_group(c, "bakorwil"))
     office_region = posts["office_id"].map(accounts["region_code"].astype(object))
     return np.where(region.isna(), "unknown", np.where(region == office_region, "own", "other"))
 
