@@ -1649,7 +1649,8 @@ def compare_strategies(G, k: int, strategies=None, *, candidates=None, fixed=Non
     baseline : str or None
         Name of the row for ``fixed`` alone; None leaves it out.
     left_behind : float, optional
-        Also count, per strategy, the regions whose expected share reached is below this.
+        Also count, per strategy, the regions whose expected share reached is below this
+        (not counted when no node has a kabupaten/kota).
     replicates, eval_runs, level, alternatives
         As in :func:`select_seeds_robust` (``eval_runs`` are also the runs of the common
         evaluation).
@@ -1750,7 +1751,8 @@ def compare_strategies(G, k: int, strategies=None, *, candidates=None, fixed=Non
     eval_opts = {name: options[name] for name in ("q", "regions", "model", "p", "probability",
                                                   "weight", "direction", "region")
                  if name in options}
-    evaluation = {"G": G, "fixed": fixed, "left_behind": left_behind, "runs": eval_runs,
+    evaluation = {"G": G, "fixed": fixed, "left_behind": left_behind if has_regions else None,
+                  "runs": eval_runs,
                   "seed": seed, **eval_opts}
     return StrategyComparison(k_used, k, left, selections, skipped, level, baseline, evaluation)
 

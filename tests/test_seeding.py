@@ -548,7 +548,9 @@ def test_compare_strategies_picks_and_leader():
 
 def test_compare_strategies_caps_k_and_skips_regional_goals():
     cmp = compare_strategies(two_hubs(), 10, candidates=["h1", "h2", "nobody"], fixed=["h2"],
-                             p=1.0, direction="flow", replicates=2, eval_runs=50, seed=3)
+                             p=1.0, direction="flow", replicates=2, eval_runs=50, seed=3,
+                             left_behind=0.5)
+    assert "left_behind" not in cmp.table  # no regions: nothing to leave behind
     assert cmp.requested == 10 and cmp.k == 1 and cmp.candidates == ["h1"]
     assert sorted(cmp.skipped) == ["IMM region share", "IMM weakest region"]
     assert all(sel.seeds == ["h1"] for sel in cmp.selections.values())
