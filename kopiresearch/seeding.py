@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
@@ -34,7 +35,8 @@ from ._random import resolve_rng, stream_seeds
 from .errors import DiffusionError
 
 __all__ = ["select_seeds", "select_seeds_robust", "evaluate_seeds", "SeedSelection",
-           "RobustSelection", "METHODS", "OBJECTIVES", "METHOD_OPTIONS"]
+           "RobustSelection", "METHODS", "OBJECTIVES", "METHOD_OPTIONS", "STRATEGIES",
+           "StrategyComparison", "compare_strategies", "seed_labels"]
 
 #: Seed-selection methods of :func:`select_seeds`.
 METHODS = ("followers", "degree", "pagerank", "celf", "imm")
@@ -1505,3 +1507,317 @@ def _coverage_by_region(flat, offsets, region_of_set, n_reg, n, nodes):
     inset = np.zeros(n, dtype=np.bool_)
     inset[nodes] = True
     return _coverage_kernel(flat, offsets, region_of_set, n_reg, inset)
+
+
+# ----------------------------------------------------------------------------------------
+# strategy comparison and labels shared by notebook 04 and the labs
+
+#: The strategies notebook 04 compares: two rules of thumb and three IMM goals, name ->
+#: options of :func:`select_seeds` (``method`` and ``objective``).
+STRATEGIES = {
+    "most followers": {"method": "followers"},
+    "most engaged-with": {"method": "degree"},
+    "IMM spread": {"method": "imm", "objective": "spread"},
+    "IMM region share": {"method": "imm", "objective": "region_share"},
+    "IMM weakest region": {"method": "imm", "objective": "fair"},
+}
+
+#: Objectives that need accounts with a kabupaten/kota.
+_REGION_OBJECTIVES = ("regions", "region_share", "fair")
+_KABKOTA = re.compile(r"35\d\d")
+
+
+@dataclass
+class StrategyComparison:
+    """What :func:`compare_strategies` returns.
+
+    Attributes
+    ----------
+    k : int
+        Seeds per strategy: the ``k`` asked for, or fewer when fewer candidates were left.
+    requested : int
+        The ``k`` asked for.
+    candidates : list
+        The candidates that could be chosen (in ``G``, not fixed), in graph order.
+    selections : dict
+        Strategy name -> :class:`RobustSelection`, for the strategies that ran.
+    skipped : dict
+        Strategy name -> why it did not run (e.g. a regional goal without regions).
+    table : pandas.DataFrame
+        :func:`evaluate_seeds` of every selection (and the baseline row first): every
+        objective with its interval, on the same Monte-Carlo runs. Computed when first read,
+        so that a comparison built up over several calls (``previous``) is evaluated once.
+    stability : pandas.DataFrame
+        One row per strategy that ran: :meth:`RobustSelection.summary`.
+    level : float
+        Confidence level of every interval.
+    baseline : str or None
+        Name of the row of the fixed accounts alone.
+    """
+
+    k: int
+    requested: int
+    candidates: list
+    selections: dict
+    skipped: dict
+    level: float
+    baseline: str | None = None
+    _evaluation: dict = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """:func:`evaluate_seeds` of every selection (computed when first read)."""
+        opts = dict(self._evaluation)
+        G = opts.pop("G")
+        return evaluate_seeds(G, self.selections, baseline=self.baseline, level=self.level,
+                              **opts)
+
+    @functools.cached_property
+    def stability(self) -> pd.DataFrame:
+        """:meth:`RobustSelection.summary` of every selection, one row per strategy."""
+        return pd.DataFrame({name: r.summary() for name, r in self.selections.items()}).T
+
+    @property
+    def strategies(self) -> pd.DataFrame:
+        """:attr:`table` without the baseline row."""
+        if self.baseline is None:
+            return self.table
+        return self.table.drop(index=self.baseline, errors="ignore")
+
+    def summary(self) -> pd.DataFrame:
+        """The comparison as text: every estimate with its interval, ``"v [low, high]"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``set``; columns ``accounts reached``, ``extra vs fixed`` and, where the
+            graph has regions, ``mean region share`` and ``weakest region share``, plus
+            ``regions left behind`` when :func:`compare_strategies` counted them.
+        """
+        t = self.table
+
+        def with_ci(column, digits):
+            cols = t[[column, f"{column}_low", f"{column}_high"]].to_numpy(dtype=float)
+            return [f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]" for v, lo, hi in cols]
+
+        out = {"accounts reached": with_ci("spread", 1), "extra vs fixed": with_ci("extra", 1)}
+        if t["region_share"].notna().any():
+            out["mean region share"] = with_ci("region_share", 4)
+            out["weakest region share"] = with_ci("fair", 4)
+        if "left_behind" in t:
+            out["regions left behind"] = t["left_behind"]
+        return pd.DataFrame(out, index=t.index)
+
+    def leader(self, column: str = "spread"):
+        """The strategy with the highest ``column`` and whether it leads clearly.
+
+        Parameters
+        ----------
+        column : {"spread", "extra", "regions", "region_share", "fair"}
+
+        Returns
+        -------
+        tuple
+            ``(name, clear)``: the strategy with the largest estimate (first in table order
+            on ties), and whether its interval lies above every other strategy's (``low >``
+            every other ``high``: a lead the Monte-Carlo noise cannot explain). ``(None,
+            False)`` when no strategy has a value.
+        """
+        s = self.strategies
+        if column not in s or s[column].isna().all():
+            return None, False
+        best = s[column].astype(float).idxmax()
+        others = s.drop(index=best)
+        clear = bool(len(others) == 0 or s.at[best, f"{column}_low"]
+                     > others[f"{column}_high"].astype(float).max())
+        return best, clear
+
+
+def compare_strategies(G, k: int, strategies=None, *, candidates=None, fixed=None,
+                       baseline: str | None = "fixed alone", left_behind: float | None = None,
+                       replicates: int = 10, eval_runs: int = 5000, level: float = 0.95,
+                       alternatives: int = 5, seed=None, previous=None,
+                       **options) -> StrategyComparison:
+    """Choose ``k`` seeds by several strategies and measure them all on one yardstick.
+
+    The strategy comparison of notebook 04: every strategy's recommendation by
+    :func:`select_seeds_robust` (replicate selections, a stability table, intervals on
+    independent runs), then every recommendation together with ``fixed`` on the same
+    Monte-Carlo runs by :func:`evaluate_seeds`. It runs on any graph: ``k`` is capped at the
+    number of candidates left, and regional goals are skipped, with the reason, when no
+    node has a kabupaten/kota.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        As in :func:`select_seeds` (e.g. :func:`kopiresearch.diffusion.calibrated_graph`).
+    k : int
+        Seeds per strategy (>= 1); capped at the number of candidates in ``G`` that are not
+        ``fixed``.
+    strategies : mapping, optional
+        Name -> options of :func:`select_seeds` (``method``, ``objective``, ...); default
+        :data:`STRATEGIES`.
+    candidates : iterable of nodes, optional
+        Accounts that may be chosen (default every node); those not in ``G`` are left out.
+    fixed : iterable of nodes, optional
+        Accounts that post anyway (the government offices), in every estimate.
+    baseline : str or None
+        Name of the row for ``fixed`` alone; None leaves it out.
+    left_behind : float, optional
+        Also count, per strategy, the regions whose expected share reached is below this
+        (not counted when no node has a kabupaten/kota).
+    replicates, eval_runs, level, alternatives
+        As in :func:`select_seeds_robust` (``eval_runs`` are also the runs of the common
+        evaluation).
+    seed : int or numpy.random.Generator, optional
+        Source of randomness: the same seed goes to every strategy's selection and to the
+        evaluation, as a notebook with one ``SEED`` does.
+    previous : StrategyComparison, optional
+        A comparison made with the same ``k`` whose selections are kept (not re-run), so that
+        slow strategies can run in calls of their own; the evaluation covers all of them.
+    **options
+        Further options of :func:`select_seeds` for every strategy (``probability``,
+        ``weight``, ``runs``, ``eps``, ``rr_per_region``, ``progress``, ...).
+
+    Returns
+    -------
+    StrategyComparison
+        ``.selections``, ``.table``, ``.stability``, ``.summary()``, ``.leader(column)``.
+
+    Raises
+    ------
+    DiffusionError
+        No candidate left to choose, a strategy that is not a mapping, a strategy already in
+        ``previous`` or a ``previous`` made with another ``k``, and the errors of
+        :func:`select_seeds_robust` and :func:`evaluate_seeds`.
+
+    See Also
+    --------
+    select_seeds_robust, evaluate_seeds, seed_labels
+
+    Notes
+    -----
+    A strategy that involves no chance (``followers``, ``degree``, ``pagerank``) gives one
+    list whatever the replicate. Comparing intervals: two strategies differ at least at
+    ``level`` when their intervals do not overlap; :meth:`StrategyComparison.leader` says
+    whether the best one leads in that sense.
+
+    References
+    ----------
+    Kempe, D., Kleinberg, J. & Tardos, E. (2003). Maximizing the spread of influence through a
+    social network. KDD '03. doi:10.1145/956750.956769.
+    Tang, Y., Shi, Y. & Xiao, X. (2015). Influence maximization in near-linear time: a
+    martingale approach. SIGMOD '15. doi:10.1145/2723372.2723734.
+
+    Examples
+    --------
+    Two stars in the flow direction and one candidate more than seeds allowed; the graph has
+    no regions, so the regional goals are skipped:
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("h1", i) for i in range(5)] + [("h2", i) for i in range(5, 8)])
+    >>> cmp = compare_strategies(G, 5, candidates=["h1", "h2"], p=1.0, direction="flow",
+    ...                          replicates=2, eval_runs=100, seed=1, baseline=None)
+    >>> cmp.k, sorted(cmp.skipped)
+    (2, ['IMM region share', 'IMM weakest region'])
+    >>> list(cmp.selections)
+    ['most followers', 'most engaged-with', 'IMM spread']
+    >>> cmp.table["spread"].tolist()
+    [10.0, 10.0, 10.0]
+    >>> cmp.leader("spread")
+    ('most followers', False)
+    """
+    k = check_int(k, "k", 1)
+    strategies = dict(STRATEGIES if strategies is None else strategies)
+    fixed = [] if fixed is None else list(fixed)
+    fixed_set = set(fixed)
+    pool = list(G.nodes) if candidates is None else [u for u in candidates if u in G]
+    seen = set()
+    left = [u for u in pool if not (u in fixed_set or u in seen or seen.add(u))]
+    if not left:
+        raise DiffusionError("compare_strategies: no candidate left to choose (candidates "
+                             "empty, not in G, or all fixed)")
+    order = {u: i for i, u in enumerate(G.nodes)}
+    left.sort(key=order.__getitem__)
+    k_used = min(k, len(left))
+    region = options.get("region", "region_code")
+    has_regions = options.get("regions") is not None or any(
+        isinstance(d.get(region), str) and _KABKOTA.fullmatch(d[region]) is not None
+        for _, d in G.nodes(data=True))
+    selections, skipped = {}, {}
+    if previous is not None:
+        if previous.requested != k:
+            raise DiffusionError(f"previous: made with k = {previous.requested}, not {k}")
+        selections, skipped = dict(previous.selections), dict(previous.skipped)
+    for name, plan in strategies.items():
+        if name in selections or name in skipped:
+            raise DiffusionError(f"strategies: {name!r} is already in previous")
+        if not hasattr(plan, "items"):
+            raise DiffusionError(f"strategies[{name!r}] must be a mapping of select_seeds "
+                                 "options")
+        plan = dict(plan)
+        if plan.get("objective", "spread") in _REGION_OBJECTIVES and not has_regions:
+            skipped[name] = "no account has a kabupaten/kota"
+            continue
+        selections[name] = select_seeds_robust(
+            G, k_used, **plan, candidates=left, fixed=fixed, replicates=replicates,
+            eval_runs=eval_runs, level=level, alternatives=alternatives, seed=seed,
+            **options)
+    eval_opts = {name: options[name] for name in ("q", "regions", "model", "p", "probability",
+                                                  "weight", "direction", "region")
+                 if name in options}
+    evaluation = {"G": G, "fixed": fixed, "left_behind": left_behind if has_regions else None,
+                  "runs": eval_runs,
+                  "seed": seed, **eval_opts}
+    return StrategyComparison(k_used, k, left, selections, skipped, level, baseline, evaluation)
+
+
+def seed_labels(corpus, nodes, *, short: bool = True) -> pd.Series:
+    """``"handle (region)"`` labels of seed accounts, for tables a planner reads.
+
+    Parameters
+    ----------
+    corpus : Corpus or pandas.DataFrame
+        The corpus (or its ``accounts`` table, indexed by ``account_id``, with ``handle``
+        and ``region_code``).
+    nodes : iterable of account ids
+        The seeds (e.g. ``RobustSelection.seeds`` or ``picks["node"]``).
+    short : bool, default True
+        ``"Kab. Kediri"`` instead of ``"Kabupaten Kediri"``.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by the nodes, in the order given: ``"handle (Kab. Kediri)"``; the province
+        code ``"35"`` gives ``"(Jawa Timur)"``; an account of unknown region is its handle
+        alone; an account without handle, or not in the corpus, its id.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> acc = pd.DataFrame({"handle": ["a", "b", None, "d"],
+    ...                     "region_code": ["3506", "35", "3578", None]},
+    ...                    index=["x:1", "x:2", "x:3", "x:4"])
+    >>> seed_labels(acc, ["x:1", "x:2", "x:3", "x:4", "x:9"]).tolist()
+    ['a (Kab. Kediri)', 'b (Jawa Timur)', 'x:3 (Kota Surabaya)', 'd', 'x:9']
+    """
+    from .regions import PROVINCE_CODE, region_table
+
+    accounts = getattr(corpus, "accounts", corpus)
+    nodes = list(nodes)
+    names = region_table()["name"]
+    if short:
+        names = names.str.replace(r"^Kabupaten ", "Kab. ", regex=True)
+    names = pd.concat([names, pd.Series({PROVINCE_CODE: "Jawa Timur"})])
+    known = pd.Index(nodes).isin(accounts.index)
+    labels = []
+    for u, ok in zip(nodes, known):
+        if not ok:
+            labels.append(str(u))
+            continue
+        handle = accounts.at[u, "handle"] if "handle" in accounts else None
+        text = str(u) if handle is None or pd.isna(handle) or not str(handle) else str(handle)
+        code = accounts.at[u, "region_code"] if "region_code" in accounts else None
+        code = None if code is None or pd.isna(code) else str(code)
+        labels.append(f"{text} ({names[code]})" if code in names.index else text)
+    return pd.Series(labels, index=pd.Index(nodes, dtype=object), name="label", dtype=object)

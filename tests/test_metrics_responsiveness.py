@@ -173,3 +173,77 @@ def test_recovery_of_truth_hand_case():
         2.5)  # errors 1 and 4
     with pytest.raises(KopiresearchError, match="no office"):
         recovery_of_truth(table, {"z": truth["z"]})
+
+
+# ---------------------------------------------------------------------------------------
+# own region or not: Mantel-Haenszel within offices
+
+
+def test_mantel_haenszel_hand_case():
+    from kopiresearch.metrics import mantel_haenszel
+
+    # stratum A [[1,1],[1,1]] (n=4), stratum B [[3,1],[1,3]] (n=8):
+    # OR = (1*1/4 + 3*3/8) / (1*1/4 + 1*1/8) = (11/8) / (3/8) = 11/3
+    # sum a = 4, E = 2*2/4 + 4*4/8 = 3, V = 16/(16*3) + 256/(64*7) = 1/3 + 4/7 = 19/21
+    r = mantel_haenszel([[[1, 1], [1, 1]], [[3, 1], [1, 3]]])
+    assert r["strata"] == 2
+    assert r["odds_ratio"] == pytest.approx(11 / 3)
+    assert r["chi2"] == pytest.approx(21 / 19)
+    assert r["p"] == pytest.approx(st.chi2.sf(21 / 19, 1))
+
+
+def test_mantel_haenszel_one_stratum_is_the_pearson_test_scaled():
+    from kopiresearch.metrics import mantel_haenszel
+
+    # with one stratum the MH odds ratio is the sample odds ratio ad/bc and the CMH
+    # statistic is Pearson's chi-square times (n - 1) / n (scipy, independently)
+    table = np.array([[12, 5], [7, 16]])
+    r = mantel_haenszel([table])
+    assert r["odds_ratio"] == pytest.approx(12 * 16 / (5 * 7))
+    pearson = st.chi2_contingency(table, correction=False).statistic
+    assert r["chi2"] == pytest.approx(pearson * (table.sum() - 1) / table.sum())
+
+
+def test_mantel_haenszel_degenerate_strata():
+    from kopiresearch.metrics import mantel_haenszel
+
+    empty = mantel_haenszel([])
+    assert empty["strata"] == 0 and math.isnan(empty["odds_ratio"]) and math.isnan(empty["p"])
+    # a stratum of one post carries no information; everything answered: no variance
+    r = mantel_haenszel([[[1, 0], [0, 0]], [[3, 0], [2, 0]]])
+    assert r["strata"] == 1 and math.isnan(r["chi2"]) and math.isnan(r["odds_ratio"])
+    assert mantel_haenszel([[[3, 0], [1, 2]]])["odds_ratio"] == math.inf
+    with pytest.raises(KopiresearchError, match="2x2"):
+        mantel_haenszel([[1, 2, 3]])
+    with pytest.raises(KopiresearchError, match="negative"):
+        mantel_haenszel([[[1, -1], [0, 2]]])
+
+
+def test_own_region_effect_builds_one_stratum_per_office():
+    from kopiresearch.metrics import mantel_haenszel, own_region_effect
+
+    idx = pd.MultiIndex.from_tuples(
+        [("g1", "other"), ("g1", "own"), ("g1", "unknown"), ("g2", "own"),
+         ("g3", "other"), ("g3", "own")], names=["office_id", "own_region"])
+    table = pd.DataFrame({"addressed": [4, 6, 9, 5, 10, 2], "answered": [1, 3, 9, 5, 5, 2]},
+                         index=idx)
+    r = own_region_effect(table)
+    # g2 has no 'other' askers and the 'unknown' row is not a group: two strata
+    expected = mantel_haenszel([[[3, 3], [1, 3]], [[2, 0], [5, 5]]])
+    assert r["strata"] == 2
+    for key in ("odds_ratio", "chi2", "p"):
+        assert r[key] == pytest.approx(expected[key])
+    assert r["own_rate"] == pytest.approx(5 / 8) and r["other_rate"] == pytest.approx(6 / 14)
+    none = own_region_effect(table.loc[["g2"]])
+    assert none["strata"] == 0 and math.isnan(none["own_rate"])
+    with pytest.raises(KopiresearchError, match="own_region"):
+        own_region_effect(table.droplevel("own_region"))
+
+
+def test_own_region_effect_on_the_small_corpus(small_corpus):
+    from kopiresearch.metrics import own_region_effect
+
+    # g1 is addressed by c1 (own region, q1 answered, q3 not by 20h) and c2 (unknown region)
+    by = responsiveness(small_corpus, end=_t(20), by="own_region")
+    r = own_region_effect(by)
+    assert r["strata"] == 0  # nobody of another known region asked g1
