@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
@@ -33,6 +32,7 @@ from ._engine import (
 )
 from ._random import resolve_rng, stream_seeds
 from .errors import DiffusionError
+from .regions import is_kabkota
 
 __all__ = ["select_seeds", "select_seeds_robust", "evaluate_seeds", "SeedSelection",
            "RobustSelection", "METHODS", "OBJECTIVES", "METHOD_OPTIONS", "STRATEGIES",
@@ -1524,7 +1524,6 @@ STRATEGIES = {
 
 #: Objectives that need accounts with a kabupaten/kota.
 _REGION_OBJECTIVES = ("regions", "region_share", "fair")
-_KABKOTA = re.compile(r"35\d\d")
 
 
 @dataclass
@@ -1742,8 +1741,7 @@ def compare_strategies(G, k: int, strategies=None, *, candidates=None, fixed=Non
     k_used = min(k, len(left))
     region = options.get("region", "region_code")
     has_regions = options.get("regions") is not None or any(
-        isinstance(d.get(region), str) and _KABKOTA.fullmatch(d[region]) is not None
-        for _, d in G.nodes(data=True))
+        is_kabkota(d.get(region)) for _, d in G.nodes(data=True))
     selections, skipped = {}, {}
     if previous is not None:
         if previous.requested != k:
