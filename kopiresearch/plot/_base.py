@@ -14,7 +14,7 @@ from ..errors import KopiresearchError
 from ._palette import ACTOR_COLORS, OTHER_COLOR, actor_label
 from ._style import place_labels, place_legend
 
-__all__ = ["ACTOR_COLORS", "draw_network", "network_layout", "activity_over_time"]
+__all__ = ["ACTOR_COLORS", "draw_network", "network_layout", "activity_over_time", "freq_word"]
 
 
 def network_layout(G, *, method="forceatlas2", seed=1, iterations=None, weight="weight"):
@@ -219,7 +219,7 @@ def draw_network(G, ax=None, *, color_by="actor_type", size_by="in_weight", seed
     if label_top:
         top = sorted(range(len(nodes)), key=lambda i: (-s[i], str(nodes[i])))[:int(label_top)]
         texts = [G.nodes[nodes[i]].get(label_by) or str(nodes[i]) for i in top]
-        big = np.argsort(-sizes)[:200]
+        big = np.argsort(-sizes)[:max(int(label_top) * 2, 20)]
         place_labels(ax, xy[top], texts, fontsize=label_fontsize,
                      radius_points=np.sqrt(sizes[top]) / 2, avoid=xy[big],
                      bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",

@@ -171,10 +171,14 @@ def coverage_curves(coverage, ax=None, *, groups=None, quantiles=(0.25, 0.75), c
     ax.set_ylim(bottom=0)
     if log_x:
         ax.set_xscale("symlog", linthresh=1)
+    if len(hours):
+        ax.set_xlim(max(hours.min(), 0) if log_x else hours.min(), hours.max())
     band = (f"; band: {level:.0%} confidence interval of the mean" if stat == "mean"
             and level is not None else f"; band: quantiles {quantiles[0]:g}-{quantiles[1]:g}"
             if stat == "median" and quantiles is not None else "")
-    place_legend(ax, fontsize=8, frameon=False, title=f"{stat}{band}" if band else None)
+    leg = place_legend(ax, fontsize=8, frameon=False, title=f"{stat}{band}" if band else None)
+    if leg is not None:
+        leg._legend_box.align = "left"
     return ax
 
 
@@ -278,8 +282,7 @@ def reach_and_time_maps(by_region, *, figsize=None, min_cascades=5, time_cmap=No
     br = by_region.copy()
     br.index = br.index.astype(str)
     br = br[br.index.str.len() == 4]
-    titles = titles or ("share of cascades that reach the region",
-                        "median hours to first reach (when reached)")
+    titles = titles or ("share of cascades reaching it", "median hours to first reach")
     fig, axes, caxes = map_panels(2, figsize=figsize)
     choropleth(br["share_reached"], ax=axes[0], cmap=share_cmap or SEQUENTIAL_CMAP, vmin=0,
                vmax=max(float(br["share_reached"].max()), 1e-9), cax=caxes[0],
@@ -317,8 +320,9 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
     log : bool
         Logarithmic colour scale (:class:`matplotlib.colors.LogNorm`) so that the
         within-region diagonal does not wash out everything else; the colour bar is in the
-        flow's own units (shares or counts), cells with no flow are white with a grey
-        frame and "no flow" in the legend.
+        flow's own units (named from ``flows.attrs["normalize"]``, which
+        :func:`~kopiresearch.cascades.region_flows` sets), cells with no flow are white and
+        "no flow" in the legend.
     cmap : str
     label : str, optional
         Colour bar label (default: says whether the rows are shares or counts).
@@ -344,8 +348,7 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
         _, ax = plt.subplots(figsize=(side + 1.2, side))
     values = flows.to_numpy(dtype=float)
     positive = values[np.isfinite(values) & (values > 0)]
-    rows = np.nansum(values, axis=1)
-    shares = bool(len(rows) and np.allclose(rows[rows > 0], 1.0, atol=1e-6))
+    normalize = flows.attrs.get("normalize", "unknown")
     if log and len(positive):
         shown = np.ma.masked_where(~(values > 0), values)
         norm = LogNorm(vmin=positive.min(), vmax=positive.max())
@@ -354,8 +357,11 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
     im = ax.imshow(shown, cmap=cmap, norm=norm, aspect="equal", interpolation="nearest")
     ax.set_facecolor("white")
     cb = ax.figure.colorbar(im, ax=ax, shrink=0.75, pad=0.02)
-    unit = ("share of the row region's cascade edges" if shares
-            else "cascade edges (parent -> adopter)")
+    unit = {None: "cascade edges (parent -> adopter)",
+            "source": "cascade edges per active account of the row region",
+            "target": "cascade edges per active account of the column region",
+            "both": "cascade edges per (row x column) active accounts"}.get(
+                normalize, "flow")
     cb.set_label(label or (unit + (" (log scale)" if log else "")))
     table = region_table()
     idx = [str(c) for c in flows.index]

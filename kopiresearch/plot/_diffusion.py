@@ -205,6 +205,6 @@ def strategy_comparison(table, column, ax=None, *, baseline=None, color="#0072B2
         ax.annotate(f"{baseline}", (ref, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
                     fontsize="small")
-    interval = " (bars: Monte-Carlo interval)" if low is not None and high is not None else ""
+    interval = " (error bars: Monte-Carlo interval)" if low is not None and high is not None else ""
     ax.set_xlabel((xlabel or column) + interval)
     return ax

@@ -56,15 +56,15 @@ def map_panels(n, *, figsize=None, shared_colorbar=False, width=None):
     cbw = 0.035  # colour bar width as a share of the panel width
     if figsize is None:
         per = width / n
-        figsize = (width, per * (1 - cbw * 4) / _MAP_ASPECT + 0.45)
+        figsize = (width, per * (1 - cbw * 6.5) / _MAP_ASPECT + 0.6)
     fig = plt.figure(figsize=figsize)
     ratios = []
     for k in range(n):
         ratios += [1.0]
         if not shared_colorbar or k == n - 1:
-            ratios += [cbw, cbw * 1.6]
+            ratios += [cbw, cbw * 5.5]  # colour bar, then room for its ticks and label
     gs = fig.add_gridspec(1, len(ratios), width_ratios=ratios, wspace=0.0, left=0.01,
-                          right=0.93 if shared_colorbar else 0.96, top=0.9, bottom=0.08)
+                          right=0.99, top=0.88, bottom=0.1)
     map_cols, bar_cols, col = [], [], 0
     for k in range(n):
         map_cols.append(col)

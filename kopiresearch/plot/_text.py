@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._base import ACTOR_COLORS
+from ._palette import ACTOR_COLORS
 
 __all__ = ["top_items_bars", "volume_timeline", "coordination_graph"]
 
