@@ -215,7 +215,7 @@ def draw_network(G, ax=None, *, color_by="actor_type", size_by="in_weight", seed
         pad = 0.04 * max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), 1e-9)
         ax.set_xlim(xy[:, 0].min() - pad, xy[:, 0].max() + pad)
         ax.set_ylim(xy[:, 1].min() - pad, xy[:, 1].max() + pad)
-        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_aspect("equal", adjustable="box")
     if label_top:
         top = sorted(range(len(nodes)), key=lambda i: (-s[i], str(nodes[i])))[:int(label_top)]
         texts = [G.nodes[nodes[i]].get(label_by) or str(nodes[i]) for i in top]

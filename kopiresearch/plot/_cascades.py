@@ -10,6 +10,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
+from ..corpus import ACTOR_TYPES
 from ..errors import KopiresearchError
 from ..regions import region_table
 from ._maps import choropleth, map_panels
@@ -87,7 +88,8 @@ def cascade_tree(cascades, root_post_id, ax=None, *, node_size=None, legend=True
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     if legend:
-        present = [t for t in ACTOR_COLORS if t in set(types)]
+        present = [t for t in (*ACTOR_TYPES, *sorted(set(ACTOR_COLORS) - set(ACTOR_TYPES)))
+                   if t in set(types)]
         handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=ACTOR_COLORS[t],
                           markeredgecolor="black", label=actor_label(t)) for t in present]
         place_legend(ax, handles, [h.get_label() for h in handles], fontsize=7,
@@ -236,9 +238,10 @@ def time_to_region_map(ttr, ax=None, *, stat="median", cmap=SEQUENTIAL_CMAP + "_
         few = sorted(c for c in n.index if n[c] < min_cascades and c in values.index)
         total = len(set(roots)) if roots is not None else ttr["root_post_id"].nunique()
         if few:
-            from ._maps import _paths
             from matplotlib.collections import PatchCollection
             from matplotlib.patches import PathPatch
+
+            from ._maps import _paths
 
             paths = _paths()
             ax.add_collection(PatchCollection([PathPatch(paths[c]) for c in few],

@@ -257,21 +257,36 @@ def write_network_html(G, path, *, title="Interaction network", **kwargs):
     ...     out = write_network_html(G, os.path.join(tmp, "net.html"), color_by="actor_type",
     ...                              positions=nx.circular_layout(G))
     ...     text = out.read_text(encoding="utf-8")
-    >>> "https://" in text.split('<script type="application/vnd.jupyter.widget-state')[0]
-    False
+    >>> "<script src=" in text, 'define("ipysigma"' in text
+    (False, True)
     """
-    from ipywidgets.embed import embed_data
+    from ipywidgets.embed import dependency_state, embed_data
 
     widget = interactive_network(G, **kwargs)
-    data = embed_data(views=[widget])
+    # only this view's models (by default every widget alive in the kernel is written)
+    data = embed_data(views=[widget], state=dependency_state([widget]))
+    for w in [widget, *getattr(widget, "children", ())]:
+        for child in [*getattr(w, "children", ()), w]:
+            child.close()
     state = data["manager_state"]
-    ids = sorted(state["state"], key=lambda k: (state["state"][k]["model_name"], k))
-    renumber = {old: f"kr{i:04d}" for i, old in enumerate(ids)}
+    # renumber the random model ids in the order a walk from the views meets them
+    order, queue = [], [v["model_id"] for v in data["view_specs"]]
+    while queue:
+        mid = queue.pop(0)
+        if mid in order or mid not in state["state"]:
+            continue
+        order.append(mid)
+        queue += re.findall(r"IPY_MODEL_([0-9a-f]+)",
+                            json.dumps(state["state"][mid]["state"], sort_keys=True))
+    order += sorted(set(state["state"]) - set(order),
+                    key=lambda k: json.dumps(state["state"][k], sort_keys=True))
+    renumber = {old: f"kr{i:04d}" for i, old in enumerate(order)}
     state_json = json.dumps(state, sort_keys=True, separators=(",", ":"))
     views_json = [json.dumps(v, sort_keys=True) for v in data["view_specs"]]
     for old, new in renumber.items():
         state_json = state_json.replace(old, new)
         views_json = [v.replace(old, new) for v in views_json]
+    state_json = json.dumps(json.loads(state_json), sort_keys=True, separators=(",", ":"))
     parts = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="UTF-8">',
         f"<title>{html.escape(title)}</title>",

@@ -9,8 +9,14 @@ import pandas as pd
 
 from ..errors import KopiresearchError
 from ._base import draw_network
-from ._palette import (ACTOR_COLORS, COMMUNITY_COLORS, OTHER_COLOR, ROLE_COLORS,
-                       SEQUENTIAL_CMAP, to_lab)
+from ._palette import (
+    ACTOR_COLORS,
+    COMMUNITY_COLORS,
+    OTHER_COLOR,
+    ROLE_COLORS,
+    SEQUENTIAL_CMAP,
+    to_lab,
+)
 from ._style import place_labels, place_legend
 
 __all__ = ["plot_responsiveness", "plot_response_curves", "plot_mixing_matrix",

@@ -296,7 +296,7 @@ def place_labels(ax, xy, texts, *, fontsize=7, pad_points=3.0, radius_points=Non
                 t = ax.annotate(str(text), xy[i], xytext=(dx * r, dy * r),
                                 textcoords="offset points", ha=ha, va=va, fontsize=fontsize,
                                 color=color, zorder=6, annotation_clip=False, **text_kw)
-                bb = t.get_window_extent(renderer).padded(1)
+                bb = _text_box(t, renderer).padded(1)
                 ok = (axbb.contains(bb.x0, bb.y0) and axbb.contains(bb.x1, bb.y1)
                       and not _overlaps(bb, boxes))
                 if ok:
@@ -327,11 +327,20 @@ def place_labels(ax, xy, texts, *, fontsize=7, pad_points=3.0, radius_points=Non
 
 
 def _label_boxes(texts, renderer=None):
-    """Window extents of Text artists (for tests)."""
+    """Window extents of the text of Text or Annotation artists (leader lines left out)."""
     if not texts:
         return []
     renderer = renderer or _renderer(texts[0].figure)
-    return [t.get_window_extent(renderer) for t in texts]
+    return [_text_box(t, renderer) for t in texts]
+
+
+def _text_box(t, renderer):
+    """Extent of the text alone (an Annotation's own extent includes its arrow)."""
+    from matplotlib.text import Text
+
+    if hasattr(t, "update_positions"):
+        t.update_positions(renderer)
+    return Text.get_window_extent(t, renderer)
 
 
 def _boxes_overlap(boxes) -> bool:
