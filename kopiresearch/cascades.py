@@ -683,7 +683,8 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
     pandas.DataFrame
         ``F[r, s]``: parent -> child edges from region r to region s (edges with an endpoint of
         unknown or province-wide region are left out), normalised. Regions without active
-        accounts give ``nan`` rows/columns when normalised.
+        accounts give ``nan`` rows/columns when normalised. ``attrs["normalize"]`` records
+        ``normalize`` (figures name their unit from it).
 
     Notes
     -----
@@ -732,7 +733,9 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
             counts = counts / active[None, :]
     idx = pd.Index(np.asarray(labels)[order], name="source")
     cols = pd.Index(np.asarray(labels)[order], name="target")
-    return pd.DataFrame(counts[np.ix_(order, order)], index=idx, columns=cols)
+    out = pd.DataFrame(counts[np.ix_(order, order)], index=idx, columns=cols)
+    out.attrs["normalize"] = normalize  # read by kopiresearch.plot.flow_heatmap for its unit
+    return out
 
 
 def amplification_by_period(table: pd.DataFrame, time, *, root_types=GOVERNMENT_TYPES):

@@ -9,7 +9,7 @@
   :func:`own_region_effect` (:func:`mantel_haenszel` over offices),
   :func:`push_pull_networking` (Mergel) and :func:`engagement` (Bonson);
 - brokerage: :func:`brokerage` (Gould-Fernandez roles with a permutation baseline) and
-  :func:`brokerage_summary`;
+  :func:`brokerage_summary`, :func:`brokerage_null` (its permutation interval);
 - communities: :func:`communities` (Louvain), :func:`community_stability`,
   :func:`partition_agreement` (:func:`normalized_mutual_info`, :func:`adjusted_rand_index`);
 - mixing: :func:`mixing_matrix`, :func:`nominal_assortativity`,
@@ -19,7 +19,7 @@ Group measures take ``by=``: a node attribute name, a mapping node -> group
 (e.g. :func:`actor_groups`, which merges the government types) or a callable.
 """
 
-from ._brokerage import BROKERAGE_ROLES, brokerage, brokerage_summary
+from ._brokerage import BROKERAGE_ROLES, brokerage, brokerage_null, brokerage_summary
 from ._centrality import account_table, structural_holes
 from ._common import ACTOR_GROUPS, MISSING_GROUP, actor_groups
 from ._communities import (
@@ -60,6 +60,7 @@ __all__ = [
     "engagement",
     "SOLICITATION_PATTERN",
     "brokerage",
+    "brokerage_null",
     "brokerage_summary",
     "BROKERAGE_ROLES",
     "communities",
