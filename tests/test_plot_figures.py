@@ -338,3 +338,19 @@ def test_every_figure_function_returns_its_axes_or_figure():
     assert isinstance(plot.time_to_region_map(ttr), matplotlib.axes.Axes)
     assert isinstance(plot.spread_frames(ttr, [0, 1]), matplotlib.figure.Figure)
     assert isinstance(plot.draw_network(crowded_graph(), legend=False), matplotlib.axes.Axes)
+
+
+def test_data_points_of_lines_with_timestamps():
+    # notebook 06 draws volume lines whose x are pandas Timestamps in an object array
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from kopiresearch.plot._style import data_points
+
+    fig, ax = plt.subplots()
+    ax.plot(np.array([pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-02")], dtype=object),
+            [1, 2])
+    ax.plot(pd.date_range("2024-01-01", periods=3), [1, 2, 3])
+    assert data_points(ax).shape == (5, 2)
+    plt.close(fig)

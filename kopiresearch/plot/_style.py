@@ -160,11 +160,8 @@ def data_points(ax):
     for line in ax.get_lines():
         if line.get_label().startswith("_ref"):
             continue
-        xy = np.column_stack([np.asarray(line.get_xdata(), float) if not
-                              np.issubdtype(np.asarray(line.get_xdata()).dtype,
-                                            np.datetime64) else
-                              mpl.dates.date2num(line.get_xdata()),
-                              np.asarray(line.get_ydata(), float)])
+        # get_xydata: the data after unit conversion (dates, Timestamps, categories as floats)
+        xy = np.asarray(line.get_xydata(), float).reshape(-1, 2)
         if len(xy) and line.get_transform() is not None:
             xy = xy[np.isfinite(xy).all(axis=1)]
             pts.append(line.get_transform().transform(xy))
