@@ -269,11 +269,21 @@ def _title_and_question(nb) -> tuple[str, str]:
             if line.startswith("#") and not title:
                 title = line.lstrip("#").strip()
                 rest = "\n".join(lines[i + 1:]).strip().split("\n\n")[0]
-                question = " ".join(rest.split())
+                question = _plain(" ".join(rest.split()))
                 break
         if title:
             break
     return title, question
+
+
+def _plain(markdown: str) -> str:
+    """A Markdown sentence as plain text: emphasis and code marks removed, and a leading
+    "Question." label (the notebooks' convention) dropped."""
+    import re
+
+    text = re.sub(r"(\*\*|__|\*|`)", "", markdown)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [link](url) -> link
+    return re.sub(r"^(Questions?|Pertanyaan)\.\s*", "", text).strip()
 
 
 # ----------------------------------------------------------------------------- the index page

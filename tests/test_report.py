@@ -27,8 +27,8 @@ def tiny_notebook(path, *, fail=False):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.cells = [
-        new_markdown_cell("# 99 — A tiny study\n\nHow many accounts are there, and are any of "
-                          "them government?\n\nMore text."),
+        new_markdown_cell("# 99 — A tiny study\n\n**Question.** How many accounts are there, "
+                          "and are any of them government?\n\nMore text."),
         new_code_cell("import matplotlib.pyplot as plt\nfrom kopiresearch.study import "
                       "open_study"),
         new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
@@ -72,6 +72,7 @@ def test_a_twitter_crawl_gives_a_complete_report(tmp_path, notebook):
                          "sentence": "No account is labelled as government. Pass LABELS."}]
     assert run.title == "99 — A tiny study"
     assert run.question.startswith("How many accounts are there")
+    assert "**" not in run.question
     for name in ("99-tiny.ipynb", "99-tiny.html", "99-tiny.nocode.html"):
         assert (out / "notebooks" / name).exists()
     # the crawl was loaded once into the report and the notebook read it from there
