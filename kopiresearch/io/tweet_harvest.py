@@ -650,9 +650,13 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
                        "no author: user_id_str and username are empty or not valid")
     frame = _bad_counts(report, frame)
     # --- duplicates (rule 9) ----------------------------------------------------------
-    dup = _duplicated_ids(frame["id_str"])
+    id_num = _exact_ints(frame["id_str"]) if not frame["id_str"].hasnans else None
+    dup = _duplicated_ids(frame["id_str"], id_num)
     if dup.any():
+        n_before = len(frame)
         frame, dup = _colliding_copies(report, frame, dup)
+        if id_num is not None and len(frame) != n_before:
+            id_num = _exact_ints(frame["id_str"])
     file_codes = _file_codes(frame["_file"], files)
     record_file_counts(report, files, file_codes, dup,
                        np.asarray(frame["_when"].array.asi8, dtype=np.int64))
@@ -661,6 +665,8 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     dup_pairs = frame.loc[named, ["user_id_str", "username", "_when"]]
     report.add_duplicate(int(dup.sum()))
     frame = (frame[~dup] if dup.any() else frame).reset_index(drop=True)
+    if id_num is not None and dup.any():
+        id_num = id_num[~dup]
     report.add_loaded(len(frame))
     # --- posts (a second thread), accounts ---------------------------------------------
     when_ns = np.asarray(frame["_when"].array.asi8, dtype=np.int64)
@@ -673,8 +679,9 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         book = AccountBook("twitter")
         order = when_ns.astype(np.float64)
         exact = np.array_equal(order.astype(np.int64), when_ns)  # then both sort alike
+        uid_codes = _id_codes(frame["user_id_str"])
         keep = _last_of_each_pair(frame["user_id_str"], frame["username"], order,
-                                  by_order=by_time if exact else None)
+                                  by_order=by_time if exact else None, uid_codes=uid_codes)
         book.add(frame["user_id_str"].iloc[keep], frame["username"].iloc[keep],
                  order=order[keep])
         if len(dup_pairs):
@@ -701,7 +708,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
                  order=np.full(len(targets), -1.0))
         book.finish()
-        book.accounts["location"] = _latest_locations(book, frame, when_ns)
+        book.accounts["location"] = _latest_locations(book, frame, when_ns, uid_codes)
         author = _authors(book, frame["user_id_str"], frame["username"])
         kind = pd.Categorical.from_codes(  # categorical from the start: no string hashing
             np.where(is_rt, 2, np.where(is_reply, 1, 0)).astype(np.int8)
@@ -714,6 +721,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     resolved = _arrow(book.resolve(handles=targets))
     target_of = _index_in(resolved, known)  # account code of each distinct handle
     author_code = _index_in(_arrow(author), known)
+    refs_known = bool((author_code >= 0).all())
     n_rt, n_reply = int(is_rt.sum()), int(reply.notna().sum())
     rows_rt = np.flatnonzero(is_rt)
     rows_reply = np.flatnonzero(reply.notna().to_numpy(bool))
@@ -730,12 +738,12 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     reply_target = np.full(len(frame), -1, dtype=np.int64)
     reply_target[rows_reply] = target_of[h_reply]
     parent, inferred = _infer_parents(frame, is_reply, reply_target, author_code, is_rt,
-                                      when_ns)
+                                      when_ns, post_id=post_id, id_num=id_num)
     report.count("parents_inferred", int(inferred.sum()))
     posts = pd.DataFrame({
         "post_id": columns.pop("post_id"), "author_id": author.array.take(by_time),
         "created_at": columns.pop("created_at"), "kind": kind,
-        "parent_post_id": pd.array(parent[by_time], dtype=_STR),
+        "parent_post_id": pd.arrays.ArrowStringArray(parent.take(pa.array(by_time))),
         "parent_inferred": pd.array(inferred[by_time], dtype="boolean"),
         **columns})
     del columns
@@ -763,8 +771,9 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
                           files)
     del frame, text, rt, reply, ment, author, post_id, idv, uid, when, targets
     del order, reply_h, keep, handles, hcode, row, tgt, when_ns, by_time
+    # authors, sources and targets are all accounts of the book when every author resolved
     return assemble("twitter", book, posts, inter, report, meta, validate=validate,
-                    rules_applied=True)
+                    rules_applied=True, refs_known=refs_known)
 
 
 _ID_COLUMNS = ("id_str", "user_id_str", "conversation_id_str")
@@ -910,10 +919,11 @@ def _reply_targets(frame, text, is_rt, report):
     return reply.astype(_STR), is_reply
 
 
-def _latest_locations(book, frame, when_ns) -> np.ndarray:
+def _latest_locations(book, frame, when_ns, uid_codes=None) -> np.ndarray:
     """The profile location of each account of ``book`` (raw text, from its latest row with
     a non-empty location, ties in input order; missing otherwise). Only authors with an id
-    have one."""
+    have one. ``uid_codes``: :func:`_id_codes` of ``frame["user_id_str"]``, when the caller
+    has them."""
     loc = frame["location"].str.strip()
     ok = (loc.notna() & (loc != "") & frame["user_id_str"].notna()).to_numpy(bool)
     out = np.full(len(book.accounts), None, dtype=object)
@@ -922,35 +932,40 @@ def _latest_locations(book, frame, when_ns) -> np.ndarray:
     rows = np.flatnonzero(ok)
     rank = np.empty(len(rows), dtype=np.int64)  # time order, ties in input order
     rank[np.argsort(when_ns[rows], kind="stable")] = np.arange(len(rows))
-    codes = _id_codes(frame["user_id_str"].iloc[rows])
+    codes = (_id_codes(frame["user_id_str"]) if uid_codes is None else uid_codes)[rows]
     best = np.full(int(codes.max(initial=-1)) + 1, -1, dtype=np.int64)
     np.maximum.at(best, codes, rank)
-    pick = rows[np.argsort(rank)[best]]
-    uids = frame["user_id_str"].to_numpy(object)[pick]
-    got = pd.Series(loc.to_numpy(object)[pick], index=pd.Index("twitter:" + pd.Index(
-        uids, dtype=object), dtype=object))
+    pick = rows[np.argsort(rank)[best[best >= 0]]]
+    take = pa.array(pick, type=pa.int64())
+    uids = _arrow(frame["user_id_str"]).take(take).to_numpy(zero_copy_only=False)
+    got = pd.Series(_arrow(loc).take(take).to_numpy(zero_copy_only=False),
+                    index=pd.Index("twitter:" + pd.Index(uids, dtype=object), dtype=object))
     idx = got.index.get_indexer(book.accounts["account_id"].to_numpy(object))
     out[idx >= 0] = got.to_numpy(object)[idx[idx >= 0]]
     return out
 
 
-def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns):
-    """``(parent post id or None, inferred)`` of each row (the rule: see read_tweet_harvest).
+def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *,
+                   post_id=None, id_num=False):
+    """``(parent post id, inferred)`` of each row (the rule: see read_tweet_harvest): the
+    parents as an Arrow string array (null: none), ``inferred`` as booleans.
 
     Within the reply's conversation, the latest earlier post (by time, then by id) whose
     author is the replied-to account; else the conversation root. Reposts are never parents
-    (a reply to a retweet answers the original). Done as one as-of join on integer codes.
+    (a reply to a retweet answers the original). Done as one as-of join on integer codes;
+    the ids are taken from ``post_id`` (``"twitter:" + id_str``) and the stripped
+    conversation ids in Arrow. ``id_num``: :func:`_exact_ints` of ``id_str``, when the
+    caller has it.
     """
     n = len(frame)
-    parent = np.full(n, None, dtype=object)
     inferred = np.zeros(n, dtype=bool)
     conv = frame["conversation_id_str"].str.strip()
     conv_ok = conv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
     query = np.flatnonzero(is_reply & conv_ok)
     if not len(query):
-        return parent, inferred
+        return pa.nulls(n, pa.string()), inferred
     conv_code = _id_codes(conv.where(conv_ok))  # -1 where missing or not an id
-    ids = _exact_ints(frame["id_str"])
+    ids = _exact_ints(frame["id_str"]) if id_num is False else id_num
     tie = ids if ids is not None else np.arange(n, dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
     rank[np.lexsort((tie, when_ns))] = np.arange(n, dtype=np.int64)
@@ -967,17 +982,22 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns):
                         direction="backward")
     found = hit["pos"].notna().to_numpy(bool)
     q = hit["q"].to_numpy(np.int64)
-    ids_s = frame["id_str"].to_numpy(object)
-    conv_s = conv.to_numpy(object)
     pos = hit["pos"].to_numpy(np.float64)
-    parent[q[found]] = ("twitter:" + pd.Index(ids_s[pos[found].astype(np.int64)])).to_numpy(
-        object)
+    conv_a = _arrow(conv)
     root = q[~found]
-    root = root[conv_s[root] != ids_s[root]]
-    parent[root] = ("twitter:" + pd.Index(conv_s[root], dtype=object)).to_numpy(object)
+    root_take = pa.array(root, type=pa.int64())
+    differs = pc.not_equal(conv_a.take(root_take), _arrow(frame["id_str"]).take(root_take))
+    root = root[np.asarray(differs.to_numpy(zero_copy_only=False), dtype=bool)]
+    # each parent as a position in [post ids of the rows, "twitter:" + conversation ids]
+    choice = np.full(n, -1, dtype=np.int64)
+    choice[q[found]] = pos[found].astype(np.int64)
+    choice[root] = n + root
     inferred[q[found]] = True
     inferred[root] = True
-    return parent, inferred
+    pid = _arrow(post_id if post_id is not None else "twitter:" + frame["id_str"])
+    roots = pc.binary_join_element_wise(pa.scalar("twitter:"), conv_a, "")
+    both = pa.chunked_array([pid, roots], type=pa.string()).combine_chunks()
+    return both.take(_codes(choice)), inferred
 
 
 def _warn_missing_handles(report, book, frame, file_codes, files) -> None:
@@ -1056,17 +1076,19 @@ def _codes(codes: np.ndarray) -> pa.Array:
 
 
 def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray,
-                       by_order=None) -> np.ndarray:
+                       by_order=None, uid_codes=None) -> np.ndarray:
     """Positions of the rows :class:`AccountBook` can tell apart, in input order.
 
     The book keeps, per handle and per id, the row that comes last when sorted stably by
     ``order``; that row is the last one of its (id, handle) pair, so the other rows of each
     pair change nothing. Dropping them first saves the book a million-row sort. The pairs
     are compared as integer codes (accounts are far fewer than rows). ``by_order`` is that
-    stable sort, when the caller has it.
+    stable sort, when the caller has it, and ``uid_codes`` the :func:`_id_codes` of
+    ``uids``.
     """
     pos = np.argsort(order, kind="stable") if by_order is None else by_order
-    u, h = _id_codes(uids), _small_codes(handles)
+    u = _id_codes(uids) if uid_codes is None else uid_codes
+    h = _small_codes(handles)
     pair = (u + 1) * (int(h.max(initial=0)) + 2) + (h + 1)  # one int64 per (id, handle)
     return np.sort(pos[~pd.Series(pair[pos]).duplicated(keep="last").to_numpy(bool)])
 
@@ -1110,10 +1132,12 @@ def _exact_ints(ids: pd.Series):
                       dtype=np.int64)
 
 
-def _duplicated_ids(ids: pd.Series) -> np.ndarray:
+def _duplicated_ids(ids: pd.Series, numbers=False) -> np.ndarray:
     """``ids.duplicated(keep="first")`` for digit strings, compared as integers when every id
-    converts exactly (:func:`_exact_ints`); otherwise as strings."""
-    numbers = _exact_ints(ids) if not ids.hasnans else None
+    converts exactly (:func:`_exact_ints`, or ``numbers`` when the caller has them);
+    otherwise as strings."""
+    if numbers is False:
+        numbers = _exact_ints(ids) if not ids.hasnans else None
     if numbers is None:
         return ids.duplicated(keep="first").to_numpy(bool)
     return pd.Series(numbers).duplicated(keep="first").to_numpy(bool)
