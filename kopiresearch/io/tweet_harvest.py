@@ -467,9 +467,10 @@ def _malformed(report, frame, mask, reason):
     """Report the rows of ``frame`` where ``mask`` holds as malformed; return the rest."""
     if mask.any():
         sub = frame[mask]
-        reasons = reason if isinstance(reason, pd.Series) else None
-        for i, (f, ln) in enumerate(zip(sub["_file"], sub["_line"], strict=True)):
-            r = reasons[mask].iloc[i] if reasons is not None else reason
+        # the reasons of the rows, selected once (not once per row)
+        reasons = (reason[mask].tolist() if isinstance(reason, pd.Series)
+                   else [reason] * len(sub))
+        for f, ln, r in zip(sub["_file"], sub["_line"], reasons, strict=True):
             report.add_malformed(f, int(ln), r)
         return frame[~mask]
     return frame
@@ -650,13 +651,14 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
                        "no author: user_id_str and username are empty or not valid")
     frame = _bad_counts(report, frame)
     # --- duplicates (rule 9) ----------------------------------------------------------
-    id_num = _exact_ints(frame["id_str"]) if not frame["id_str"].hasnans else None
+    # every id_str is digits now (bad_id): its integers are looked at once, here
+    id_num = _exact_ints(frame["id_str"], digits=True) if not frame["id_str"].hasnans else None
     dup = _duplicated_ids(frame["id_str"], id_num)
     if dup.any():
         n_before = len(frame)
         frame, dup = _colliding_copies(report, frame, dup)
         if id_num is not None and len(frame) != n_before:
-            id_num = _exact_ints(frame["id_str"])
+            id_num = _exact_ints(frame["id_str"], digits=True)
     file_codes = _file_codes(frame["_file"], files)
     record_file_counts(report, files, file_codes, dup,
                        np.asarray(frame["_when"].array.asi8, dtype=np.int64))
@@ -679,7 +681,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         book = AccountBook("twitter")
         order = when_ns.astype(np.float64)
         exact = np.array_equal(order.astype(np.int64), when_ns)  # then both sort alike
-        uid_codes = _id_codes(frame["user_id_str"])
+        uid_codes = _id_codes(frame["user_id_str"], digits=True)  # digits (bad_uid)
         keep = _last_of_each_pair(frame["user_id_str"], frame["username"], order,
                                   by_order=by_time if exact else None, uid_codes=uid_codes)
         book.add(frame["user_id_str"].iloc[keep], frame["username"].iloc[keep],
@@ -790,7 +792,12 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
     """
     if not len(frame):
         return frame
-    files = frame["_file"].astype(object).to_numpy()
+    fcol = frame["_file"]
+    if isinstance(fcol.dtype, pd.CategoricalDtype):
+        codes, names = np.asarray(fcol.cat.codes, dtype=np.int64), list(fcol.cat.categories)
+    else:
+        codes, names = pd.factorize(fcol.to_numpy(object))
+        names = list(names)
     bad = np.zeros(len(frame), dtype=bool)
     reason = np.empty(len(frame), dtype=object)
     for col in _ID_COLUMNS:
@@ -802,12 +809,18 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
         zero_tail[ends0] = v.iloc[ends0].str.fullmatch(r"\d{15}0+").fillna(False).to_numpy(bool)
         if not zero_tail.any():
             continue
-        long = v.str.fullmatch(r"\d{16,}").fillna(False).to_numpy(bool)  # for the shares
         hit = np.zeros(len(frame), dtype=bool)
-        for f in pd.unique(files[zero_tail]):
-            in_file = files == f
-            n_long, n_zero = int((long & in_file).sum()), int((zero_tail & in_file).sum())
-            if excel.get(f, False) or (n_zero >= 3 and 2 * n_zero > n_long):
+        for code in pd.unique(codes[zero_tail]):
+            f = names[code]
+            in_file = codes == code
+            n_zero = int((zero_tail & in_file).sum())
+            resaved = excel.get(f, False)
+            if not resaved and n_zero < 3:
+                continue
+            # the long ids of the file, counted only as far as the decision needs
+            n_long = _count_long(v, np.flatnonzero(in_file),
+                                 enough=None if resaved else 2 * n_zero)
+            if resaved or 2 * n_zero > n_long:
                 hit |= zero_tail & in_file
                 report.warn(f, f"{n_zero} of {n_long} long ids in {col} end in zeros past the "
                             "15th digit: the file went through a spreadsheet, which rounds "
@@ -822,6 +835,18 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
     if bad.any():
         return _malformed(report, frame, bad, pd.Series(reason, index=frame.index))
     return frame
+
+
+def _count_long(values: pd.Series, rows: np.ndarray, *, enough=None) -> int:
+    """How many of ``values`` at ``rows`` are 16 or more digits; with ``enough``, counted in
+    blocks and stopped once the count reaches it (the caller then needs no more)."""
+    count, step = 0, 1 << 16
+    for start in range(0, len(rows), step):
+        part = values.iloc[rows[start:start + step]]
+        count += int(part.str.fullmatch(r"\d{16,}").fillna(False).to_numpy(bool).sum())
+        if enough is not None and count >= enough:
+            break
+    return count
 
 
 def _handles_from_urls(username, url, ids) -> pd.Series:
@@ -964,7 +989,7 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *
     query = np.flatnonzero(is_reply & conv_ok)
     if not len(query):
         return pa.nulls(n, pa.string()), inferred
-    conv_code = _id_codes(conv.where(conv_ok))  # -1 where missing or not an id
+    conv_code = _id_codes(conv.where(conv_ok), digits=True)  # -1: missing or not an id
     ids = _exact_ints(frame["id_str"]) if id_num is False else id_num
     tie = ids if ids is not None else np.arange(n, dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
@@ -1102,18 +1127,26 @@ def _small_codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(np.asarray(values, dtype=object))[0].astype(np.int64)
 
 
-def _id_codes(ids: pd.Series) -> np.ndarray:
+def _id_codes(ids: pd.Series, *, digits=False) -> np.ndarray:
     """:func:`_small_codes` of digit-string ids, hashed as integers when every id converts
     exactly (see :func:`_exact_ints`); the codes differ, equality is the same."""
-    numbers = _exact_ints(ids)
+    numbers = _exact_ints(ids, digits=digits)
     if numbers is None:
         return _small_codes(ids)
     return pd.factorize(numbers, use_na_sentinel=True)[0].astype(np.int64)
 
 
-def _exact_ints(ids: pd.Series):
+def _exact_ints(ids: pd.Series, *, digits=False):
     """The ids as int64 (missing: -1) if every present one is digits without a leading zero
-    and fits int64, so that equal numbers mean equal strings; else None."""
+    and fits int64, so that equal numbers mean equal strings; else None.
+
+    ``digits=True``: the caller has checked that every present id matches ``\\d+``
+    (``.str.fullmatch``), so the ``[0-9]`` pattern is not matched again: a digit of another
+    script (which ``\\d`` accepts) makes the cast to int64 fail, and the result is None
+    as without the flag.
+    """
+    digits = digits and isinstance(ids.dtype, pd.StringDtype) and (
+        ids.dtype.storage == "pyarrow")
     arr = _arrow(ids)
     present = arr.drop_null()
     if not len(present):
@@ -1122,7 +1155,7 @@ def _exact_ints(ids: pd.Series):
     exact = pc.and_(pc.less_equal(length, 19), pc.or_(
         pc.equal(length, 1), pc.invert(pc.starts_with(present, "0"))))
     if not (pc.all(exact).as_py()
-            and pc.all(pc.match_substring_regex(present, "^[0-9]+$")).as_py()):
+            and (digits or pc.all(pc.match_substring_regex(present, "^[0-9]+$")).as_py())):
         return None
     try:  # 19 digits may overflow int64
         numbers = pc.cast(arr, pa.int64())
