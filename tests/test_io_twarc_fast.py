@@ -213,3 +213,11 @@ def test_drop_act_mentions_on_codes_equals_the_reference():
 def test_strings_equal_pandas_strings():
     for values in (["a", None, "", "é🙌"], [], [None], ["1", 2]):
         pdt.assert_series_equal(tw._strings(values), pd.Series(values, dtype="string"))
+
+
+def test_string_columns_moved_to_arrow_in_blocks_change_nothing(tmp_path, monkeypatch):
+    p = tmp_path / "odd.jsonl"
+    p.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    whole = read_twarc2(p)
+    monkeypatch.setattr(tw, "_BLOCK", 3)
+    assert_same(read_twarc2(p), whole)

@@ -142,7 +142,7 @@ def _collect(files, state, fast, report, progress):
         report.files.append(str(path))
         if progress is not None:
             progress.start(path)
-        before = len(state.cols["id"]) + len(report.malformed)
+        before = state.n_rows() + len(report.malformed)
         with open(path, "rb") as fh:  # streamed: a large crawl is never held twice
             for lineno, raw in enumerate(fh, start=1):
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -161,6 +161,8 @@ def _collect(files, state, fast, report, progress):
                         "so the file was re-encoded: restore the original file",
                         file=str(path), line=lineno, column=exc.start + 1) from None
                 if fast is not None and state.take_fast(fast, text, path, lineno):
+                    if len(state.cols["id"]) >= _BLOCK:
+                        state.flush()
                     continue  # a page of the usual shape: decoded and taken in one pass
                 try:
                     obj = json.loads(text)
@@ -171,9 +173,11 @@ def _collect(files, state, fast, report, progress):
                     report.add_malformed(path, lineno, "not a JSON object")
                     continue
                 state.take(obj, path, lineno, report)
+                if len(state.cols["id"]) >= _BLOCK:
+                    state.flush()
         state.refuse_non_tweets(path)
         if progress is not None:
-            progress.done(path, len(state.cols["id"]) + len(report.malformed) - before)
+            progress.done(path, state.n_rows() + len(report.malformed) - before)
 
 
 def _page_decoder():
@@ -262,6 +266,20 @@ else:
 def _digits(values) -> bool:
     """Whether every value is a non-empty string of digits (then :func:`_id` keeps it)."""
     return not values or (all(values) and "".join(values).isdigit())
+
+
+#: Rows collected between two moves of the string columns to Arrow.
+_BLOCK = 1 << 16
+#: The string columns that are only read whole (kept as Arrow chunks while collecting).
+_ARROW_COLUMNS = ("id", "author_id", "created_at", "conversation_id")
+
+
+def _string_array(values: list) -> pa.Array:
+    """``values`` (strings and None) as an Arrow string array."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return _arrow(pd.Series(values, dtype=_STR))
 
 
 def _strings(values: list) -> pd.Series:
@@ -360,8 +378,29 @@ class _State:
         self.error_users = []  # (id or None, username or None)
         self.tweet_author = {}  # tweet id -> author id
         self.cols = {c: [] for c in self._COLUMNS}
+        # the string columns read only as whole columns, moved to Arrow every _BLOCK rows
+        # (a Python string each would take about 3x the memory)
+        self.chunks = {c: [] for c in _ARROW_COLUMNS}
+        self.flushed = 0
         self.files = {}  # path -> code in the _file column
         self.non_tweets = {}  # path -> kinds of non-tweet objects (users, counts) seen
+
+    def n_rows(self) -> int:
+        """Tweets collected so far."""
+        return self.flushed + len(self.cols["id"])
+
+    def flush(self):
+        """Move the rows of :data:`_ARROW_COLUMNS` collected since the last flush to Arrow."""
+        k = len(self.cols["id"])
+        for c in _ARROW_COLUMNS:
+            self.chunks[c].append(_string_array(self.cols[c]))
+            self.cols[c] = []
+        self.flushed += k
+
+    def strings(self, name) -> pd.Series:
+        """The whole column ``name`` of :data:`_ARROW_COLUMNS` as a string Series."""
+        arr = pa.chunked_array(self.chunks[name], type=pa.string()).combine_chunks()
+        return pd.Series(pd.arrays.ArrowStringArray(arr), dtype=_STR)
 
     # -- collection ----------------------------------------------------------------------
     def user(self, u):
@@ -604,9 +643,10 @@ class _State:
 
     # -- assembly ------------------------------------------------------------------------
     def build(self, report, *, validate=True, reply_prefix_mentions=True):
+        self.flush()
         cols = self.cols
-        n = len(cols["id"])
-        when = times_or_nat(parse_twitter_time, _strings(cols.pop("created_at")))
+        n = self.flushed
+        when = times_or_nat(parse_twitter_time, self.strings("created_at"))
         bad = np.array(when.isna().to_numpy(bool))
         files = list(self.files)
         reasons = {}
@@ -623,7 +663,7 @@ class _State:
             bad |= wrong
         for i in sorted(reasons):
             report.add_malformed(files[cols["_file"][i]], int(cols["_line"][i]), reasons[i])
-        ids = _strings(cols["id"])
+        ids = self.strings("id")
         keep = np.flatnonzero(~bad)
         dup = ids.iloc[keep].duplicated(keep="first").to_numpy(bool)
         report.add_duplicate(int(dup.sum()))
@@ -636,6 +676,13 @@ class _State:
         del cols["_file"], cols["_line"]
 
         def column(name):
+            if name in _ARROW_COLUMNS:
+                values = self.strings(name)
+                self.chunks[name] = []
+                if len(keep) == n:
+                    return values
+                return pd.Series(pd.arrays.ArrowStringArray(
+                    _arrow(values).take(pa.array(keep, type=pa.int64()))), dtype=_STR)
             values = cols.pop(name)
             return _strings(values if len(keep) == n else [values[i] for i in keep])
 
