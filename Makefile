@@ -25,9 +25,17 @@ lock:
 	$(BIN)/python -m pip install --quiet "uv>=0.5"
 	$(BIN)/python tools/lock.py $(if $(UPGRADE),--upgrade)
 
-## Execute every notebook on the bundled data and write HTML copies + an index to reports/.
+## The study: execute the notebooks and write the report (index.html, HTML with and without
+## code, figures as PNG and SVG, tables as CSV) to reports/ (or OUT=DIR). Without CORPUS it is
+## the bundled synthetic study (plus the loading tutorial and the teaching labs); with
+## CORPUS=DIR (a `kopiresearch load` folder or crawl files) the research notebooks run on it,
+## with optional LABELS=F FOLLOWS=F EVENT_DATE=... EVENT_NAME=... SEED=N.
+OUT ?= reports
 report: $(STAMP)
-	$(BIN)/python tools/build_report.py --out reports
+	$(BIN)/kopiresearch study $(CORPUS) --out $(OUT) --overwrite \
+	  $(if $(LABELS),--labels "$(LABELS)") $(if $(FOLLOWS),--follows "$(FOLLOWS)") \
+	  $(if $(EVENT_DATE),--event-date "$(EVENT_DATE)") \
+	  $(if $(EVENT_NAME),--event-name "$(EVENT_NAME)") $(if $(SEED),--seed $(SEED))
 
 ## Ruff, unit tests, doctests of the package and every notebook under nbval, in one pytest run.
 test: $(STAMP)

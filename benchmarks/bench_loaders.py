@@ -273,6 +273,13 @@ def main(argv=None):
         f"median {statistics.median(loads):.1f}, range {min(loads):.1f}-{max(loads):.1f}. "
         "CPU seconds = user + system time of the process during the load (pyarrow uses "
         "both cores, so it can exceed the wall time).", "",
+    ]
+    if args.baseline_src is not None:
+        rev = subprocess.run(["git", "-C", str(args.baseline_src), "rev-parse", "--short",
+                              "HEAD"], capture_output=True, text=True).stdout.strip()
+        lines += [f"Baseline checkout (rows marked so): kopiresearch at commit {rev or '?'}, "
+                  "run in the same interleaved rounds.", ""]
+    lines += [
         "| loader | file | rows | runs | seconds (median) | rows/s | CPU seconds (median) | "
         "peak memory (GiB) | edges |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",

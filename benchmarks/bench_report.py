@@ -3,10 +3,10 @@
     python benchmarks/bench_report.py            # cold cache run, then a warm one
     python benchmarks/bench_report.py --runs 1   # only the cold run
 
-Runs `tools/build_report.py` (what `make report` runs after installing) in a subprocess,
+Runs ``kopiresearch study --out DIR` (what `make report` runs after installing) in a subprocess,
 first with an empty numba cache directory (`NUMBA_CACHE_DIR`, as on a fresh install: every
 kernel compiles) and then again with the cache the first run wrote (as every later `make
-report`). Records the wall time of each notebook (printed by build_report.py), the total,
+report`). Records the wall time of each notebook (printed by `kopiresearch study`; notebooks run two at a time, so they add up to more than the wall time), the total,
 the CPU time of the subprocess tree and the machine's load before and after each run: the
 machine is shared, and a 2-core machine with a load of 6 runs a job at a third of its idle
 speed. Writes benchmarks/results/report.md.
@@ -35,8 +35,8 @@ def one_run(cache_dir: str, out: str) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load0 = os.getloadavg()
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_report.py"),
-                           "--out", out], capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "kopiresearch.cli", "study", "--out", out,
+                           "--overwrite"], capture_output=True, text=True, env=env, cwd=ROOT)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     rows = []
@@ -70,10 +70,10 @@ def main(argv=None) -> int:
     lines = ["# `make report` on the bundled data", "",
              f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
              f"{platform.python_version()}. Command: `.venv/bin/python benchmarks/"
-             "bench_report.py` (runs `tools/build_report.py`, the body of `make report`, in "
+             "bench_report.py` (runs `kopiresearch study`, the body of `make report`, in "
              "a subprocess; the first run with an empty `NUMBA_CACHE_DIR`, as after a fresh "
              "install, the second with the cache the first one wrote). Seconds are wall "
-             "time per notebook as build_report.py prints it; CPU is user + system time of "
+             "time per notebook as `kopiresearch study` prints it (two notebooks run at a time, so their sum exceeds the total); CPU is user + system time of "
              "the whole subprocess tree (kernels included; numba uses 2 threads, so CPU can "
              "exceed wall). Load = 1-minute load average before -> after the run (2 cores; "
              "other jobs shared the machine).", "",

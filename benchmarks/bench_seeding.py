@@ -9,7 +9,7 @@ by side in one run, plus the large case of issue 6.
    and peak resident memory of the process (graph included).
 3. In both cases, the same IMM with its reverse-reachable sets generated on a Dask
    ``LocalCluster`` of 1 and 2 worker processes (one thread each;
-   ``kopiresearch.scale.select_seeds_distributed``, issue 8): seconds (cluster start-up
+   ``select_seeds(..., client=client)``, issue 8): seconds (cluster start-up
    excluded, reported apart), whether the seeds equal the in-memory ones for the same seed,
    peak RSS of the client process and of the largest worker.
 
@@ -74,7 +74,8 @@ def worker(tool, n, m, k, eps, prob, repeats):
     elif tool in DASK_TOOLS:
         import networkx as nx
 
-        from kopiresearch.scale import dask_client, select_seeds_distributed
+        from kopiresearch.scale import dask_client
+        from kopiresearch.seeding import select_seeds
 
         kw = dict(p=float(prob)) if prob != "wc" else dict(probability="weighted_cascade")
         workers = DASK_TOOLS[tool]
@@ -82,12 +83,11 @@ def worker(tool, n, m, k, eps, prob, repeats):
         with dask_client(n_workers=workers, threads_per_worker=1) as client:
             out["cluster_start_s"] = time.perf_counter() - t
             t = time.perf_counter()
-            select_seeds_distributed(nx.path_graph(20), 2, client=client, seed=0, **kw)
+            select_seeds(nx.path_graph(20), 2, "imm", client=client, seed=0, **kw)
             out["first_call_s"] = time.perf_counter() - t
             for r in range(repeats):
                 t = time.perf_counter()
-                sel = select_seeds_distributed(G, k, client=client, eps=eps, ell=1.0, seed=r,
-                                               **kw)
+                sel = select_seeds(G, k, "imm", client=client, eps=eps, ell=1.0, seed=r, **kw)
                 times.append(time.perf_counter() - t)
                 seeds = [int(s) for s in sel.seeds]
                 out["estimate"] = sel.value
@@ -217,7 +217,7 @@ def _dask_table(results, n, what):
     """Rows of the IMM-on-Dask runs next to the in-memory run of the same case."""
     mem = results.get("kopiresearch", {})
     lines = ["", f"### {what}, barabasi_albert_graph({n}, ...): RR sets on Dask workers", "",
-             "Same selection call with `kopiresearch.scale.select_seeds_distributed` "
+             "Same selection call with `select_seeds(..., client=client)` "
              "(default `chunk_sets`, one thread per worker process; the in-memory row uses "
              "numba threads on both cores). Seconds: median over the same repeats and seeds; "
              "cluster start-up and the first (JIT-loading) call excluded and shown apart. "

@@ -6,7 +6,15 @@ The public entry points::
     corpus = kr.load_bundled()                 # the synthetic East Java data set
     G = kr.build_interaction_graph(corpus)     # accounts -> accounts they engage
     R = kr.region_graph(G, level="bakorwil")   # quotient graph by region
+    kr.metrics.account_table(G)                # submodules load on first use
+
+The submodules (``kr.metrics``, ``kr.cascades``, ``kr.diffusion``, ``kr.seeding``,
+``kr.plot``, ``kr.io``, ``kr.study``, ``kr.text``, ``kr.coordination``, ...) are imported the
+first time they are named (PEP 562), so ``import kopiresearch`` loads neither numba nor
+matplotlib and reads no file.
 """
+
+import importlib
 
 from .corpus import (
     ACTOR_TYPES,
@@ -40,4 +48,19 @@ __all__ = [
     "load_ground_truth",
 ]
 
+#: Public submodules, imported on first attribute access (``kr.metrics``).
+SUBMODULES = ("cascades", "claims", "coordination", "corpus", "diffusion", "errors", "export",
+              "grading", "graph", "io", "metrics", "plot", "regions", "scale", "seeding",
+              "study", "synth", "teaching", "text")
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    if name in SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*__all__, *SUBMODULES, "SUBMODULES", "__version__"])

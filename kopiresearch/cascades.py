@@ -9,6 +9,7 @@ numba kernels over all cascades at once; no Python loop runs per node or per cas
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -34,6 +35,8 @@ __all__ = [
     "amplification_by_period",
     "size_matched_comparison",
     "parent_accuracy",
+    "reach_by_region",
+    "flow_locality",
 ]
 
 #: Ways of choosing the parent of a repost whose data name only the root.
@@ -112,7 +115,8 @@ class Cascades:
 
 
 def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
-                         kinds=("repost", "quote"), root_types=None) -> Cascades:
+                         post_kinds=("repost", "quote"), root_types=None,
+                         kinds=None) -> Cascades:
     """Rebuild the cascade tree of every post that was reposted or quoted.
 
     Parameters
@@ -126,12 +130,15 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
         Follower ties with columns ``follower_id`` and ``followee_id`` (information flows
         from followee to follower), e.g. :func:`kopiresearch.synth.load_follows`. Rows naming
         accounts that are not in ``corpus.accounts`` are ignored.
-    kinds : iterable of str, default ("repost", "quote")
+    post_kinds : iterable of str, default ("repost", "quote")
         Post kinds that adopt (join a cascade). Add ``"reply"`` or ``"comment"`` to follow
-        reply chains too.
+        reply chains too. (``post_kinds`` names kinds of posts across the package, ``kinds``
+        kinds of interactions.)
     root_types : iterable of str, optional
         Keep only cascades whose root author has one of these actor types (e.g.
         :data:`kopiresearch.GOVERNMENT_TYPES`); all by default.
+    kinds : iterable of str, optional
+        The former name of ``post_kinds``, still accepted.
 
     Returns
     -------
@@ -190,10 +197,11 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     if method in ("follows", "both") and follows is None:
         raise CascadeError(f"method={method!r} needs the follows argument (a table with "
                            "follower_id and followee_id)")
+    kinds = post_kinds if kinds is None else kinds  # kinds: the former name
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     bad = sorted(set(kinds) - (set(POST_KINDS) - {"original"}))
     if bad or not kinds:
-        raise CascadeError(f"kinds: unknown or non-adopting kind(s) {bad}; choose from "
+        raise CascadeError(f"post_kinds: unknown or non-adopting kind(s) {bad}; choose from "
                            "repost, quote, reply, comment")
 
     posts, accounts = corpus.posts, corpus.accounts
@@ -207,7 +215,7 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     n_unresolved = int((adopting & has_parent_id & (parent_named < 0)).sum())
     adopt = adopting & (parent_named >= 0)
     link = np.where(adopt, parent_named, np.arange(n_posts))
-    root = _find_roots(link, post_index)
+    root = find_roots(link, post_index)
 
     author = acc_index.get_indexer(posts["author_id"])
     times = _ns(posts["created_at"])
@@ -433,7 +441,7 @@ def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
     reg = a["region"]
     known = reg >= 0
     out["regions_reached"] = _count_distinct(casc[known], reg[known], n_casc)
-    bak = _BAKORWIL_OF_REGION[reg.clip(0)]
+    bak = _region_index()[1][reg.clip(0)]
     out["bakorwil_reached"] = _count_distinct(casc[known], bak[known], n_casc)
     child = parent >= 0
     both = child & known & (reg[parent.clip(0)] >= 0)
@@ -548,11 +556,11 @@ def time_to_region(cascades: Cascades) -> pd.DataFrame:
     first = np.r_[True, k_sorted[1:] != k_sorted[:-1]] if len(k_sorted) else np.zeros(0, bool)
     idx = known[order[first]]
     hours = (t[idx] - t[off[:-1]][casc[idx]]) / _NS_PER_HOUR
-    codes = np.asarray(_REGION_CODES, dtype=object)[reg[idx]]
+    codes = np.asarray(_region_index()[0], dtype=object)[reg[idx]]
     frame = pd.DataFrame({
         "root_post_id": cascades.root_post_ids.to_numpy()[casc[idx]],
         "region_code": pd.array(codes, dtype="string"),
-        "bakorwil": np.asarray(BAKORWIL, dtype=object)[_BAKORWIL_OF_REGION[reg[idx]]],
+        "bakorwil": np.asarray(BAKORWIL, dtype=object)[_region_index()[1][reg[idx]]],
         "hours": hours,
         "_c": casc[idx],
     })
@@ -653,7 +661,7 @@ def coverage_curve(cascades: Cascades, hours) -> pd.DataFrame:
     b = np.searchsorted(grid, ttr["hours"].to_numpy(), side="left")
     counts = np.zeros((len(roots), len(grid) + 1))
     np.add.at(counts, (casc, b), 1.0)
-    cov = np.cumsum(counts, axis=1)[:, :-1] / len(_REGION_CODES)
+    cov = np.cumsum(counts, axis=1)[:, :-1] / len(_region_index()[0])
     return pd.DataFrame(cov, index=roots, columns=pd.Index(grid, name="hours"))
 
 
@@ -675,7 +683,8 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
     pandas.DataFrame
         ``F[r, s]``: parent -> child edges from region r to region s (edges with an endpoint of
         unknown or province-wide region are left out), normalised. Regions without active
-        accounts give ``nan`` rows/columns when normalised.
+        accounts give ``nan`` rows/columns when normalised. ``attrs["normalize"]`` records
+        ``normalize`` (figures name their unit from it).
 
     Notes
     -----
@@ -701,13 +710,13 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
     a = cascades._arrays
     reg, parent, author = a["region"], a["parent"], a["author"]
     if level == "bakorwil":
-        group = np.where(reg >= 0, _BAKORWIL_OF_REGION[reg.clip(0)], -1)
+        group = np.where(reg >= 0, _region_index()[1][reg.clip(0)], -1)
         labels = list(BAKORWIL)
         order = np.arange(len(labels))
     else:
         group = reg
-        labels = list(_REGION_CODES)
-        order = np.lexsort((np.arange(len(labels)), _BAKORWIL_OF_REGION))
+        labels = list(_region_index()[0])
+        order = np.lexsort((np.arange(len(labels)), _region_index()[1]))
     k = len(labels)
     child = np.flatnonzero((parent >= 0) & (group >= 0))
     src = group[parent[child]]
@@ -724,7 +733,9 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
             counts = counts / active[None, :]
     idx = pd.Index(np.asarray(labels)[order], name="source")
     cols = pd.Index(np.asarray(labels)[order], name="target")
-    return pd.DataFrame(counts[np.ix_(order, order)], index=idx, columns=cols)
+    out = pd.DataFrame(counts[np.ix_(order, order)], index=idx, columns=cols)
+    out.attrs["normalize"] = normalize  # read by kopiresearch.plot.flow_heatmap for its unit
+    return out
 
 
 def amplification_by_period(table: pd.DataFrame, time, *, root_types=GOVERNMENT_TYPES):
@@ -877,15 +888,21 @@ def size_matched_comparison(table: pd.DataFrame, group, *,
 # ----------------------------------------------------------------------------------------
 # helpers
 
-_REGION_CODES = tuple(sorted(region_table().index))
-_BAKORWIL_OF_REGION = np.array([BAKORWIL.index(b) for b in
-                                region_table().loc[list(_REGION_CODES), "bakorwil"]],
-                               dtype=np.int64)
+@functools.cache
+def _region_index() -> tuple[tuple, np.ndarray]:
+    """The 38 region codes in order and the Bakorwil position of each, read from the regions
+    table on first use (never at import, so the package imports without its data folder)."""
+    table = region_table()
+    codes = tuple(sorted(table.index))
+    bakorwil = np.array([BAKORWIL.index(b) for b in table.loc[list(codes), "bakorwil"]],
+                        dtype=np.int64)
+    return codes, bakorwil
 
 
 def _region_codes(values) -> np.ndarray:
     """Region code strings -> 0..37, -1 for unknown or province-wide."""
-    return pd.Index(_REGION_CODES).get_indexer(pd.Series(values, dtype="string").fillna("?"))
+    codes, _ = _region_index()
+    return pd.Index(codes).get_indexer(pd.Series(values, dtype="string").fillna("?"))
 
 
 def _ns(series) -> np.ndarray:
@@ -899,7 +916,7 @@ def _string_rank(values) -> np.ndarray:
     return codes.astype(np.int64)
 
 
-def _find_roots(link, post_index):
+def find_roots(link, post_index):
     root = link.copy()
     for _ in range(70):
         nxt = root[root]
@@ -1083,6 +1100,11 @@ def _matched_one(x, g, stratum, n_perm, rng):
 def _demo_cascades():
     """A hand-made cascade for the examples: root r (Surabaya gov) -> a (influencer, Kab.
     Kediri, 1 h) -> b (Sumenep, 3 h) and r -> c (province-wide, 2 h)."""
+    return reconstruct_cascades(_demo_corpus(), method="root")
+
+
+def _demo_corpus():
+    """The corpus of :func:`_demo_cascades`."""
     accounts = pd.DataFrame({
         "account_id": ["x:g", "x:i", "x:s", "x:p"], "platform": "synthetic",
         "handle": ["g", "i", "s", "p"],
@@ -1095,4 +1117,158 @@ def _demo_cascades():
         "created_at": [t0 + pd.Timedelta(hours=h) for h in (0, 1, 2, 3)],
         "kind": ["original", "repost", "repost", "quote"],
         "parent_post_id": [None, "x:r", "x:r", "x:a"]})
-    return reconstruct_cascades(Corpus.from_frames(accounts, posts), method="root")
+    return Corpus.from_frames(accounts, posts)
+
+
+# ----------------------------------------------------------------------------------------
+# per-region summaries that the notebooks and labs share
+
+
+def reach_by_region(cascades: Cascades, corpus: Corpus | None = None, *,
+                    roots=None) -> pd.DataFrame:
+    """How often and how fast a set of cascades reached each kabupaten/kota, beside how many
+    accounts live there.
+
+    The per-region reach of notebook 03 in one call: :func:`time_to_region` of the
+    cascades, :func:`region_reach` over ``roots`` (every cascade by default, also those
+    that reached no region) and the number of the corpus's accounts in each region, the
+    size a region's reach is best read against.
+
+    Parameters
+    ----------
+    cascades : Cascades
+        From :func:`reconstruct_cascades`.
+    corpus : Corpus, optional
+        The corpus the cascades were rebuilt from; gives the ``accounts`` column (all zero
+        without it).
+    roots : iterable of root post ids, optional
+        The cascades to count (e.g. the government-rooted ones); default every cascade.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by region ``code`` (all 38), the columns of :func:`region_reach`
+        (``name``, ``bakorwil``, ``cascades_reached``, ``share_reached``, ``rank``,
+        ``median_hours``, ``is_kota``) and ``accounts`` (accounts of ``corpus`` whose
+        ``region_code`` is the region).
+
+    Raises
+    ------
+    KopiresearchError
+        No cascade to count (no cascades, or ``roots`` empty).
+    CascadeError
+        A root that roots no cascade of ``cascades``.
+
+    See Also
+    --------
+    region_reach : the same from a :func:`time_to_region` table.
+
+    Notes
+    -----
+    ``share_reached(r) = |{c in C : T_r(c) defined}| / |C|``. How often a region is reached
+    follows, in any network with local ties, how many of its accounts take part; compare
+    ``share_reached`` with ``accounts`` (e.g. Spearman's rank correlation) before calling a
+    region under-served. Takhteyev, Gruzd & Wellman (2012) measured how local Twitter ties
+    are.
+
+    References
+    ----------
+    Takhteyev, Y., Gruzd, A. & Wellman, B. (2012). Geography of Twitter networks. *Social
+    Networks* 34(1), 73-81. doi:10.1016/j.socnet.2011.05.006
+
+    Examples
+    --------
+    >>> cas = _demo_cascades()
+    >>> t = reach_by_region(cas, _demo_corpus())
+    >>> t.loc[["3578", "3506", "3501"], ["share_reached", "median_hours", "accounts"]]
+          share_reached  median_hours  accounts
+    code
+    3578            1.0           0.0         1
+    3506            1.0           1.0         1
+    3501            0.0           NaN         0
+    """
+    all_roots = cascades.root_post_ids
+    if roots is None:
+        roots = all_roots
+    roots = pd.Index(list(roots)).unique()
+    unknown = roots.difference(all_roots)
+    if len(unknown):
+        raise CascadeError(f"roots: {unknown[0]!r} roots no cascade")
+    if len(roots) == 0:
+        raise KopiresearchError("reach_by_region: no cascade to count")
+    out = region_reach(time_to_region(cascades), roots)
+    if corpus is None:
+        out["accounts"] = 0
+    else:
+        codes = corpus.accounts["region_code"].astype("string").fillna("?")
+        out["accounts"] = codes.value_counts().reindex(out.index).fillna(0).astype(np.int64)
+    return out
+
+
+def flow_locality(cascades: Cascades) -> pd.Series:
+    """How local the cascade edges between known regions are, in five numbers.
+
+    Parameters
+    ----------
+    cascades : Cascades
+
+    Returns
+    -------
+    pandas.Series
+        ``edges``: parent -> child edges whose two accounts have a kabupaten/kota;
+        ``within_kabkota``: the share of them inside one kabupaten/kota;
+        ``within_bakorwil``: the share inside one Bakorwil;
+        ``rows``: kabupaten/kota with outgoing flow; ``diagonal_rows``: of those, the rows of
+        :func:`region_flows` (per active account of the source) whose largest entry is the
+        region itself (ties count for the region);
+        ``inside_over_between``: the smallest within-Bakorwil entry of the Bakorwil flow
+        matrix (per active account of the source) divided by its largest between-Bakorwil
+        entry (``inf`` when no edge crosses a Bakorwil border, ``NaN`` when a Bakorwil has
+        no active account). Shares are ``NaN`` without edges.
+
+    Notes
+    -----
+    The edges and matrices are those of :func:`region_flows`; edges with an endpoint of
+    unknown or province-wide region are left out. Takhteyev, Gruzd & Wellman (2012) found
+    39% of Twitter ties within one metropolitan region, a comparison for real crawls.
+
+    References
+    ----------
+    Takhteyev, Y., Gruzd, A. & Wellman, B. (2012). Geography of Twitter networks. *Social
+    Networks* 34(1), 73-81. doi:10.1016/j.socnet.2011.05.006
+
+    Examples
+    --------
+    >>> flow_locality(_demo_cascades())[["edges", "within_kabkota", "rows", "diagonal_rows"]]
+    edges             2.0
+    within_kabkota    0.0
+    rows              2.0
+    diagonal_rows     0.0
+    dtype: float64
+    """
+    counts = region_flows(cascades, normalize=None)
+    per_source = region_flows(cascades, normalize="source")
+    bw_counts = region_flows(cascades, level="bakorwil", normalize=None)
+    bw = region_flows(cascades, level="bakorwil", normalize="source").to_numpy()
+    total = float(counts.to_numpy().sum())
+    m = per_source.to_numpy()
+    out_flow = np.nansum(m, axis=1) > 0
+    diag = np.diag(m)
+    diagonal_rows = int(np.sum(out_flow & (np.nan_to_num(diag) >= np.nanmax(
+        np.where(np.isnan(m), -np.inf, m), axis=1))))
+    off = bw[~np.eye(len(bw), dtype=bool)]
+    inside = np.diag(bw)
+    if np.isnan(bw).any() or total == 0:
+        ratio = np.nan
+    elif np.max(off) == 0:
+        ratio = np.inf
+    else:
+        ratio = float(np.min(inside) / np.max(off))
+    return pd.Series({
+        "edges": total,
+        "within_kabkota": float(np.trace(counts.to_numpy()) / total) if total else np.nan,
+        "within_bakorwil": float(np.trace(bw_counts.to_numpy()) / total) if total else np.nan,
+        "rows": float(out_flow.sum()),
+        "diagonal_rows": float(diagonal_rows),
+        "inside_over_between": ratio,
+    })

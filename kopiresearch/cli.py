@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     agg.add_argument("--end", help="keep acts before this time")
     agg.set_defaults(func=_cmd_aggregate)
     _add_labels_and_export(sub)
+    _add_study(sub)
 
     from .grading import add_grade_command  # kopiresearch grade: see kopiresearch/grading.py
 
@@ -298,6 +299,7 @@ def _cmd_aggregate(args) -> int:
     from . import scale
     from .io._output import check_destination, output_folder
     from .io.parquet import check_complete
+    from .scale._edges import bakorwil_flows
 
     kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
     start, end = _time_flag("--start", args.start), _time_flag("--end", args.end)
@@ -314,7 +316,7 @@ def _cmd_aggregate(args) -> int:
             flows = scale.region_flow_table(dc, level="kabkota", kinds=kinds, start=start,
                                             end=end)
             flows.to_csv(tmp / "region_flows_kabkota.csv", index=False)
-            scale._bakorwil_flows(flows).to_csv(tmp / "region_flows_bakorwil.csv", index=False)
+            bakorwil_flows(flows).to_csv(tmp / "region_flows_bakorwil.csv", index=False)
             dc.accounts.reset_index().astype({"actor_type": str, "platform": str}).to_parquet(
                 tmp / "accounts.parquet", index=False)
     print(repr(dc))
@@ -383,6 +385,54 @@ def _add_labels_and_export(sub) -> None:
     exp.add_argument("--static", action="store_true", help="GEXF without spells")
     exp.add_argument("--seed", type=int, default=0, help="seed of the communities (default 0)")
     exp.set_defaults(func=_cmd_export)
+
+
+def _add_study(sub) -> None:
+    study = sub.add_parser(
+        "study", help="run the whole study on a corpus and write the report",
+        description="Execute the research notebooks on a corpus (the bundled synthetic data "
+                    "when CORPUS is left out) and write the report: index.html, every "
+                    "notebook as HTML with and without code, every figure as PNG and SVG and "
+                    "every result table as CSV.")
+    study.add_argument("corpus", nargs="?", metavar="CORPUS",
+                       help="folder written by `kopiresearch load`, or crawl files/folder "
+                            "(default: the bundled synthetic data)")
+    study.add_argument("--out", required=True, metavar="DIR", help="report folder")
+    study.add_argument("--labels", metavar="F", help="labels CSV (regions, actor types; "
+                       "draft one with `kopiresearch labels draft`)")
+    study.add_argument("--follows", metavar="F", help="follower lists: twarc2 followers/"
+                       "following output or a follows CSV")
+    study.add_argument("--event-date", metavar="TIME", help="an event that splits the period, "
+                       "e.g. a Kopilaborasi meeting (ISO 8601, UTC if no zone)")
+    study.add_argument("--event-name", metavar="NAME", help="its name (default 'the event')")
+    study.add_argument("--seed", type=int, default=7, help="seed of every random step "
+                       "(default 7)")
+    study.add_argument("--workers", type=int, default=2, help="notebooks executed at once "
+                       "(default 2)")
+    study.add_argument("--timeout", type=int, default=600, help="seconds a cell may take "
+                       "(default 600)")
+    study.add_argument("--all", dest="everything", action="store_true", default=None,
+                       help="also run the notebooks without parameters (the loading tutorial "
+                            "and the teaching labs; always done for the bundled study)")
+    study.add_argument("--overwrite", action="store_true", help="replace an earlier report in "
+                       "--out")
+    study.set_defaults(func=_cmd_study)
+
+
+def _cmd_study(args) -> int:
+    from .report import run_study
+
+    result = run_study(args.corpus, out=args.out, labels=args.labels, follows=args.follows,
+                       event_date=args.event_date, event_name=args.event_name, seed=args.seed,
+                       overwrite=args.overwrite, workers=args.workers, timeout=args.timeout,
+                       everything=args.everything)
+    failed = [r for r in result.runs if not r.ok]
+    gaps = sum(len(r.gaps) for r in result.runs)
+    print(f"wrote {result.out / 'index.html'}: {len(result.runs)} notebooks, "
+          f"{sum(len(r.figures) for r in result.runs)} figures, "
+          f"{sum(len(r.tables) for r in result.runs)} tables; {gaps} sections said what the "
+          f"data lack" + (f"; {len(failed)} FAILED" if failed else ""))
+    return 1 if failed else 0
 
 
 def _cmd_labels_draft(args) -> int:

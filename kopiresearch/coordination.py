@@ -11,8 +11,8 @@ import pandas as pd
 from numba import njit
 from scipy import sparse, stats
 
+from ._random import resolve_rng
 from .errors import KopiresearchError
-from .metrics._common import resolve_rng
 
 __all__ = [
     "ACTIONS",
@@ -22,6 +22,8 @@ __all__ = [
     "coordination",
     "burstiness",
     "near_duplicate_clusters",
+    "amplification_share",
+    "recovery",
 ]
 
 #: Kinds of co-action: the same post reposted, URL shared, hashtag used, near-identical text.
@@ -454,31 +456,181 @@ def near_duplicate_clusters(texts: pd.Series, *, threshold: float = 0.8, num_per
     clean = (texts.astype(str).str.lower()
              .str.replace(r"(?:https?://|www\.)\S+|@\w+|^rt\s+", " ", regex=True))
     word = re.compile(r"\w+")
+    # texts with the same words have the same shingles: hash each distinct one once (a
+    # copy-paste campaign repeats the same text many times), then map back
+    keys = pd.Series([" ".join(word.findall(text)) for text in clean], dtype=object)
+    codes, uniq = pd.factorize(keys)
     sets = []
-    for text in clean:
-        words = word.findall(text)
+    for text in uniq:
+        words = text.split(" ") if text else []
         if len(words) <= shingle:
             sets.append([" ".join(words).encode("utf8")])
         else:
             sets.append([" ".join(words[i:i + shingle]).encode("utf8")
                          for i in range(len(words) - shingle + 1)])
     hashes = MinHash.bulk(sets, num_perm=num_perm, seed=seed)
+    values = np.vstack([m.hashvalues for m in hashes]) if hashes else np.zeros((0, num_perm))
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     src, dst = [], []
     for i, m in enumerate(hashes):
-        for j in lsh.query(m):
-            if m.jaccard(hashes[j]) >= threshold:
-                src.append(i)
-                dst.append(j)
+        cand = np.fromiter(lsh.query(m), dtype=np.int64)
+        if len(cand):
+            # the MinHash estimate of Jaccard similarity, as MinHash.jaccard computes it
+            sim = np.count_nonzero(values[cand] == values[i], axis=1) / num_perm
+            hit = cand[sim >= threshold]
+            src.extend([i] * len(hit))
+            dst.extend(hit.tolist())
         lsh.insert(i, m)
     n = len(sets)
     adj = sparse.coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
     _, labels = sparse.csgraph.connected_components(adj, directed=False)
+    labels = labels[codes]
     # number clusters by first appearance, so the labels do not depend on scipy's order
     _, first = np.unique(labels, return_index=True)
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first)] = np.arange(len(first))
     return pd.Series(rank[labels], index=texts.index, name="cluster")
+
+
+def amplification_share(corpus, accounts, *, authors=None,
+                        kinds: Sequence[str] = ("repost", "quote")) -> pd.DataFrame:
+    """How much of the amplification of some accounts' posts came through given accounts.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    accounts : iterable of str
+        The accounts whose share is measured (e.g. the coordinated accounts of
+        :func:`coordination`).
+    authors : iterable of str, optional
+        The accounts whose posts are amplified. Default: the government accounts
+        (``actor_type`` in ``GOVERNMENT_TYPES``).
+    kinds : sequence of str
+        Post kinds that amplify the post they name in ``parent_post_id``.
+
+    Returns
+    -------
+    DataFrame
+        One row per author with at least one post, index ``account_id``: ``handle``,
+        ``posts`` (their posts, reposts left out), ``amplifications`` (posts of ``kinds``
+        naming one of them as parent, the authors' own left out), ``by_accounts`` (of
+        those, by ``accounts``),
+        ``share`` (by_accounts / amplifications), ``audience`` (the amplifiers' follower
+        counts summed over amplifications, where known), ``audience_by_accounts`` and
+        ``audience_share``; ``audience_known`` is the share of amplifications whose
+        amplifier has a follower count. Sorted by amplifications, then account id. Shares
+        are NaN where there is nothing to divide.
+
+    Notes
+    -----
+    A Twitter repost names the root of its cascade (as retweets do), so a repost of a
+    repost counts for the root's author: the amplification is of the message. Audience is
+    potential reach (follower counts at crawl time, overlapping audiences counted twice),
+    not views. Totals over authors: sum the counts, then divide.
+
+    Examples
+    --------
+    >>> import kopiresearch as kr
+    >>> t = amplification_share(kr.load_bundled(), [])
+    >>> int(t["by_accounts"].sum()), bool(t["amplifications"].sum() > 0)
+    (0, True)
+    """
+    from .corpus import GOVERNMENT_TYPES
+
+    acc = corpus.accounts
+    if authors is None:
+        authors = acc.index[acc["actor_type"].astype(str).isin(GOVERNMENT_TYPES).to_numpy()]
+    authors = pd.Index(sorted(set(map(str, authors))), name="account_id")
+    flagged = set(map(str, accounts))
+    posts = corpus.posts
+    mine = posts[posts["author_id"].isin(authors).to_numpy()]
+    author_of = pd.Series(mine["author_id"].to_numpy(object), index=mine.index.to_numpy(object))
+    amp = posts[posts["kind"].astype(str).isin(list(kinds)).to_numpy()
+                & posts["parent_post_id"].isin(author_of.index).to_numpy()]
+    target = author_of.reindex(amp["parent_post_id"].to_numpy(object)).to_numpy(object)
+    amp_by = amp["author_id"].to_numpy(object)
+    own = amp_by == target
+    target, amp_by = target[~own], amp_by[~own]
+    if "followers" in acc.columns:
+        fol = pd.to_numeric(acc["followers"], errors="coerce").reindex(amp_by).to_numpy(float)
+    else:
+        fol = np.full(len(amp_by), np.nan)
+    frame = pd.DataFrame({"a": target, "hit": np.isin(amp_by, list(flagged)),
+                          "fol": fol, "known": ~np.isnan(fol)})
+    frame["fol_hit"] = np.where(frame["hit"], frame["fol"], np.nan)
+    g = frame.groupby("a")
+    active = pd.Index(sorted(set(author_of.to_numpy())), name="account_id")
+    out = pd.DataFrame({
+        "handle": acc["handle"].reindex(active).to_numpy(),
+        "posts": mine.loc[mine["kind"].astype(str) != "repost", "author_id"].value_counts()
+        .reindex(active, fill_value=0).to_numpy(),
+        "amplifications": g.size().reindex(active, fill_value=0).to_numpy(),
+        "by_accounts": g["hit"].sum().reindex(active, fill_value=0).astype(np.int64)
+        .to_numpy(),
+        "audience": g["fol"].sum(min_count=0).reindex(active, fill_value=0.0).to_numpy(),
+        "audience_by_accounts": g["fol_hit"].sum(min_count=0).reindex(active, fill_value=0.0)
+        .to_numpy(),
+        "known": g["known"].sum().reindex(active, fill_value=0).to_numpy(),
+    }, index=active)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = out["amplifications"].to_numpy(float)
+        out["share"] = np.where(n > 0, out["by_accounts"] / np.where(n > 0, n, 1), np.nan)
+        aud = out["audience"].to_numpy(float)
+        out["audience_share"] = np.where(aud > 0, out["audience_by_accounts"]
+                                         / np.where(aud > 0, aud, 1), np.nan)
+        out["audience_known"] = np.where(n > 0, out["known"] / np.where(n > 0, n, 1), np.nan)
+    out = out.drop(columns="known")[["handle", "posts", "amplifications", "by_accounts", "share",
+                                     "audience", "audience_by_accounts", "audience_share",
+                                     "audience_known"]]
+    order = np.lexsort((out.index.to_numpy(object).astype(str), -out["amplifications"].to_numpy()))
+    return out.iloc[order]
+
+
+def recovery(flagged, truth, *, activity: pd.Series | None = None, n_busy: int = 20) -> dict:
+    """Precision and recall of flagged accounts against a planted group, and false flags
+    among the busiest accounts outside it.
+
+    Parameters
+    ----------
+    flagged : iterable of str
+        The accounts a method flagged.
+    truth : iterable of str
+        The accounts of the planted group.
+    activity : Series, optional
+        account_id -> activity (e.g. ``Coordination.accounts["acts"]``), for the busiest
+        organic accounts.
+    n_busy : int
+        How many of the busiest accounts outside ``truth`` are checked.
+
+    Returns
+    -------
+    dict
+        ``flagged``, ``planted``, ``true_positives``, ``precision`` (NaN when nothing is
+        flagged), ``recall``, ``f1``, and with ``activity``: ``busy_checked`` and
+        ``busy_flagged_share`` (the share of the ``n_busy`` busiest organic accounts, by
+        activity then id, that were flagged).
+
+    Examples
+    --------
+    >>> r = recovery({"a", "b", "x"}, {"a", "b", "c", "d"})
+    >>> r["precision"], r["recall"]
+    (0.6666666666666666, 0.5)
+    """
+    flagged, truth = set(map(str, flagged)), set(map(str, truth))
+    tp = len(flagged & truth)
+    precision = tp / len(flagged) if flagged else float("nan")
+    recall = tp / len(truth) if truth else float("nan")
+    f1 = (2 * precision * recall / (precision + recall)
+          if flagged and truth and precision + recall > 0 else float("nan"))
+    out = {"flagged": len(flagged), "planted": len(truth), "true_positives": tp,
+           "precision": precision, "recall": recall, "f1": f1}
+    if activity is not None:
+        act = activity[~activity.index.isin(list(truth))]
+        act = act.sort_index().sort_values(ascending=False, kind="mergesort").head(n_busy)
+        out["busy_checked"] = len(act)
+        out["busy_flagged_share"] = (float(np.mean([a in flagged for a in act.index]))
+                                     if len(act) else float("nan"))
+    return out
 
 
 # ----------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from .errors import (
     SchemaError,
     TimezoneError,
 )
+from .regions import PROVINCE_CODE
 
 __all__ = [
     "ACTOR_TYPES",
@@ -66,8 +67,6 @@ GOVERNMENT_TYPES = ("government_province", "government_regency", "government_oth
 PLATFORMS = ("twitter", "instagram", "facebook", "tiktok", "youtube", "synthetic")
 POST_KINDS = ("original", "reply", "repost", "quote", "comment")
 INTERACTION_KINDS = ("mention", "reply", "repost", "quote", "comment", "tag")
-#: ``region_code`` of accounts that speak for the whole province.
-PROVINCE_CODE = "35"
 
 _UTC = pd.DatetimeTZDtype("ns", "UTC")
 _STR = pd.StringDtype()
@@ -111,6 +110,9 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
                    "(raw, not a region: see label drafting)", required=False, nullable=True),
             Column("partnered", pd.BooleanDtype(), "partnered with government (Kopilaborasi)",
                    required=False),
+            Column("account_created_at", _UTC, "when the account was created, UTC, where the "
+                   "crawl gives it (twarc2, twarc-csv, snscrape profiles)", required=False,
+                   nullable=True),
         ),
     ),
     "posts": (
@@ -142,6 +144,9 @@ SCHEMAS: dict[str, tuple[str | None, tuple[Column, ...]]] = {
                    nullable=True),
             Column("location", _STR, "place tagged on the post (Instagram location name) when "
                    "known", required=False, nullable=True),
+            Column("expanded_urls", _STR, "the post's links as the crawl expands them (the "
+                   "target of a t.co link), space-separated in order, media links left out; "
+                   "missing when the crawl gives none", required=False, nullable=True),
         ),
     ),
     "interactions": (
@@ -247,6 +252,8 @@ def _coerce_column(table, frame, col):
     if isinstance(col.dtype, pd.DatetimeTZDtype):
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             return s.dt.tz_convert("UTC").astype(_UTC)
+        if col.nullable and s.isna().all():  # an optional time nobody gave (CSV: empty text)
+            return pd.Series(pd.NaT, index=s.index, dtype=_UTC)
         if pd.api.types.is_datetime64_dtype(s.dtype):
             raise TimezoneError("timestamps are naive", table=table, column=col.name,
                                 expected="timezone-aware timestamps (UTC)")
@@ -789,9 +796,9 @@ class Corpus:
         def mask(frame):
             m = np.ones(len(frame), dtype=bool)
             if start is not None:
-                m &= (frame["created_at"] >= _utc(start)).to_numpy()
+                m &= (frame["created_at"] >= to_utc(start)).to_numpy()
             if end is not None:
-                m &= (frame["created_at"] < _utc(end)).to_numpy()
+                m &= (frame["created_at"] < to_utc(end)).to_numpy()
             return m
 
         posts = self.posts[mask(self.posts)].copy()
@@ -849,6 +856,16 @@ def _string_arrays(values: pd.Series, index: pd.Index):
     return v, i
 
 
-def _utc(value) -> pd.Timestamp:
+def to_utc(value) -> pd.Timestamp:
+    """A timestamp-like value as a UTC Timestamp (a naive value is taken as UTC): how every
+    ``start``/``end`` argument of the package is read.
+
+    Examples
+    --------
+    >>> to_utc("2024-10-01 07:00")
+    Timestamp('2024-10-01 07:00:00+0000', tz='UTC')
+    >>> to_utc("2024-10-01 07:00+07:00")
+    Timestamp('2024-10-01 00:00:00+0000', tz='UTC')
+    """
     ts = pd.Timestamp(value)
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")

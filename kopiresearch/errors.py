@@ -24,6 +24,7 @@ __all__ = [
     "DataNotFoundError",
     "OutputError",
     "InternalError",
+    "DiffusionError",
 ]
 
 
@@ -147,3 +148,7 @@ class InternalError(KopiresearchError, RuntimeError):
     def __init__(self, message, *, file=None):
         self.file = None if file is None else str(file)
         super().__init__(f"file {self.file}: {message}" if file is not None else message)
+
+
+class DiffusionError(KopiresearchError, ValueError):
+    """A diffusion or seeding argument is out of range, missing or not in the graph."""

@@ -17,9 +17,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .corpus import INTERACTION_KINDS, Corpus, _utc
+from .corpus import INTERACTION_KINDS, Corpus, to_utc
 from .errors import KopiresearchError
-from .regions import BAKORWIL, PROVINCE_CODE, UNKNOWN_REGION, bakorwil_of, region_table
+from .regions import (
+    BAKORWIL,
+    LEVELS,
+    PROVINCE_CODE,
+    PROVINCE_GROUP,
+    UNKNOWN_REGION,
+    region_group,
+    region_table,
+)
 
 __all__ = ["build_interaction_graph", "region_graph", "node_table", "edge_table",
            "graph_from_edge_table", "aggregate_interactions", "pair_counts",
@@ -30,13 +38,15 @@ KIND_ATTRIBUTES = {kind: f"n_{kind}" for kind in INTERACTION_KINDS}
 
 
 def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
-                            include_isolates: bool = True) -> nx.DiGraph:
+                            include_isolates: bool = True, client=None) -> nx.DiGraph:
     """Build the directed, weighted interaction graph of a corpus.
 
     Parameters
     ----------
-    corpus : Corpus
-        The canonical tables.
+    corpus : Corpus or kopiresearch.scale.DaskCorpus
+        The canonical tables, or a partitioned corpus opened with
+        :func:`kopiresearch.scale.open_parquet_corpus` (the acts are then aggregated on Dask
+        workers by :func:`kopiresearch.scale.aggregate_edges`; the graph is identical).
     kinds : iterable of str, optional
         Interaction kinds to keep (``"reply"``, ``"mention"``, ``"repost"``, ``"quote"``,
         ``"comment"``, ``"tag"``); all by default.
@@ -46,6 +56,9 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
         Keep every account of ``corpus.accounts`` as a node, also those without an edge in
         the selection (needed for reach and coverage analyses). ``False`` keeps only
         accounts with at least one edge.
+    client : distributed.Client, optional
+        With a ``DaskCorpus``: the Dask client to use (default: the current one, or a
+        ``LocalCluster`` for this call).
 
     Returns
     -------
@@ -77,6 +90,15 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
     >>> G.is_directed(), all(d["weight"] == d["n_reply"] for _, _, d in G.edges(data=True))
     (True, True)
     """
+    if not isinstance(corpus, Corpus) and type(corpus).__name__ == "DaskCorpus":
+        from .scale._edges import aggregate_edges
+
+        edges = aggregate_edges(corpus, kinds, start, end, client=client)
+        return graph_from_edge_table(corpus.accounts, edges, include_isolates=include_isolates)
+    if client is not None:
+        raise KopiresearchError("client= applies to a partitioned corpus (a DaskCorpus from "
+                                "kopiresearch.scale.open_parquet_corpus); an in-memory "
+                                "Corpus is built in this process")
     inter = corpus.interactions
     if kinds is not None:
         kinds = [kinds] if isinstance(kinds, str) else list(kinds)
@@ -86,9 +108,9 @@ def build_interaction_graph(corpus: Corpus, kinds=None, start=None, end=None, *,
                                     f"{', '.join(INTERACTION_KINDS)}")
         inter = inter[inter["kind"].isin(kinds)]
     if start is not None:
-        inter = inter[inter["created_at"] >= _utc(start)]
+        inter = inter[inter["created_at"] >= to_utc(start)]
     if end is not None:
-        inter = inter[inter["created_at"] < _utc(end)]
+        inter = inter[inter["created_at"] < to_utc(end)]
 
     return _graph_of_acts(corpus.accounts, inter, include_isolates)
 
@@ -385,7 +407,7 @@ def region_graph(G: nx.DiGraph, level: str = "kabkota", *, weight: str = "weight
     >>> R["I Madiun"]["I Madiun"]["weight"], R["unknown"]["I Madiun"]["weight"]
     (2, 1)
     """
-    if level not in ("kabkota", "bakorwil"):
+    if level not in LEVELS:
         raise KopiresearchError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
     table = region_table()
     if level == "kabkota":
@@ -395,17 +417,10 @@ def region_graph(G: nx.DiGraph, level: str = "kabkota", *, weight: str = "weight
     else:
         pops = table.groupby("bakorwil")["population"].sum()
         groups = {b: {"name": f"Bakorwil {b}", "population": int(pops[b])} for b in BAKORWIL}
-        groups["province"] = {"name": "Provinsi Jawa Timur", "population": None}
+        groups[PROVINCE_GROUP] = {"name": "Provinsi Jawa Timur", "population": None}
     groups[UNKNOWN_REGION] = {"name": "unknown region", "population": None}
 
-    def group_of(code):
-        if code is None or code is pd.NA or (isinstance(code, float) and np.isnan(code)):
-            return UNKNOWN_REGION
-        if code == PROVINCE_CODE:
-            return PROVINCE_CODE if level == "kabkota" else "province"
-        return code if level == "kabkota" else bakorwil_of(code)
-
-    member = {n: group_of(d.get(region)) for n, d in G.nodes(data=True)}
+    member = {n: region_group(d.get(region), level) for n, d in G.nodes(data=True)}
     R = nx.DiGraph()
     for key, attrs in groups.items():
         R.add_node(key, **attrs, n_accounts=0)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._paths import data_path
-from .errors import AmbiguousRegionError, UnknownRegionError
+from .errors import AmbiguousRegionError, KopiresearchError, UnknownRegionError
 
 __all__ = [
     "region_table",
@@ -33,12 +33,21 @@ __all__ = [
     "BAKORWIL",
     "region_boundaries",
     "PROVINCE_CODE",
+    "PROVINCE_GROUP",
     "UNKNOWN_REGION",
+    "LEVELS",
+    "is_kabkota",
+    "region_group",
 ]
 
+#: ``region_code`` of accounts that speak for the whole province (Jawa Timur).
 PROVINCE_CODE = "35"
+#: Label of the province-wide accounts at Bakorwil level (they belong to no Bakorwil).
+PROVINCE_GROUP = "province"
 #: Label used for accounts of unknown region in region-level tables and graphs.
 UNKNOWN_REGION = "unknown"
+#: Levels at which accounts are grouped by region: kabupaten/kota codes or Bakorwil names.
+LEVELS = ("kabkota", "bakorwil")
 #: The five Bakorwil (coordinating bodies) of East Java, in their official order.
 BAKORWIL = ("I Madiun", "II Bojonegoro", "III Malang", "IV Pamekasan", "V Jember")
 
@@ -181,7 +190,7 @@ def resolve_region(value, *, allow_province=True):
     >>> resolve_region(None) is None, resolve_region("Provinsi Jawa Timur")
     (True, '35')
     """
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+    if _missing(value):
         return None
     text = _clean(value)
     if text in ("", "unknown", "nan", "none"):
@@ -200,7 +209,7 @@ def bakorwil_of(code) -> str | None:
     >>> bakorwil_of("3506"), bakorwil_of("3578"), bakorwil_of("35")
     ('I Madiun', 'III Malang', None)
     """
-    if code is None or code is pd.NA or (isinstance(code, float) and np.isnan(code)):
+    if _missing(code):
         return None
     key = _normalise_code(code)
     if key is None:
@@ -252,3 +261,62 @@ def region_boundaries() -> dict:
     (38, True)
     """
     return dict(_boundaries())
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def is_kabkota(code) -> bool:
+    """Whether a region label names one kabupaten/kota, not the whole province or nowhere.
+
+    The one test of "a region" that every region count of the package uses (the reach of a
+    simulation, the seeding objectives, the teaching labs): missing values,
+    :data:`UNKNOWN_REGION` and the province code :data:`PROVINCE_CODE` are not regions; any
+    other label is (a 4-digit code of the bundled table, or a label of a user's own graph).
+
+    Examples
+    --------
+    >>> is_kabkota("3578"), is_kabkota("35"), is_kabkota("unknown"), is_kabkota(None)
+    (True, False, False, False)
+    """
+    return not _missing(code) and str(code) not in (PROVINCE_CODE, UNKNOWN_REGION)
+
+
+def region_group(code, level: str = "kabkota"):
+    """The group a region code falls in at ``level``, as region tables and graphs label it.
+
+    Parameters
+    ----------
+    code : str or None
+        A ``region_code`` value: a kabupaten/kota code, :data:`PROVINCE_CODE`, a missing
+        value or :data:`UNKNOWN_REGION`.
+    level : {"kabkota", "bakorwil"}
+        ``"kabkota"``: the code itself (the province keeps ``"35"``). ``"bakorwil"``: the
+        Bakorwil name (:func:`bakorwil_of`; the province becomes :data:`PROVINCE_GROUP`).
+
+    Returns
+    -------
+    str or None
+        The label; :data:`UNKNOWN_REGION` for a missing or unknown region; ``None`` at
+        Bakorwil level for a code that is not an East Java kabupaten/kota.
+
+    Raises
+    ------
+    KopiresearchError
+        ``level`` not one of :data:`LEVELS`.
+
+    Examples
+    --------
+    >>> region_group("3506"), region_group("3506", "bakorwil"), region_group("35", "bakorwil")
+    ('3506', 'I Madiun', 'province')
+    >>> region_group(None, "bakorwil"), region_group("35")
+    ('unknown', '35')
+    """
+    if level not in LEVELS:
+        raise KopiresearchError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
+    if _missing(code) or code == UNKNOWN_REGION:
+        return UNKNOWN_REGION
+    if code == PROVINCE_CODE:
+        return PROVINCE_CODE if level == "kabkota" else PROVINCE_GROUP
+    return code if level == "kabkota" else bakorwil_of(code)

@@ -6,6 +6,7 @@ Works on the information-flow direction like :mod:`kopiresearch.diffusion`: an i
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from statistics import NormalDist
@@ -16,28 +17,39 @@ import numpy as np
 import pandas as pd
 from numba import njit, prange
 
-from .diffusion import (
-    DiffusionError,
-    _check_int,
-    _prepare,
-    _rand,
-    _region_thresholds,
-    _rng,
-    _run,
-    _seed_indices,
-    _use_progress,
+from ._engine import (
+    check_int,
+    counted_regions,
+    fire,
+    max_out_degree,
+    prepare,
+    push,
+    rand,
+    region_thresholds,
+    run_batches,
+    seed_indices,
+    use_progress,
 )
+from ._random import resolve_rng, stream_seeds
+from .errors import DiffusionError
+from .regions import is_kabkota
 
 __all__ = ["select_seeds", "select_seeds_robust", "evaluate_seeds", "SeedSelection",
-           "RobustSelection", "METHODS", "OBJECTIVES"]
+           "RobustSelection", "METHODS", "OBJECTIVES", "METHOD_OPTIONS", "STRATEGIES",
+           "StrategyComparison", "compare_strategies", "seed_labels"]
 
 #: Seed-selection methods of :func:`select_seeds`.
 METHODS = ("followers", "degree", "pagerank", "celf", "imm")
 #: Objectives of :func:`select_seeds`.
 OBJECTIVES = ("spread", "regions", "region_share", "fair")
-
-_NOT_REGIONS = ("35", "unknown")
-
+#: The options of :func:`select_seeds` that one method reads, with their defaults.
+METHOD_OPTIONS = {
+    "followers": {"followers": "followers"},
+    "imm": {"eps": 0.1, "ell": 1.0, "rr_per_region": 2000, "max_rr_sets": 20_000_000,
+            "chunk_sets": 50_000},
+}
+_METHOD_DEFAULTS = {name: value for options in METHOD_OPTIONS.values()
+                    for name, value in options.items()}
 
 @dataclass(frozen=True)
 class SeedSelection:
@@ -74,9 +86,8 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
                  objective: str = "spread", q: float = 1, regions=None, model: str = "ic",
                  p: float | None = None, probability: str = "uniform", weight: str = "weight",
                  direction: str = "interaction", region: str = "region_code",
-                 followers: str = "followers", eps: float = 0.1, ell: float = 1.0,
-                 runs: int = 1000, rr_per_region: int = 2000, max_rr_sets: int = 20_000_000,
-                 seed=None, progress: bool | None = None) -> SeedSelection:
+                 runs: int = 1000, seed=None, progress: bool | None = None, client=None,
+                 **method_options) -> SeedSelection:
     """Choose ``k`` seed accounts that maximise reach, regional reach or the weakest region.
 
     Parameters
@@ -105,28 +116,37 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
     q : int or float
         Region threshold for ``"regions"`` (count >= 1, or share in (0, 1)).
     regions : iterable, optional
-        Region codes that count; default every value of the node attribute ``region`` except
-        the province-wide ``"35"`` and ``"unknown"``.
+        Region codes that count; default every value of the node attribute ``region`` that
+        names a kabupaten/kota (:func:`kopiresearch.regions.is_kabkota`: not the
+        province-wide ``"35"``, not ``"unknown"``).
     model : {"ic", "lt"}
         Diffusion model (see :func:`kopiresearch.diffusion.simulate`).
     p, probability, weight, direction, region
         Edge probabilities and region attribute as in :func:`~kopiresearch.diffusion.simulate`.
-    followers : str
-        Node attribute for ``method="followers"``.
-    eps, ell : float
-        IMM accuracy: the result is within ``1 - 1/e - eps`` of the optimum with probability
-        at least ``1 - 1/n**ell``.
     runs : int
         Monte-Carlo runs per estimate (CELF and the gains reported for the baselines).
-    rr_per_region : int
-        Reverse-reachable sets per region for ``objective="fair"`` with IMM.
-    max_rr_sets : int
-        Upper limit on IMM's sample; when reached, ``info["capped"]`` is True and the
-        guarantee no longer holds.
     seed : int or numpy.random.Generator, optional
         Source of randomness (same seed, same seeds).
     progress : bool, optional
         Progress bar for CELF (see :func:`~kopiresearch.diffusion.simulate`).
+    client : distributed.Client, optional
+        IMM only: generate the reverse-reachable sets on the workers of this Dask client
+        (``pip install kopiresearch[scale]``). The client draws every set's root and random
+        stream in the in-process order and the workers build the sets from them, so the
+        selection is identical to the in-process one for the same ``seed``, whatever the
+        number of workers or ``chunk_sets``.
+    **method_options
+        Options that one method reads (:data:`METHOD_OPTIONS` has their defaults; another
+        method ignores them, so one set of options can serve several methods):
+
+        - ``followers`` (str, ``method="followers"``): the node attribute to rank by.
+        - ``eps``, ``ell`` (float, IMM): the result is within ``1 - 1/e - eps`` of the
+          optimum with probability at least ``1 - 1/n**ell``.
+        - ``rr_per_region`` (int, IMM with ``objective="fair"``): reverse-reachable sets per
+          region.
+        - ``max_rr_sets`` (int, IMM): upper limit on the sample; when reached,
+          ``info["capped"]`` is True and the guarantee no longer holds.
+        - ``chunk_sets`` (int, IMM with ``client``): RR sets per Dask task (>= 1).
 
     Returns
     -------
@@ -145,8 +165,6 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
     select_seeds_robust : replicate selections, a stability table and a recommendation with
         confidence intervals from independent evaluation runs.
     evaluate_seeds : any seed sets on common Monte-Carlo runs, with confidence intervals.
-    kopiresearch.scale.select_seeds_distributed : IMM with its reverse-reachable sets
-        generated on Dask workers (same result for the same seed).
 
     Notes
     -----
@@ -211,7 +229,14 @@ def select_seeds(G, k: int, method: str = "imm", *, candidates=None, fixed=None,
     1      h1   6.0        6.0
     2      h2   4.0       10.0
     """
-    return _select_seeds(**locals())
+    unknown = [name for name in method_options if name not in _METHOD_DEFAULTS]
+    if unknown:
+        raise TypeError(f"select_seeds() got an unexpected keyword argument {unknown[0]!r}")
+    options = {**_METHOD_DEFAULTS, **method_options}
+    return _select_seeds(G, k, method, candidates=candidates, fixed=fixed, objective=objective,
+                         q=q, regions=regions, model=model, p=p, probability=probability,
+                         weight=weight, direction=direction, region=region, runs=runs,
+                         seed=seed, progress=progress, client=client, **options)
 
 
 @dataclass(frozen=True)
@@ -291,11 +316,11 @@ class RobustSelection:
         """
         shared = self.replicates["shared"]
         return pd.Series({"value": self.value, "low": self.ci[0], "high": self.ci[1],
-                          "replicates": len(self.replicates), "source": self.info["source"],
-                          "always": int((self.picks["frequency"] == 1).sum()),
-                          "interchangeable": int(self.picks["interchangeable"].sum()),
-                          "shared_min": int(shared.min()),
-                          "shared_median": float(shared.median())}, dtype=object)
+                         "replicates": len(self.replicates), "source": self.info["source"],
+                         "always": int((self.picks["frequency"] == 1).sum()),
+                         "interchangeable": int(self.picks["interchangeable"].sum()),
+                         "shared_min": int(shared.min()),
+                         "shared_median": float(shared.median())}, dtype=object)
 
 
 def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
@@ -424,12 +449,12 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
     >>> rob.summary()[["source", "always", "interchangeable", "shared_min"]].to_dict()
     {'source': 'consensus', 'always': 1, 'interchangeable': 1, 'shared_min': 1}
     """
-    replicates = _check_int(replicates, "replicates", 1)
-    eval_runs = _check_int(eval_runs, "eval_runs", 2)
-    alternatives = _check_int(alternatives, "alternatives", 0)
+    replicates = check_int(replicates, "replicates", 1)
+    eval_runs = check_int(eval_runs, "eval_runs", 2)
+    alternatives = check_int(alternatives, "alternatives", 0)
     level = _check_level(level)
     opts = _select_options(options)
-    rng = _rng(seed)
+    rng = resolve_rng(seed, error=DiffusionError)
     streams = rng.integers(0, 2**63 - 1, size=replicates + 2, dtype=np.int64)
     used = [int(s) for s in streams[:-2]]
     if method in ("followers", "degree", "pagerank"):  # the order does not depend on seed
@@ -475,17 +500,17 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
                 best = (c, v)
         swap = ev.difference(full, swaps[i, best[0]], objective) if best else (np.nan,) * 3
         rows.append({"node": u, "frequency": stab.at[u, "frequency"], "gain": gain[0],
-                     "gain_low": gain[1], "gain_high": gain[2],
-                     "alternative": best[0] if best else None, "swap_loss": swap[0],
-                     "swap_low": swap[1], "swap_high": swap[2],
-                     "interchangeable": bool(gain[1] <= 0 or swap[1] <= 0)})
+                    "gain_low": gain[1], "gain_high": gain[2],
+                    "alternative": best[0] if best else None, "swap_loss": swap[0],
+                    "swap_low": swap[1], "swap_high": swap[2],
+                    "interchangeable": bool(gain[1] <= 0 or swap[1] <= 0)})
     picks = pd.DataFrame(rows, index=pd.RangeIndex(1, k + 1, name="rank"))
     picks["node"] = picks["node"].astype(object)
     picks["alternative"] = picks["alternative"].astype(object)
     rep = pd.DataFrame(
         [{"seed": s, "estimate": sel.value, "screening": screened[i + 1],
-          **dict(zip(("value", "low", "high"), ev.estimate(key, objective))),
-          "shared": len(set(sel.seeds) & set(rec))}
+         **dict(zip(("value", "low", "high"), ev.estimate(key, objective))),
+         "shared": len(set(sel.seeds) & set(rec))}
          for i, (s, sel, key) in enumerate(zip(used, sels, reps))],
         index=pd.RangeIndex(1, replicates + 1, name="replicate"))
     value, lo, hi = ev.estimate(full, objective)
@@ -589,18 +614,18 @@ def evaluate_seeds(G, seed_sets, *, fixed=None, baseline: str | None = "fixed al
         raise DiffusionError("seed_sets must be a mapping: name -> seeds")
     if baseline is not None and baseline in seed_sets:
         raise DiffusionError(f"seed_sets: {baseline!r} is the name of the baseline row")
-    runs = _check_int(runs, "runs", 2)
+    runs = check_int(runs, "runs", 2)
     level = _check_level(level)
     opts = {"fixed": fixed, "q": q, "regions": regions, "model": model, "p": p,
             "probability": probability, "weight": weight, "direction": direction,
             "region": region, "objective": "spread"}
-    ev = _Evaluator(G, opts, runs, level, _rng(seed))
+    ev = _Evaluator(G, opts, runs, level, resolve_rng(seed, error=DiffusionError))
     names = ([] if baseline is None else [baseline]) + list(seed_sets)
     keys = {name: ev.key([]) for name in names[:1] if baseline is not None}
     for name, value in seed_sets.items():
         seeds = getattr(value, "seeds", value)
-        keys[name] = ev.key(_seed_indices(ev.net, seeds, f"seed_sets[{name!r}]",
-                                          allow_empty=True), nodes=False)
+        keys[name] = ev.key(seed_indices(ev.net, seeds, f"seed_sets[{name!r}]",
+                                         allow_empty=True), nodes=False)
     ev.run([*keys.values(), ev.key([])])
     has_regions = bool(ev.obj.codes)
     if has_regions:
@@ -610,7 +635,7 @@ def evaluate_seeds(G, seed_sets, *, fixed=None, baseline: str | None = "fixed al
         key = keys[name]
         row = dict(zip(("spread", "spread_low", "spread_high"), ev.estimate(key, "spread")))
         row.update(zip(("extra", "extra_low", "extra_high"),
-                       ev.difference(key, ev.key([]), "spread")))
+                   ev.difference(key, ev.key([]), "spread")))
         for obj in ("regions", "region_share", "fair"):
             est = ev.estimate(key, obj) if has_regions else (np.nan,) * 3
             row.update(zip((obj, f"{obj}_low", f"{obj}_high"), est))
@@ -624,26 +649,37 @@ def evaluate_seeds(G, seed_sets, *, fixed=None, baseline: str | None = "fixed al
 
 def _select_seeds(G, k, method, *, candidates, fixed, objective, q, regions, model, p,
                   probability, weight, direction, region, followers, eps, ell, runs,
-                  rr_per_region, max_rr_sets, seed, progress, rr_backend=None):
-    """:func:`select_seeds`, with ``rr_backend`` (see :class:`_RRSampler`) generating IMM's
-    reverse-reachable sets elsewhere (:func:`kopiresearch.scale.select_seeds_distributed`)."""
+                  rr_per_region, max_rr_sets, seed, progress, client, chunk_sets):
+    """:func:`select_seeds`; with ``client``, IMM's reverse-reachable sets are generated on
+    Dask workers (the backend of :class:`_RRSampler`)."""
     if method not in METHODS:
         raise DiffusionError(f"method must be one of {METHODS}, not {method!r}")
+    rr_backend = None
+    if client is not None:
+        if method != "imm":
+            raise DiffusionError(f"client= generates IMM's reverse-reachable sets; "
+                                 f"method={method!r} runs in this process (omit client)")
+        from .scale._runs import DaskRR
+
+        if (isinstance(chunk_sets, bool) or not isinstance(chunk_sets, (int, np.integer))
+            or chunk_sets < 1):
+            raise DiffusionError(f"chunk_sets must be an integer >= 1, not {chunk_sets!r}")
+        rr_backend = functools.partial(DaskRR, client, int(chunk_sets))
     if objective not in OBJECTIVES:
         raise DiffusionError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
     if model not in ("ic", "lt"):
         raise DiffusionError(f"model must be 'ic' or 'lt' for seed selection, not {model!r}")
-    net = _prepare(G, model=model, p=p, probability=probability, weight=weight,
-                   direction=direction, region=region)
+    net = prepare(G, model=model, p=p, probability=probability, weight=weight,
+                  direction=direction, region=region)
     n = len(net.nodes)
-    fixed_idx = _seed_indices(net, [] if fixed is None else fixed, "fixed", allow_empty=True)
+    fixed_idx = seed_indices(net, [] if fixed is None else fixed, "fixed", allow_empty=True)
     if candidates is None:
         cand = np.ones(n, dtype=bool)
     else:
         cand = np.zeros(n, dtype=bool)
-        cand[_seed_indices(net, candidates, "candidates")] = True
+        cand[seed_indices(net, candidates, "candidates")] = True
     cand[fixed_idx] = False
-    k = _check_int(k, "k", 1)
+    k = check_int(k, "k", 1)
     if k > cand.sum():
         raise DiffusionError(f"k = {k} exceeds the {int(cand.sum())} candidates left")
     eps = float(eps)
@@ -651,8 +687,8 @@ def _select_seeds(G, k, method, *, candidates, fixed, objective, q, regions, mod
         raise DiffusionError(f"eps must be in (0, 1), not {eps!r}")
     if not ell > 0:
         raise DiffusionError(f"ell must be > 0, not {ell!r}")
-    runs = _check_int(runs, "runs", 1)
-    rng = _rng(seed)
+    runs = check_int(runs, "runs", 1)
+    rng = resolve_rng(seed, error=DiffusionError)
     obj = _Objective(net, objective, q, regions)
     if method in ("followers", "degree", "pagerank"):
         order = _baseline_order(G, net, method, cand, followers=followers, weight=weight,
@@ -668,9 +704,9 @@ def _select_seeds(G, k, method, *, candidates, fixed, objective, q, regions, mod
     else:
         if not obj.submodular and objective != "fair":
             raise DiffusionError("IMM needs a submodular objective: use q = 1 or method='celf'")
-        _check_int(rr_per_region, "rr_per_region", 1)
+        check_int(rr_per_region, "rr_per_region", 1)
         chosen, values, info = _imm(net, model, obj, cand, fixed_idx, k, eps, float(ell), rng,
-                                    rr_per_region, _check_int(max_rr_sets, "max_rr_sets", 1),
+                                    rr_per_region, check_int(max_rr_sets, "max_rr_sets", 1),
                                     rr_backend)
     seeds = [net.nodes[i] for i in chosen]
     vals = np.asarray(values, dtype=float)
@@ -689,15 +725,7 @@ class _Objective:
     def __init__(self, net, name, q, regions):
         self.name = name
         n = len(net.nodes)
-        if regions is None:
-            keep = [i for i, c in enumerate(net.region_codes) if str(c) not in _NOT_REGIONS]
-        else:
-            wanted = list(regions)
-            pos = {c: i for i, c in enumerate(net.region_codes)}
-            missing = [c for c in wanted if c not in pos]
-            if missing:
-                raise DiffusionError(f"regions: {missing[0]!r} has no account in G")
-            keep = [pos[c] for c in wanted]
+        keep = [int(i) for i in counted_regions(net, regions)]
         self.codes = [net.region_codes[i] for i in keep]
         remap = np.full(max(len(net.region_codes), 1), -1, dtype=np.int32)
         remap[keep] = np.arange(len(keep), dtype=np.int32)
@@ -707,7 +735,7 @@ class _Objective:
         if name != "spread" and not self.codes:
             raise DiffusionError(f"objective {name!r} needs nodes with attribute regions")
         self.sizes = np.bincount(self.region_of[self.region_of >= 0], minlength=len(keep))
-        self.thr = _region_thresholds(self.sizes, q) if len(keep) else np.zeros(0, int)
+        self.thr = region_thresholds(self.sizes, q) if len(keep) else np.zeros(0, int)
         self.submodular = name in ("spread", "region_share") or (
             name == "regions" and bool((self.thr == 1).all()))
         self.n = n
@@ -728,7 +756,7 @@ class _Objective:
 class _MonteCarlo:
     def __init__(self, net, model, obj, fixed_idx, runs, rng):
         self.net, self.model, self.obj, self.fixed = net, model, obj, fixed_idx
-        self.run_seeds = rng.integers(0, 2**63 - 1, size=runs, dtype=np.int64).astype(np.uint64)
+        self.run_seeds = stream_seeds(rng, runs)
         self.evaluations = 0
 
     def value(self, chosen):
@@ -748,9 +776,9 @@ class _MonteCarlo:
             res = [0.0] * len(idx)
             if todo:
                 self.evaluations += len(todo)
-                _, spreads, reg, _ = _run(self.net, self.model, None, self.run_seeds, -1, None,
-                                          None, False, sets=[idx[i] for i in todo],
-                                          want_counts=False)
+                _, spreads, reg, _ = run_batches(
+                    self.net, self.model, None, self.run_seeds, -1, None, None, False,
+                    sets=[idx[i] for i in todo], want_counts=False)
                 for j, i in enumerate(todo):
                     part = reg[j * runs:(j + 1) * runs]
                     res[i] = self.obj.from_runs(spreads[j * runs:(j + 1) * runs], part)
@@ -785,6 +813,7 @@ def _select_options(options):
     params = inspect.signature(select_seeds).parameters
     allowed = [name for name, prm in params.items()
                if prm.kind is inspect.Parameter.KEYWORD_ONLY and name != "seed"]
+    allowed += list(_METHOD_DEFAULTS)
     for name in options:
         if name not in allowed:
             raise DiffusionError(f"{name!r} is not an option of select_seeds "
@@ -803,8 +832,8 @@ def _stability(sels, net):
     mean_rank = {u: float(np.mean(r)) for u, r in ranks.items()}
     nodes = sorted(chosen, key=lambda u: (-chosen[u], mean_rank[u], net.index[u]))
     return pd.DataFrame({"chosen": [chosen[u] for u in nodes],
-                         "frequency": [chosen[u] / len(sels) for u in nodes],
-                         "mean_rank": [mean_rank[u] for u in nodes]},
+                        "frequency": [chosen[u] / len(sels) for u in nodes],
+                        "mean_rank": [mean_rank[u] for u in nodes]},
                         index=pd.Index(nodes, name="node", dtype=object))
 
 
@@ -820,15 +849,15 @@ class _Evaluator:
         if opts["model"] not in ("ic", "lt"):
             raise DiffusionError(f"model must be 'ic' or 'lt' for seed selection, not "
                                  f"{opts['model']!r}")
-        self.net = _prepare(G, model=opts["model"], p=opts["p"],
-                            probability=opts["probability"], weight=opts["weight"],
-                            direction=opts["direction"], region=opts["region"])
+        self.net = prepare(G, model=opts["model"], p=opts["p"],
+                           probability=opts["probability"], weight=opts["weight"],
+                           direction=opts["direction"], region=opts["region"])
         self.model = opts["model"]
         fixed = opts["fixed"]
-        self.fixed = _seed_indices(self.net, [] if fixed is None else fixed, "fixed",
-                                   allow_empty=True)
+        self.fixed = seed_indices(self.net, [] if fixed is None else fixed, "fixed",
+                                  allow_empty=True)
         self.obj = _Objective(self.net, "spread", opts["q"], opts["regions"])
-        self.run_seeds = rng.integers(0, 2**63 - 1, size=runs, dtype=np.int64).astype(np.uint64)
+        self.run_seeds = stream_seeds(rng, runs)
         self.rng = rng
         self.level = level
         self.z = NormalDist().inv_cdf(0.5 + level / 2)
@@ -858,9 +887,9 @@ class _Evaluator:
             part = [key for key in part if key]
             if not part:
                 continue
-            _, spreads, reg, _ = _run(self.net, self.model, None, self.run_seeds, -1, None,
-                                      None, False, sets=[np.array(key, np.int32) for key in part],
-                                      want_counts=False)
+            _, spreads, reg, _ = run_batches(
+                self.net, self.model, None, self.run_seeds, -1, None, None, False,
+                sets=[np.array(key, np.int32) for key in part], want_counts=False)
             for j, key in enumerate(part):
                 rows = slice(j * runs, (j + 1) * runs)
                 self._runs[key] = (spreads[rows].copy(), reg[rows][:, self.obj.keep].copy())
@@ -960,7 +989,7 @@ def _celf(mc, cand, k, *, lazy, progress):
     base = mc.value([])
     idx = np.flatnonzero(cand)
     bar = None
-    if _use_progress(progress) and idx.size * mc.run_seeds.size > 2_000_000:
+    if use_progress(progress) and idx.size * mc.run_seeds.size > 2_000_000:
         from tqdm.auto import tqdm
         bar = tqdm(total=idx.size, desc="celf first pass", unit="cand", delay=1.0)
     gains = np.empty(idx.size)
@@ -1027,7 +1056,7 @@ def _log_binom(n, k):
 
 
 @dataclass(frozen=True)
-class _RRGraph:
+class RRGraph:
     """What generating RR sets needs: the reversed CSR graph and the root groups (picklable, so
     that it can be scattered to Dask workers once)."""
 
@@ -1044,7 +1073,7 @@ class _RRGraph:
         return self.rindptr.size - 1
 
 
-def _rr_generate(graph, groups, seeds, avg=4.0):
+def rr_generate(graph, groups, seeds, avg=4.0):
     """RR sets ``r`` rooted at group ``groups[r]`` and drawn with stream ``seeds[r]``.
 
     Set r depends on ``groups[r]`` and ``seeds[r]`` only, so any split of the sets into chunks
@@ -1096,7 +1125,7 @@ class _LocalRR:
         self.avg = 4.0
 
     def __call__(self, groups, seeds):
-        flat, lens, self.avg = _rr_generate(self.graph, groups, seeds, self.avg)
+        flat, lens, self.avg = rr_generate(self.graph, groups, seeds, self.avg)
         return flat, lens
 
 
@@ -1106,7 +1135,7 @@ class _RRSampler:
     The random draws (a group and a uint64 stream seed per set) all come from ``rng`` here, in
     the same order whatever generates the sets; ``backend(graph)`` returns the callable
     ``(groups, seeds) -> (flat, lengths)`` that generates them (default :class:`_LocalRR`;
-    :func:`kopiresearch.scale.select_seeds_distributed` passes one that uses Dask workers).
+    :class:`kopiresearch.scale._runs.DaskRR` generates them on Dask workers).
     """
 
     def __init__(self, net, model, obj, rng, backend=None):
@@ -1139,8 +1168,8 @@ class _RRSampler:
             self.gweights = w / w.sum()
             self.total = 1.0
         self.n_groups = gptr.size - 1
-        graph = _RRGraph(rindptr, rindices, net.prob[edges], net.logq[edges], model == "lt",
-                         gptr, gnodes)
+        graph = RRGraph(rindptr, rindices, net.prob[edges], net.logq[edges], model == "lt",
+                        gptr, gnodes)
         self.generate = (backend or _LocalRR)(graph)
 
     def draw(self, count, groups=None):
@@ -1152,7 +1181,7 @@ class _RRSampler:
             else:
                 groups = rng.choice(self.n_groups, size=count, p=self.gweights)
         groups = np.asarray(groups, dtype=np.int64)
-        seeds = rng.integers(0, 2**63 - 1, size=count, dtype=np.int64).astype(np.uint64)
+        seeds = stream_seeds(rng, count)
         flat, lens = self.generate(groups, seeds)
         offsets = np.zeros(lens.size + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
@@ -1286,11 +1315,18 @@ def _share_objective(obj):
 @njit(cache=True, parallel=True)
 def _rr_kernel(rindptr, rindices, rprob, rlogq, lt, gptr, gnodes, groups, seeds, bounds, lo,
                per, buf, lens, done):
+    """Reverse-reachable sets: a breadth-first search from the root group over the reversed
+    graph, each edge fired with the engine's geometric skips (:func:`~kopiresearch._engine.fire`
+    without its one-probability shortcut, so the draws are those of a per-edge scan)."""
     n = rindptr.size - 1
     nch = bounds.size - 1
+    general = np.full(n, -1.0)  # no row shortcut in fire
+    unused = np.zeros(n)
+    maxdeg = max_out_degree(rindptr)
     for c in prange(nch):
         mark = np.zeros(n, dtype=np.int32)
-        base = c * per
+        out = buf[c * per:(c + 1) * per]
+        fired = np.empty(maxdeg, dtype=np.int32)
         pos = 0
         stamp = 0
         for r in range(bounds[c], bounds[c + 1]):
@@ -1302,53 +1338,27 @@ def _rr_kernel(rindptr, rindices, rprob, rlogq, lt, gptr, gnodes, groups, seeds,
             s = seeds[r]
             start = pos
             for t in range(gptr[g], gptr[g + 1]):
-                v = gnodes[t]
-                if mark[v] != stamp:
-                    mark[v] = stamp
-                    buf[base + pos] = v
-                    pos += 1
+                pos = push(gnodes[t], mark, stamp, out, pos)
             head = start
             while head < pos:
-                v = buf[base + head]
+                v = out[head]
                 head += 1
                 i = rindptr[v]
                 end = rindptr[v + 1]
                 if lt:  # live-edge: v keeps in-edge (u, v) with probability b_uv, or none
                     if i == end:
                         continue
-                    s, x = _rand(s)
+                    s, x = rand(s)
                     acc = 0.0
                     for e in range(i, end):
                         acc += rprob[e]
                         if x <= acc:
-                            u = rindices[e]
-                            if mark[u] != stamp:
-                                mark[u] = stamp
-                                buf[base + pos] = u
-                                pos += 1
+                            pos = push(rindices[e], mark, stamp, out, pos)
                             break
                     continue
-                while i < end:
-                    qi = rprob[i]
-                    if qi < 1.0:
-                        s, x = _rand(s)
-                        skip = math.log(x) / rlogq[i]
-                        if skip >= end - i:
-                            break
-                        j = i + int(skip)
-                    else:
-                        j = i
-                    if rprob[j] < qi:
-                        s, x = _rand(s)
-                        if x * qi > rprob[j]:
-                            i = j + 1
-                            continue
-                    u = rindices[j]
-                    if mark[u] != stamp:
-                        mark[u] = stamp
-                        buf[base + pos] = u
-                        pos += 1
-                    i = j + 1
+                s, m = fire(rindptr, rindices, rprob, rlogq, general, unused, v, s, fired)
+                for t in range(m):
+                    pos = push(fired[t], mark, stamp, out, pos)
             lens[r - lo] = pos - start
             done[c] += 1
 
@@ -1369,24 +1379,37 @@ def _invert(flat, offsets, n):
     return ptr, ids
 
 
+@njit(cache=True, inline="always")
+def _cover(v, ptr, ids, covered, newly):
+    """Mark the RR sets that contain ``v`` covered; write the ones not covered before to
+    ``newly`` and return their number (what choosing or fixing ``v`` adds)."""
+    m = 0
+    for t in range(ptr[v], ptr[v + 1]):
+        r = ids[t]
+        if not covered[r]:
+            covered[r] = True
+            newly[m] = r
+            m += 1
+    return m
+
+
 @njit(cache=True)
 def _greedy_cover_kernel(flat, offsets, ptr, ids, cand, fixed_idx, k):
     n = ptr.size - 1
     m = offsets.size - 1
     covered = np.zeros(m, dtype=np.bool_)
+    newly = np.empty(max_out_degree(ptr), dtype=np.int32)  # most sets of one node
     count = np.zeros(n, dtype=np.int64)
     for v in range(n):
         count[v] = ptr[v + 1] - ptr[v]
     base = 0
     for a in range(fixed_idx.size):
-        v = fixed_idx[a]
-        for t in range(ptr[v], ptr[v + 1]):
-            r = ids[t]
-            if not covered[r]:
-                covered[r] = True
-                base += 1
-                for e in range(offsets[r], offsets[r + 1]):
-                    count[flat[e]] -= 1
+        got = _cover(fixed_idx[a], ptr, ids, covered, newly)
+        base += got
+        for j in range(got):
+            r = newly[j]
+            for e in range(offsets[r], offsets[r + 1]):
+                count[flat[e]] -= 1
     chosen = np.empty(k, dtype=np.int64)
     gains = np.empty(k, dtype=np.int64)
     taken = np.zeros(n, dtype=np.bool_)
@@ -1400,12 +1423,11 @@ def _greedy_cover_kernel(flat, offsets, ptr, ids, cand, fixed_idx, k):
         chosen[step] = best
         gains[step] = bestc
         taken[best] = True
-        for t in range(ptr[best], ptr[best + 1]):
-            r = ids[t]
-            if not covered[r]:
-                covered[r] = True
-                for e in range(offsets[r], offsets[r + 1]):
-                    count[flat[e]] -= 1
+        got = _cover(best, ptr, ids, covered, newly)
+        for j in range(got):
+            r = newly[j]
+            for e in range(offsets[r], offsets[r + 1]):
+                count[flat[e]] -= 1
     return chosen, gains, base
 
 
@@ -1421,14 +1443,12 @@ def _saturate_kernel(flat, offsets, ptr, ids, region_of_set, n_reg, cap, cand, f
     n = ptr.size - 1
     m = offsets.size - 1
     covered = np.zeros(m, dtype=np.bool_)
+    newly = np.empty(max_out_degree(ptr), dtype=np.int32)  # most sets of one node
     cov = np.zeros(n_reg, dtype=np.int64)
     for a in range(fixed_idx.size):
-        v = fixed_idx[a]
-        for t in range(ptr[v], ptr[v + 1]):
-            r = ids[t]
-            if not covered[r]:
-                covered[r] = True
-                cov[region_of_set[r]] += 1
+        got = _cover(fixed_idx[a], ptr, ids, covered, newly)
+        for j in range(got):
+            cov[region_of_set[newly[j]]] += 1
     tally = np.zeros(n_reg, dtype=np.int64)
     ub = np.full(n, np.inf)
     stamp = np.full(n, -1, dtype=np.int64)
@@ -1460,11 +1480,9 @@ def _saturate_kernel(flat, offsets, ptr, ids, region_of_set, n_reg, cap, cand, f
         chosen[step] = best
         gains[step] = ub[best]
         taken[best] = True
-        for t in range(ptr[best], ptr[best + 1]):
-            r = ids[t]
-            if not covered[r]:
-                covered[r] = True
-                cov[region_of_set[r]] += 1
+        got = _cover(best, ptr, ids, covered, newly)
+        for j in range(got):
+            cov[region_of_set[newly[j]]] += 1
     return chosen, gains
 
 
@@ -1489,3 +1507,315 @@ def _coverage_by_region(flat, offsets, region_of_set, n_reg, n, nodes):
     inset = np.zeros(n, dtype=np.bool_)
     inset[nodes] = True
     return _coverage_kernel(flat, offsets, region_of_set, n_reg, inset)
+
+
+# ----------------------------------------------------------------------------------------
+# strategy comparison and labels shared by notebook 04 and the labs
+
+#: The strategies notebook 04 compares: two rules of thumb and three IMM goals, name ->
+#: options of :func:`select_seeds` (``method`` and ``objective``).
+STRATEGIES = {
+    "most followers": {"method": "followers"},
+    "most engaged-with": {"method": "degree"},
+    "IMM spread": {"method": "imm", "objective": "spread"},
+    "IMM region share": {"method": "imm", "objective": "region_share"},
+    "IMM weakest region": {"method": "imm", "objective": "fair"},
+}
+
+#: Objectives that need accounts with a kabupaten/kota.
+_REGION_OBJECTIVES = ("regions", "region_share", "fair")
+
+
+@dataclass
+class StrategyComparison:
+    """What :func:`compare_strategies` returns.
+
+    Attributes
+    ----------
+    k : int
+        Seeds per strategy: the ``k`` asked for, or fewer when fewer candidates were left.
+    requested : int
+        The ``k`` asked for.
+    candidates : list
+        The candidates that could be chosen (in ``G``, not fixed), in graph order.
+    selections : dict
+        Strategy name -> :class:`RobustSelection`, for the strategies that ran.
+    skipped : dict
+        Strategy name -> why it did not run (e.g. a regional goal without regions).
+    table : pandas.DataFrame
+        :func:`evaluate_seeds` of every selection (and the baseline row first): every
+        objective with its interval, on the same Monte-Carlo runs. Computed when first read,
+        so that a comparison built up over several calls (``previous``) is evaluated once.
+    stability : pandas.DataFrame
+        One row per strategy that ran: :meth:`RobustSelection.summary`.
+    level : float
+        Confidence level of every interval.
+    baseline : str or None
+        Name of the row of the fixed accounts alone.
+    """
+
+    k: int
+    requested: int
+    candidates: list
+    selections: dict
+    skipped: dict
+    level: float
+    baseline: str | None = None
+    _evaluation: dict = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """:func:`evaluate_seeds` of every selection (computed when first read)."""
+        opts = dict(self._evaluation)
+        G = opts.pop("G")
+        return evaluate_seeds(G, self.selections, baseline=self.baseline, level=self.level,
+                              **opts)
+
+    @functools.cached_property
+    def stability(self) -> pd.DataFrame:
+        """:meth:`RobustSelection.summary` of every selection, one row per strategy."""
+        return pd.DataFrame({name: r.summary() for name, r in self.selections.items()}).T
+
+    @property
+    def strategies(self) -> pd.DataFrame:
+        """:attr:`table` without the baseline row."""
+        if self.baseline is None:
+            return self.table
+        return self.table.drop(index=self.baseline, errors="ignore")
+
+    def summary(self) -> pd.DataFrame:
+        """The comparison as text: every estimate with its interval, ``"v [low, high]"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``set``; columns ``accounts reached``, ``extra vs fixed`` and, where the
+            graph has regions, ``mean region share`` and ``weakest region share``, plus
+            ``regions left behind`` when :func:`compare_strategies` counted them.
+        """
+        t = self.table
+
+        def with_ci(column, digits):
+            cols = t[[column, f"{column}_low", f"{column}_high"]].to_numpy(dtype=float)
+            return [f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]" for v, lo, hi in cols]
+
+        out = {"accounts reached": with_ci("spread", 1), "extra vs fixed": with_ci("extra", 1)}
+        if t["region_share"].notna().any():
+            out["mean region share"] = with_ci("region_share", 4)
+            out["weakest region share"] = with_ci("fair", 4)
+        if "left_behind" in t:
+            out["regions left behind"] = t["left_behind"]
+        return pd.DataFrame(out, index=t.index)
+
+    def leader(self, column: str = "spread"):
+        """The strategy with the highest ``column`` and whether it leads clearly.
+
+        Parameters
+        ----------
+        column : {"spread", "extra", "regions", "region_share", "fair"}
+
+        Returns
+        -------
+        tuple
+            ``(name, clear)``: the strategy with the largest estimate (first in table order
+            on ties), and whether its interval lies above every other strategy's (``low >``
+            every other ``high``: a lead the Monte-Carlo noise cannot explain). ``(None,
+            False)`` when no strategy has a value.
+        """
+        s = self.strategies
+        if column not in s or s[column].isna().all():
+            return None, False
+        best = s[column].astype(float).idxmax()
+        others = s.drop(index=best)
+        clear = bool(len(others) == 0 or s.at[best, f"{column}_low"]
+                     > others[f"{column}_high"].astype(float).max())
+        return best, clear
+
+
+def compare_strategies(G, k: int, strategies=None, *, candidates=None, fixed=None,
+                       baseline: str | None = "fixed alone", left_behind: float | None = None,
+                       replicates: int = 10, eval_runs: int = 5000, level: float = 0.95,
+                       alternatives: int = 5, seed=None, previous=None,
+                       **options) -> StrategyComparison:
+    """Choose ``k`` seeds by several strategies and measure them all on one yardstick.
+
+    The strategy comparison of notebook 04: every strategy's recommendation by
+    :func:`select_seeds_robust` (replicate selections, a stability table, intervals on
+    independent runs), then every recommendation together with ``fixed`` on the same
+    Monte-Carlo runs by :func:`evaluate_seeds`. It runs on any graph: ``k`` is capped at the
+    number of candidates left, and regional goals are skipped, with the reason, when no
+    node has a kabupaten/kota.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        As in :func:`select_seeds` (e.g. :func:`kopiresearch.diffusion.calibrated_graph`).
+    k : int
+        Seeds per strategy (>= 1); capped at the number of candidates in ``G`` that are not
+        ``fixed``.
+    strategies : mapping, optional
+        Name -> options of :func:`select_seeds` (``method``, ``objective``, ...); default
+        :data:`STRATEGIES`.
+    candidates : iterable of nodes, optional
+        Accounts that may be chosen (default every node); those not in ``G`` are left out.
+    fixed : iterable of nodes, optional
+        Accounts that post anyway (the government offices), in every estimate.
+    baseline : str or None
+        Name of the row for ``fixed`` alone; None leaves it out.
+    left_behind : float, optional
+        Also count, per strategy, the regions whose expected share reached is below this
+        (not counted when no node has a kabupaten/kota).
+    replicates, eval_runs, level, alternatives
+        As in :func:`select_seeds_robust` (``eval_runs`` are also the runs of the common
+        evaluation).
+    seed : int or numpy.random.Generator, optional
+        Source of randomness: the same seed goes to every strategy's selection and to the
+        evaluation, as a notebook with one ``SEED`` does.
+    previous : StrategyComparison, optional
+        A comparison made with the same ``k`` whose selections are kept (not re-run), so that
+        slow strategies can run in calls of their own; the evaluation covers all of them.
+    **options
+        Further options of :func:`select_seeds` for every strategy (``probability``,
+        ``weight``, ``runs``, ``eps``, ``rr_per_region``, ``progress``, ...).
+
+    Returns
+    -------
+    StrategyComparison
+        ``.selections``, ``.table``, ``.stability``, ``.summary()``, ``.leader(column)``.
+
+    Raises
+    ------
+    DiffusionError
+        No candidate left to choose, a strategy that is not a mapping, a strategy already in
+        ``previous`` or a ``previous`` made with another ``k``, and the errors of
+        :func:`select_seeds_robust` and :func:`evaluate_seeds`.
+
+    See Also
+    --------
+    select_seeds_robust, evaluate_seeds, seed_labels
+
+    Notes
+    -----
+    A strategy that involves no chance (``followers``, ``degree``, ``pagerank``) gives one
+    list whatever the replicate. Comparing intervals: two strategies differ at least at
+    ``level`` when their intervals do not overlap; :meth:`StrategyComparison.leader` says
+    whether the best one leads in that sense.
+
+    References
+    ----------
+    Kempe, D., Kleinberg, J. & Tardos, E. (2003). Maximizing the spread of influence through a
+    social network. KDD '03. doi:10.1145/956750.956769.
+    Tang, Y., Shi, Y. & Xiao, X. (2015). Influence maximization in near-linear time: a
+    martingale approach. SIGMOD '15. doi:10.1145/2723372.2723734.
+
+    Examples
+    --------
+    Two stars in the flow direction and one candidate more than seeds allowed; the graph has
+    no regions, so the regional goals are skipped:
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("h1", i) for i in range(5)] + [("h2", i) for i in range(5, 8)])
+    >>> cmp = compare_strategies(G, 5, candidates=["h1", "h2"], p=1.0, direction="flow",
+    ...                          replicates=2, eval_runs=100, seed=1, baseline=None)
+    >>> cmp.k, sorted(cmp.skipped)
+    (2, ['IMM region share', 'IMM weakest region'])
+    >>> list(cmp.selections)
+    ['most followers', 'most engaged-with', 'IMM spread']
+    >>> cmp.table["spread"].tolist()
+    [10.0, 10.0, 10.0]
+    >>> cmp.leader("spread")
+    ('most followers', False)
+    """
+    k = check_int(k, "k", 1)
+    strategies = dict(STRATEGIES if strategies is None else strategies)
+    fixed = [] if fixed is None else list(fixed)
+    fixed_set = set(fixed)
+    pool = list(G.nodes) if candidates is None else [u for u in candidates if u in G]
+    seen = set()
+    left = [u for u in pool if not (u in fixed_set or u in seen or seen.add(u))]
+    if not left:
+        raise DiffusionError("compare_strategies: no candidate left to choose (candidates "
+                             "empty, not in G, or all fixed)")
+    order = {u: i for i, u in enumerate(G.nodes)}
+    left.sort(key=order.__getitem__)
+    k_used = min(k, len(left))
+    region = options.get("region", "region_code")
+    has_regions = options.get("regions") is not None or any(
+        is_kabkota(d.get(region)) for _, d in G.nodes(data=True))
+    selections, skipped = {}, {}
+    if previous is not None:
+        if previous.requested != k:
+            raise DiffusionError(f"previous: made with k = {previous.requested}, not {k}")
+        selections, skipped = dict(previous.selections), dict(previous.skipped)
+    for name, plan in strategies.items():
+        if name in selections or name in skipped:
+            raise DiffusionError(f"strategies: {name!r} is already in previous")
+        if not hasattr(plan, "items"):
+            raise DiffusionError(f"strategies[{name!r}] must be a mapping of select_seeds "
+                                 "options")
+        plan = dict(plan)
+        if plan.get("objective", "spread") in _REGION_OBJECTIVES and not has_regions:
+            skipped[name] = "no account has a kabupaten/kota"
+            continue
+        selections[name] = select_seeds_robust(
+            G, k_used, **plan, candidates=left, fixed=fixed, replicates=replicates,
+            eval_runs=eval_runs, level=level, alternatives=alternatives, seed=seed,
+            **options)
+    eval_opts = {name: options[name] for name in ("q", "regions", "model", "p", "probability",
+                                                  "weight", "direction", "region")
+                 if name in options}
+    evaluation = {"G": G, "fixed": fixed, "left_behind": left_behind if has_regions else None,
+                  "runs": eval_runs,
+                  "seed": seed, **eval_opts}
+    return StrategyComparison(k_used, k, left, selections, skipped, level, baseline, evaluation)
+
+
+def seed_labels(corpus, nodes, *, short: bool = True) -> pd.Series:
+    """``"handle (region)"`` labels of seed accounts, for tables a planner reads.
+
+    Parameters
+    ----------
+    corpus : Corpus or pandas.DataFrame
+        The corpus (or its ``accounts`` table, indexed by ``account_id``, with ``handle``
+        and ``region_code``).
+    nodes : iterable of account ids
+        The seeds (e.g. ``RobustSelection.seeds`` or ``picks["node"]``).
+    short : bool, default True
+        ``"Kab. Kediri"`` instead of ``"Kabupaten Kediri"``.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by the nodes, in the order given: ``"handle (Kab. Kediri)"``; the province
+        code ``"35"`` gives ``"(Jawa Timur)"``; an account of unknown region is its handle
+        alone; an account without handle, or not in the corpus, its id.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> acc = pd.DataFrame({"handle": ["a", "b", None, "d"],
+    ...                     "region_code": ["3506", "35", "3578", None]},
+    ...                    index=["x:1", "x:2", "x:3", "x:4"])
+    >>> seed_labels(acc, ["x:1", "x:2", "x:3", "x:4", "x:9"]).tolist()
+    ['a (Kab. Kediri)', 'b (Jawa Timur)', 'x:3 (Kota Surabaya)', 'd', 'x:9']
+    """
+    from .regions import PROVINCE_CODE, region_table
+
+    accounts = getattr(corpus, "accounts", corpus)
+    nodes = list(nodes)
+    names = region_table()["name"]
+    if short:
+        names = names.str.replace(r"^Kabupaten ", "Kab. ", regex=True)
+    names = pd.concat([names, pd.Series({PROVINCE_CODE: "Jawa Timur"})])
+    known = pd.Index(nodes).isin(accounts.index)
+    labels = []
+    for u, ok in zip(nodes, known):
+        if not ok:
+            labels.append(str(u))
+            continue
+        handle = accounts.at[u, "handle"] if "handle" in accounts else None
+        text = str(u) if handle is None or pd.isna(handle) or not str(handle) else str(handle)
+        code = accounts.at[u, "region_code"] if "region_code" in accounts else None
+        code = None if code is None or pd.isna(code) else str(code)
+        labels.append(f"{text} ({names[code]})" if code in names.index else text)
+    return pd.Series(labels, index=pd.Index(nodes, dtype=object), name="label", dtype=object)

@@ -201,13 +201,19 @@ def generate(seed: int = BUNDLED_SEED, scale: float = 1.0, params: SynthParams |
     return (corpus, extras) if return_extras else corpus
 
 
-def write_bundle(folder, seed: int = BUNDLED_SEED, scale: float = 1.0) -> list[Path]:
-    """Generate and write the bundled data set (tables, follows, cascade truth, ground truth)."""
+def write_bundle(folder, seed: int = BUNDLED_SEED, scale: float = 1.0, *,
+                 coordinated: int = 0) -> list[Path]:
+    """Generate and write the bundled data set (tables, follows, cascade truth, ground truth).
+
+    ``coordinated`` plants a coordinated group (see :func:`generate`; default 0, the
+    committed bundle).
+    """
     from .io._output import output_folder
     from .io.tables import write_gzip_text, write_tables
 
     folder = Path(folder)
-    corpus, extras = generate(seed=seed, scale=scale, return_extras=True)
+    corpus, extras = generate(seed=seed, scale=scale, return_extras=True,
+                              coordinated=coordinated)
     # one folder, replaced as a whole once every file is written (complete or absent)
     with output_folder(folder, overwrite=True) as tmp:
         names = write_tables(corpus, tmp, ["csv.gz"])

@@ -13,9 +13,12 @@ from kopiresearch.cascades import (
     amplification_by_period,
     cascade_table,
     coverage_curve,
+    flow_locality,
     parent_accuracy,
+    reach_by_region,
     reconstruct_cascades,
     region_flows,
+    region_reach,
     size_matched_comparison,
     structural_virality,
     time_to_region,
@@ -475,3 +478,106 @@ def test_region_reach_counts_cascades_not_posts():
     assert t.loc["3526", "rank"] == 3  # every unreached region shares the rank after 3506
     assert bool(t.loc["3578", "is_kota"]) and not bool(t.loc["3506", "is_kota"])
     assert int(t["is_kota"].sum()) == 9
+
+
+def test_post_kinds_is_the_name_and_kinds_still_works():
+    c = kr.load_bundled()
+    new = reconstruct_cascades(c, post_kinds=["repost"])
+    old = reconstruct_cascades(c, kinds=["repost"])
+    pd.testing.assert_frame_equal(new.nodes, old.nodes)
+    assert len(new.nodes) < len(reconstruct_cascades(c).nodes)  # quotes left out
+
+
+# ---------------------------------------------------------------------------------------
+# reach_by_region and flow_locality (the per-region summaries of notebook 03)
+
+
+def region_corpus():
+    """c1: r1 (Surabaya gov) -> a (Kab. Kediri, 1 h) and -> s (Surabaya, 2 h);
+    c2: r2 (Kab. Kediri) -> p (province-wide, 1 h); c3: r3 and its adopter have no region."""
+    accounts = [("x:g", "government_regency", "3578", False),
+                ("x:a", "influencer", "3506", True),
+                ("x:s", "citizen", "3578", False),
+                ("x:k", "citizen", "3506", False),
+                ("x:p", "media", "35", False),
+                ("x:u", "citizen", None, False),
+                ("x:v", "citizen", None, False)]
+    posts = [("x:r1", "x:g", 0, "original", None), ("x:a1", "x:a", 1, "repost", "x:r1"),
+             ("x:s1", "x:s", 2, "repost", "x:r1"),
+             ("x:r2", "x:k", 0, "original", None), ("x:p2", "x:p", 1, "repost", "x:r2"),
+             ("x:r3", "x:u", 0, "original", None), ("x:v3", "x:v", 1, "repost", "x:r3")]
+    corpus = make_corpus(accounts, posts)
+    return corpus, reconstruct_cascades(corpus, method="root")
+
+
+def test_reach_by_region_hand_worked():
+    corpus, cas = region_corpus()
+    t = reach_by_region(cas, corpus)
+    assert len(t) == 38 and t.index.name == "code"
+    # three cascades in the denominator, also the one that reached no region
+    assert t.loc["3578", "cascades_reached"] == 1
+    assert t.loc["3578", "share_reached"] == pytest.approx(1 / 3)
+    assert t.loc["3506", "cascades_reached"] == 2
+    assert t.loc["3506", "share_reached"] == pytest.approx(2 / 3)
+    assert t.loc["3506", "median_hours"] == pytest.approx(0.5)  # 1 h in c1, 0 h (root) in c2
+    assert t.loc["3578", "median_hours"] == 0.0
+    assert t.loc["3578", "rank"] == 2 and t.loc["3506", "rank"] == 1
+    assert t.loc["3501", "share_reached"] == 0 and np.isnan(t.loc["3501", "median_hours"])
+    assert t.loc["3578", "accounts"] == 2 and t.loc["3506", "accounts"] == 2
+    assert t["accounts"].sum() == 4  # province-wide and unknown accounts are no region's
+    assert bool(t.loc["3578", "is_kota"]) and not bool(t.loc["3506", "is_kota"])
+
+
+def test_reach_by_region_roots_and_errors():
+    corpus, cas = region_corpus()
+    one = reach_by_region(cas, corpus, roots=["x:r1"])
+    assert one.loc["3578", "share_reached"] == 1.0 and one.loc["3506", "share_reached"] == 1.0
+    ttr = time_to_region(cas)
+    same = region_reach(ttr, cas.root_post_ids)
+    pd.testing.assert_frame_equal(reach_by_region(cas, corpus).drop(columns="accounts"), same)
+    assert (reach_by_region(cas)["accounts"] == 0).all()
+    with pytest.raises(CascadeError, match="roots no cascade"):
+        reach_by_region(cas, corpus, roots=["x:a1"])
+    with pytest.raises(KopiresearchError, match="no cascade"):
+        reach_by_region(cas, corpus, roots=[])
+
+
+def test_flow_locality_hand_worked():
+    # r (Surabaya) -> a (Surabaya), r -> b (Kab. Kediri), a -> c (Bangkalan, quote of a)
+    accounts = [("x:g", "government_regency", "3578", False),
+                ("x:a", "citizen", "3578", False),
+                ("x:b", "citizen", "3506", False),
+                ("x:c", "citizen", "3526", False),
+                ("x:p", "media", "35", False)]
+    posts = [("x:r", "x:g", 0, "original", None), ("x:a1", "x:a", 1, "repost", "x:r"),
+             ("x:b1", "x:b", 2, "repost", "x:r"), ("x:c1", "x:c", 3, "quote", "x:a1"),
+             ("x:p1", "x:p", 4, "repost", "x:r")]
+    loc = flow_locality(reconstruct_cascades(make_corpus(accounts, posts), method="root"))
+    assert loc["edges"] == 3  # the edge to the province-wide account is left out
+    assert loc["within_kabkota"] == pytest.approx(1 / 3)
+    assert loc["within_bakorwil"] == pytest.approx(1 / 3)  # Surabaya, Kediri, Bangkalan differ
+    assert loc["rows"] == 1  # only Surabaya sends
+    assert loc["diagonal_rows"] == 1  # its row is a three-way tie: ties count for the region
+    assert np.isnan(loc["inside_over_between"])  # two Bakorwil have no active account
+
+
+def test_flow_locality_without_region_edges():
+    corpus, cas = region_corpus()
+    sub = reconstruct_cascades(corpus, method="root", root_types=["citizen"])  # only c2, c3
+    loc = flow_locality(sub)
+    assert loc["edges"] == 0 and loc["rows"] == 0 and loc["diagonal_rows"] == 0
+    assert np.isnan(loc["within_kabkota"]) and np.isnan(loc["inside_over_between"])
+
+
+def test_flow_locality_matches_the_matrices_on_bundled(bundled):
+    _, cas = bundled
+    loc = flow_locality(cas)
+    counts = region_flows(cas, normalize=None).to_numpy()
+    flows = region_flows(cas, normalize="source")
+    bw = region_flows(cas, level="bakorwil", normalize="source").to_numpy()
+    assert loc["edges"] == counts.sum()
+    assert loc["within_kabkota"] == pytest.approx(np.trace(counts) / counts.sum())
+    rows = sum(flows.iloc[i].idxmax() == flows.index[i] for i in range(len(flows)))
+    assert loc["diagonal_rows"] == rows and loc["rows"] == 38
+    off = bw[~np.eye(len(bw), dtype=bool)]
+    assert loc["inside_over_between"] == pytest.approx(np.diag(bw).min() / off.max())

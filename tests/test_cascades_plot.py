@@ -39,7 +39,8 @@ def test_tree_layout_is_top_down_and_parents_centred():
     root_x = np.asarray(xy)[np.asarray(xy)[:, 1] == 0][0, 0]
     assert leaves[:, 0].min() <= root_x <= leaves[:, 0].max()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["government regency", "influencer", "media", "citizen"]
+    # legend in words, in the package order of actor types (kopiresearch.ACTOR_TYPES)
+    assert labels == ["kabupaten/kota government", "media", "influencer", "citizen"]
 
 
 def test_coverage_curves_groups_and_errors():

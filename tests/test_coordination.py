@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import kopiresearch as kr
+from kopiresearch import coordination as kc
 from kopiresearch import synth
 from kopiresearch.coordination import (
     actions_table,
@@ -200,3 +202,73 @@ def test_pairs_are_unordered_and_unique(planted):
     assert (e["account_1"] < e["account_2"]).all()
     assert not e.duplicated(["account_1", "account_2"]).any()
     assert list(itertools.islice(e.columns, 3)) == ["account_1", "account_2", "weight"]
+
+
+# -- share of amplification, recovery scores, near-duplicates of repeated texts ---------
+
+def _tiny_corpus():
+    acc = pd.DataFrame({"account_id": ["g", "a", "b", "c"], "platform": "synthetic",
+                        "handle": ["pemkab_demo", "warga_a", "warga_b", "seleb_demo"],
+                        "actor_type": ["government_regency", "citizen", "citizen",
+                                       "influencer"],
+                        "region_code": ["3506", None, None, None],
+                        "followers": [1000, 10, None, 100]})
+    t = [T0 + pd.Timedelta(minutes=m) for m in range(7)]
+    posts = pd.DataFrame({
+        "post_id": ["g1", "g2", "r1", "r2", "q1", "r3", "r4"], "platform": "synthetic",
+        "author_id": ["g", "g", "a", "b", "c", "g", "a"], "created_at": t,
+        "kind": ["original", "original", "repost", "repost", "quote", "repost", "repost"],
+        "parent_post_id": [None, None, "g1", "g1", "g2", "g1", "q1"]})
+    return kr.Corpus.from_frames(acc, posts)
+
+
+def test_amplification_share_hand_worked():
+    c = _tiny_corpus()
+    t = kc.amplification_share(c, {"a"})
+    # g's posts are amplified by r1 (a), r2 (b) and q1 (c); r3 is g's own repost and r4
+    # amplifies c's quote, not a government post
+    row = t.loc["g"]
+    assert (row["posts"], row["amplifications"], row["by_accounts"]) == (2, 3, 1)
+    assert row["share"] == pytest.approx(1 / 3)
+    assert (row["audience"], row["audience_by_accounts"]) == (110.0, 10.0)  # b: unknown
+    assert row["audience_share"] == pytest.approx(10 / 110)
+    assert row["audience_known"] == pytest.approx(2 / 3)
+    only_reposts = kc.amplification_share(c, {"a"}, kinds=("repost",)).loc["g"]
+    assert (only_reposts["amplifications"], only_reposts["by_accounts"]) == (2, 1)
+    of_c = kc.amplification_share(c, {"a"}, authors=["c"]).loc["c"]
+    assert (of_c["amplifications"], of_c["by_accounts"], of_c["share"]) == (1, 1, 1.0)
+    assert kc.amplification_share(c, set()).loc["g", "audience_share"] == 0.0
+
+
+def test_recovery_scores():
+    r = kc.recovery({"a", "b", "x"}, {"a", "b", "c", "d"},
+                    activity=pd.Series({"a": 9, "x": 8, "y": 7, "z": 7, "b": 1}), n_busy=2)
+    assert (r["true_positives"], r["precision"], r["recall"]) == (2, 2 / 3, 0.5)
+    assert r["f1"] == pytest.approx(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5))
+    assert (r["busy_checked"], r["busy_flagged_share"]) == (2, 0.5)  # x flagged, y not
+    none = kc.recovery(set(), {"a"})
+    assert np.isnan(none["precision"]) and none["recall"] == 0.0
+
+
+def test_near_duplicates_of_repeated_texts_are_numbered_by_first_appearance():
+    copy = "Ayo dukung kebijakan Pemprov Jatim demi Jawa Timur yang sejahtera"
+    s = pd.Series(["Jalan rusak di depan pasar belum diperbaiki, mohon dicek", copy,
+                   copy.lower() + " @warga_00001", "Jalan rusak di depan pasar belum diperbaiki, "
+                   "mohon dicek", copy + " 👍", "Banjir lagi di desa kami"],
+                  index=[f"p{i}" for i in range(6)])
+    assert near_duplicate_clusters(s, threshold=0.7).tolist() == [0, 1, 1, 0, 1, 2]
+    assert near_duplicate_clusters(s.iloc[:0]).tolist() == []
+
+
+def test_account_table_gives_account_age_where_the_crawl_has_it():
+    c = _tiny_corpus()
+    acc = c.accounts.copy()
+    acc["account_created_at"] = pd.to_datetime(["2020-01-01", "2024-09-01", None, None],
+                                               utc=True)
+    c = kr.Corpus.from_frames(acc, c.posts)
+    table = kc.coordination(c, n_null=5, seed=1).accounts
+    # a's first post (r1) is 2 minutes after T0 = 2024-10-01T01:00Z
+    first = T0 + pd.Timedelta(minutes=2)
+    assert table.loc["a", "account_age_days"] == pytest.approx(
+        (first - pd.Timestamp("2024-09-01", tz="UTC")).total_seconds() / 86400)
+    assert np.isnan(table.loc["b", "account_age_days"])

@@ -416,7 +416,7 @@ def _cache_graph():
 
 
 def test_conversion_is_cached_per_graph_and_key():
-    from kopiresearch.diffusion import _prepare
+    from kopiresearch._engine import prepare as _prepare
 
     G = _cache_graph()
     a = _prepare(G, p=0.3)
@@ -467,3 +467,27 @@ def test_views_follow_the_graph_under_them():
                      progress=False)
     assert after.mean_spread > before.mean_spread
     assert after.activation[2] == 1.0
+
+
+def test_region_reach_counts_the_regions_the_seeding_objective_counts():
+    # province-wide ("35") and "unknown" accounts are in no row, as in select_seeds' objectives
+    G = nx.DiGraph()
+    G.add_nodes_from(["a", "b"], region_code="3578")
+    G.add_node("p", region_code="35")
+    G.add_node("u", region_code="unknown")
+    G.add_edges_from([("a", "p"), ("p", "u"), ("a", "b")])
+    res = simulate(G, ["a"], p=1.0, direction="flow", runs=5, seed=0, progress=False)
+    assert list(res.region_reach.index) == ["3578"]
+    assert res.mean_spread == 4  # the accounts still spread and count in the spread
+    from kopiresearch.seeding import evaluate_seeds
+
+    t = evaluate_seeds(G, {"a": ["a"]}, baseline=None, p=1.0, direction="flow", runs=5,
+                       seed=0)
+    assert t.loc["a", "regions"] == res.region_reach["p_reached"].sum()
+    # regions= names the rows, as in select_seeds
+    both = simulate(G, ["a"], p=1.0, direction="flow", runs=5, seed=0, regions=["35", "3578"],
+                    progress=False)
+    assert list(both.region_reach.index) == ["35", "3578"]
+    assert both.region_reach.loc["35", "share_reached"] == 1.0
+    with pytest.raises(DiffusionError, match="'3501' has no account"):
+        simulate(G, ["a"], p=1.0, runs=5, seed=0, regions=["3501"], progress=False)

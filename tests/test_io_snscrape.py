@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 from snscrape_fixtures import (
     BASE,
@@ -210,3 +211,18 @@ def test_example_file():
     assert c.report.is_consistent and c.report.loaded == 7
     assert json.loads(example_path("snscrape_twitter.jsonl").read_text().splitlines()[0])[
         "_type"] == TW + "Tweet"
+
+
+def test_account_created_and_expanded_urls(tmp_path):
+    # the User's "created" -> account age; links/outlinks (the same URLs twice) -> one list
+    c = read_snscrape(write(tmp_path, search_items()))
+    assert c.accounts.loc[KOM, "account_created_at"] == pd.Timestamp("2019-05-01T02:00:00Z")
+    permalink = f"https://twitter.com/KominfoKdr_Demo/status/{BASE + 1}"
+    assert c.posts.loc[f"twitter:{BASE + 4}", "expanded_urls"] == permalink
+    assert pd.isna(c.posts.loc[f"twitter:{BASE + 1}", "expanded_urls"])
+    # the quoted permalink is a URL (and its domain) of the post for the text module
+    from kopiresearch.text import post_items
+
+    items = post_items(c.posts, items=["url", "domain"])
+    mine = items[items["post_id"] == f"twitter:{BASE + 4}"]
+    assert mine["item"].tolist() == [permalink.lower(), "twitter.com"]

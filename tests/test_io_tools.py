@@ -17,6 +17,7 @@ from kopiresearch.io import (
     read_corpus,
     read_instaloader,
     read_interactions_csv,
+    read_snscrape,
     read_twarc2,
     read_twarc_csv,
     read_tweet_harvest,
@@ -258,3 +259,14 @@ def test_act_rows_equal_the_pandas_rules():
         frame = frame.drop_duplicates(["p", "s", "t", "k"]).sort_values("time", kind="stable")
         assert got.tolist() == frame.index.tolist()
     assert act_rows([], [], [], [], []).tolist() == []
+
+
+def test_expanded_urls_are_pseudonymised_like_texts():
+    # snscrape keeps the quoted permalink of a private account's deleted tweet
+    c = read_snscrape(example_path("snscrape_twitter.jsonl"))
+    links = c.posts["expanded_urls"].dropna()
+    assert links.str.contains("warga_00098/status/1600000000000000901").any()
+    p = pseudonymize(c, KEY)
+    out = " ".join(p.posts["expanded_urls"].dropna())
+    assert "warga_00098" not in out.lower() and "1600000000000000901" not in out
+    assert p.posts["expanded_urls"].notna().sum() == len(links)

@@ -1,7 +1,9 @@
 """twarc2 JSONL (pages and flattened) and twarc-csv loaders against hand-worked cases."""
 
+import csv
 import json
 
+import pandas as pd
 import pytest
 
 from kopiresearch.errors import InputFormatError, UnknownFormatError
@@ -283,3 +285,57 @@ def test_twarc_csv_bad_counts_cr_line_ends_header_space_and_other_tables(tmp_pat
                    + '""","""hai"""\n', encoding="utf-8")
     with pytest.raises(UnknownFormatError, match="--json-encode-all"):
         read_twarc_csv(enc)
+
+
+def test_twarc2_account_created_and_expanded_urls(tmp_path):
+    # users' created_at -> account age; entities.urls[].expanded_url -> posts.expanded_urls,
+    # the media link of the tweet's own photo left out, duplicates once, in order
+    u1 = dict(user("1"), created_at="2009-06-01T10:00:00.000Z")
+    u2 = dict(user("2"), created_at="not a time")
+    links = {"urls": [
+        {"url": "https://t.co/a", "expanded_url": "https://jatimprov.go.id/berita/1"},
+        {"url": "https://t.co/b", "expanded_url": "https://x.com/Kominfo_Demo/status/10/photo/1",
+         "media_key": "3_1"},
+        {"url": "https://t.co/c", "expanded_url": "https://www.kompas.com/a?b=1"},
+        {"url": "https://t.co/a", "expanded_url": "https://jatimprov.go.id/berita/1"}]}
+    orig = dict(ORIG, entities=dict(ORIG["entities"], **links))
+    p = tmp_path / "a.jsonl"
+    p.write_text(page([orig, REPLY], []).replace('"includes": {"users": []',
+                                                 '"includes": {"users": ' + json.dumps([u1, u2]))
+                 + "\n", encoding="utf-8")
+    c = read_twarc2(p)
+    assert c.posts.loc["twitter:10", "expanded_urls"] == ("https://jatimprov.go.id/berita/1 "
+                                                          "https://www.kompas.com/a?b=1")
+    assert c.posts["expanded_urls"].isna().sum() == 1  # the reply has no links
+    when = c.accounts["account_created_at"]
+    assert when["twitter:1"] == pd.Timestamp("2009-06-01T10:00:00Z")
+    assert pd.isna(when["twitter:2"])  # not a time: missing, and said so
+    assert any("account creation" in w.problem for w in c.report.warnings)
+    c.validate()
+
+
+def test_twarc_csv_account_created_and_expanded_urls(tmp_path):
+    cols = CSV_COLS + ["author.created_at", "entities.urls"]
+    t = "2024-11-27T01:00:00.000Z"
+    rows = [{"id": "10", "author_id": "1", "author.username": "Kominfo_Demo", "created_at": t,
+             "text": "Baca https://t.co/a https://t.co/p",
+             "author.created_at": "2009-06-01T10:00:00.000Z",
+             "entities.urls": '["https://jatimprov.go.id/berita/1", "pic.twitter.com/xYz"]'},
+            {"id": "11", "author_id": "2", "author.username": "warga_001", "created_at": t,
+             "text": "halo", "author.created_at": "", "entities.urls": ""}]
+    p = tmp_path / "a.csv"
+    with p.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({c: r.get(c, "") for c in cols})
+    c = read_twarc_csv(p)
+    assert c.posts.loc["twitter:10", "expanded_urls"] == "https://jatimprov.go.id/berita/1"
+    assert pd.isna(c.posts.loc["twitter:11", "expanded_urls"])
+    assert c.accounts.loc["twitter:1", "account_created_at"] == pd.Timestamp(
+        "2009-06-01T10:00:00Z")
+    assert pd.isna(c.accounts.loc["twitter:2", "account_created_at"])
+    # the example file, written without these fields, still loads with them missing
+    ex = read_twarc_csv(example_path("twarc_csv.csv"))
+    assert ex.accounts["account_created_at"].isna().all()
+    assert ex.posts["expanded_urls"].isna().all()

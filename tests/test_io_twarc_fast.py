@@ -66,13 +66,14 @@ LINES = [
           tweet("15", "2", "tanpa entities @warga_b dan surel a@b.c @warga_b", 5),
           tweet("16", "3", "&amp; entitas", 6, public_metrics=None),
           {"id": "17", "author_id": "3", "created_at": "2024-11-27T01:00:06.000Z"}],
-         users=[user("1", "Akun_Satu", 0), user("2", "warga_a", 7, location="Kediri"),
+         users=[user("1", "Akun_Satu", 0, created_at="2019-05-01T02:00:00.000Z"),
+                user("2", "warga_a", 7, location="Kediri", created_at="kemarin"),
                 user(" 3 ", "warga_b", -1), user("4", "", 2**70), user("5", None, 2.5),
                 user("6", "enam", "8"), user("7", "tujuh", True), user("9", "nol", 0),
                 {"username": "no_id"}],
          tweets=[{"id": "10", "author_id": "1"}, {"id": "98", "author_id": " 5 "},
-                 {"id": "97", "author_id": "x"}, {"id": "96", "author_id": "6",
-                                                 "author": user("6", "Enam_Baru", 9)}],
+                 {"id": "97", "author_id": "x"}, {"id": "96", "author_id": "6", "author": user(
+                     "6", "Enam_Baru", 9, created_at="2018-02-03T04:05:06.000Z")}],
          errors=[{"resource_type": "user", "parameter": "entities.mentions.username",
                   "value": "hilang", "title": "Not Found Error"},
                  {"resource_type": "user", "parameter": "id", "value": "55"},
@@ -88,7 +89,8 @@ LINES = [
           tweet("22", "6", "dua @warga_b", 9, entities={}, referenced_tweets=[
               {"type": "replied_to"}, {"id": "11"}, {"type": "replied_to", "id": " 11 "}]),
           tweet("10", "1", "Halo lagi", 0)],  # a duplicate
-         users=[user("1", "akun_satu_baru", 12, location="Pare"), user("2", None, None),
+         users=[user("1", "akun_satu_baru", 12, location="Pare",
+                     created_at="2020-01-01T00:00:00.000Z"), user("2", None, None),
                 user("8", "Orang_Baru_Profil", 3)]),
     page([]),  # no tweets
     page([tweet("30", "2", "x", 10, public_metrics={"like_count": "5", "reply_count": " 3 ",

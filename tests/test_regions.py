@@ -90,3 +90,35 @@ def test_boundaries_match_table_and_contain_centroids():
         exterior_rings = [poly[0] for poly in b[code]]
         inside = any(Path(r).contains_point((row["lon"], row["lat"])) for r in exterior_rings)
         assert inside, code
+
+
+def test_one_province_code_for_the_package():
+    import kopiresearch.corpus as corpus
+    from kopiresearch.regions import PROVINCE_CODE
+
+    assert corpus.PROVINCE_CODE is PROVINCE_CODE == "35"
+
+
+def test_is_kabkota_is_the_one_region_predicate():
+    import numpy as np
+    import pandas as pd
+
+    from kopiresearch.regions import is_kabkota
+
+    assert all(is_kabkota(c) for c in region_table().index)
+    assert not any(is_kabkota(v) for v in ("35", "unknown", None, np.nan, pd.NA))
+    assert is_kabkota("A")  # a user's own region label is a region
+
+
+def test_region_group_labels_every_level():
+    from kopiresearch.regions import PROVINCE_GROUP, UNKNOWN_REGION, region_group
+
+    t = region_table()
+    for code, row in t.iterrows():
+        assert region_group(code) == code
+        assert region_group(code, "bakorwil") == row["bakorwil"]
+    assert region_group("35") == "35" and region_group("35", "bakorwil") == PROVINCE_GROUP
+    for missing in (None, float("nan"), "unknown"):
+        assert region_group(missing) == region_group(missing, "bakorwil") == UNKNOWN_REGION
+    with pytest.raises(KopiresearchError, match="level must be"):
+        region_group("3578", "province")

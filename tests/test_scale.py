@@ -16,6 +16,8 @@ from kopiresearch.io.parquet import (
     stream_to_parquet,
     write_partitioned,
 )
+from kopiresearch.scale import _edges
+from kopiresearch.scale._edges import bakorwil_flows
 
 
 @pytest.fixture(scope="module")
@@ -75,10 +77,13 @@ def test_edges_equal_in_memory(bundled_twice, bundled, client):
 
 def test_graph_equal_in_memory(bundled_twice, bundled, client):
     dc = scale.open_parquet_corpus(bundled_twice, count_duplicates=False)
-    G1 = scale.build_interaction_graph(dc)
+    G1 = kr.build_interaction_graph(dc)
     G2 = kr.build_interaction_graph(bundled)
     assert dict(G1.nodes(data=True)) == dict(G2.nodes(data=True))
     assert sorted(G1.edges(data=True)) == sorted(G2.edges(data=True))
+    with pytest.warns(DeprecationWarning, match="takes the DaskCorpus"):
+        G3 = scale.build_interaction_graph(dc)
+    assert sorted(G3.edges(data=True)) == sorted(G2.edges(data=True))
 
 
 @pytest.mark.parametrize("level", ["kabkota", "bakorwil"])
@@ -95,7 +100,7 @@ def test_bakorwil_flows_are_sums_of_kabkota_flows(bundled_twice, client):
     dc = scale.open_parquet_corpus(bundled_twice, count_duplicates=False)
     kab = scale.region_flow_table(dc, level="kabkota", kinds=["reply", "mention"])
     direct = scale.region_flow_table(dc, level="bakorwil", kinds=["reply", "mention"])
-    pd.testing.assert_frame_equal(scale._bakorwil_flows(kab), direct)
+    pd.testing.assert_frame_equal(bakorwil_flows(kab), direct)
     assert {"province", "unknown"} & set(direct["source_region"])  # the special groups occur
 
 
@@ -181,12 +186,16 @@ def test_monte_carlo_distributed_equals_in_process(bundled, client, model, optio
         options = {"probability": "weights"}
     expected = simulate(G, offices, model, runs=300, seed=5, progress=False, **options)
     for chunk in (300, 64):
-        got = scale.simulate_distributed(G, offices, model, client=client, runs=300, seed=5,
-                                         chunk_runs=chunk, **options)
+        got = simulate(G, offices, model, client=client, runs=300, seed=5, chunk_runs=chunk,
+                       progress=False, **options)
         np.testing.assert_array_equal(got.spreads, expected.spreads)
         pd.testing.assert_series_equal(got.activation, expected.activation)
         pd.testing.assert_frame_equal(got.region_reach, expected.region_reach)
         pd.testing.assert_frame_equal(got.over_time, expected.over_time)
+    with pytest.warns(DeprecationWarning, match="simulate_distributed is deprecated"):
+        old = scale.simulate_distributed(G, offices, model, client=client, runs=300, seed=5,
+                                         chunk_runs=64, **options)
+    np.testing.assert_array_equal(old.spreads, expected.spreads)
 
 
 def test_read_partitioned_unites_accounts_like_merge(tmp_path):
@@ -325,10 +334,10 @@ def test_reduce_pairs_equals_pair_counts():
     key = src * n + dst
     pieces = [{"key": key[i::3], "kind": kind[i::3].astype(np.int8), "t": t[i::3]}
               for i in range(3)]
-    got = scale._reduce_pairs(*pieces)
+    got = _edges._reduce_pairs(*pieces)
     ukey, counts, first, last = pair_counts(src, dst, n, kind, t)
     np.testing.assert_array_equal(got["key"], ukey)
-    np.testing.assert_array_equal(np.column_stack([got[c] for c in scale._PAIR_COLUMNS[:6]]),
+    np.testing.assert_array_equal(np.column_stack([got[c] for c in _edges._PAIR_COLUMNS[:6]]),
                                   counts)
     np.testing.assert_array_equal(got["first"], first)
     np.testing.assert_array_equal(got["last"], last)
@@ -337,8 +346,8 @@ def test_reduce_pairs_equals_pair_counts():
 def test_range_bounds_balance_acts():
     # n=4 source codes, one per bin: cut after the first bin where the cumulative count
     # reaches k/parts of all acts; bounds are pair keys source * n
-    assert scale._range_bounds(np.array([2, 2, 2, 2]), 2, 0, 4) == [0, 8, 16]
-    assert scale._range_bounds(np.array([1, 1, 6, 0]), 2, 0, 4) == [0, 12, 16]
-    assert scale._range_bounds(np.array([2, 2, 2, 2]), 4, 0, 4) == [0, 4, 8, 12, 16]
-    assert scale._range_bounds(np.array([0, 0, 0, 0]), 3, 0, 4) == [0, 16]
-    assert scale._range_bounds(np.array([5, 5]), 1, 1, 4) == [0, 16]
+    assert _edges._range_bounds(np.array([2, 2, 2, 2]), 2, 0, 4) == [0, 8, 16]
+    assert _edges._range_bounds(np.array([1, 1, 6, 0]), 2, 0, 4) == [0, 12, 16]
+    assert _edges._range_bounds(np.array([2, 2, 2, 2]), 4, 0, 4) == [0, 4, 8, 12, 16]
+    assert _edges._range_bounds(np.array([0, 0, 0, 0]), 3, 0, 4) == [0, 16]
+    assert _edges._range_bounds(np.array([5, 5]), 1, 1, 4) == [0, 16]

@@ -4,10 +4,19 @@ import itertools
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
+import kopiresearch as kr
 from kopiresearch.diffusion import DiffusionError, simulate
-from kopiresearch.seeding import evaluate_seeds, select_seeds, select_seeds_robust
+from kopiresearch.seeding import (
+    STRATEGIES,
+    compare_strategies,
+    evaluate_seeds,
+    seed_labels,
+    select_seeds,
+    select_seeds_robust,
+)
 
 # ----------------------------------------------------------------------------------------
 # helpers
@@ -503,3 +512,115 @@ def test_evaluate_seeds_bad_arguments_raise(seed_sets, kwargs, match):
     G = nx.path_graph(5, create_using=nx.DiGraph)
     with pytest.raises(DiffusionError, match=match):
         evaluate_seeds(G, seed_sets, p=0.5, seed=0, **kwargs)
+
+
+def test_method_options_are_grouped_and_checked():
+    import inspect
+
+    from kopiresearch.seeding import METHOD_OPTIONS
+
+    named = [n for n, prm in inspect.signature(select_seeds).parameters.items()
+             if prm.kind is not inspect.Parameter.VAR_KEYWORD]
+    assert len(named) == 18 and not {"eps", "ell", "followers"} & set(named)
+    assert set(METHOD_OPTIONS["imm"]) == {"eps", "ell", "rr_per_region", "max_rr_sets",
+                                          "chunk_sets"}
+    G = _stars()
+    # the options of one method are accepted (and ignored) by another, as before
+    a = select_seeds(G, 1, "degree", eps=0.2, direction="flow", p=0.5, seed=1)
+    assert a.seeds == select_seeds(G, 1, "degree", direction="flow", p=0.5, seed=1).seeds
+    with pytest.raises(TypeError, match="unexpected keyword argument 'epsilon'"):
+        select_seeds(G, 1, "imm", epsilon=0.2)
+
+
+# ----------------------------------------------------------------------------------------
+# compare_strategies and seed_labels (the strategy comparison of notebook 04)
+
+
+def two_hubs():
+    """h1 reaches five accounts, h2 none; h2 has the most followers."""
+    G = nx.DiGraph([("h1", i) for i in range(5)])
+    G.add_node("h2")
+    nx.set_node_attributes(G, {"h1": 10, "h2": 1000}, "followers")
+    return G
+
+
+RULES = {"most followers": {"method": "followers"}, "most engaged-with": {"method": "degree"}}
+
+
+def test_compare_strategies_picks_and_leader():
+    cmp = compare_strategies(two_hubs(), 1, RULES, candidates=["h1", "h2"], p=1.0,
+                             direction="flow", replicates=2, eval_runs=50, seed=3)
+    assert cmp.selections["most followers"].seeds == ["h2"]
+    assert cmp.selections["most engaged-with"].seeds == ["h1"]
+    assert list(cmp.table.index) == ["fixed alone", "most followers", "most engaged-with"]
+    assert cmp.table.loc["most engaged-with", "spread"] == 6.0  # p = 1: h1 and its five
+    assert cmp.table.loc["most followers", "spread"] == 1.0
+    assert cmp.leader("spread") == ("most engaged-with", True)
+    assert cmp.leader("fair") == (None, False)  # no regions
+    assert list(cmp.strategies.index) == ["most followers", "most engaged-with"]
+    summary = cmp.summary()
+    assert summary.loc["most engaged-with", "accounts reached"] == "6.0 [6.0, 6.0]"
+    assert "weakest region share" not in summary
+    assert cmp.stability.loc["most followers", "replicates"] == 2
+
+
+def test_compare_strategies_caps_k_and_skips_regional_goals():
+    cmp = compare_strategies(two_hubs(), 10, candidates=["h1", "h2", "nobody"], fixed=["h2"],
+                             p=1.0, direction="flow", replicates=2, eval_runs=50, seed=3,
+                             left_behind=0.5)
+    assert "left_behind" not in cmp.table  # no regions: nothing to leave behind
+    assert cmp.requested == 10 and cmp.k == 1 and cmp.candidates == ["h1"]
+    assert sorted(cmp.skipped) == ["IMM region share", "IMM weakest region"]
+    assert all(sel.seeds == ["h1"] for sel in cmp.selections.values())
+    assert cmp.table.loc["fixed alone", "spread"] == 1.0  # h2 posts anyway
+    assert cmp.leader("spread") == ("most followers", False)  # all tie: no clear leader
+    with pytest.raises(DiffusionError, match="no candidate left"):
+        compare_strategies(two_hubs(), 1, candidates=["h2"], fixed=["h2"], p=1.0,
+                           direction="flow")
+
+
+def test_compare_strategies_regional_goals_with_regions():
+    G = nx.DiGraph([("a", "a1"), ("a", "a2"), ("b", "b1")])
+    regions = {"a": "3578", "a1": "3578", "a2": "3578", "b": "3506", "b1": "3506"}
+    nx.set_node_attributes(G, regions, "region_code")
+    cmp = compare_strategies(G, 1, {"IMM weakest region": STRATEGIES["IMM weakest region"]},
+                             candidates=["a", "b"], fixed=["a"], p=1.0, direction="flow",
+                             replicates=2, eval_runs=50, rr_per_region=200, left_behind=0.5,
+                             seed=3, baseline="offices")
+    assert cmp.skipped == {}
+    assert cmp.selections["IMM weakest region"].seeds == ["b"]
+    assert cmp.table.loc["offices", "left_behind"] == 1  # Kab. Kediri unreached
+    assert cmp.table.loc["IMM weakest region", "fair"] == 1.0
+    assert "weakest region share" in cmp.summary()
+
+
+def test_compare_strategies_previous_equals_one_call():
+    opts = dict(candidates=["h1", "h2"], p=0.5, direction="flow", replicates=2, eval_runs=200,
+                seed=5)
+    once = compare_strategies(two_hubs(), 1, {**RULES, "IMM spread": STRATEGIES["IMM spread"]},
+                              **opts)
+    part = compare_strategies(two_hubs(), 1, RULES, **opts)
+    both = compare_strategies(two_hubs(), 1, {"IMM spread": STRATEGIES["IMM spread"]},
+                              previous=part, **opts)
+    pd.testing.assert_frame_equal(once.table, both.table)
+    with pytest.raises(DiffusionError, match="already in previous"):
+        compare_strategies(two_hubs(), 1, RULES, previous=part, **opts)
+    with pytest.raises(DiffusionError, match="made with k = 1"):
+        compare_strategies(two_hubs(), 2, {"IMM spread": STRATEGIES["IMM spread"]},
+                           previous=part, **opts)
+
+
+def test_seed_labels():
+    accounts = pd.DataFrame({"handle": ["a", "b", None, "d", "e"],
+                             "region_code": ["3506", "35", "3578", None, "3578"]},
+                            index=["x:1", "x:2", "x:3", "x:4", "x:5"])
+    labels = seed_labels(accounts, ["x:5", "x:1", "x:2", "x:3", "x:4", "x:9"])
+    assert labels.tolist() == ["e (Kota Surabaya)", "a (Kab. Kediri)", "b (Jawa Timur)",
+                               "x:3 (Kota Surabaya)", "d", "x:9"]
+    assert list(labels.index) == ["x:5", "x:1", "x:2", "x:3", "x:4", "x:9"]
+    assert seed_labels(accounts, ["x:1"], short=False).tolist() == ["a (Kabupaten Kediri)"]
+    corpus = kr.Corpus.from_frames(pd.DataFrame({
+        "account_id": ["x:1"], "platform": "synthetic", "handle": ["kominfo_demo"],
+        "actor_type": ["government_regency"],
+        "region_code": ["3571"]}))
+    assert seed_labels(corpus, ["x:1"]).tolist() == ["kominfo_demo (Kota Kediri)"]

@@ -1022,3 +1022,49 @@ def add_locations(book: AccountBook, locations: dict) -> None:
     ids = book.accounts["account_id"].astype(_STR).str.split(":", n=1).str[1]
     book.accounts["location"] = pd.array(loc.reindex(ids.to_numpy(object)).to_numpy(object),
                                          dtype=_STR)
+
+
+def add_account_created(book: AccountBook, created: dict, report=None, file=None) -> None:
+    """Give the accounts of a finished ``book`` their ``account_created_at``, from
+    ``created``: platform id -> ISO 8601 time as the crawl writes it (twarc2
+    ``2019-05-01T02:00:00.000Z``, snscrape ``2019-05-01T02:00:00+00:00``).
+
+    A value that is not an ISO 8601 time with a UTC offset is left missing and reported
+    as a warning of ``report`` (the accounts are kept: only their age is unknown).
+    """
+    if not created:
+        return
+    raw = pd.Series(created, dtype=object)
+    when = pd.to_datetime(raw, utc=True, format="ISO8601", errors="coerce")
+    naive = raw.astype(str).str.fullmatch(r".*T[0-9:.]+").fillna(False).to_numpy(bool)
+    bad = (when.isna().to_numpy(bool) & raw.notna().to_numpy(bool)) | naive
+    if bad.any():
+        when[bad] = pd.NaT
+        if report is not None:
+            example = raw[bad].iloc[0]
+            report.warn(file if file is not None else "", f"{int(bad.sum())} account creation "
+                        f"time(s) are not ISO 8601 with a UTC offset (e.g. {example!r}); those "
+                        "accounts' creation time is left missing",
+                        affects="accounts.account_created_at (account age)",
+                        fix="check that the file is the crawl tool's own output")
+    ids = book.accounts["account_id"].astype(_STR).str.split(":", n=1).str[1]
+    book.accounts["account_created_at"] = when.reindex(ids.to_numpy(object)).to_numpy()
+
+
+#: Expanded links of Twitter media (``.../status/<id>/photo/1``, ``/video/1``): the post's
+#: own picture, not a link it shares (twarc-csv writes these as ``pic.twitter.com/...``).
+_SCHEME = re.compile(r"^https?://\S", re.IGNORECASE)
+TWITTER_MEDIA_LINK = re.compile(r"^https?://(?:twitter|x)\.com/\w+/status/\d+/(?:photo|video)/\d+$")
+
+
+def expanded_url_column(links) -> pd.Series:
+    """The ``expanded_urls`` column from per-post sequences of links (or None): links joined
+    by spaces in order; duplicates, values without ``http(s)://`` (twarc-csv writes a media
+    item's ``pic.twitter.com/...`` display form) and media links left out; missing when a
+    post has none."""
+    out = []
+    for urls in links:
+        keep = [u for u in dict.fromkeys(urls or ()) if isinstance(u, str)
+                and _SCHEME.match(u) and not TWITTER_MEDIA_LINK.match(u)]
+        out.append(" ".join(u.strip().replace(" ", "%20") for u in keep) if keep else None)
+    return pd.Series(out, dtype=_STR)

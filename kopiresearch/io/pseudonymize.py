@@ -146,7 +146,8 @@ def pseudonymize(corpus: Corpus, key=None, *, keep=None, key_file=None) -> Corpu
 
     Applied to ``accounts`` (index and handle), ``posts`` (``post_id`` of posts by non-kept
     accounts, ``parent_post_id`` and ``conversation_id`` unless they point to a kept post,
-    ``author_id``; ``url`` of non-kept posts is removed, since it holds the handle; the profile
+    ``author_id``; ``url`` of non-kept posts is removed, since it holds the handle;
+    ``expanded_urls`` are scrubbed like texts (a permalink names a handle and a post); the profile
     ``location`` of non-kept accounts is removed: draft region labels from it before
     pseudonymising), ``interactions``, and, through
     :class:`TextScrubber`, to texts, links, file names and reasons in the load report and the
@@ -229,6 +230,10 @@ def pseudonymize(corpus: Corpus, key=None, *, keep=None, key_file=None) -> Corpu
                                  for v, p, ok in zip(posts["url"].to_numpy(object), pl,
                                                      authors_kept, strict=True)],
                                 dtype="string")
+    # expanded links can name private handles and posts (x.com/<handle>/status/<id>)
+    new_posts["expanded_urls"] = pd.array([scrub(v, p) if isinstance(v, str) else pd.NA
+                                           for v, p in zip(posts["expanded_urls"].to_numpy(
+                                               object), pl, strict=True)], dtype="string")
     inter = corpus.interactions.copy()
     for col in ("source_id", "target_id"):
         inter[col] = _remap(inter[col], id_map)

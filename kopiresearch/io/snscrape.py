@@ -18,10 +18,12 @@ from ._common import (
     AccountBook,
     _one_count,
     _time_key,
+    add_account_created,
     add_locations,
     assemble,
     drop_act_mentions,
     expand_paths,
+    expanded_url_column,
     guard,
     in_time_range,
     parse_counts,
@@ -95,6 +97,9 @@ def read_snscrape(paths, *, reply_prefix_mentions: bool = True,
     for a ``Tombstone``/``TweetRef`` quote); reply -> ``inReplyToUser`` (else the author of
     the replied-to tweet when it is a row); mention -> ``mentionedUsers`` (the text's
     mentions when a tweet has no such field) minus the reply and quote targets.
+
+    Also kept: the users' ``created`` as ``accounts.account_created_at`` and the tweets'
+    ``links``/``outlinks`` as ``posts.expanded_urls``.
 
     The rules every loader follows:
 
@@ -178,6 +183,7 @@ class _State:
     def __init__(self):
         self.cols = {c: [] for c in self._COLUMNS}
         self.users = {}  # id -> (handle, followers, location)
+        self.created = {}  # id -> the User's "created" (ISO 8601)
         self.tweet_author = {}  # tweet id -> author id (rows and nested tweets)
         self.handle_of_tweet = {}  # referenced tweet id -> author handle when known
         self.file_codes = {}
@@ -195,6 +201,8 @@ class _State:
             loc = _s(u.get("location"))
             self.users[uid] = (handle or old[0], fol if fol is not None else old[1],
                                loc if loc is not None else old[2])
+            if _s(u.get("created")):
+                self.created.setdefault(uid, _s(u.get("created")))
         return uid, handle
 
     def nested(self, t):
@@ -421,6 +429,7 @@ class _State:
         book.add(edges["uid"], edges["handle"], order=np.full(len(edges), -3.0))
         book.finish()
         add_locations(book, {u: v[2] for u, v in self.users.items() if v[2] is not None})
+        add_account_created(book, self.created, report)
         author = book.resolve(uids=authors).astype("string")
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
         text = pd.Series(text, dtype="string")
@@ -451,6 +460,7 @@ class _State:
             "kind": pd.Categorical(kinds, categories=["original", "reply", "repost", "quote"]),
             "parent_post_id": "twitter:" + pd.Series(parents, dtype="string"),
             "conversation_id": "twitter:" + conv, "text": text,
+            "expanded_urls": expanded_url_column(col("links")),
             "url": "https://x.com/i/status/" + ids,
             **{c: (v if len(keep) == n else v.take(keep)).reset_index(drop=True)
                for c, v in counts.items()},

@@ -209,6 +209,7 @@ else:
     class _User(msgspec.Struct, gc=False):
         id: str | None = None
         username: str | None = None
+        created_at: str | None = None
         location: str | None = None
         public_metrics: _UserMetrics | None = None
 
@@ -375,6 +376,7 @@ class _State:
 
     def __init__(self):
         self.users = {}  # id -> (username, followers)
+        self.created = {}  # user id -> its created_at (kept as accounts.account_created_at)
         self.error_users = []  # (id or None, username or None)
         self.tweet_author = {}  # tweet id -> author id
         self.cols = {c: [] for c in self._COLUMNS}
@@ -412,6 +414,8 @@ class _State:
             fol = fol if _one_count(fol) not in (None, False) else None  # never a bad count
             loc = _s(u.get("location")) or old[2]
             self.users[uid] = (name, fol if fol is not None else old[1], loc)
+            if _s(u.get("created_at")):
+                self.created.setdefault(uid, _s(u.get("created_at")))
 
     def ref_tweet(self, t):
         t = _d(t)
@@ -471,6 +475,7 @@ class _State:
         users, ta = self.users, self.tweet_author
         inc = page.includes
         none3 = (None, None, None)
+        created = self.created
         for u in inc.users:  # user(), inline (the commonest object of a page)
             uid = u.id
             if uid is None or not uid.isdigit():
@@ -484,6 +489,8 @@ class _State:
                 fol = None  # as in user(): a count of 0 is not kept either
             users[uid] = (u.username or old[0], fol if fol is not None else old[1],
                           u.location or old[2])
+            if u.created_at:
+                created.setdefault(uid, u.created_at)
         for t in inc.tweets:
             tid, aid = t.id, t.author_id
             if tid is not None and aid is not None:
@@ -552,8 +559,7 @@ class _State:
         cols["_line"] += [lineno] * n
         return True
 
-    @staticmethod
-    def _user_fast(u, users):
+    def _user_fast(self, u, users):
         """:meth:`user` of a decoded user (its fields are strings or None)."""
         uid = u.id
         if uid is None:
@@ -570,6 +576,8 @@ class _State:
             fol = None  # as in user(): a count of 0 is not kept either
         users[uid] = (u.username or old[0], fol if fol is not None else old[1],
                       u.location or old[2])
+        if u.created_at:
+            self.created.setdefault(uid, u.created_at)
 
     def error(self, e):
         e = _d(e)
@@ -714,10 +722,11 @@ class _State:
             e_handle.append(handle)
 
         kinds, parents = [], []
+        links = pick(cols.pop("urls"))  # the entities' expanded_url, per tweet
         for i, (rt, qt, rp, reply_uid, mentions, urls, body) in enumerate(zip(
                 pick(cols.pop("retweeted")), pick(cols.pop("quoted")),
                 pick(cols.pop("replied_to")), pick(cols.pop("reply_uid")),
-                pick(cols.pop("mentions")), pick(cols.pop("urls")), text, strict=True)):
+                pick(cols.pop("mentions")), links, text, strict=True)):
             body = body if isinstance(body, str) else ""
             if rt is not None:
                 a = ta.get(rt)
@@ -773,6 +782,9 @@ class _State:
                  order=np.full(int(h_only.sum()), -3.0))
         book.finish()
         add_locations(book, locations)
+        from ._common import add_account_created, expanded_url_column
+
+        add_account_created(book, self.created, report)
         # every author id is digits (tweets without one are malformed): resolving an id is
         # prefixing it, done in Arrow
         author = ("twitter:" + authors).reset_index(drop=True)
@@ -802,6 +814,7 @@ class _State:
             "kind": kinds, "parent_post_id": ("twitter:" + parents),
             "conversation_id": "twitter:" + column("conversation_id"),
             "text": text, "url": "https://x.com/i/status/" + ids,
+            "expanded_urls": expanded_url_column(links),
             **{c: (v if len(keep) == n else v.take(keep)).reset_index(drop=True)
                for c, v in counts.items()},
         })

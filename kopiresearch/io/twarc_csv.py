@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import numpy as np
@@ -15,12 +16,14 @@ from ._common import (
     TIME_RANGE,
     AccountBook,
     _time_key,
+    add_account_created,
     add_locations,
     assemble,
     check_utf8,
     cr_line_ends,
     drop_act_mentions,
     expand_paths,
+    expanded_url_column,
     guard,
     lower_handle,
     parse_counts,
@@ -43,7 +46,7 @@ _OPTIONAL = ("author.username", "author.public_metrics.followers_count",
              "entities.mentions", "entities.urls", "public_metrics.like_count",
              "public_metrics.reply_count", "public_metrics.retweet_count",
              "public_metrics.quote_count", "conversation_id",
-             "author.location")
+             "author.location", "author.created_at")
 #: First columns of the other tables ``twarc2 csv`` writes (``--input-data-type``), which
 #: are not tweets: what each file is, for the message that refuses it.
 TWARC_CSV_OTHER = {
@@ -129,7 +132,10 @@ def read_twarc_csv(paths, *, reply_prefix_mentions: bool = True,
     tweet, are preceded by the tweets they reference. A referenced tweet that was also a
     result of the crawl cannot be told apart (twarc-csv keeps one copy), hence the warning.
     Count columns written as floats (``41.0``) are read as integers; any other value that
-    is not a count is a malformed row naming the column.
+    is not a count is a malformed row naming the column. Also kept: ``author.created_at`` as
+    ``accounts.account_created_at`` and the expanded links of ``entities.urls`` as
+    ``posts.expanded_urls`` (media items, which twarc-csv writes as ``pic.twitter.com/...``,
+    left out).
 
     The rules every loader follows:
 
@@ -327,6 +333,10 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
     loc = loc[loc["author.location"].str.strip() != ""]
     add_locations(book, dict(zip(loc["author_id"].str.strip(), loc["author.location"],
                                  strict=True)))
+    made = every[["author_id", "author.created_at"]].dropna()
+    add_account_created(book, dict(zip(made["author_id"].str.strip(),
+                                       made["author.created_at"].str.strip(), strict=True)),
+                        report)
     author = book.resolve(uids=frame["author_id"].str.strip())
     parts = []
     rep_id = frame["in_reply_to_user_id"].str.strip()
@@ -381,6 +391,7 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
         "parent_post_id": "twitter:" + parent.str.strip(), "text": text,
         "url": "https://x.com/i/status/" + frame["id"],
         "conversation_id": "twitter:" + conv.where(conv.str.fullmatch(r"\d+").fillna(False)),
+        "expanded_urls": expanded_url_column(_json_strings(frame["entities.urls"])),
         **{c: frame[f"_{c}"] for c in ("like_count", "reply_count", "repost_count",
                                        "quote_count")},
     })
@@ -441,6 +452,20 @@ def _inlined_rows(frame) -> np.ndarray:
                 b -= 1
         if forward == 0 and blocks >= 2 and blocks >= 0.2 * referring:
             out[marks] = True
+    return out
+
+
+def _json_strings(values: pd.Series) -> list:
+    """Per row, the strings of a JSON-encoded list (twarc-csv's ``entities.urls``), or None
+    for an empty cell or a cell that is not such a list."""
+    out = []
+    for v in values.to_numpy(object):
+        try:
+            parsed = json.loads(v) if isinstance(v, str) and v.startswith("[") else None
+        except ValueError:
+            parsed = None
+        out.append([x for x in parsed if isinstance(x, str)] if isinstance(parsed, list)
+                   else None)
     return out
 
 

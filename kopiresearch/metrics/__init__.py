@@ -4,10 +4,12 @@
   Burt's constraint and effective size (:func:`structural_holes`);
 - two-way communication: :func:`reciprocity` (overall and by group pair),
   :func:`responsiveness` (reply rate and Kaplan-Meier response time per office, built on
-  :func:`addressed_posts`, :func:`response_curve`, :func:`kaplan_meier`),
+  :func:`addressed_posts`, :func:`response_curve`, :func:`kaplan_meier`), compared with
+  planted values by :func:`recovery_of_truth` and between own- and other-region citizens by
+  :func:`own_region_effect` (:func:`mantel_haenszel` over offices),
   :func:`push_pull_networking` (Mergel) and :func:`engagement` (Bonson);
 - brokerage: :func:`brokerage` (Gould-Fernandez roles with a permutation baseline) and
-  :func:`brokerage_summary`;
+  :func:`brokerage_summary`, :func:`brokerage_null` (its permutation interval);
 - communities: :func:`communities` (Louvain), :func:`community_stability`,
   :func:`partition_agreement` (:func:`normalized_mutual_info`, :func:`adjusted_rand_index`);
 - mixing: :func:`mixing_matrix`, :func:`nominal_assortativity`,
@@ -17,10 +19,11 @@ Group measures take ``by=``: a node attribute name, a mapping node -> group
 (e.g. :func:`actor_groups`, which merges the government types) or a callable.
 """
 
-from ._brokerage import BROKERAGE_ROLES, brokerage, brokerage_summary
+from ._brokerage import BROKERAGE_ROLES, brokerage, brokerage_null, brokerage_summary
 from ._centrality import account_table, structural_holes
 from ._common import ACTOR_GROUPS, MISSING_GROUP, actor_groups
 from ._communities import (
+    Partition,
     StabilityResult,
     adjusted_rand_index,
     communities,
@@ -35,6 +38,8 @@ from ._reciprocity import reciprocity
 from ._responsiveness import (
     addressed_posts,
     kaplan_meier,
+    mantel_haenszel,
+    own_region_effect,
     recovery_of_truth,
     response_curve,
     responsiveness,
@@ -47,17 +52,21 @@ __all__ = [
     "addressed_posts",
     "responsiveness",
     "recovery_of_truth",
+    "own_region_effect",
+    "mantel_haenszel",
     "response_curve",
     "kaplan_meier",
     "push_pull_networking",
     "engagement",
     "SOLICITATION_PATTERN",
     "brokerage",
+    "brokerage_null",
     "brokerage_summary",
     "BROKERAGE_ROLES",
     "communities",
     "community_stability",
     "StabilityResult",
+    "Partition",
     "partition_agreement",
     "normalized_mutual_info",
     "adjusted_rand_index",

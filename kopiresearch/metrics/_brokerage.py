@@ -7,18 +7,18 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._random import resolve_rng as _rng
 from ..errors import KopiresearchError
 from ._common import MISSING_GROUP, binary_adjacency, check_graph, codes_of, group_labels
-from ._common import resolve_rng as _rng
 
-__all__ = ["BROKERAGE_ROLES", "brokerage", "brokerage_summary"]
+__all__ = ["BROKERAGE_ROLES", "brokerage", "brokerage_summary", "brokerage_null"]
 
 #: The five Gould-Fernandez roles, in the order of the output columns.
 BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
 
-def brokerage(G: nx.DiGraph, by="actor_type", *, n_perm: int = 0, seed=None,
-              exclude_missing: bool = False) -> pd.DataFrame:
+def brokerage(G: nx.DiGraph, by="actor_type", *, n_permutations: int = 0, seed=None,
+              exclude_missing: bool = False, n_perm: int | None = None) -> pd.DataFrame:
     """Gould-Fernandez brokerage roles of every account, with a permutation baseline.
 
     Parameters
@@ -28,26 +28,30 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_perm: int = 0, seed=None,
     by : str, mapping or callable, default "actor_type"
         The group of each node: a node attribute name (``"actor_type"``, ``"region_code"``,
         ``"bakorwil"``), a mapping node -> group (e.g. :func:`actor_groups`) or a callable.
-    n_perm : int, default 0
-        Number of random relabellings for the expected counts (0 = none).
+    n_permutations : int, default 0
+        Number of random relabellings for the expected counts (0 = none); the package's one
+        name for a permutation count (as in
+        :func:`kopiresearch.cascades.size_matched_comparison`).
     seed : int or numpy.random.Generator, optional
         Seed of the relabellings; the same seed gives the same expected counts.
     exclude_missing : bool, default False
         Drop nodes whose group is missing before counting (they then take part in no
         two-path). By default they form one group, ``"unknown"``.
+    n_perm : int, optional
+        The former name of ``n_permutations``, still accepted.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by node (``list(G)`` order) with ``group``, the five role counts
         ``coordinator``, ``itinerant``, ``gatekeeper``, ``representative``, ``liaison``
-        (int), ``total`` (open two-paths through the node) and, when ``n_perm > 0``,
+        (int), ``total`` (open two-paths through the node) and, when ``n_permutations > 0``,
         ``expected_<role>``: the mean count over the relabellings.
 
     Raises
     ------
     KopiresearchError
-        ``G`` is not directed, ``by`` names no attribute, ``n_perm`` is negative.
+        ``G`` is not directed, ``by`` names no attribute, ``n_permutations`` is negative.
 
     Notes
     -----
@@ -78,7 +82,7 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_perm: int = 0, seed=None,
     sparse products per labelling, whatever the number of groups.
 
     The baseline permutes the group labels over the nodes (group sizes fixed, network
-    fixed) ``n_perm`` times and averages each node's counts, the "random assignment"
+    fixed) ``n_permutations`` times and averages each node's counts, the "random assignment"
     comparison of Gould & Fernandez; ``observed / expected`` > 1 means more brokerage of
     that kind than the group sizes alone explain.
 
@@ -103,8 +107,13 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_perm: int = 0, seed=None,
     [0, 0, 0, 0, 1]
     """
     check_graph(G, directed=True)
+    if n_perm is not None:
+        if n_permutations:
+            raise KopiresearchError("give n_permutations or its former name n_perm, not both")
+        n_permutations = n_perm
+    n_perm = n_permutations
     if not isinstance(n_perm, (int, np.integer)) or n_perm < 0:
-        raise KopiresearchError(f"n_perm must be a non-negative int, not {n_perm!r}")
+        raise KopiresearchError(f"n_permutations must be a non-negative int, not {n_perm!r}")
     nodes = list(G)
     labels = group_labels(G, by)
     A = binary_adjacency(G)
@@ -171,6 +180,72 @@ def brokerage_summary(table: pd.DataFrame, by: str = "group") -> pd.DataFrame:
         out["expected"] = exp.stack().to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             out["ratio"] = out["observed"] / out["expected"]
+    return out
+
+
+def brokerage_null(G: nx.DiGraph, by="actor_type", *, n_perm: int = 100, seed=None,
+                   level: float = 0.95, exclude_missing: bool = False) -> pd.DataFrame:
+    """Permutation interval of each group's brokerage counts under random relabelling.
+
+    The same relabellings as :func:`brokerage` (same ``seed`` and ``n_perm`` give the same
+    ``expected``), but keeping the distribution: for each relabelling ``k`` the counts of
+    the nodes of observed group ``g`` are summed, ``T_k(g, role)``; the interval is the
+    central ``level`` quantile range of ``T_k``. An observed count outside it is more (or
+    less) brokerage than the group sizes alone give in ``level`` of relabellings.
+
+    Parameters
+    ----------
+    G, by, n_perm, seed, exclude_missing
+        As in :func:`brokerage` (``n_perm`` must be positive).
+    level : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        MultiIndex ``(group, role)`` as :func:`brokerage_summary`, with ``expected`` (mean
+        of ``T_k``), ``null_low``, ``null_high`` (quantiles of ``T_k``) and
+        ``ratio_low = null_low / expected``, ``ratio_high = null_high / expected``: the
+        band of observed/expected ratios that chance alone gives.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.gnp_random_graph(30, 0.15, seed=1, directed=True)
+    >>> groups = {n: "ab"[n % 2] for n in G}
+    >>> null = brokerage_null(G, by=groups, n_perm=50, seed=1)
+    >>> summary = brokerage_summary(brokerage(G, by=groups, n_perm=50, seed=1))
+    >>> bool(np.allclose(null["expected"], summary["expected"]))
+    True
+    >>> bool((null["null_low"] <= null["expected"]).all())
+    True
+    """
+    check_graph(G, directed=True)
+    if not isinstance(n_perm, (int, np.integer)) or n_perm < 1:
+        raise KopiresearchError(f"n_perm must be a positive int, not {n_perm!r}")
+    if not 0 < level < 1:
+        raise KopiresearchError(f"level must be in (0, 1), not {level!r}")
+    labels = group_labels(G, by)
+    A = binary_adjacency(G)
+    keep = np.ones(len(labels), dtype=bool)
+    if exclude_missing:
+        keep = labels != MISSING_GROUP
+        idx = np.flatnonzero(keep)
+        A = A[idx][:, idx].tocsr()
+    codes, _ = codes_of(labels[keep])
+    names = pd.Index(labels[keep]).astype(str)
+    order = sorted(set(names))
+    member = np.array([[n == g for n in names] for g in order], dtype=float)  # (k, n)
+    rng = _rng(seed)
+    totals = np.empty((int(n_perm), len(order), len(BROKERAGE_ROLES)))
+    for k in range(int(n_perm)):
+        totals[k] = member @ _role_counts(A, rng.permutation(codes))
+    lo, hi = np.quantile(totals, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    idx = pd.MultiIndex.from_product([order, list(BROKERAGE_ROLES)], names=["group", "role"])
+    out = pd.DataFrame({"expected": totals.mean(axis=0).ravel(), "null_low": lo.ravel(),
+                        "null_high": hi.ravel()}, index=idx)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["ratio_low"] = out["null_low"] / out["expected"]
+        out["ratio_high"] = out["null_high"] / out["expected"]
     return out
 
 

@@ -11,10 +11,11 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as sla
 
+from .._random import resolve_rng
 from ..errors import KopiresearchError
 from ..graph import KIND_ATTRIBUTES
 from ._centrality_kernels import brandes_moments, burt_measures, core_numbers, n_chunks
-from ._common import check_graph, resolve_rng
+from ._common import check_graph
 
 __all__ = ["account_table", "structural_holes", "EXACT_BETWEENNESS_WORK", "MIN_PIVOTS"]
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._random import resolve_rng  # noqa: F401  (the package's one random-state helper)
 from ..corpus import GOVERNMENT_TYPES
 from ..errors import KopiresearchError
 
@@ -113,13 +114,3 @@ def check_graph(G, *, name: str = "G", directed: bool | None = None) -> None:
                                 "first (build_interaction_graph does)")
     if directed is True and not G.is_directed():
         raise KopiresearchError(f"{name} must be directed (a networkx.DiGraph)")
-
-
-def resolve_rng(seed) -> np.random.Generator:
-    """A numpy Generator from an int, None or a Generator."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or isinstance(seed, (int, np.integer)):
-        return np.random.default_rng(seed)
-    raise KopiresearchError(f"seed must be an int, None or a numpy Generator, not "
-                            f"{type(seed).__name__}")

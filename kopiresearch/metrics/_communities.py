@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._random import resolve_rng
 from ..errors import KopiresearchError
-from ._common import check_graph, resolve_rng
+from ._common import check_graph
 
-__all__ = ["communities", "community_stability", "StabilityResult", "partition_agreement",
+__all__ = ["communities", "community_stability", "StabilityResult", "Partition",
+           "partition_agreement",
            "normalized_mutual_info", "adjusted_rand_index", "undirected_weighted"]
 
 
@@ -60,9 +62,10 @@ def communities(G: nx.Graph, *, weight: str | None = "weight", resolution: float
 
     Returns
     -------
-    pandas.Series
-        Node -> community number, sorted by node; community 0 is the largest (ties broken
-        by the smallest node label as a string). ``attrs["modularity"]`` holds Q.
+    Partition
+        A pandas Series: node -> community number, sorted by node; community 0 is the
+        largest (ties broken by the smallest node label as a string). ``.modularity`` holds
+        Q (also in ``attrs["modularity"]``, the older spelling).
 
     Notes
     -----
@@ -86,7 +89,7 @@ def communities(G: nx.Graph, *, weight: str | None = "weight", resolution: float
     >>> c = communities(G, seed=1)
     >>> c.tolist()
     [0, 0, 0, 0, 1, 1, 1, 1]
-    >>> round(c.attrs["modularity"], 3)
+    >>> round(c.modularity, 3)
     0.423
     """
     H = undirected_weighted(G, weight=weight) if G.is_directed() else G
@@ -97,10 +100,28 @@ def communities(G: nx.Graph, *, weight: str | None = "weight", resolution: float
     label = {v: i for i, part in enumerate(parts) for v in part}
     out = pd.Series(label, name="community").sort_index()
     out.index.name = "account_id"
-    out.attrs["modularity"] = (nx.community.modularity(H, parts, weight=w,
-                                                       resolution=resolution)
-                               if H.number_of_edges() else float("nan"))
+    out = Partition(out)
+    out.modularity = (nx.community.modularity(H, parts, weight=w, resolution=resolution)
+                      if H.number_of_edges() else float("nan"))
+    out.attrs["modularity"] = out.modularity
     return out
+
+
+class Partition(pd.Series):
+    """What :func:`communities` returns: node -> community number (a pandas Series) whose
+    ``modularity`` attribute holds the partition's modularity Q.
+
+    Q is part of the result, not of ``Series.attrs`` (which pandas documents as
+    experimental and drops in some operations); ``attrs["modularity"]`` is kept as well for
+    code written before. Anything computed from the partition (``partition.map(...)``,
+    ``partition[mask]``) is a plain Series.
+    """
+
+    _metadata = ["modularity"]
+
+    @property
+    def _constructor(self):
+        return pd.Series
 
 
 @dataclass
@@ -167,7 +188,7 @@ def community_stability(G: nx.Graph, *, n_seeds: int = 20, seed=None,
     cols, mods, ncom = {}, {}, {}
     for s in seeds:
         c = communities(H, weight=w, resolution=resolution, seed=s)
-        cols[s], mods[s], ncom[s] = c, c.attrs["modularity"], int(c.max()) + 1 if len(c) else 0
+        cols[s], mods[s], ncom[s] = c, c.modularity, int(c.max()) + 1 if len(c) else 0
     parts = pd.DataFrame(cols)
     k = len(seeds)
     M = np.eye(k)

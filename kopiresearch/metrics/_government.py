@@ -25,8 +25,8 @@ _CATEGORIES = ("push", "pull", "networking", "other")
 
 def push_pull_networking(corpus: Corpus, *, accounts=None,
                          solicitation: str = SOLICITATION_PATTERN,
-                         kinds=("original", "reply", "quote", "repost", "comment"),
-                         return_posts: bool = False):
+                         post_kinds=("original", "reply", "quote", "repost", "comment"),
+                         return_posts: bool = False, kinds=None):
     """Shares of push, pull and networking posts of each government account (Mergel 2013).
 
     Parameters
@@ -37,8 +37,11 @@ def push_pull_networking(corpus: Corpus, *, accounts=None,
         The accounts to code; every government account by default.
     solicitation : str, default :data:`SOLICITATION_PATTERN`
         Regular expression (case-insensitive) marking a post that asks for input.
-    kinds : iterable of str
-        Post kinds to code (all by default).
+    post_kinds : iterable of str
+        Post kinds to code (all by default). (``post_kinds`` always names kinds of posts,
+        ``kinds`` kinds of interactions, as in :func:`kopiresearch.build_interaction_graph`.)
+    kinds : iterable of str, optional
+        The former name of ``post_kinds``, still accepted.
     return_posts : bool, default False
         Also return the coded posts (``post_id``, ``author_id``, ``category``).
 
@@ -121,8 +124,10 @@ def push_pull_networking(corpus: Corpus, *, accounts=None,
         missing = ids.difference(acc.index)
         if len(missing):
             raise KopiresearchError(f"accounts: {missing[0]!r} is not in corpus.accounts")
+    if kinds is not None:  # the former name
+        post_kinds = kinds
     posts = corpus.posts
-    P = posts[posts["author_id"].isin(ids) & posts["kind"].isin(list(kinds))]
+    P = posts[posts["author_id"].isin(ids) & posts["kind"].isin(list(post_kinds))]
     kind = P["kind"].astype(str)
     parent_author = P["parent_post_id"].map(posts["author_id"])
     parent_type = parent_author.map(types)
@@ -162,8 +167,8 @@ def push_pull_networking(corpus: Corpus, *, accounts=None,
     return out
 
 
-def engagement(corpus: Corpus, *, accounts=None, kinds=("original", "quote"),
-               include_quotes: bool = True) -> pd.DataFrame:
+def engagement(corpus: Corpus, *, accounts=None, post_kinds=("original", "quote"),
+               include_quotes: bool = True, kinds=None) -> pd.DataFrame:
     """Bonson's popularity, commitment and virality indices of each account's posts.
 
     Parameters
@@ -173,11 +178,13 @@ def engagement(corpus: Corpus, *, accounts=None, kinds=("original", "quote"),
         ``repost_count``, ``quote_count``; accounts with ``followers``).
     accounts : iterable of account ids, optional
         Accounts to score; every government account by default.
-    kinds : iterable of str, default ("original", "quote")
+    post_kinds : iterable of str, default ("original", "quote")
         The account's own posts that are scored (replies and reposts are not its
         publications).
     include_quotes : bool, default True
         Count quotes as shares (``shares = repost_count + quote_count``).
+    kinds : iterable of str, optional
+        The former name of ``post_kinds``, still accepted.
 
     Returns
     -------
@@ -249,8 +256,10 @@ def engagement(corpus: Corpus, *, accounts=None, kinds=("original", "quote"),
     missing = ids.difference(acc.index)
     if len(missing):
         raise KopiresearchError(f"accounts: {missing[0]!r} is not in corpus.accounts")
+    if kinds is not None:  # the former name
+        post_kinds = kinds
     posts = corpus.posts
-    P = posts[posts["author_id"].isin(ids) & posts["kind"].isin(list(kinds))]
+    P = posts[posts["author_id"].isin(ids) & posts["kind"].isin(list(post_kinds))]
     likes = P["like_count"].astype("Float64")
     comments = P["reply_count"].astype("Float64")
     shares = P["repost_count"].astype("Float64")

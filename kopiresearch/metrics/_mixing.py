@@ -23,7 +23,7 @@ def _edge_groups(G, by, weight):
 
 
 def mixing_matrix(G: nx.Graph, by="actor_type", *, weight: str | None = None,
-                  normalized: bool = False) -> pd.DataFrame:
+                  normalize: bool = False, normalized: bool | None = None) -> pd.DataFrame:
     """Counts (or shares) of edges from each group to each group.
 
     Parameters
@@ -35,8 +35,12 @@ def mixing_matrix(G: nx.Graph, by="actor_type", *, weight: str | None = None,
         values form the group ``"unknown"``.
     weight : str or None, default None
         Sum this edge attribute instead of counting edges.
-    normalized : bool, default False
-        Divide by the total so that the matrix sums to 1 (Newman's ``e_ij``).
+    normalize : bool, default False
+        Divide by the total so that the matrix sums to 1 (Newman's ``e_ij``); the package's
+        one spelling, as ``pandas.crosstab`` and
+        :func:`kopiresearch.cascades.region_flows`.
+    normalized : bool, optional
+        The former name of ``normalize`` (NetworkX's spelling), still accepted.
 
     Returns
     -------
@@ -65,7 +69,9 @@ def mixing_matrix(G: nx.Graph, by="actor_type", *, weight: str | None = None,
                           fill_value=0.0, observed=False)
     M = M.reindex(index=groups, columns=groups, fill_value=0.0).astype(float)
     M.index.name, M.columns.name = "source", "target"
-    if normalized and M.to_numpy().sum() > 0:
+    if normalized is not None:
+        normalize = normalized
+    if normalize and M.to_numpy().sum() > 0:
         M = M / M.to_numpy().sum()
     return M
 
@@ -102,7 +108,7 @@ def nominal_assortativity(G: nx.Graph, by="actor_type", *, weight: str | None = 
     >>> round(nominal_assortativity(G, by={0: "a", 1: "a", 2: "b", 3: "b"}), 4)
     0.3333
     """
-    e = mixing_matrix(G, by, weight=weight, normalized=True).to_numpy()
+    e = mixing_matrix(G, by, weight=weight, normalize=True).to_numpy()
     return _newman_r(e)
 
 

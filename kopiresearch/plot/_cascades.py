@@ -10,19 +10,15 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
+from ..corpus import ACTOR_TYPES
 from ..errors import KopiresearchError
 from ..regions import region_table
-from ._maps import choropleth
+from ._maps import choropleth, map_panels
+from ._palette import ACTOR_COLORS, SEQUENTIAL_CMAP, actor_label
+from ._style import place_legend
 
 __all__ = ["ACTOR_COLORS", "cascade_tree", "coverage_curves", "time_to_region_map",
-           "flow_heatmap", "spread_frames", "spread_animation"]
-
-#: Colour of each actor type in cascade figures.
-ACTOR_COLORS = {
-    "government_province": "#08306b", "government_regency": "#2171b5",
-    "government_other": "#6baed6", "influencer": "#e6550d", "media": "#756bb1",
-    "academic": "#31a354", "community": "#a1d99b", "citizen": "#bdbdbd", "unknown": "#f0f0f0",
-}
+           "reach_and_time_maps", "flow_heatmap", "spread_frames", "spread_animation"]
 
 
 def cascade_tree(cascades, root_post_id, ax=None, *, node_size=None, legend=True):
@@ -92,43 +88,58 @@ def cascade_tree(cascades, root_post_id, ax=None, *, node_size=None, legend=True
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     if legend:
-        present = [t for t in ACTOR_COLORS if t in set(types)]
+        present = [t for t in (*ACTOR_TYPES, *sorted(set(ACTOR_COLORS) - set(ACTOR_TYPES)))
+                   if t in set(types)]
         handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=ACTOR_COLORS[t],
-                          markeredgecolor="black", label=t.replace("_", " ")) for t in present]
-        ax.legend(handles=handles, fontsize=7, loc="lower right", frameon=False)
+                          markeredgecolor="black", label=actor_label(t)) for t in present]
+        place_legend(ax, handles, [h.get_label() for h in handles], fontsize=7,
+                     frameon=False)
     ax.set_title(f"cascade of {root_post_id}: {n} posts")
     return ax
 
 
 def coverage_curves(coverage, ax=None, *, groups=None, quantiles=(0.25, 0.75), colors=None,
-                    log_x=False):
-    """Median regional coverage curve per group of cascades, with a quantile band.
+                    log_x=False, stat="mean", level=0.95, n_regions=38):
+    """Regional coverage curve per group of cascades: the mean with its confidence band
+    (default), or the median with a quantile band.
 
     Parameters
     ----------
     coverage : pandas.DataFrame
-        From :func:`kopiresearch.cascades.coverage_curve` (rows cascades, columns hours).
+        From :func:`kopiresearch.cascades.coverage_curve` (rows cascades, columns hours;
+        values are shares of the 38 kabupaten/kota).
     ax : matplotlib.axes.Axes, optional
     groups : pandas.Series or array-like, optional
         A label per cascade (aligned with ``coverage``'s rows); one curve per label.
     quantiles : (float, float) or None
-        The band drawn around each median.
+        With ``stat="median"``: the quantile band drawn around each median.
     colors : dict, optional
         Colour per group label.
     log_x : bool
-        Logarithmic hours axis.
+        Symmetric-log hours axis (linear below one hour).
+    stat : {"mean", "median"}, default "mean"
+        The curve drawn. The mean is what the tables report (a mean of 2.57 against 4.06
+        regions); the median of a few-region count moves in integer steps and can hide it.
+    level : float or None
+        With ``stat="mean"``: confidence level of the band, the normal-approximation
+        interval ``mean +- z * sd / sqrt(n)`` at each hour (``None``: no band).
+    n_regions : int
+        Number of regions the shares are of (the y axis counts regions).
 
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax.lines`` holds one curve per group, in sorted group order.
 
     Examples
     --------
     >>> from kopiresearch.cascades import _demo_cascades, coverage_curve
     >>> ax = coverage_curves(coverage_curve(_demo_cascades(), [0, 1, 2, 3]))
-    >>> len(ax.lines)
-    1
+    >>> len(ax.lines), ax.get_ylabel()
+    (1, 'mean kabupaten/kota reached (of 38)')
     """
+    if stat not in ("mean", "median"):
+        raise KopiresearchError(f"stat must be 'mean' or 'median', not {stat!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     hours = coverage.columns.to_numpy(dtype=float)
@@ -142,24 +153,41 @@ def coverage_curves(coverage, ax=None, *, groups=None, quantiles=(0.25, 0.75), c
             raise KopiresearchError("groups: need one label per cascade (row of coverage), "
                                     f"got {groups.shape} for {len(coverage)} rows")
         labels = pd.Series(groups, index=coverage.index)
+    from scipy.stats import norm
+
     for name in sorted(labels.dropna().unique(), key=str):
-        sub = coverage.to_numpy()[(labels == name).to_numpy()] * 38
+        sub = coverage.to_numpy()[(labels == name).to_numpy()] * n_regions
         color = (colors or {}).get(name)
-        (line,) = ax.plot(hours, np.median(sub, axis=0), color=color, lw=2,
+        centre = sub.mean(axis=0) if stat == "mean" else np.median(sub, axis=0)
+        (line,) = ax.plot(hours, centre, color=color, lw=2,
                           label=f"{name} (n={len(sub)})")
-        if quantiles is not None:
+        if stat == "mean" and level is not None and len(sub) > 1:
+            half = norm.ppf(0.5 + level / 2) * sub.std(axis=0, ddof=1) / np.sqrt(len(sub))
+            ax.fill_between(hours, centre - half, centre + half, color=line.get_color(),
+                            alpha=0.2, lw=0)
+        elif stat == "median" and quantiles is not None:
             q = np.quantile(sub, quantiles, axis=0)
             ax.fill_between(hours, q[0], q[1], color=line.get_color(), alpha=0.2, lw=0)
     ax.set_xlabel("hours since the root post")
-    ax.set_ylabel("kabupaten/kota reached (of 38)")
+    ax.set_ylabel(f"{stat} kabupaten/kota reached (of {n_regions})")
+    ax.set_ylim(bottom=0)
     if log_x:
         ax.set_xscale("symlog", linthresh=1)
-    ax.legend(frameon=False, fontsize=8)
+    if len(hours):
+        ax.set_xlim(max(hours.min(), 0) if log_x else hours.min(), hours.max())
+    band = (f"; band: {level:.0%} confidence interval of the mean" if stat == "mean"
+            and level is not None else f"; band: quantiles {quantiles[0]:g}-{quantiles[1]:g}"
+            if stat == "median" and quantiles is not None else "")
+    leg = place_legend(ax, fontsize=8, frameon=False, title=f"{stat}{band}" if band else None)
+    if leg is not None:
+        leg._legend_box.align = "left"
     return ax
 
 
-def time_to_region_map(ttr, ax=None, *, stat="median", cmap="magma_r", label=None, **kwargs):
-    """Choropleth of the typical time a cascade takes to reach each kabupaten/kota.
+def time_to_region_map(ttr, ax=None, *, stat="median", cmap=SEQUENTIAL_CMAP + "_r",
+                       label=None, roots=None, min_cascades=5, **kwargs):
+    """Choropleth of the typical time a cascade takes to reach each kabupaten/kota; regions
+    reached by few cascades are marked, so a rarely reached region cannot look fast.
 
     Parameters
     ----------
@@ -170,8 +198,15 @@ def time_to_region_map(ttr, ax=None, *, stat="median", cmap="magma_r", label=Non
     stat : {"median", "mean"}
         Summary of :math:`T_r` over the cascades that reached region r.
     cmap : str
+        Default reversed cividis (dark = slow).
     label : str, optional
         Colour bar label.
+    roots : sequence, optional
+        The cascades (root post ids) the map is about, for the note "n of N cascades"
+        (default: those in ``ttr``).
+    min_cascades : int, default 5
+        Regions reached by fewer cascades are dotted and counted in a note below the map;
+        0 marks none.
     **kwargs
         Passed on to :func:`kopiresearch.plot.choropleth` (``vmin``, ``vmax``, ...).
         Regions no cascade reached are hatched grey.
@@ -180,10 +215,14 @@ def time_to_region_map(ttr, ax=None, *, stat="median", cmap="magma_r", label=Non
     -------
     matplotlib.axes.Axes
 
+    See Also
+    --------
+    reach_and_time_maps : the share of cascades reaching each region beside the time.
+
     Examples
     --------
     >>> from kopiresearch.cascades import _demo_cascades, time_to_region
-    >>> ax = time_to_region_map(time_to_region(_demo_cascades()))
+    >>> ax = time_to_region_map(time_to_region(_demo_cascades()), min_cascades=0)
     >>> len(ax.collections)  # reached and never reached
     2
     """
@@ -191,11 +230,89 @@ def time_to_region_map(ttr, ax=None, *, stat="median", cmap="magma_r", label=Non
         raise KopiresearchError(f"stat must be 'median' or 'mean', not {stat!r}")
     values = ttr.groupby("region_code")["hours"].agg(stat)
     values.index = values.index.astype(str)
-    return choropleth(values, ax=ax, cmap=cmap,
-                      label=label or f"{stat} hours to first reach", **kwargs)
+    ax = choropleth(values, ax=ax, cmap=cmap,
+                    label=label or f"{stat} hours to first reach", **kwargs)
+    if min_cascades:
+        n = ttr.groupby("region_code")["root_post_id"].nunique()
+        n.index = n.index.astype(str)
+        few = sorted(c for c in n.index if n[c] < min_cascades and c in values.index)
+        total = len(set(roots)) if roots is not None else ttr["root_post_id"].nunique()
+        if few:
+            from matplotlib.collections import PatchCollection
+            from matplotlib.patches import PathPatch
+
+            from ._maps import _paths
+
+            paths = _paths()
+            ax.add_collection(PatchCollection([PathPatch(paths[c]) for c in few],
+                                              facecolor="none", edgecolor="black",
+                                              linewidth=0.8, hatch="...", zorder=3))
+        ax.annotate(f"dotted: reached by fewer than {min_cascades} of {total} cascades "
+                    f"({len(few)} regions)", (0.0, 0.0), xycoords="axes fraction",
+                    fontsize=7, va="top")
+    return ax
 
 
-def flow_heatmap(flows, ax=None, *, log=True, cmap="viridis", label=None):
+def reach_and_time_maps(by_region, *, figsize=None, min_cascades=5, time_cmap=None,
+                        share_cmap=None, titles=None):
+    """Two maps of the same size: the share of cascades reaching each kabupaten/kota, and
+    the median hours to reach it (dotted where few cascades did).
+
+    Parameters
+    ----------
+    by_region : pandas.DataFrame
+        :func:`kopiresearch.cascades.region_reach` output (index region code; columns
+        ``share_reached``, ``cascades_reached``, ``median_hours``).
+    figsize : tuple, optional
+    min_cascades : int, default 5
+        Regions whose median rests on fewer cascades are dotted on the time map.
+    titles : (str, str), optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.axes[:2]`` are the maps, the others their colour bars.
+
+    Examples
+    --------
+    >>> from kopiresearch.cascades import _demo_cascades, time_to_region, region_reach
+    >>> fig = reach_and_time_maps(region_reach(time_to_region(_demo_cascades())))
+    >>> fig.draw_without_rendering()
+    >>> w = [a.get_window_extent().width for a in fig.axes[:2]]
+    >>> bool(abs(w[0] - w[1]) < 1)
+    True
+    """
+    br = by_region.copy()
+    br.index = br.index.astype(str)
+    br = br[br.index.str.len() == 4]
+    titles = titles or ("share of cascades reaching it", "median hours to first reach")
+    fig, axes, caxes = map_panels(2, figsize=figsize)
+    choropleth(br["share_reached"], ax=axes[0], cmap=share_cmap or SEQUENTIAL_CMAP, vmin=0,
+               vmax=max(float(br["share_reached"].max()), 1e-9), cax=caxes[0],
+               label="share of cascades", title=titles[0])
+    hours = br["median_hours"].dropna()
+    choropleth(hours, ax=axes[1], cmap=time_cmap or SEQUENTIAL_CMAP + "_r", cax=caxes[1],
+               label="median hours", title=titles[1])
+    few = [c for c in hours.index if br.at[c, "cascades_reached"] < min_cascades]
+    if min_cascades and few:
+        from matplotlib.collections import PatchCollection
+        from matplotlib.patches import PathPatch
+
+        from ._maps import _paths
+
+        paths = _paths()
+        axes[1].add_collection(PatchCollection([PathPatch(paths[c]) for c in few],
+                                               facecolor="none", edgecolor="black",
+                                               linewidth=0.8, hatch="...", zorder=3))
+    if min_cascades:
+        axes[1].annotate(f"dotted: median of fewer than {min_cascades} cascades "
+                         f"({len(few)} regions)", (0.0, 0.0), xycoords="axes fraction",
+                         fontsize=7, va="top")
+    return fig
+
+
+def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
+                 fontsize=None):
     """Heatmap of a region-to-region flow matrix, regions grouped by Bakorwil.
 
     Parameters
@@ -204,11 +321,16 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap="viridis", label=None):
         From :func:`kopiresearch.cascades.region_flows` (already ordered by Bakorwil).
     ax : matplotlib.axes.Axes, optional
     log : bool
-        Colour by :math:`\\log_{10}(1 + F)` so that the within-region diagonal does not wash
-        out everything else.
+        Logarithmic colour scale (:class:`matplotlib.colors.LogNorm`) so that the
+        within-region diagonal does not wash out everything else; the colour bar is in the
+        flow's own units (named from ``flows.attrs["normalize"]``, which
+        :func:`~kopiresearch.cascades.region_flows` sets), cells with no flow are white and
+        "no flow" in the legend.
     cmap : str
     label : str, optional
-        Colour bar label.
+        Colour bar label (default: says whether the rows are shares or counts).
+    fontsize : float, optional
+        Tick label size (default: as large as the rows allow, at least 6 pt).
 
     Returns
     -------
@@ -221,14 +343,29 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap="viridis", label=None):
     >>> len(ax.images)
     1
     """
+    from matplotlib.colors import LogNorm
+
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 6.5))
+        n = len(flows)
+        side = float(np.clip(0.19 * n + 1.6, 4.0, 9.0))
+        _, ax = plt.subplots(figsize=(side + 1.2, side))
     values = flows.to_numpy(dtype=float)
-    shown = np.log10(1 + values) if log else values
-    im = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, aspect="equal",
-                   interpolation="nearest")
+    positive = values[np.isfinite(values) & (values > 0)]
+    normalize = flows.attrs.get("normalize", "unknown")
+    if log and len(positive):
+        shown = np.ma.masked_where(~(values > 0), values)
+        norm = LogNorm(vmin=positive.min(), vmax=positive.max())
+    else:
+        shown, norm = np.ma.masked_invalid(values), None
+    im = ax.imshow(shown, cmap=cmap, norm=norm, aspect="equal", interpolation="nearest")
+    ax.set_facecolor("white")
     cb = ax.figure.colorbar(im, ax=ax, shrink=0.75, pad=0.02)
-    cb.set_label(label or ("log10(1 + flow)" if log else "flow"))
+    unit = {None: "cascade edges (parent -> adopter)",
+            "source": "cascade edges per active account of the row region",
+            "target": "cascade edges per active account of the column region",
+            "both": "cascade edges per (row x column) active accounts"}.get(
+                normalize, "flow")
+    cb.set_label(label or (unit + (" (log scale)" if log else "")))
     table = region_table()
     idx = [str(c) for c in flows.index]
     if set(idx) <= set(table.index):
@@ -237,21 +374,29 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap="viridis", label=None):
         bak = table.loc[idx, "bakorwil"].to_numpy()
         cuts = np.flatnonzero(bak[1:] != bak[:-1]) + 0.5
         for c in cuts:
-            ax.axhline(c, color="white", lw=1.2)
-            ax.axvline(c, color="white", lw=1.2)
-        fs = 6
+            ax.axhline(c, color="black", lw=0.8)
+            ax.axvline(c, color="black", lw=0.8)
     else:
-        names, fs = idx, 9
+        names = idx
+    ax.figure.draw_without_rendering()
+    h_in = ax.get_window_extent().height / ax.figure.dpi
+    fs = fontsize or float(np.clip(0.8 * 72 * h_in / max(len(idx), 1), 6, 9))
     ax.set_xticks(range(len(idx)))
     ax.set_xticklabels(names, rotation=90, fontsize=fs)
     ax.set_yticks(range(len(idx)))
     ax.set_yticklabels(names, fontsize=fs)
+    ax.tick_params(length=0)
     ax.set_xlabel("to (adopting account's region)")
     ax.set_ylabel("from (parent's region)")
+    if log and (values == 0).any():
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(facecolor="white", edgecolor="#999999", label="no flow")],
+                  loc="upper left", bbox_to_anchor=(1.0, -0.02), fontsize=7, frameon=False)
     return ax
 
 
-def spread_frames(ttr, hours, *, ncols=4, cmap="magma_r", figsize=None):
+def spread_frames(ttr, hours, *, ncols=4, cmap=SEQUENTIAL_CMAP + "_r", figsize=None):
     """Small multiples: the regions one cascade (or a set) has reached by each time.
 
     Parameters
@@ -274,8 +419,8 @@ def spread_frames(ttr, hours, *, ncols=4, cmap="magma_r", figsize=None):
     --------
     >>> from kopiresearch.cascades import _demo_cascades, time_to_region
     >>> fig = spread_frames(time_to_region(_demo_cascades()), [0, 2, 4], ncols=3)
-    >>> len(fig.axes)
-    3
+    >>> len(fig.axes)  # three maps and their one colour bar
+    4
     """
     first = ttr.groupby("region_code")["hours"].min()
     first.index = first.index.astype(str)
@@ -286,14 +431,20 @@ def spread_frames(ttr, hours, *, ncols=4, cmap="magma_r", figsize=None):
     vmax = float(max(hours)) if hours else 1.0
     for ax, h in zip(axes.ravel(), hours):
         choropleth(first[first <= h], ax=ax, cmap=cmap, vmin=0, vmax=vmax, colorbar=False,
-                   linewidth=0.2)
+                   linewidth=0.2, missing_label=None)
         ax.set_title(f"{h:g} h: {int((first <= h).sum())} of 38", fontsize=9)
     for ax in axes.ravel()[len(hours):]:
         ax.set_axis_off()
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    cb = fig.colorbar(ScalarMappable(norm=Normalize(0, vmax), cmap=cmap), ax=axes.ravel(),
+                      shrink=0.6, pad=0.01)
+    cb.set_label("hours until first reached")
     return fig
 
 
-def spread_animation(ttr, hours, *, cmap="magma_r", interval=400):
+def spread_animation(ttr, hours, *, cmap=SEQUENTIAL_CMAP + "_r", interval=400):
     """An animation of the regions reached over time (save it as a GIF).
 
     Parameters
@@ -331,7 +482,8 @@ def spread_animation(ttr, hours, *, cmap="magma_r", interval=400):
     def draw(k):
         ax.clear()
         h = hours[k]
-        choropleth(first[first <= h], ax=ax, cmap=cmap, vmin=0, vmax=vmax, colorbar=False)
+        choropleth(first[first <= h], ax=ax, cmap=cmap, vmin=0, vmax=vmax, colorbar=False,
+                   missing_label="not yet reached")
         ax.set_title(f"{h:g} hours after posting: {int((first <= h).sum())} of 38 reached")
         return ax.collections
 

@@ -14,8 +14,67 @@ from matplotlib.path import Path
 
 from ..errors import KopiresearchError
 from ..regions import region_boundaries, region_table
+from ._palette import MISSING_COLOR, SEQUENTIAL_CMAP
 
-__all__ = ["choropleth", "region_paths"]
+__all__ = ["choropleth", "region_paths", "map_panels"]
+
+#: Width / height of the East Java map frame (main island and Madura), for panel layouts.
+_MAP_ASPECT = (114.65 - 110.85) / ((8.85 - 6.65) / np.cos(np.deg2rad(7.6)))
+
+
+def map_panels(n, *, figsize=None, shared_colorbar=False, width=None):
+    """A figure with ``n`` East Java map axes of the same size side by side, each with its
+    own colour bar axes of the same height (or one colour bar for all).
+
+    Use it when maps are compared: maps drawn with and without a colour bar, or with
+    ``colorbar=True`` in subplots, come out in different sizes.
+
+    Parameters
+    ----------
+    n : int
+    figsize : tuple, optional
+        Default: ``width`` (7.2 in, two journal columns) wide, height to fit.
+    shared_colorbar : bool
+        One colour bar at the right for all panels (pass ``cax=caxes[0]`` to the last
+        :func:`choropleth` and ``colorbar=False`` to the others).
+
+    Returns
+    -------
+    (Figure, list of Axes, list of Axes)
+        The figure, the map axes (also ``fig.axes[:n]``) and the colour bar axes (one, or
+        one per map).
+
+    Examples
+    --------
+    >>> fig, axes, caxes = map_panels(2)
+    >>> len(axes), len(caxes)
+    (2, 2)
+    """
+    import matplotlib.pyplot as plt
+
+    width = width or 7.2
+    cbw = 0.035  # colour bar width as a share of the panel width
+    if figsize is None:
+        per = width / n
+        figsize = (width, per * (1 - cbw * 6.5) / _MAP_ASPECT + 0.6)
+    fig = plt.figure(figsize=figsize)
+    ratios = []
+    for k in range(n):
+        ratios += [1.0]
+        if not shared_colorbar or k == n - 1:
+            ratios += [cbw, cbw * 5.5]  # colour bar, then room for its ticks and label
+    gs = fig.add_gridspec(1, len(ratios), width_ratios=ratios, wspace=0.0, left=0.01,
+                          right=0.99, top=0.88, bottom=0.1)
+    map_cols, bar_cols, col = [], [], 0
+    for k in range(n):
+        map_cols.append(col)
+        col += 1
+        if not shared_colorbar or k == n - 1:
+            bar_cols.append(col)
+            col += 2
+    axes = [fig.add_subplot(gs[0, c]) for c in map_cols]  # maps first: fig.axes[:n]
+    caxes = [fig.add_subplot(gs[0, c]) for c in bar_cols]
+    return fig, axes, caxes
 
 
 @functools.cache
@@ -47,9 +106,10 @@ def region_paths() -> dict:
     return dict(_paths())
 
 
-def choropleth(values, ax=None, *, cmap="viridis", label=None, missing_color="lightgrey",
-               vmin=None, vmax=None, edgecolor="white", linewidth=0.4, colorbar=True,
-               annotate=False, title=None):
+def choropleth(values, ax=None, *, cmap=SEQUENTIAL_CMAP, label=None,
+               missing_color=MISSING_COLOR, vmin=None, vmax=None, edgecolor="white",
+               linewidth=0.4, colorbar=True, annotate=False, title=None, cax=None,
+               center=None, missing_label="no data"):
     """Shade the 38 kabupaten/kota of East Java by a value.
 
     Parameters
@@ -60,6 +120,7 @@ def choropleth(values, ax=None, *, cmap="viridis", label=None, missing_color="li
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure is made if missing.
     cmap : str or Colormap
+        Default cividis (perceptually uniform, colour-blind safe, no near-white end).
     label : str, optional
         Colour bar label.
     missing_color : color
@@ -71,6 +132,13 @@ def choropleth(values, ax=None, *, cmap="viridis", label=None, missing_color="li
     annotate : bool
         Write each region's short name at its centroid.
     title : str, optional
+    cax : matplotlib.axes.Axes, optional
+        Draw the colour bar there (see :func:`map_panels`), so the map keeps its size.
+    center : float, optional
+        For a diverging ``cmap``: the value at its middle colour (e.g. 0 for a
+        difference); the scale is made symmetric around it.
+    missing_label : str or None
+        Legend entry for the hatched regions without a value (only drawn when some are).
 
     Returns
     -------
@@ -104,8 +172,12 @@ def choropleth(values, ax=None, *, cmap="viridis", label=None, missing_color="li
     data = np.array([values.get(c, np.nan) for c in codes], dtype=float)
     have = ~np.isnan(data)
     finite = data[have]
-    norm = Normalize(vmin=vmin if vmin is not None else (finite.min() if len(finite) else 0),
-                     vmax=vmax if vmax is not None else (finite.max() if len(finite) else 1))
+    lo = vmin if vmin is not None else (finite.min() if len(finite) else 0)
+    hi = vmax if vmax is not None else (finite.max() if len(finite) else 1)
+    if center is not None:
+        half = max(abs(hi - center), abs(center - lo), 1e-12)
+        lo, hi = center - half, center + half
+    norm = Normalize(vmin=lo, vmax=hi)
     patches = [PathPatch(paths[c]) for c in codes]
     filled = PatchCollection([p for p, h in zip(patches, have) if h], cmap=cmap, norm=norm,
                              edgecolor=edgecolor, linewidth=linewidth)
@@ -115,15 +187,25 @@ def choropleth(values, ax=None, *, cmap="viridis", label=None, missing_color="li
         ax.add_collection(PatchCollection([p for p, h in zip(patches, have) if not h],
                                           facecolor=missing_color, edgecolor=edgecolor,
                                           linewidth=linewidth, hatch="///"))
+        if missing_label:
+            from matplotlib.patches import Patch
+
+            ax.legend(handles=[Patch(facecolor=missing_color, edgecolor="white",
+                                     hatch="///", label=missing_label)],
+                      loc="lower left", fontsize=7, frameon=False,
+                      bbox_to_anchor=(0.0, -0.06))
     if colorbar and have.any():
-        cb = ax.figure.colorbar(filled, ax=ax, shrink=0.7, pad=0.01)
+        if cax is not None:
+            cb = ax.figure.colorbar(filled, cax=cax)
+        else:
+            cb = ax.figure.colorbar(filled, ax=ax, shrink=0.7, pad=0.01)
         if label:
             cb.set_label(label)
     if annotate:
         table = region_table()
         for code in codes:
             ax.annotate(table.loc[code, "short_name"], (table.loc[code, "lon"],
-                        table.loc[code, "lat"]), fontsize=5, ha="center", va="center")
+                        table.loc[code, "lat"]), fontsize=6, ha="center", va="center")
     # the main island and Madura; far islands (Bawean, Masalembu, Kangean) would shrink Java
     ax.set_xlim(110.85, 114.65)
     ax.set_ylim(-8.85, -6.65)

@@ -9,12 +9,20 @@ import pandas as pd
 
 from ..errors import KopiresearchError
 from ._base import draw_network
+from ._palette import (
+    ACTOR_COLORS,
+    COMMUNITY_COLORS,
+    OTHER_COLOR,
+    ROLE_COLORS,
+    SEQUENTIAL_CMAP,
+    to_lab,
+)
+from ._style import place_labels, place_legend
 
 __all__ = ["plot_responsiveness", "plot_response_curves", "plot_mixing_matrix",
            "plot_communities", "plot_brokerage"]
 
 _ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
-_ROLE_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")
 
 
 def plot_responsiveness(table: pd.DataFrame, ax=None, *, label="handle",
@@ -61,17 +69,20 @@ def plot_responsiveness(table: pd.DataFrame, ax=None, *, label="handle",
                     color="#999999", lw=0.6, zorder=1)
         ax.scatter(j["reply_prob"], j["median_delay_hours"], s=25, facecolors="none",
                    edgecolors="black", lw=0.8, label="planted", zorder=2)
-    ax.scatter(t[rate], t[time], s=size, c="#ef8a62", edgecolors="black", lw=0.4,
-               label="estimated (size = posts addressed)", zorder=3)
-    if top:
-        for _, row in t.nlargest(int(top), "addressed").iterrows():
-            ax.annotate(str(row[label]), (row[rate], row[time]), fontsize=7,
-                        xytext=(3, 3), textcoords="offset points")
+    ax.scatter(t[rate], t[time], s=size, c=ACTOR_COLORS["government_regency"],
+               edgecolors="black", lw=0.4, label="estimated (size = posts addressed)",
+               zorder=3)
     ax.set_yscale("log")
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of citizen posts answered (Kaplan-Meier)")
     ax.set_ylabel("median hours to answer (answered posts)")
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    if top:
+        tops = t.nlargest(int(top), "addressed")
+        place_labels(ax, tops[[rate, time]].to_numpy(float), tops[label].astype(str).tolist(),
+                     fontsize=7, radius_points=np.sqrt(10 + 3 * tops["addressed"]
+                                                       .to_numpy(float)) / 2,
+                     avoid=t[[rate, time]].to_numpy(float))
+    place_legend(ax, fontsize=8, frameon=False)
     return ax
 
 
@@ -120,12 +131,12 @@ def plot_response_curves(curves: pd.DataFrame, ax=None, *, by="office_id", label
         ax.set_xlim(0, max_hours)
     ax.set_xlabel("hours since the citizen post")
     ax.set_ylabel("share still unanswered, S(t)")
-    ax.legend(fontsize=7, frameon=False, loc="upper right")
+    place_legend(ax, fontsize=7, frameon=False)
     return ax
 
 
-def plot_mixing_matrix(matrix: pd.DataFrame, ax=None, *, normalize="row", cmap="Blues",
-                       annotate=True, fmt=".2f"):
+def plot_mixing_matrix(matrix: pd.DataFrame, ax=None, *, normalize="row",
+                       cmap=SEQUENTIAL_CMAP, annotate=True, fmt=".2f"):
     """Heat map of a mixing matrix (source group in rows, target group in columns).
 
     Parameters
@@ -167,22 +178,33 @@ def plot_mixing_matrix(matrix: pd.DataFrame, ax=None, *, normalize="row", cmap="
     ax.set_xticks(range(M.shape[1]), [str(c) for c in M.columns], rotation=45, ha="right",
                   fontsize=8)
     ax.set_yticks(range(M.shape[0]), [str(i) for i in M.index], fontsize=8)
-    ax.set_xlabel(f"target ({M.columns.name or 'group'})")
-    ax.set_ylabel(f"source ({M.index.name or 'group'})")
+    ax.set_xlabel(_axis_name("engaged (target) group", M.columns.name))
+    ax.set_ylabel(_axis_name("acting (source) group", M.index.name))
     if annotate:
-        vmax = M.to_numpy().max() if M.size else 0
         for i in range(M.shape[0]):
             for j in range(M.shape[1]):
                 v = M.iat[i, j]
+                dark = to_lab(im.cmap(im.norm(v)))[0] < 55
                 ax.text(j, i, format(v, fmt), ha="center", va="center", fontsize=7,
-                        color="white" if vmax and v > 0.6 * vmax else "black")
-    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+                        color="white" if dark else "black")
+    cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    cb.set_label({"row": "share of the row group's acts", "all": "share of all acts",
+                  None: "acts (edges)"}[normalize])
     return ax
 
 
+def _axis_name(default, name):
+    """Axis label without "source (source)": a level name only when it says more."""
+    if name is None or str(name).lower() in {"source", "target", "group", "from", "to", ""}:
+        return default
+    return f"{default}: {name}"
+
+
 def plot_communities(G: nx.Graph, partition, ax=None, *, n_show: int = 8, seed: int = 1,
-                     max_nodes: int | None = 600):
-    """The network drawn with a seeded spring layout, nodes coloured by community.
+                     max_nodes: int | None = 600, hulls: bool = True, label_top: int = 0,
+                     size_by="degree", layout=None):
+    """The network drawn with a seeded ForceAtlas2 layout, nodes coloured by community and
+    each shown community outlined by the hull of its core.
 
     Parameters
     ----------
@@ -191,11 +213,18 @@ def plot_communities(G: nx.Graph, partition, ax=None, *, n_show: int = 8, seed: 
         Node -> community number (:func:`kopiresearch.metrics.communities`; 0 = largest).
     ax : matplotlib.axes.Axes, optional
     n_show : int, default 8
-        Colour the ``n_show`` largest communities; the others are grey.
+        Colour the ``n_show`` largest communities (Paul Tol's muted colours, at most 9);
+        the others are a mid grey.
     seed : int, default 1
         Seed of the layout (same seed, same picture).
     max_nodes : int, optional
         Draw only the nodes of highest weighted degree.
+    hulls : bool, default True
+        Outline each coloured community (see :func:`kopiresearch.plot.draw_network`).
+    label_top : int
+        Label this many accounts with the largest ``size_by`` by their handle.
+    size_by, layout
+        As in :func:`kopiresearch.plot.draw_network`.
 
     Returns
     -------
@@ -210,20 +239,28 @@ def plot_communities(G: nx.Graph, partition, ax=None, *, n_show: int = 8, seed: 
     True
     """
     part = pd.Series(partition)
-    colors = plt.get_cmap("tab10").colors
-    palette = {f"community {i}": colors[i % 10] for i in range(n_show)}
-    palette["other"] = "#d9d9d9"
+    if n_show > len(COMMUNITY_COLORS):
+        raise KopiresearchError(f"n_show={n_show}: at most {len(COMMUNITY_COLORS)} communities "
+                                "have distinct colour-blind-safe colours")
+    palette = {f"community {i}": COMMUNITY_COLORS[i] for i in range(n_show)}
+    palette["other"] = OTHER_COLOR
     H = G.subgraph(list(G)).copy()
+    groups = {}
     for n in H:
         c = part.get(n)
-        H.nodes[n]["_community"] = (f"community {int(c)}" if c is not None and not pd.isna(c)
-                                    and int(c) < n_show else "other")
+        shown = c is not None and not pd.isna(c) and int(c) < n_show
+        H.nodes[n]["_community"] = f"community {int(c)}" if shown else "other"
+        if shown and hulls:
+            groups[n] = f"community {int(c)}"
     return draw_network(H, ax=ax, color_by="_community", seed=seed, palette=palette,
-                        max_nodes=max_nodes, size_by="degree")
+                        max_nodes=max_nodes, size_by=size_by, groups=groups or None,
+                        group_colors=palette, label_top=label_top, layout=layout)
 
 
-def plot_brokerage(summary: pd.DataFrame, ax=None, *, value="ratio", groups=None):
-    """Brokerage roles by group as grouped bars (observed/expected, or counts).
+def plot_brokerage(summary: pd.DataFrame, ax=None, *, value="ratio", groups=None,
+                   interval=None, log=True):
+    """Brokerage roles by group as grouped bars: observed/expected on a log axis centred on
+    1, with the permutation interval of chance (or counts).
 
     Parameters
     ----------
@@ -231,9 +268,18 @@ def plot_brokerage(summary: pd.DataFrame, ax=None, *, value="ratio", groups=None
         :func:`kopiresearch.metrics.brokerage_summary` output (index ``(group, role)``).
     ax : matplotlib.axes.Axes, optional
     value : {"ratio", "observed", "expected"}, default "ratio"
-        What the bars show; for ``"ratio"`` a line marks 1 (as many as expected).
+        What the bars show. Ratios are drawn from 1 upwards or downwards on a logarithmic
+        axis symmetric around 1 (a ratio of 1/3 is as far below as 3 is above); a ratio
+        of 0 is marked by a "0" at the bottom, an undefined one (nothing expected) by
+        "n/a".
     groups : list, optional
         Groups to show, in this order (default: all, sorted).
+    interval : pandas.DataFrame, optional
+        :func:`kopiresearch.metrics.brokerage_null` output (or any table on the same index
+        with ``ratio_low``/``ratio_high``); for ratios, drawn as a grey band per bar: the
+        range of ratios chance alone gives. Default: those columns of ``summary`` if there.
+    log : bool, default True
+        Logarithmic ratio axis (``False``: linear, for counts it is always linear).
 
     Returns
     -------
@@ -248,6 +294,10 @@ def plot_brokerage(summary: pd.DataFrame, ax=None, *, value="ratio", groups=None
     >>> ax = plot_brokerage(s, value="observed")
     >>> len(ax.patches)
     4
+    >>> s["ratio"] = [0.25, 1.0, 4.0, 2.0]
+    >>> ax = plot_brokerage(s)
+    >>> ax.get_yscale(), [round(float(np.log10(v)), 3) for v in ax.get_ylim()]
+    ('log', [-0.902, 0.902])
     """
     if value not in summary.columns:
         raise KopiresearchError(f"value={value!r} is not a column of the summary")
@@ -260,14 +310,59 @@ def plot_brokerage(summary: pd.DataFrame, ax=None, *, value="ratio", groups=None
         _, ax = plt.subplots(figsize=(max(6, 1.2 * len(wide)), 4))
     x = np.arange(len(wide))
     width = 0.8 / max(len(roles), 1)
+    ratio = value == "ratio"
+    band = None
+    if ratio:
+        src = interval if interval is not None else summary
+        if {"ratio_low", "ratio_high"} <= set(src.columns):
+            band = (src["ratio_low"].unstack("role").reindex(index=wide.index, columns=roles),
+                    src["ratio_high"].unstack("role").reindex(index=wide.index,
+                                                              columns=roles))
+    if ratio and log:
+        vals = wide.to_numpy(dtype=float)
+        finite = vals[np.isfinite(vals) & (vals > 0)]
+        ends = [*finite]
+        if band is not None:
+            b = np.concatenate([band[0].to_numpy(float).ravel(), band[1].to_numpy(float).ravel()])
+            ends += [*b[np.isfinite(b) & (b > 0)]]
+        m = max([abs(np.log10(v)) for v in ends] + [0.3]) + 0.3
+        lo, hi = 10 ** -m, 10 ** m
+        ax.set_yscale("log")
+        ax.set_ylim(lo, hi)
     for i, role in enumerate(roles):
-        ax.bar(x + (i - (len(roles) - 1) / 2) * width, wide[role].fillna(0).to_numpy(),
-               width, label=role, color=_ROLE_COLORS[_ROLES.index(role)])
+        xs = x + (i - (len(roles) - 1) / 2) * width
+        v = wide[role].to_numpy(dtype=float)
+        color = ROLE_COLORS[role]
+        if ratio and log:
+            ok = np.isfinite(v) & (v > 0)
+            ax.bar(xs[ok], v[ok] - 1, width, bottom=1.0, label=role, color=color,
+                   edgecolor="black", linewidth=0.3)
+            for xx, vv in zip(xs[~ok], v[~ok]):
+                ax.annotate("0" if vv == 0 else "n/a", (xx, lo), xytext=(0, 2),
+                            textcoords="offset points", ha="center", va="bottom",
+                            fontsize=6, color=color)
+        else:
+            ax.bar(xs, np.nan_to_num(v, nan=0.0), width, label=role, color=color,
+                   edgecolor="black", linewidth=0.3)
+        if band is not None:
+            bl, bh = band[0][role].to_numpy(float), band[1][role].to_numpy(float)
+            okb = np.isfinite(bl) & np.isfinite(bh)
+            if ratio and log:
+                bl = np.where(bl > 0, bl, lo)
+            ax.vlines(xs[okb], bl[okb], bh[okb], color="#555555", lw=2.5, alpha=0.6,
+                      zorder=3, label="_band" if i else "chance (permutation interval)")
     ax.set_xticks(x, [str(g) for g in wide.index], rotation=30, ha="right")
-    if value == "ratio":
-        ax.axhline(1.0, color="black", lw=0.8, ls="--")
-        ax.set_ylabel("observed / expected under random relabelling")
+    if ratio:
+        ax.axhline(1.0, color="black", lw=0.8, label="_ref")
+        ax.set_ylabel("observed / expected under random relabelling"
+                      + (" (log scale)" if log else ""))
+        if log:
+            from matplotlib.ticker import FuncFormatter, LogLocator
+
+            ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 3.0)))
+            ax.yaxis.set_minor_locator(LogLocator(base=10, subs="auto"))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     else:
         ax.set_ylabel(f"{value} brokered pairs")
-    ax.legend(fontsize=8, frameon=False)
+    place_legend(ax, fontsize=8, frameon=False)
     return ax

@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._base import ACTOR_COLORS
+from ._palette import ACTOR_COLORS
 
 __all__ = ["top_items_bars", "volume_timeline", "coordination_graph"]
 
@@ -123,7 +123,9 @@ def volume_timeline(counts: pd.DataFrame, peaks: pd.DataFrame | None = None, ax=
     ax.set_ylabel(f"posts per {_freq_label(width)}")
     ax.set_xlabel("time (WIB)")
     if len(cols) > 1:
-        ax.legend(fontsize=8, frameon=False)
+        from ._style import place_legend
+
+        place_legend(ax, fontsize=8, frameon=False, outside="below")
     return ax
 
 

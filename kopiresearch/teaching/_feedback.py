@@ -1,0 +1,365 @@
+"""The feedback framework of the teaching labs: messages, results and the check wrapper.
+
+Every check of :mod:`kopiresearch.teaching` returns a :class:`Hasil` and prints one message
+(:data:`PESAN_BENAR`, :data:`PESAN_SALAH` or :data:`PESAN_BELUM` first); :func:`pemeriksa`
+is the one wrapper they share (a blank answer, an answer that cannot be compared, a wrong
+setting); numbers are compared the way students write them (:func:`banding`); and
+:func:`jawaban_benar` runs a check silently. One module per lab (``lab1`` ... ``lab4``)
+holds that lab's checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..errors import KopiresearchError
+
+__all__ = [
+    "PESAN_BENAR",
+    "PESAN_SALAH",
+    "PESAN_BELUM",
+    "Hasil",
+    "LabSetupError",
+    "pemeriksa",
+    "jawaban_benar",
+    "setelan",
+    "kosong",
+    "lapor",
+    "benar",
+    "salah",
+    "belum",
+    "aman",
+    "angka",
+    "number",
+    "Cocok",
+    "desimal",
+    "bulat_dari",
+    "banding",
+    "banding_seri",
+    "bundled_corpus",
+    "as_series",
+    "close_series",
+    "same_number",
+    "node_label",
+]
+
+#: Prefixes of the three kinds of message (the tests and the lecturer notebooks look for them).
+PESAN_BENAR = "✅ Benar!"
+
+
+PESAN_SALAH = "❌ Belum tepat."
+
+
+PESAN_BELUM = "✏️ Latihan ini belum dikerjakan."
+
+
+@dataclass(frozen=True)
+class Hasil:
+    """The result of a check: ``status`` is ``"benar"``, ``"salah"`` or ``"belum"``;
+    ``pesan`` is the message that was printed. ``bool(hasil)`` is ``True`` only when right.
+
+    Examples
+    --------
+    >>> h = Hasil("benar", "✅ Benar!")
+    >>> bool(h), bool(Hasil("belum", "..."))
+    (True, False)
+    """
+
+    status: str
+    pesan: str
+
+    def __bool__(self) -> bool:
+        return self.status == "benar"
+
+    def _ipython_display_(self):
+        # The message was printed already; a check as the last line of a notebook cell adds
+        # no second "Out[...]" (a trailing ";" is not honoured by every runner, e.g. nbval).
+        return None
+
+class LabSetupError(KopiresearchError, ValueError):
+    """A check was called with a setting that is not one of its options (the lecturer's
+    argument, such as ``arah="in"``): raised, never reported to the student as a wrong
+    answer."""
+
+
+def setelan(nilai, nama, pilihan):
+    """``nilai`` when it is one of ``pilihan``; else :class:`LabSetupError` naming the
+    setting and its options."""
+    if isinstance(nilai, (list, dict, set)) or nilai not in pilihan:
+        opsi = ", ".join(repr(x) for x in pilihan)
+        raise LabSetupError(f"{nama}={nilai!r} is not an option of this check (expected one "
+                            f"of {opsi}); the lab notebook calls the check with a wrong "
+                            "setting, not the student's answer")
+    return nilai
+
+
+def pemeriksa(fungsi):
+    """The wrapper every ``cek_*`` check shares.
+
+    The first argument is the student's answer: left blank (``...`` or ``None``) it gets the
+    friendly "belum dikerjakan" message; an answer that makes the comparison itself fail
+    (a list where a graph was expected, a string where a number was expected) gets a "salah"
+    message that says what was expected. A wrong *setting* of the check (a
+    :class:`LabSetupError`) is raised: it is the notebook's mistake, not the student's.
+    """
+    @functools.wraps(fungsi)
+    def cek(jawaban, *args, **kwargs):
+        if kosong(jawaban):
+            return belum()
+        return aman(fungsi, jawaban, *args, **kwargs)
+
+    return cek
+
+
+def number(x):
+    if isinstance(x, (bool, np.bool_)):
+        return None
+    if isinstance(x, numbers.Real):
+        return float(x)
+    return None
+
+
+def angka(jawaban, diminta):
+    """``(value, None)`` for a number, or ``(None, message)`` saying what was typed instead."""
+    value = number(jawaban)
+    if value is not None:
+        if math.isnan(value):
+            return None, f"Jawaban Anda NaN (bukan angka). Jawaban harus {diminta}."
+        return value, None
+    if isinstance(jawaban, tuple) and len(jawaban) == 2 \
+            and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                    for v in jawaban):
+        a, b = jawaban
+        return None, (f"Python memakai titik sebagai tanda desimal: tulis {a}.{b}, bukan "
+                      f"{a},{b} (dengan koma Python membuat pasangan dua bilangan).")
+    if isinstance(jawaban, str):
+        try:
+            float(jawaban.strip().replace(",", "."))
+        except ValueError:
+            pass
+        else:
+            return None, (f"Jawaban Anda teks ({jawaban!r}). Tulis angkanya tanpa tanda kutip, "
+                          "dengan titik sebagai tanda desimal.")
+    return None, f"Jawaban harus {diminta}, bukan {type(jawaban).__name__}."
+
+
+@dataclass(frozen=True)
+class Cocok:
+    """How an answer compares with the reference: exactly, rounded (accepted), too coarsely
+    rounded (a hint), or not at all."""
+
+    hasil: str  # "tepat", "bulat", "kasar" or "beda"
+    desimal: int | None = None
+    desimal_min: int = 2
+
+    @property
+    def diterima(self) -> bool:
+        return self.hasil in ("tepat", "bulat")
+
+    @property
+    def kasar(self) -> bool:
+        return self.hasil == "kasar"
+
+    @property
+    def mirip(self) -> bool:
+        """Equal, or equal up to an accepted rounding (to recognise a kind of mistake)."""
+        return self.hasil in ("tepat", "bulat")
+
+    @property
+    def catatan(self) -> str:
+        if self.hasil != "bulat":
+            return ""
+        return f"(Dibulatkan ke {self.desimal} desimal: diterima.) "
+
+    @property
+    def saran(self) -> str:
+        kata = "tanpa desimal" if self.desimal == 0 else f"dengan {self.desimal} desimal"
+        return (f"Nilai Anda hanya berbeda karena pembulatan: Anda menulisnya {kata}. Tulis "
+                f"paling sedikit {self.desimal_min} angka desimal (misalnya round(x, "
+                f"{max(self.desimal_min, 2)})), atau pakai nilai hasil hitungan tanpa "
+                "dibulatkan.")
+
+
+def desimal(x: float, maks: int = 8):
+    """How many decimals a typed number shows (8.76 -> 2, 14.0 -> 0); None beyond ``maks``."""
+    if not math.isfinite(x):
+        return None
+    for d in range(maks + 1):
+        if abs(x - round(x, d)) <= 1e-12 * max(1.0, abs(x)):
+            return d
+    return None
+
+
+def bulat_dari(got, want, d, desimal_min, skala) -> tuple:
+    """``got`` (showing ``d`` decimals) against ``want``: does it differ only by rounding?
+
+    Each value may be ``want`` rounded to ``d`` decimals (half to even as Python's
+    ``round``, or half up as by hand) or cut off after ``d`` decimals. Returns the verdict
+    (``"bulat"``, ``"kasar"`` or ``"beda"``) and the decimals the rounding kept.
+    """
+    if d is None:
+        return "beda", d
+    g = np.atleast_1d(np.asarray(got, float))
+    w = np.atleast_1d(np.asarray(want, float))
+    # 3.5 may be 3.5047 rounded to 2 decimals (3.50): try the finest rounding first
+    for dd in range(max(d, 8), d - 1, -1):
+        f = 10.0 ** dd
+        tol = 1e-9 / f
+        ok = np.zeros(len(g), dtype=bool)
+        for cand in (np.round(w, dd), np.floor(w * f + 0.5) / f, np.trunc(w * f) / f):
+            ok |= np.abs(g - cand) <= tol
+        if ok.all():
+            d = dd
+            break
+    else:
+        return "beda", d
+    step = 10.0 ** -d
+    if step >= skala:          # the rounding wiped out the value: not "only rounding"
+        return "beda", d
+    if d >= desimal_min and step <= skala / 10 * (1 + 1e-9):  # >= 2 significant digits
+        return "bulat", d
+    return "kasar", d
+
+
+def banding(value: float, want: float, *, rtol=1e-6, atol=1e-9, desimal_min=2) -> Cocok:
+    """Compare one number with the reference, allowing the rounding a student uses."""
+    if math.isclose(value, want, rel_tol=rtol, abs_tol=atol):
+        return Cocok("tepat")
+    return Cocok(*bulat_dari(value, want, desimal(value), desimal_min, abs(want)),
+                 desimal_min)
+
+
+def banding_seri(got: pd.Series, want: pd.Series, *, rtol=1e-6, atol=1e-9,
+                 desimal_min=2) -> Cocok:
+    """Compare values per key with the reference, allowing one rounding of all of them."""
+    want = want.reindex(got.index)
+    if want.isna().any() or got.isna().any():
+        return Cocok("beda")
+    if close_series(got, want, rtol=rtol, atol=atol):
+        return Cocok("tepat")
+    ds = [desimal(float(v)) for v in got.to_numpy(float)]
+    d = None if any(x is None for x in ds) else max(ds, default=0)
+    skala = float(np.max(np.abs(want.to_numpy(float)), initial=0.0))
+    return Cocok(*bulat_dari(got.to_numpy(float), want.to_numpy(float), d, desimal_min,
+                             skala), desimal_min)
+
+
+def jawaban_benar(cek, *args, **kwargs) -> bool:
+    """Run a check without printing its message; ``True`` when the answer is right.
+
+    The cells that follow an exercise in the labs use the student's answer only when this
+    is true, so they never show the answer to a student who has not found it yet.
+
+    Parameters
+    ----------
+    cek : callable
+        One of the ``cek_*`` functions.
+    *args, **kwargs
+        Its arguments, as in the exercise cell.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from kopiresearch.teaching import cek_resiprositas
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c")])
+    >>> jawaban_benar(cek_resiprositas, 2 / 3, G), jawaban_benar(cek_resiprositas, ..., G)
+    (True, False)
+    """
+    with contextlib.redirect_stdout(io.StringIO()):
+        return bool(cek(*args, **kwargs))
+
+
+@functools.cache
+def bundled_corpus():
+    from ..synth import load_bundled
+
+    return load_bundled()
+
+
+def kosong(x) -> bool:
+    return x is None or x is Ellipsis
+
+
+def lapor(status, pesan):
+    print(pesan)
+    return Hasil(status, pesan)
+
+
+def benar(pesan=""):
+    return lapor("benar", f"{PESAN_BENAR} {pesan}".rstrip())
+
+
+def salah(pesan):
+    return lapor("salah", f"{PESAN_SALAH} {pesan}")
+
+
+def belum():
+    return lapor("belum", f"{PESAN_BELUM} Ganti `...` dengan jawaban Anda, lalu jalankan "
+                           "sel ini lagi.")
+
+
+def aman(fungsi, *args, **kwargs):
+    """Run a check; an answer that makes the comparison itself fail is a wrong answer (a
+    wrong setting of the check, :class:`LabSetupError`, is raised)."""
+    try:
+        return fungsi(*args, **kwargs)
+    except LabSetupError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, ZeroDivisionError,
+            nx.NetworkXError) as exc:
+        return salah(f"Jawaban Anda tidak dapat diperiksa ({type(exc).__name__}). Periksa "
+                     "jenis dan bentuk jawaban yang diminta.")
+
+
+def as_series(x):
+    if isinstance(x, pd.DataFrame) and x.shape[1] == 1:  # a one-column table: its column
+        x = x.iloc[:, 0]
+    if isinstance(x, pd.Series):
+        s = x
+    elif isinstance(x, Mapping):
+        s = pd.Series(dict(x), dtype=object)
+    elif isinstance(x, (nx.classes.reportviews.DiDegreeView, nx.classes.reportviews.DegreeView)
+                    ) or isinstance(x, (list, tuple)):
+        try:
+            s = pd.Series(dict(x), dtype=object)
+        except (TypeError, ValueError):
+            return None
+    else:
+        return None
+    try:
+        return s.astype(float)
+    except (TypeError, ValueError):
+        return None
+
+
+def close_series(a: pd.Series, b: pd.Series, rtol=1e-6, atol=1e-9) -> bool:
+    b = b.reindex(a.index)
+    if b.isna().any():
+        return False
+    return bool(np.allclose(a.to_numpy(float), b.to_numpy(float), rtol=rtol, atol=atol))
+
+
+def same_number(x, y) -> bool:
+    try:
+        return math.isclose(float(x), float(y), rel_tol=1e-9, abs_tol=1e-12)
+    except (TypeError, ValueError):
+        return False
+
+
+def node_label(G, node) -> str:
+    handle = G.nodes[node].get("handle") if node in G else None
+    return f"@{handle}" if handle else str(node)
