@@ -255,7 +255,8 @@ def _slow_path(monkeypatch):
                         lambda t: (np.zeros(len(t), np.int64), np.zeros(len(t), bool)))
     monkeypatch.setattr(th, "_retweeted", lambda t, scan=None: th._retweeted_slow(t))
     monkeypatch.setattr(th, "_authors", th._authors_slow)
-    monkeypatch.setattr(th, "_last_of_each_pair", lambda u, h, o, by_order=None: np.arange(len(u)))
+    monkeypatch.setattr(th, "_last_of_each_pair",
+                        lambda u, h, o, by_order=None, uid_codes=None: np.arange(len(u)))
     monkeypatch.setattr(th, "_twitter_mentions",
                         lambda t, scan=None, is_reply=None: mentions_long(t, TWITTER_MENTION))
 

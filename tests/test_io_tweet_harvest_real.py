@@ -266,6 +266,23 @@ def test_ids_rounded_by_a_spreadsheet_are_malformed_never_merged(tmp_path, delim
     assert c.report.warnings and "spreadsheet" in c.report.warnings[0].problem
 
 
+@pytest.mark.parametrize("n_zero, rounded", [(35_001, True), (35_000, False)])
+def test_share_of_zero_tailed_ids_decides_past_the_first_block(tmp_path, n_zero, rounded):
+    # 70,000 long ids (more than one counting block), n_zero of them zero-tailed: rounded
+    # only when they are more than half (the long ids are counted as far as that needs)
+    n = 70_000
+    base = 1861555827635451271
+    ids = [base + 10_000 * i for i in range(n)]
+    ids = [tid - tid % 10_000 if i < n_zero else tid for i, tid in enumerate(ids)]
+    rows = [row(tid, 0, "x", 7, "warga_007", conv=base) for tid in ids]
+    c = read_tweet_harvest(write_alpha(tmp_path / "a.csv", rows))
+    if rounded:
+        assert c.report.loaded == n - n_zero and len(c.report.malformed) == n_zero
+        assert f"{n_zero} of {n} long ids in id_str" in c.report.warnings[0].problem
+    else:
+        assert c.report.loaded == n and not c.report.malformed and not c.report.warnings
+
+
 def test_exact_ids_in_a_semicolon_resave_load(tmp_path):
     rows = [row(100 + i, i, f"tweet; {i}", 10 + i, f"warga_00{i}") for i in range(3)]
     c = read_tweet_harvest(write_excel_csv(tmp_path / "excel.csv", rows, ";"))

@@ -427,7 +427,8 @@ def _cat(prefix: str, values: np.ndarray) -> np.ndarray:
 
 
 def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFrame,
-             report: LoadReport, meta, *, validate=True, rules_applied=False) -> Corpus:
+             report: LoadReport, meta, *, validate=True, rules_applied=False,
+             refs_known=False) -> Corpus:
     """Apply rules 3 and 4 to ``inter`` and build a validated corpus.
 
     ``inter`` has columns source_id, target_id, kind, created_at, post_id. Rows with a missing
@@ -437,6 +438,8 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
     final order. Posts and interactions are ordered by time, ties in input order, and
     accounts by id. ``rules_applied=True`` says the loader has already kept only the rows
     :func:`act_rows` returns, in that order (so that it builds each column once).
+    ``refs_known=True`` says that every author, source and target is an account of
+    ``book`` (the loader took them from its accounts), so none needs adding.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -449,11 +452,14 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
         inter = _take(inter, act_rows(keys["source"], keys["target"], keys["post"], kind,
                                       _time_key(inter["created_at"])))
     # every referenced account must exist
-    refs = pc.unique(pa.chunked_array([_arrow(posts["author_id"]), _arrow(inter["source_id"]),
-                                       _arrow(inter["target_id"])], type=pa.string()))
-    refs = refs.drop_null()
-    known = _arrow(accounts["account_id"])
-    missing = refs.filter(pc.invert(pc.is_in(refs, value_set=known))).to_pylist()
+    missing = []
+    if not refs_known:
+        refs = pc.unique(pa.chunked_array([_arrow(posts["author_id"]),
+                                           _arrow(inter["source_id"]),
+                                           _arrow(inter["target_id"])], type=pa.string()))
+        refs = refs.drop_null()
+        known = _arrow(accounts["account_id"])
+        missing = refs.filter(pc.invert(pc.is_in(refs, value_set=known))).to_pylist()
     if missing:
         extra = pd.DataFrame({"account_id": pd.Series(missing, dtype=_STR)})
         extra["handle"] = [m.split(":@", 1)[1] if ":@" in m else None for m in missing]

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError
 from ._common import (
+    _COUNT_MAX,
     COUNT_RULE,
     TIME_RANGE,
     TWITTER_MENTION,
     AccountBook,
+    _arrow,
     _one_count,
     _take,
     _time_key,
     _time_order,
     add_locations,
     assemble,
-    drop_act_mentions,
     expand_paths,
     guard,
     parse_counts,
@@ -35,6 +39,7 @@ from .tweet_harvest import parse_twitter_time
 
 __all__ = ["read_twarc2"]
 
+_STR = pd.StringDtype()
 _RT = re.compile(r"^RT @([A-Za-z0-9_]+):")
 _STATUS = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]+)/status/(\d+)")
 
@@ -116,11 +121,28 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
     files = expand_paths(paths, patterns=("*.jsonl", "*.json"))
     report = LoadReport()
     state = _State()
+    fast = _page_decoder()
+    # the collection makes millions of small objects and no reference cycles: the cyclic
+    # garbage collector only slows it down (switched back on however the loop ends)
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        _collect(files, state, fast, report, progress)
+    finally:
+        if gc_was_on:
+            gc.enable()
+    if progress is not None:
+        progress.stage("building the corpus of the twarc2 files")
+    return state.build(report, validate=validate, reply_prefix_mentions=reply_prefix_mentions)
+
+
+def _collect(files, state, fast, report, progress):
+    """Read every line of every file into ``state`` (pages fast where they can be)."""
     for path in files:
         report.files.append(str(path))
         if progress is not None:
             progress.start(path)
-        before = len(state.cols["id"]) + len(report.malformed)
+        before = state.n_rows() + len(report.malformed)
         with open(path, "rb") as fh:  # streamed: a large crawl is never held twice
             for lineno, raw in enumerate(fh, start=1):
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -138,6 +160,10 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
                         f"not UTF-8 (byte 0x{raw[exc.start]:02x}); twarc2 writes ASCII JSON, "
                         "so the file was re-encoded: restore the original file",
                         file=str(path), line=lineno, column=exc.start + 1) from None
+                if fast is not None and state.take_fast(fast, text, path, lineno):
+                    if len(state.cols["id"]) >= _BLOCK:
+                        state.flush()
+                    continue  # a page of the usual shape: decoded and taken in one pass
                 try:
                     obj = json.loads(text)
                 except (ValueError, RecursionError):
@@ -147,12 +173,165 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
                     report.add_malformed(path, lineno, "not a JSON object")
                     continue
                 state.take(obj, path, lineno, report)
+                if len(state.cols["id"]) >= _BLOCK:
+                    state.flush()
         state.refuse_non_tweets(path)
         if progress is not None:
-            progress.done(path, len(state.cols["id"]) + len(report.malformed) - before)
-    if progress is not None:
-        progress.stage("building the corpus of the twarc2 files")
-    return state.build(report, validate=validate, reply_prefix_mentions=reply_prefix_mentions)
+            progress.done(path, state.n_rows() + len(report.malformed) - before)
+
+
+def _page_decoder():
+    """A :mod:`msgspec` decoder of a twarc2 page into the fields the loader reads
+    (:class:`_Page`), with msgspec's decode error and ``UNSET``; None without msgspec.
+
+    The types are strict (ids and texts are strings, lists are lists): a line of any other
+    shape fails to decode, and :meth:`_State.take_fast` leaves it to the reference path
+    (``json.loads`` and :meth:`_State.take`). msgspec skips the fields it is not asked for
+    (``context_annotations``, ``edit_history_tweet_ids``, ...) without building them, and
+    is no more lenient than ``json.loads``: ``NaN``, lone surrogates and numbers out of
+    range fail to decode and take the reference path too.
+    """
+    if msgspec is None:  # pragma: no cover - msgspec is a dependency
+        return None
+    return msgspec.json.Decoder(_Page), msgspec.DecodeError, msgspec.UNSET
+
+
+try:
+    import msgspec
+except ImportError:  # pragma: no cover
+    msgspec = None
+else:
+    from typing import Any
+
+    class _UserMetrics(msgspec.Struct, gc=False):
+        followers_count: Any = None
+
+    class _User(msgspec.Struct, gc=False):
+        id: str | None = None
+        username: str | None = None
+        created_at: str | None = None
+        location: str | None = None
+        public_metrics: _UserMetrics | None = None
+
+    class _RefTweet(msgspec.Struct, gc=False):
+        id: str | None = None
+        author_id: str | None = None
+        author: _User | None = None
+
+    class _Includes(msgspec.Struct, gc=False):
+        users: list[_User] = []
+        tweets: list[_RefTweet] = []
+
+    class _Ref(msgspec.Struct, gc=False):
+        type: str | None = None
+        id: str | None = None
+
+    class _Mention(msgspec.Struct, gc=False):
+        id: str | None = None
+        username: str | None = None
+
+    class _Url(msgspec.Struct, gc=False):
+        expanded_url: str | None = None
+
+    class _Entities(msgspec.Struct, gc=False):
+        # UNSET: no "mentions" key (mentions are then read from the text)
+        mentions: list[_Mention] | None | msgspec.UnsetType = msgspec.UNSET
+        urls: list[_Url] | None = None
+
+    class _Metrics(msgspec.Struct, gc=False):
+        like_count: Any = None
+        reply_count: Any = None
+        retweet_count: Any = None
+        quote_count: Any = None
+
+    class _Tweet(msgspec.Struct, gc=False):
+        id: str | None = None
+        author_id: str | None = None
+        created_at: str | None = None
+        text: str | None = None
+        conversation_id: str | None = None
+        in_reply_to_user_id: str | None = None
+        referenced_tweets: list[_Ref] | None = None
+        entities: _Entities | None = None
+        public_metrics: _Metrics | None = None
+
+    class _Page(msgspec.Struct, gc=False):
+        """The fields of a twarc2 page that the loader reads (``id`` set: not a page)."""
+
+        data: list[_Tweet]
+        id: Any | msgspec.UnsetType = msgspec.UNSET
+        includes: _Includes = msgspec.field(default_factory=_Includes)
+        errors: list[Any] = []
+
+
+def _digits(values) -> bool:
+    """Whether every value is a non-empty string of digits (then :func:`_id` keeps it)."""
+    return not values or (all(values) and "".join(values).isdigit())
+
+
+#: Rows collected between two moves of the string columns to Arrow.
+_BLOCK = 1 << 16
+#: The string columns that are only read whole (kept as Arrow chunks while collecting).
+_ARROW_COLUMNS = ("id", "author_id", "created_at", "conversation_id")
+
+
+def _string_array(values: list) -> pa.Array:
+    """``values`` (strings and None) as an Arrow string array."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return _arrow(pd.Series(values, dtype=_STR))
+
+
+def _strings(values: list) -> pd.Series:
+    """``pd.Series(values, dtype="string")`` of a list of strings and None, built by Arrow
+    in one pass (pandas checks every value in Python first)."""
+    try:
+        arr = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.Series(values, dtype=_STR)
+    return pd.Series(pd.arrays.ArrowStringArray(arr), dtype=_STR)
+
+
+def _prefix_only(text: pd.Series, is_reply, rows, handles) -> np.ndarray:
+    """:func:`~kopiresearch.io._common.prefix_only_mentions`, found on the mention spans of
+    the texts' UTF-8 bytes (:func:`~kopiresearch.io.tweet_harvest._twitter_mentions`): the
+    (row, lower-case handle) pairs of the texts whose mentions are prefix-only, looked up as
+    integer keys."""
+    from .tweet_harvest import _mention_spans, _twitter_mentions
+
+    rows = np.asarray(rows, dtype=np.int64)
+    reply = np.asarray(is_reply, dtype=bool)
+    if not len(rows) or not reply.any():
+        return np.zeros(len(rows), dtype=bool)
+    s = text.reset_index(drop=True).astype(_STR)
+    scan = _mention_spans(s)
+    if scan is False:
+        return prefix_only_mentions(text, is_reply, rows, handles)
+    found = _twitter_mentions(s, scan, is_reply=reply)
+    found = found[found["prefix_only"].to_numpy(bool)]
+    ask = pd.Series(handles, dtype=_STR).reset_index(drop=True).str.lower().fillna("")
+    both = pc.dictionary_encode(pa.chunked_array(
+        [_arrow(found["handle"]), _arrow(ask)], type=pa.string()).combine_chunks())
+    code = np.asarray(both.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    width = len(both.dictionary) + 1
+    known = found["row"].to_numpy(np.int64) * width + code[:len(found)]
+    return np.isin(rows * width + code[len(found):], known)
+
+
+def _drop_act_mentions(edges: pd.DataFrame) -> pd.DataFrame:
+    """:func:`~kopiresearch.io._common.drop_act_mentions` (rule 6) on integer keys of
+    (row, target id). As there, a missing target makes the whole key missing: a mention
+    naming nobody is dropped when any act names nobody."""
+    kind = edges["kind"].to_numpy(object)
+    target = np.asarray(edges["target_id"], dtype=object)
+    code = pd.factorize(target)[0].astype(np.int64)
+    key = edges["row"].to_numpy(np.int64) * (int(code.max(initial=0)) + 1) + code
+    key[code < 0] = -1
+    act = np.isin(kind, ["reply", "quote", "comment"])
+    ment = kind == "mention"
+    drop = ment & np.isin(key, key[act])
+    return edges[~drop]
 
 
 def _d(v):
@@ -178,6 +357,11 @@ def _id(v):
     return None
 
 
+def _id_str(v):
+    """:func:`_id` of a string or None."""
+    return v if v is None or v.isdigit() else _id(v)
+
+
 def _num(v):
     return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
@@ -196,8 +380,29 @@ class _State:
         self.error_users = []  # (id or None, username or None)
         self.tweet_author = {}  # tweet id -> author id
         self.cols = {c: [] for c in self._COLUMNS}
+        # the string columns read only as whole columns, moved to Arrow every _BLOCK rows
+        # (a Python string each would take about 3x the memory)
+        self.chunks = {c: [] for c in _ARROW_COLUMNS}
+        self.flushed = 0
         self.files = {}  # path -> code in the _file column
         self.non_tweets = {}  # path -> kinds of non-tweet objects (users, counts) seen
+
+    def n_rows(self) -> int:
+        """Tweets collected so far."""
+        return self.flushed + len(self.cols["id"])
+
+    def flush(self):
+        """Move the rows of :data:`_ARROW_COLUMNS` collected since the last flush to Arrow."""
+        k = len(self.cols["id"])
+        for c in _ARROW_COLUMNS:
+            self.chunks[c].append(_string_array(self.cols[c]))
+            self.cols[c] = []
+        self.flushed += k
+
+    def strings(self, name) -> pd.Series:
+        """The whole column ``name`` of :data:`_ARROW_COLUMNS` as a string Series."""
+        arr = pa.chunked_array(self.chunks[name], type=pa.string()).combine_chunks()
+        return pd.Series(pd.arrays.ArrowStringArray(arr), dtype=_STR)
 
     # -- collection ----------------------------------------------------------------------
     def user(self, u):
@@ -251,6 +456,128 @@ class _State:
             self.tweet(obj, path, lineno, report)
         else:
             report.add_malformed(path, lineno, "neither a twarc2 page nor a tweet")
+
+    def take_fast(self, fast, text, path, lineno) -> bool:
+        """Take the page ``text`` as :meth:`take` would, if it has the usual shape; return
+        False (nothing taken) when it does not: a line that is not a page whose ``data`` is
+        a list, a field of another type, or a tweet without a valid id, author_id or
+        created_at (the reference path reports it)."""
+        decoder, error, unset = fast
+        try:
+            page = decoder.decode(text)
+        except (error, RecursionError):
+            return False
+        data = page.data
+        if page.id is not unset or not (
+                _digits([t.id for t in data]) and _digits([t.author_id for t in data])
+                and all([t.created_at for t in data])):
+            return False
+        users, ta = self.users, self.tweet_author
+        inc = page.includes
+        none3 = (None, None, None)
+        created = self.created
+        for u in inc.users:  # user(), inline (the commonest object of a page)
+            uid = u.id
+            if uid is None or not uid.isdigit():
+                self._user_fast(u, users)
+                continue
+            old = users.get(uid, none3)
+            pm = u.public_metrics
+            fol = None if pm is None else pm.followers_count
+            if fol is not None and not (type(fol) is int and 0 < fol <= _COUNT_MAX) and (
+                    _one_count(fol) in (None, False)):
+                fol = None  # as in user(): a count of 0 is not kept either
+            users[uid] = (u.username or old[0], fol if fol is not None else old[1],
+                          u.location or old[2])
+            if u.created_at:
+                created.setdefault(uid, u.created_at)
+        for t in inc.tweets:
+            tid, aid = t.id, t.author_id
+            if tid is not None and aid is not None:
+                if not (tid.isdigit() and aid.isdigit()):
+                    tid, aid = _id(tid), _id(aid)
+                if tid is not None and aid is not None:
+                    ta[tid] = aid
+            if t.author is not None:
+                self._user_fast(t.author, users)
+        for e in page.errors:
+            self.error(e)
+        if not data:
+            return True
+        file_code = self.files.setdefault(str(path), len(self.files))
+        cols = self.cols
+        retweeted, quoted, replied = [], [], []
+        mention_col, url_col = [], []
+        for t in data:
+            ta.setdefault(t.id, t.author_id)
+            refs = {}
+            for r in t.referenced_tweets or ():
+                if r.type and r.id is not None:
+                    rid = r.id if r.id.isdigit() else _id(r.id)
+                    if rid is not None:
+                        refs.setdefault(r.type, rid)
+            retweeted.append(refs.get("retweeted"))
+            quoted.append(refs.get("quoted"))
+            replied.append(refs.get("replied_to"))
+            ents = t.entities
+            mentions = None
+            urls = None
+            if ents is not None:
+                if ents.mentions is not unset:
+                    mentions = []
+                    for m in ents.mentions or ():
+                        uid, name = m.id, m.username or None
+                        if uid is not None and not uid.isdigit():
+                            uid = _id(uid)
+                        if uid is not None or name:
+                            mentions.append((uid, name))
+                            if uid is not None and name and uid not in users:
+                                users[uid] = (name, None, None)
+                    mentions = tuple(mentions)
+                if ents.urls:
+                    urls = tuple(u.expanded_url for u in ents.urls if u.expanded_url) or None
+            mention_col.append(mentions)
+            url_col.append(urls)
+        n = len(data)
+        cols["id"] += [t.id for t in data]
+        cols["author_id"] += [t.author_id for t in data]
+        cols["created_at"] += [t.created_at for t in data]
+        cols["text"] += [t.text or None for t in data]
+        cols["retweeted"] += retweeted
+        cols["quoted"] += quoted
+        cols["replied_to"] += replied
+        cols["reply_uid"] += [_id_str(t.in_reply_to_user_id) for t in data]
+        cols["mentions"] += mention_col
+        cols["urls"] += url_col
+        pms = [t.public_metrics for t in data]
+        cols["like_count"] += [None if p is None else p.like_count for p in pms]
+        cols["reply_count"] += [None if p is None else p.reply_count for p in pms]
+        cols["repost_count"] += [None if p is None else p.retweet_count for p in pms]
+        cols["quote_count"] += [None if p is None else p.quote_count for p in pms]
+        cols["conversation_id"] += [_id_str(t.conversation_id) for t in data]
+        cols["_file"] += [file_code] * n
+        cols["_line"] += [lineno] * n
+        return True
+
+    def _user_fast(self, u, users):
+        """:meth:`user` of a decoded user (its fields are strings or None)."""
+        uid = u.id
+        if uid is None:
+            return
+        if not uid.isdigit():
+            uid = _id(uid)
+            if uid is None:
+                return
+        old = users.get(uid, (None, None, None))
+        pm = u.public_metrics
+        fol = None if pm is None else pm.followers_count
+        if fol is not None and not (type(fol) is int and 0 < fol <= _COUNT_MAX) and (
+                _one_count(fol) in (None, False)):
+            fol = None  # as in user(): a count of 0 is not kept either
+        users[uid] = (u.username or old[0], fol if fol is not None else old[1],
+                      u.location or old[2])
+        if u.created_at:
+            self.created.setdefault(uid, u.created_at)
 
     def error(self, e):
         e = _d(e)
@@ -324,10 +651,10 @@ class _State:
 
     # -- assembly ------------------------------------------------------------------------
     def build(self, report, *, validate=True, reply_prefix_mentions=True):
+        self.flush()
         cols = self.cols
-        n = len(cols["id"])
-        when = times_or_nat(parse_twitter_time, pd.Series(cols.pop("created_at"),
-                                                          dtype="string"))
+        n = self.flushed
+        when = times_or_nat(parse_twitter_time, self.strings("created_at"))
         bad = np.array(when.isna().to_numpy(bool))
         files = list(self.files)
         reasons = {}
@@ -344,7 +671,7 @@ class _State:
             bad |= wrong
         for i in sorted(reasons):
             report.add_malformed(files[cols["_file"][i]], int(cols["_line"][i]), reasons[i])
-        ids = pd.Series(cols["id"], dtype="string")
+        ids = self.strings("id")
         keep = np.flatnonzero(~bad)
         dup = ids.iloc[keep].duplicated(keep="first").to_numpy(bool)
         report.add_duplicate(int(dup.sum()))
@@ -356,11 +683,16 @@ class _State:
         report.add_loaded(len(keep))
         del cols["_file"], cols["_line"]
 
-        def column(name, dtype="string"):
+        def column(name):
+            if name in _ARROW_COLUMNS:
+                values = self.strings(name)
+                self.chunks[name] = []
+                if len(keep) == n:
+                    return values
+                return pd.Series(pd.arrays.ArrowStringArray(
+                    _arrow(values).take(pa.array(keep, type=pa.int64()))), dtype=_STR)
             values = cols.pop(name)
-            series = pd.Series(values if len(keep) == n else [values[i] for i in keep],
-                               dtype=dtype)
-            return series
+            return _strings(values if len(keep) == n else [values[i] for i in keep])
 
         ids, authors = column("id"), column("author_id")
         times = when.array.take(keep)
@@ -369,8 +701,7 @@ class _State:
         book = AccountBook("twitter")
         locations = {u: v[2] for u, v in self.users.items() if v[2] is not None}
         uids = list(self.users)
-        book.add(pd.Series(uids, dtype="string"),
-                 pd.Series([self.users[u][0] for u in uids], dtype="string"),
+        book.add(_strings(uids), _strings([self.users[u][0] for u in uids]),
                  followers=pd.Series([self.users[u][1] for u in uids], dtype="Float64"))
         book.add(authors, pd.Series(pd.NA, index=authors.index, dtype="string"),
                  order=np.full(len(authors), -1.0))
@@ -382,7 +713,14 @@ class _State:
         pick = (lambda v: v) if len(keep) == n else (lambda v: [v[i] for i in keep])
         text = pick(cols.pop("text"))
         ta = self.tweet_author
-        edges = []  # (row, kind, uid, handle)
+        e_row, e_kind, e_uid, e_handle = [], [], [], []  # the edges, column by column
+
+        def edge(i, kind, uid, handle):
+            e_row.append(i)
+            e_kind.append(kind)
+            e_uid.append(uid)
+            e_handle.append(handle)
+
         kinds, parents = [], []
         links = pick(cols.pop("urls"))  # the entities' expanded_url, per tweet
         for i, (rt, qt, rp, reply_uid, mentions, urls, body) in enumerate(zip(
@@ -393,11 +731,11 @@ class _State:
             if rt is not None:
                 a = ta.get(rt)
                 if a is not None:
-                    edges.append((i, "repost", a, None))
+                    edge(i, "repost", a, None)
                 else:
                     m = _RT.match(body)
                     if m:
-                        edges.append((i, "repost", None, m.group(1)))
+                        edge(i, "repost", None, m.group(1))
                 kinds.append("repost")
                 parents.append(rt)
                 continue
@@ -406,35 +744,39 @@ class _State:
                 kind, parent = "quote", qt
                 a = ta.get(qt)
                 if a is not None:
-                    edges.append((i, "quote", a, None))
+                    edge(i, "quote", a, None)
                 else:
                     for u in urls or ():
                         m = _STATUS.search(u)
                         if m and m.group(2) == qt:
-                            edges.append((i, "quote", None, m.group(1)))
+                            edge(i, "quote", None, m.group(1))
                             break
             if rp is not None or reply_uid:
                 kind = "reply"
                 parent = rp if rp is not None else parent
                 target = reply_uid or ta.get(rp)
                 if target:
-                    edges.append((i, "reply", str(target), None))
+                    edge(i, "reply", str(target), None)
             kinds.append(kind)
             parents.append(parent)
             if mentions is not None:
-                for uid, name in mentions:
-                    edges.append((i, "mention", uid, name))
-            else:
+                e_row.extend([i] * len(mentions))
+                e_kind.extend(["mention"] * len(mentions))
+                e_uid.extend([m[0] for m in mentions])
+                e_handle.extend([m[1] for m in mentions])
+            elif "@" in body:
                 for name in dict.fromkeys(TWITTER_MENTION.findall(body)):
-                    edges.append((i, "mention", None, name))
+                    edge(i, "mention", None, name)
         # free the Python objects before the Arrow-backed tables are built (peak memory)
         self.tweet_author, self.users, ta = {}, {}, None
-        text = pd.Series(text, dtype="string")
+        text = _strings(text)
         kinds = pd.Categorical(kinds, categories=["original", "reply", "repost", "quote"])
-        parents = pd.Series(parents, dtype="string")
-        edges = pd.DataFrame(edges, columns=["row", "kind", "uid", "handle"])
-        edges["uid"] = edges["uid"].astype("string")
-        edges["handle"] = edges["handle"].astype("string")
+        parents = _strings(parents)
+        edges = pd.DataFrame({"row": np.array(e_row, dtype=np.int64),
+                              "kind": np.array(e_kind, dtype=object),
+                              "uid": _strings(e_uid), "handle": _strings(e_handle)})
+        for values in (e_row, e_kind, e_uid, e_handle):
+            values.clear()
         h_only = edges["uid"].isna()
         book.add(edges.loc[h_only, "uid"], edges.loc[h_only, "handle"],
                  order=np.full(int(h_only.sum()), -3.0))
@@ -443,15 +785,17 @@ class _State:
         from ._common import add_account_created, expanded_url_column
 
         add_account_created(book, self.created, report)
-        author = book.resolve(uids=authors).astype("string")
+        # every author id is digits (tweets without one are malformed): resolving an id is
+        # prefixing it, done in Arrow
+        author = ("twitter:" + authors).reset_index(drop=True)
         edges["target_id"] = book.resolve(uids=edges["uid"], handles=edges["handle"]).to_numpy()
         ment = (edges["kind"] == "mention").to_numpy(bool)
         edges["prefix"] = False
         if ment.any():
-            edges.loc[ment, "prefix"] = prefix_only_mentions(
+            edges.loc[ment, "prefix"] = _prefix_only(
                 text, np.asarray(kinds) == "reply", edges.loc[ment, "row"].to_numpy(np.int64),
                 edges.loc[ment, "handle"])
-        edges = drop_act_mentions(edges)  # rule 6
+        edges = _drop_act_mentions(edges)  # rule 6
         edges = prefix_mention_rule(edges, edges["prefix"].to_numpy(bool), author.to_numpy(object),
                                     report, keep=reply_prefix_mentions)
         post_id = "twitter:" + ids

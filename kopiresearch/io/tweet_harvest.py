@@ -467,9 +467,10 @@ def _malformed(report, frame, mask, reason):
     """Report the rows of ``frame`` where ``mask`` holds as malformed; return the rest."""
     if mask.any():
         sub = frame[mask]
-        reasons = reason if isinstance(reason, pd.Series) else None
-        for i, (f, ln) in enumerate(zip(sub["_file"], sub["_line"], strict=True)):
-            r = reasons[mask].iloc[i] if reasons is not None else reason
+        # the reasons of the rows, selected once (not once per row)
+        reasons = (reason[mask].tolist() if isinstance(reason, pd.Series)
+                   else [reason] * len(sub))
+        for f, ln, r in zip(sub["_file"], sub["_line"], reasons, strict=True):
             report.add_malformed(f, int(ln), r)
         return frame[~mask]
     return frame
@@ -650,9 +651,14 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
                        "no author: user_id_str and username are empty or not valid")
     frame = _bad_counts(report, frame)
     # --- duplicates (rule 9) ----------------------------------------------------------
-    dup = _duplicated_ids(frame["id_str"])
+    # every id_str is digits now (bad_id): its integers are looked at once, here
+    id_num = _exact_ints(frame["id_str"], digits=True) if not frame["id_str"].hasnans else None
+    dup = _duplicated_ids(frame["id_str"], id_num)
     if dup.any():
+        n_before = len(frame)
         frame, dup = _colliding_copies(report, frame, dup)
+        if id_num is not None and len(frame) != n_before:
+            id_num = _exact_ints(frame["id_str"], digits=True)
     file_codes = _file_codes(frame["_file"], files)
     record_file_counts(report, files, file_codes, dup,
                        np.asarray(frame["_when"].array.asi8, dtype=np.int64))
@@ -661,6 +667,8 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     dup_pairs = frame.loc[named, ["user_id_str", "username", "_when"]]
     report.add_duplicate(int(dup.sum()))
     frame = (frame[~dup] if dup.any() else frame).reset_index(drop=True)
+    if id_num is not None and dup.any():
+        id_num = id_num[~dup]
     report.add_loaded(len(frame))
     # --- posts (a second thread), accounts ---------------------------------------------
     when_ns = np.asarray(frame["_when"].array.asi8, dtype=np.int64)
@@ -673,8 +681,9 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         book = AccountBook("twitter")
         order = when_ns.astype(np.float64)
         exact = np.array_equal(order.astype(np.int64), when_ns)  # then both sort alike
+        uid_codes = _id_codes(frame["user_id_str"], digits=True)  # digits (bad_uid)
         keep = _last_of_each_pair(frame["user_id_str"], frame["username"], order,
-                                  by_order=by_time if exact else None)
+                                  by_order=by_time if exact else None, uid_codes=uid_codes)
         book.add(frame["user_id_str"].iloc[keep], frame["username"].iloc[keep],
                  order=order[keep])
         if len(dup_pairs):
@@ -701,7 +710,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
                  order=np.full(len(targets), -1.0))
         book.finish()
-        book.accounts["location"] = _latest_locations(book, frame, when_ns)
+        book.accounts["location"] = _latest_locations(book, frame, when_ns, uid_codes)
         author = _authors(book, frame["user_id_str"], frame["username"])
         kind = pd.Categorical.from_codes(  # categorical from the start: no string hashing
             np.where(is_rt, 2, np.where(is_reply, 1, 0)).astype(np.int8)
@@ -714,6 +723,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     resolved = _arrow(book.resolve(handles=targets))
     target_of = _index_in(resolved, known)  # account code of each distinct handle
     author_code = _index_in(_arrow(author), known)
+    refs_known = bool((author_code >= 0).all())
     n_rt, n_reply = int(is_rt.sum()), int(reply.notna().sum())
     rows_rt = np.flatnonzero(is_rt)
     rows_reply = np.flatnonzero(reply.notna().to_numpy(bool))
@@ -730,12 +740,12 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     reply_target = np.full(len(frame), -1, dtype=np.int64)
     reply_target[rows_reply] = target_of[h_reply]
     parent, inferred = _infer_parents(frame, is_reply, reply_target, author_code, is_rt,
-                                      when_ns)
+                                      when_ns, post_id=post_id, id_num=id_num)
     report.count("parents_inferred", int(inferred.sum()))
     posts = pd.DataFrame({
         "post_id": columns.pop("post_id"), "author_id": author.array.take(by_time),
         "created_at": columns.pop("created_at"), "kind": kind,
-        "parent_post_id": pd.array(parent[by_time], dtype=_STR),
+        "parent_post_id": pd.arrays.ArrowStringArray(parent.take(pa.array(by_time))),
         "parent_inferred": pd.array(inferred[by_time], dtype="boolean"),
         **columns})
     del columns
@@ -763,8 +773,9 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
                           files)
     del frame, text, rt, reply, ment, author, post_id, idv, uid, when, targets
     del order, reply_h, keep, handles, hcode, row, tgt, when_ns, by_time
+    # authors, sources and targets are all accounts of the book when every author resolved
     return assemble("twitter", book, posts, inter, report, meta, validate=validate,
-                    rules_applied=True)
+                    rules_applied=True, refs_known=refs_known)
 
 
 _ID_COLUMNS = ("id_str", "user_id_str", "conversation_id_str")
@@ -781,7 +792,12 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
     """
     if not len(frame):
         return frame
-    files = frame["_file"].astype(object).to_numpy()
+    fcol = frame["_file"]
+    if isinstance(fcol.dtype, pd.CategoricalDtype):
+        codes, names = np.asarray(fcol.cat.codes, dtype=np.int64), list(fcol.cat.categories)
+    else:
+        codes, names = pd.factorize(fcol.to_numpy(object))
+        names = list(names)
     bad = np.zeros(len(frame), dtype=bool)
     reason = np.empty(len(frame), dtype=object)
     for col in _ID_COLUMNS:
@@ -793,12 +809,18 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
         zero_tail[ends0] = v.iloc[ends0].str.fullmatch(r"\d{15}0+").fillna(False).to_numpy(bool)
         if not zero_tail.any():
             continue
-        long = v.str.fullmatch(r"\d{16,}").fillna(False).to_numpy(bool)  # for the shares
         hit = np.zeros(len(frame), dtype=bool)
-        for f in pd.unique(files[zero_tail]):
-            in_file = files == f
-            n_long, n_zero = int((long & in_file).sum()), int((zero_tail & in_file).sum())
-            if excel.get(f, False) or (n_zero >= 3 and 2 * n_zero > n_long):
+        for code in pd.unique(codes[zero_tail]):
+            f = names[code]
+            in_file = codes == code
+            n_zero = int((zero_tail & in_file).sum())
+            resaved = excel.get(f, False)
+            if not resaved and n_zero < 3:
+                continue
+            # the long ids of the file, counted only as far as the decision needs
+            n_long = _count_long(v, np.flatnonzero(in_file),
+                                 enough=None if resaved else 2 * n_zero)
+            if resaved or 2 * n_zero > n_long:
                 hit |= zero_tail & in_file
                 report.warn(f, f"{n_zero} of {n_long} long ids in {col} end in zeros past the "
                             "15th digit: the file went through a spreadsheet, which rounds "
@@ -813,6 +835,18 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
     if bad.any():
         return _malformed(report, frame, bad, pd.Series(reason, index=frame.index))
     return frame
+
+
+def _count_long(values: pd.Series, rows: np.ndarray, *, enough=None) -> int:
+    """How many of ``values`` at ``rows`` are 16 or more digits; with ``enough``, counted in
+    blocks and stopped once the count reaches it (the caller then needs no more)."""
+    count, step = 0, 1 << 16
+    for start in range(0, len(rows), step):
+        part = values.iloc[rows[start:start + step]]
+        count += int(part.str.fullmatch(r"\d{16,}").fillna(False).to_numpy(bool).sum())
+        if enough is not None and count >= enough:
+            break
+    return count
 
 
 def _handles_from_urls(username, url, ids) -> pd.Series:
@@ -910,10 +944,11 @@ def _reply_targets(frame, text, is_rt, report):
     return reply.astype(_STR), is_reply
 
 
-def _latest_locations(book, frame, when_ns) -> np.ndarray:
+def _latest_locations(book, frame, when_ns, uid_codes=None) -> np.ndarray:
     """The profile location of each account of ``book`` (raw text, from its latest row with
     a non-empty location, ties in input order; missing otherwise). Only authors with an id
-    have one."""
+    have one. ``uid_codes``: :func:`_id_codes` of ``frame["user_id_str"]``, when the caller
+    has them."""
     loc = frame["location"].str.strip()
     ok = (loc.notna() & (loc != "") & frame["user_id_str"].notna()).to_numpy(bool)
     out = np.full(len(book.accounts), None, dtype=object)
@@ -922,35 +957,40 @@ def _latest_locations(book, frame, when_ns) -> np.ndarray:
     rows = np.flatnonzero(ok)
     rank = np.empty(len(rows), dtype=np.int64)  # time order, ties in input order
     rank[np.argsort(when_ns[rows], kind="stable")] = np.arange(len(rows))
-    codes = _id_codes(frame["user_id_str"].iloc[rows])
+    codes = (_id_codes(frame["user_id_str"]) if uid_codes is None else uid_codes)[rows]
     best = np.full(int(codes.max(initial=-1)) + 1, -1, dtype=np.int64)
     np.maximum.at(best, codes, rank)
-    pick = rows[np.argsort(rank)[best]]
-    uids = frame["user_id_str"].to_numpy(object)[pick]
-    got = pd.Series(loc.to_numpy(object)[pick], index=pd.Index("twitter:" + pd.Index(
-        uids, dtype=object), dtype=object))
+    pick = rows[np.argsort(rank)[best[best >= 0]]]
+    take = pa.array(pick, type=pa.int64())
+    uids = _arrow(frame["user_id_str"]).take(take).to_numpy(zero_copy_only=False)
+    got = pd.Series(_arrow(loc).take(take).to_numpy(zero_copy_only=False),
+                    index=pd.Index("twitter:" + pd.Index(uids, dtype=object), dtype=object))
     idx = got.index.get_indexer(book.accounts["account_id"].to_numpy(object))
     out[idx >= 0] = got.to_numpy(object)[idx[idx >= 0]]
     return out
 
 
-def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns):
-    """``(parent post id or None, inferred)`` of each row (the rule: see read_tweet_harvest).
+def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *,
+                   post_id=None, id_num=False):
+    """``(parent post id, inferred)`` of each row (the rule: see read_tweet_harvest): the
+    parents as an Arrow string array (null: none), ``inferred`` as booleans.
 
     Within the reply's conversation, the latest earlier post (by time, then by id) whose
     author is the replied-to account; else the conversation root. Reposts are never parents
-    (a reply to a retweet answers the original). Done as one as-of join on integer codes.
+    (a reply to a retweet answers the original). Done as one as-of join on integer codes;
+    the ids are taken from ``post_id`` (``"twitter:" + id_str``) and the stripped
+    conversation ids in Arrow. ``id_num``: :func:`_exact_ints` of ``id_str``, when the
+    caller has it.
     """
     n = len(frame)
-    parent = np.full(n, None, dtype=object)
     inferred = np.zeros(n, dtype=bool)
     conv = frame["conversation_id_str"].str.strip()
     conv_ok = conv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
     query = np.flatnonzero(is_reply & conv_ok)
     if not len(query):
-        return parent, inferred
-    conv_code = _id_codes(conv.where(conv_ok))  # -1 where missing or not an id
-    ids = _exact_ints(frame["id_str"])
+        return pa.nulls(n, pa.string()), inferred
+    conv_code = _id_codes(conv.where(conv_ok), digits=True)  # -1: missing or not an id
+    ids = _exact_ints(frame["id_str"]) if id_num is False else id_num
     tie = ids if ids is not None else np.arange(n, dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
     rank[np.lexsort((tie, when_ns))] = np.arange(n, dtype=np.int64)
@@ -967,17 +1007,22 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns):
                         direction="backward")
     found = hit["pos"].notna().to_numpy(bool)
     q = hit["q"].to_numpy(np.int64)
-    ids_s = frame["id_str"].to_numpy(object)
-    conv_s = conv.to_numpy(object)
     pos = hit["pos"].to_numpy(np.float64)
-    parent[q[found]] = ("twitter:" + pd.Index(ids_s[pos[found].astype(np.int64)])).to_numpy(
-        object)
+    conv_a = _arrow(conv)
     root = q[~found]
-    root = root[conv_s[root] != ids_s[root]]
-    parent[root] = ("twitter:" + pd.Index(conv_s[root], dtype=object)).to_numpy(object)
+    root_take = pa.array(root, type=pa.int64())
+    differs = pc.not_equal(conv_a.take(root_take), _arrow(frame["id_str"]).take(root_take))
+    root = root[np.asarray(differs.to_numpy(zero_copy_only=False), dtype=bool)]
+    # each parent as a position in [post ids of the rows, "twitter:" + conversation ids]
+    choice = np.full(n, -1, dtype=np.int64)
+    choice[q[found]] = pos[found].astype(np.int64)
+    choice[root] = n + root
     inferred[q[found]] = True
     inferred[root] = True
-    return parent, inferred
+    pid = _arrow(post_id if post_id is not None else "twitter:" + frame["id_str"])
+    roots = pc.binary_join_element_wise(pa.scalar("twitter:"), conv_a, "")
+    both = pa.chunked_array([pid, roots], type=pa.string()).combine_chunks()
+    return both.take(_codes(choice)), inferred
 
 
 def _warn_missing_handles(report, book, frame, file_codes, files) -> None:
@@ -1056,17 +1101,19 @@ def _codes(codes: np.ndarray) -> pa.Array:
 
 
 def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray,
-                       by_order=None) -> np.ndarray:
+                       by_order=None, uid_codes=None) -> np.ndarray:
     """Positions of the rows :class:`AccountBook` can tell apart, in input order.
 
     The book keeps, per handle and per id, the row that comes last when sorted stably by
     ``order``; that row is the last one of its (id, handle) pair, so the other rows of each
     pair change nothing. Dropping them first saves the book a million-row sort. The pairs
     are compared as integer codes (accounts are far fewer than rows). ``by_order`` is that
-    stable sort, when the caller has it.
+    stable sort, when the caller has it, and ``uid_codes`` the :func:`_id_codes` of
+    ``uids``.
     """
     pos = np.argsort(order, kind="stable") if by_order is None else by_order
-    u, h = _id_codes(uids), _small_codes(handles)
+    u = _id_codes(uids) if uid_codes is None else uid_codes
+    h = _small_codes(handles)
     pair = (u + 1) * (int(h.max(initial=0)) + 2) + (h + 1)  # one int64 per (id, handle)
     return np.sort(pos[~pd.Series(pair[pos]).duplicated(keep="last").to_numpy(bool)])
 
@@ -1080,18 +1127,26 @@ def _small_codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(np.asarray(values, dtype=object))[0].astype(np.int64)
 
 
-def _id_codes(ids: pd.Series) -> np.ndarray:
+def _id_codes(ids: pd.Series, *, digits=False) -> np.ndarray:
     """:func:`_small_codes` of digit-string ids, hashed as integers when every id converts
     exactly (see :func:`_exact_ints`); the codes differ, equality is the same."""
-    numbers = _exact_ints(ids)
+    numbers = _exact_ints(ids, digits=digits)
     if numbers is None:
         return _small_codes(ids)
     return pd.factorize(numbers, use_na_sentinel=True)[0].astype(np.int64)
 
 
-def _exact_ints(ids: pd.Series):
+def _exact_ints(ids: pd.Series, *, digits=False):
     """The ids as int64 (missing: -1) if every present one is digits without a leading zero
-    and fits int64, so that equal numbers mean equal strings; else None."""
+    and fits int64, so that equal numbers mean equal strings; else None.
+
+    ``digits=True``: the caller has checked that every present id matches ``\\d+``
+    (``.str.fullmatch``), so the ``[0-9]`` pattern is not matched again: a digit of another
+    script (which ``\\d`` accepts) makes the cast to int64 fail, and the result is None
+    as without the flag.
+    """
+    digits = digits and isinstance(ids.dtype, pd.StringDtype) and (
+        ids.dtype.storage == "pyarrow")
     arr = _arrow(ids)
     present = arr.drop_null()
     if not len(present):
@@ -1100,7 +1155,7 @@ def _exact_ints(ids: pd.Series):
     exact = pc.and_(pc.less_equal(length, 19), pc.or_(
         pc.equal(length, 1), pc.invert(pc.starts_with(present, "0"))))
     if not (pc.all(exact).as_py()
-            and pc.all(pc.match_substring_regex(present, "^[0-9]+$")).as_py()):
+            and (digits or pc.all(pc.match_substring_regex(present, "^[0-9]+$")).as_py())):
         return None
     try:  # 19 digits may overflow int64
         numbers = pc.cast(arr, pa.int64())
@@ -1110,10 +1165,12 @@ def _exact_ints(ids: pd.Series):
                       dtype=np.int64)
 
 
-def _duplicated_ids(ids: pd.Series) -> np.ndarray:
+def _duplicated_ids(ids: pd.Series, numbers=False) -> np.ndarray:
     """``ids.duplicated(keep="first")`` for digit strings, compared as integers when every id
-    converts exactly (:func:`_exact_ints`); otherwise as strings."""
-    numbers = _exact_ints(ids) if not ids.hasnans else None
+    converts exactly (:func:`_exact_ints`, or ``numbers`` when the caller has them);
+    otherwise as strings."""
+    if numbers is False:
+        numbers = _exact_ints(ids) if not ids.hasnans else None
     if numbers is None:
         return ids.duplicated(keep="first").to_numpy(bool)
     return pd.Series(numbers).duplicated(keep="first").to_numpy(bool)
