@@ -233,7 +233,9 @@ def _tiny_corpus(folder, files):
                         "handle": ["a", "b", "c", "ana"], "actor_type": "unknown",
                         "region_code": ["3578", "3578", None, None],
                         "followers": pd.array([None] * 4, dtype="Int64"),
-                        "location": None, "partnered": False})
+                        "location": None, "partnered": False,
+                        "account_created_at": pd.Series([pd.NaT] * 4,
+                                                        dtype="datetime64[ns, UTC]")})
     sub = folder / "accounts" / "platform=twitter"
     sub.mkdir(parents=True)
     pq.write_table(pa.Table.from_pandas(acc, schema=_arrow_schema("accounts"),
