@@ -405,15 +405,17 @@ def _add_study(sub) -> None:
     study.add_argument("--event-date", metavar="TIME", help="an event that splits the period, "
                        "e.g. a Kopilaborasi meeting (ISO 8601, UTC if no zone)")
     study.add_argument("--event-name", metavar="NAME", help="its name (default 'the event')")
-    study.add_argument("--seed", type=int, default=7, help="seed of every random step "
-                       "(default 7)")
+    study.add_argument("--seed", type=int, help="seed of every random step (default: each "
+                       "notebook's own)")
     study.add_argument("--workers", type=int, default=2, help="notebooks executed at once "
                        "(default 2)")
     study.add_argument("--timeout", type=int, default=600, help="seconds a cell may take "
                        "(default 600)")
     study.add_argument("--all", dest="everything", action="store_true", default=None,
                        help="also run the notebooks without parameters (the loading tutorial "
-                            "and the teaching labs; always done for the bundled study)")
+                            "and the teaching labs; default for the bundled study)")
+    study.add_argument("--research-only", dest="everything", action="store_false",
+                       help="only the research notebooks, also for the bundled study")
     study.add_argument("--overwrite", action="store_true", help="replace an earlier report in "
                        "--out")
     study.set_defaults(func=_cmd_study)

@@ -98,8 +98,9 @@ def _all_notebooks(folder: Path) -> list[Path]:
 
 
 def run_study(corpus=None, *, out, labels=None, follows=None, event_date=None, event_name=None,
-              seed: int = 7, overwrite: bool = False, workers: int = 2, timeout: int = 600,
-              notebooks=None, everything: bool | None = None, progress=print) -> StudyReport:
+              seed: int | None = None, overwrite: bool = False, workers: int = 2,
+              timeout: int = 600, notebooks=None, everything: bool | None = None,
+              progress=print) -> StudyReport:
     """Execute the research notebooks on ``corpus`` and write the report to ``out``.
 
     Parameters
@@ -110,7 +111,9 @@ def run_study(corpus=None, *, out, labels=None, follows=None, event_date=None, e
     out : path
         The report folder. An existing one is replaced only with ``overwrite=True``.
     labels, follows, event_date, event_name, seed
-        The study parameters (see :func:`kopiresearch.study.open_study`).
+        The study parameters (see :func:`kopiresearch.study.open_study`). Those left
+        ``None`` are not injected, so each notebook keeps its own default (``seed``: each
+        notebook's own ``SEED``).
     workers : int
         Notebooks executed at the same time (one kernel each).
     timeout : int
@@ -130,7 +133,7 @@ def run_study(corpus=None, *, out, labels=None, follows=None, event_date=None, e
     """
     from .study import open_study
 
-    out = Path(out)
+    out = Path(out).resolve()  # the kernels run in the notebooks' folder: OUT must be absolute
     if out.exists() and not overwrite:
         raise KopiresearchError(f"{out} exists; choose another --out or pass --overwrite")
     partial = out.with_name(out.name + ".partial")
@@ -142,12 +145,15 @@ def run_study(corpus=None, *, out, labels=None, follows=None, event_date=None, e
         if corpus is not None:
             corpus_param = _canonical_corpus(corpus, partial)
         study = open_study(corpus_param, labels=labels, follows=follows, event_date=event_date,
-                           event_name=event_name, seed=seed)
+                           event_name=event_name, seed=0 if seed is None else seed)
         if corpus is not None:
             study.source = str(corpus)
         params = {"CORPUS": corpus_param, "LABELS": _abs(labels), "FOLLOWS": _abs(follows),
                   "EVENT_DATE": None if event_date is None else str(event_date),
-                  "EVENT_NAME": event_name, "SEED": int(seed)}
+                  "EVENT_NAME": event_name, "SEED": None if seed is None else int(seed)}
+        # a parameter not given is not injected: each notebook keeps its own default (its
+        # own SEED above all, with which its bundled-data checks were made)
+        params = {k: v for k, v in params.items() if v is not None or k == "CORPUS"}
         folder = NOTEBOOKS
         if notebooks is None:
             chosen = research_notebooks(folder)
