@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -63,10 +64,6 @@ class NotebookRun:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
-
-    @property
-    def stem(self) -> str:
-        return str(Path(self.name).with_suffix(""))
 
 
 @dataclass
@@ -285,8 +282,6 @@ def _title_and_question(nb) -> tuple[str, str]:
 def _plain(markdown: str) -> str:
     """A Markdown sentence as plain text: emphasis and code marks removed, and a leading
     "Question." label (the notebooks' convention) dropped."""
-    import re
-
     text = re.sub(r"(\*\*|__|\*|`)", "", markdown)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [link](url) -> link
     return re.sub(r"^(Questions?|Pertanyaan)\.\s*", "", text).strip()
@@ -413,8 +408,6 @@ def check_report(folder) -> list[str]:
     if not index.exists():
         return [f"{index} is missing"]
     text = index.read_text(encoding="utf-8")
-    import re
-
     for href in sorted(set(re.findall(r"(?:href|src)='([^']+)'", text))):
         if not (folder / html.unescape(href)).exists():
             problems.append(f"index.html links {href}, which is missing")

@@ -146,8 +146,9 @@ class Study:
     @property
     def has_regions(self) -> bool:
         """At least one account has a kabupaten/kota."""
-        codes = self.corpus.accounts["region_code"]
-        return bool(codes.astype("string").str.fullmatch(r"35\d\d").fillna(False).any())
+        from .regions import is_kabkota
+
+        return bool(self.corpus.accounts["region_code"].map(is_kabkota).any())
 
     @property
     def has_actor_types(self) -> bool:
