@@ -37,9 +37,12 @@ report: $(STAMP)
 	  $(if $(EVENT_DATE),--event-date "$(EVENT_DATE)") \
 	  $(if $(EVENT_NAME),--event-name "$(EVENT_NAME)") $(if $(SEED),--seed $(SEED))
 
-## Ruff, unit tests, doctests of the package and every notebook under nbval, in one pytest run.
+## Ruff, unit tests, doctests of the package and every notebook under nbval, in one pytest run,
+## on TEST_WORKERS processes (pytest-xdist; each notebook and each test file runs on one worker,
+## see addopts in pyproject.toml). `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## JupyterLab on the notebooks.
 lab: $(STAMP)
