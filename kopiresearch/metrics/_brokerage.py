@@ -115,14 +115,7 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_permutations: int = 0, seed=N
     if not isinstance(n_perm, (int, np.integer)) or n_perm < 0:
         raise KopiresearchError(f"n_permutations must be a non-negative int, not {n_perm!r}")
     nodes = list(G)
-    labels = group_labels(G, by)
-    A = binary_adjacency(G)
-    keep = np.ones(len(nodes), dtype=bool)
-    if exclude_missing:
-        keep = labels != MISSING_GROUP
-        idx = np.flatnonzero(keep)
-        A = A[idx][:, idx].tocsr()
-    codes, _ = codes_of(labels[keep])
+    labels, A, keep, codes = _grouped_adjacency(G, by, exclude_missing)
     counts = _role_counts(A, codes)
     out = pd.DataFrame(index=pd.Index(nodes, dtype=object))
     out["group"] = labels
@@ -224,14 +217,7 @@ def brokerage_null(G: nx.DiGraph, by="actor_type", *, n_perm: int = 100, seed=No
         raise KopiresearchError(f"n_perm must be a positive int, not {n_perm!r}")
     if not 0 < level < 1:
         raise KopiresearchError(f"level must be in (0, 1), not {level!r}")
-    labels = group_labels(G, by)
-    A = binary_adjacency(G)
-    keep = np.ones(len(labels), dtype=bool)
-    if exclude_missing:
-        keep = labels != MISSING_GROUP
-        idx = np.flatnonzero(keep)
-        A = A[idx][:, idx].tocsr()
-    codes, _ = codes_of(labels[keep])
+    labels, A, keep, codes = _grouped_adjacency(G, by, exclude_missing)
     names = pd.Index(labels[keep]).astype(str)
     order = sorted(set(names))
     member = np.array([[n == g for n in names] for g in order], dtype=float)  # (k, n)
@@ -247,6 +233,21 @@ def brokerage_null(G: nx.DiGraph, by="actor_type", *, n_perm: int = 100, seed=No
         out["ratio_low"] = out["null_low"] / out["expected"]
         out["ratio_high"] = out["null_high"] / out["expected"]
     return out
+
+
+def _grouped_adjacency(G, by, exclude_missing):
+    """Group labels of every node, the binary adjacency, the nodes kept (all, or those with
+    a group when ``exclude_missing``) and the group codes of the kept nodes; the adjacency
+    is restricted to the kept nodes."""
+    labels = group_labels(G, by)
+    A = binary_adjacency(G)
+    keep = np.ones(len(labels), dtype=bool)
+    if exclude_missing:
+        keep = labels != MISSING_GROUP
+        idx = np.flatnonzero(keep)
+        A = A[idx][:, idx].tocsr()
+    codes, _ = codes_of(labels[keep])
+    return labels, A, keep, codes
 
 
 def _role_counts(A: sp.csr_array, codes: np.ndarray) -> np.ndarray:

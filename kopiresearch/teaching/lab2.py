@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._docs import fill_doc
 from ._feedback import (
     Hasil,
     angka,
@@ -32,6 +33,7 @@ __all__ = [
 
 
 @pemeriksa
+@fill_doc
 def cek_pagerank(jawaban, G) -> Hasil:
     """Check a weighted PageRank of every node of a directed interaction graph.
 
@@ -39,8 +41,7 @@ def cek_pagerank(jawaban, G) -> Hasil:
     ----------
     jawaban : dict or pandas.Series
         The student's PageRank per node.
-    G : networkx.DiGraph
-        The interaction graph (edges actor -> account engaged, attribute ``weight``).
+    {{G_interactions}}
 
     Returns
     -------

@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._docs import fill_doc
 from ..regions import is_kabkota
 from ._feedback import (
     Hasil,
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 
+@fill_doc
 def rekonstruksi_induk(simpul, mengikuti) -> dict:
     """Parent of every adopting post of one cascade by the time-respecting follower rule.
 
@@ -56,8 +58,7 @@ def rekonstruksi_induk(simpul, mengikuti) -> dict:
 
     References
     ----------
-    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
-    online diffusion. *Management Science* 62(1), 180-196. doi:10.1287/mnsc.2015.2158
+    {{goel2016}}
 
     Examples
     --------
@@ -193,6 +194,7 @@ def _root(T):
 
 
 @pemeriksa
+@fill_doc
 def cek_viralitas(jawaban, pohon) -> Hasil:
     """Check the structural virality of a cascade tree.
 
@@ -205,8 +207,7 @@ def cek_viralitas(jawaban, pohon) -> Hasil:
 
     References
     ----------
-    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
-    online diffusion. *Management Science* 62(1), 180-196. doi:10.1287/mnsc.2015.2158
+    {{goel2016}}
 
     Examples
     --------
