@@ -14,7 +14,6 @@ from ..regions import is_kabkota
 from ._feedback import (
     Hasil,
     angka,
-    as_series,
     banding,
     banding_seri,
     benar,
@@ -23,6 +22,7 @@ from ._feedback import (
     pemeriksa,
     salah,
     same_number,
+    seri_jawaban,
 )
 
 __all__ = [
@@ -278,10 +278,9 @@ def cek_waktu_wilayah(jawaban, simpul) -> Hasil:
             or all(isinstance(v, (pd.Timedelta, np.timedelta64)) for v in values)):
         return salah("Nilai Anda masih berupa selisih waktu (Timedelta). Ubah ke jam, "
                      "misalnya dengan .dt.total_seconds() / 3600.")
-    got = as_series(jawaban)
-    if got is None:
-        return salah("Jawaban harus berupa pandas Series (atau dict) dengan kode wilayah "
-                     f"sebagai indeks, bukan {type(jawaban).__name__}.")
+    got = seri_jawaban(jawaban, "pandas Series (atau dict) dengan kode wilayah sebagai indeks")
+    if isinstance(got, Hasil):
+        return got
     got.index = got.index.astype(str)
     got = got.dropna()
     want = _hours_to_region(simpul)
