@@ -6,8 +6,8 @@ names inside a private module (as :mod:`kopiresearch.metrics._common`): the chec
 arguments, the conversion of a graph to network arrays (:func:`prepare`: options,
 probabilities, region ids), the random streams (:func:`stream_seeds`, :func:`rand`), edge
 firing (:func:`fire`), the seed queue and the tally of a run (:func:`queue_seeds`,
-:func:`tally_run`), the numba kernels of IC, LT and SIR, and the batch driver
-(:func:`run_batches`). Users call :func:`kopiresearch.diffusion.simulate` and
+:func:`tally_run`), one numba kernel for IC, LT and SIR (:func:`make_kernel`), and the
+batch driver (:func:`run_batches`). Users call :func:`kopiresearch.diffusion.simulate` and
 :func:`kopiresearch.seeding.select_seeds`; nothing here is part of the public API.
 """
 
@@ -397,20 +397,15 @@ def run_batches(net, model, seed_idx, run_seeds, max_steps, theta, gamma, progre
 
 def run_kernel(net, model, sp, sn, rs, max_steps, fixed_theta, theta_arr, gamma, want_counts,
                c_out, h_out, spreads, regions):
-    if model == "ic":
-        ic_kernel(net.indptr, net.indices, net.prob, net.logq, net.rowp, net.rowlq, sp, sn, rs,
+    kind = {"ic": IC, "sir": SIR}.get(model, LT if fixed_theta else LT_LIVE)
+    live = live_edge_arrays(net) if kind == LT_LIVE else NO_LIVE
+    KERNELS[kind]((net.indptr, net.indices, net.prob, net.logq, net.rowp, net.rowlq), live,
+                  0.0 if gamma is None else float(gamma), theta_arr, sp, sn, rs,
                   net.region_of, max_steps, want_counts, c_out, h_out, spreads, regions)
-    elif model == "lt" and not fixed_theta:
-        rindptr, rsrc, rcum, uni = live_edge_arrays(net)
-        lt_live_kernel(rindptr, rsrc, rcum, uni, sp, sn, rs, net.region_of, max_steps,
-                       want_counts, c_out, h_out, spreads, regions)
-    elif model == "lt":
-        lt_kernel(net.indptr, net.indices, net.prob, sp, sn, rs, net.region_of, max_steps,
-                  fixed_theta, theta_arr, want_counts, c_out, h_out, spreads, regions)
-    else:
-        sir_kernel(net.indptr, net.indices, net.prob, net.logq, net.rowp, net.rowlq,
-                   float(gamma), sp, sn, rs, net.region_of, max_steps, want_counts, c_out,
-                   h_out, spreads, regions)
+
+
+#: The ``live`` argument of a kernel for the models that have none.
+NO_LIVE = (np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0))
 
 
 def live_edge_arrays(net):
@@ -565,10 +560,14 @@ def fire(indptr, indices, prob, logq, rowp, rowlq, u, s, buf):
     return s, m
 
 
-# One run of a kernel: take the run's stream and seed set (run_start), queue the seeds
-# (queue_seeds), spread level by level, then tally who was reached (tally_run). Chunks of runs
-# go to numba threads (chunk_bounds); every chunk has its own scratch arrays, and ``stamp``
-# (the run's number within the chunk) marks the nodes of the current run without clearing.
+# The engine: a kernel (:func:`make_kernel`) sends chunks of runs to numba threads
+# (chunk_bounds); every chunk has its own scratch arrays, and ``stamp`` (the run's number
+# within the chunk) marks the nodes of the current run without clearing. One run takes its
+# stream and seed set (run_start), spreads (:func:`bfs_run` for IC and LT, :func:`sir_run` for
+# SIR) and tallies who was reached (tally_run).
+
+#: Model kinds of :func:`make_kernel` (LT_LIVE: LT with random thresholds, by live edges).
+IC, LT, LT_LIVE, SIR = 0, 1, 2, 3
 
 
 @njit(cache=True, inline="always")
@@ -628,203 +627,180 @@ def tally_run(r, reached, count, want_counts, counts, region_of, spreads, region
             regions[r, g] += 1
 
 
-@njit(cache=True, parallel=True)
-def ic_kernel(indptr, indices, prob, logq, rowp, rowlq, set_ptr, set_nodes, run_seeds,
-              region_of, max_steps, want_counts, c_out, h_out, spreads, regions):
-    n = indptr.size - 1
-    nch = c_out.shape[0]
-    runs = run_seeds.size * (set_ptr.size - 1)
-    maxdeg = max_out_degree(indptr)
-    for c in prange(nch):
-        mark = np.zeros(n, dtype=np.int32)
-        queue = np.empty(n, dtype=np.int32)
-        buf = np.empty(maxdeg, dtype=np.int32)
-        counts = c_out[c]
-        hist = h_out[c]
-        lo, hi = chunk_bounds(c, nch, runs)
-        for r in range(lo, hi):
-            stamp = r - lo + 1
-            s, seeds = run_start(r, run_seeds, set_ptr, set_nodes)
-            tail = queue_seeds(seeds, mark, stamp, queue)
-            hist[0] += tail
-            head = 0
-            step = 0
-            while head < tail and (max_steps < 0 or step < max_steps):
-                level_end = tail
-                step += 1
-                while head < level_end:
-                    u = queue[head]
-                    head += 1
-                    s, m = fire(indptr, indices, prob, logq, rowp, rowlq, u, s, buf)
-                    for t in range(m):
-                        tail = push(buf[t], mark, stamp, queue, tail)
-                hist[step] += tail - level_end
-            tally_run(r, queue, tail, want_counts, counts, region_of, spreads, regions)
+def make_kernel(kind):
+    """The parallel kernel of one model ``kind`` (IC, LT, LT_LIVE or SIR): every run of a
+    batch. ``kind`` is a constant of the compiled code, so numba compiles (and caches) each
+    model's kernel with the other models' branches pruned."""
+
+    @njit(cache=True, parallel=True)
+    def spread_kernel(csr, live, gamma, theta, set_ptr, set_nodes, run_seeds, region_of,
+                      max_steps, want_counts, c_out, h_out, spreads, regions):
+        """``csr`` is the flow CSR ``(indptr, indices, prob, logq, rowp, rowlq)``, ``live``
+        the reverse CSR of :func:`live_edge_arrays` (LT_LIVE), ``theta`` the thresholds (LT)
+        and ``gamma`` the recovery probability (SIR)."""
+        indptr = csr[0]
+        n = indptr.size - 1
+        nch = c_out.shape[0]
+        runs = run_seeds.size * (set_ptr.size - 1)
+        maxdeg = max_out_degree(indptr) if kind == IC or kind == SIR else 1
+        two = n if kind == LT_LIVE or kind == SIR else 0  # size of the two extra node arrays
+        for c in prange(nch):
+            mark = np.zeros(n, dtype=np.int32)
+            queue = np.empty(n, dtype=np.int32)
+            buf = np.empty(maxdeg, dtype=np.int32)
+            # LT: the threshold minus the weight received so far; LT_LIVE: parents, children
+            # and the children's CSR pointers; SIR: the infected of this step and the next
+            rem = np.zeros(n if kind == LT else 0, dtype=np.float64)
+            aux = np.empty(two, dtype=np.int32)
+            aux2 = np.empty(two, dtype=np.int32)
+            cptr = np.empty(n + 2 if kind == LT_LIVE else 0, dtype=np.int64)
+            counts = c_out[c]
+            hist = h_out[c]
+            lo, hi = chunk_bounds(c, nch, runs)
+            for r in range(lo, hi):
+                stamp = r - lo + 1
+                s, seeds = run_start(r, run_seeds, set_ptr, set_nodes)
+                if kind == SIR:
+                    tail = sir_run(csr, gamma, s, seeds, mark, stamp, queue, aux, aux2, buf,
+                                   max_steps, hist)
+                else:
+                    if kind == LT_LIVE:
+                        s = sample_live_edges(live, s, aux, cptr, aux2)
+                    tail = bfs_run(kind, csr, theta, cptr, aux2, s, seeds, mark, stamp, queue,
+                                   rem, buf, max_steps, hist)
+                tally_run(r, queue, tail, want_counts, counts, region_of, spreads, regions)
+
+    return spread_kernel
 
 
-@njit(cache=True, parallel=True)
-def lt_kernel(indptr, indices, weights, set_ptr, set_nodes, run_seeds, region_of, max_steps,
-              fixed_theta, theta_in, want_counts, c_out, h_out, spreads, regions):
-    n = indptr.size - 1
-    nch = c_out.shape[0]
-    runs = run_seeds.size * (set_ptr.size - 1)
-    for c in prange(nch):
-        # state[v] == 2 * stamp: touched in this run; 2 * stamp + 1: active. rem[v] is the
-        # threshold minus the weight received so far (two arrays: fewer cache misses).
-        state = np.zeros(n, dtype=np.int32)
-        rem = np.zeros(n, dtype=np.float64)
-        queue = np.empty(n, dtype=np.int32)
-        counts = c_out[c]
-        hist = h_out[c]
-        lo, hi = chunk_bounds(c, nch, runs)
-        for r in range(lo, hi):
-            touched = np.int32(2 * (r - lo + 1))
-            active = np.int32(touched + 1)
-            s, seeds = run_start(r, run_seeds, set_ptr, set_nodes)
-            tail = queue_seeds(seeds, state, active, queue)
-            hist[0] += tail
-            head = 0
-            step = 0
-            while head < tail and (max_steps < 0 or step < max_steps):
-                level_end = tail
-                step += 1
-                while head < level_end:
-                    u = queue[head]
-                    head += 1
-                    for e in range(indptr[u], indptr[u + 1]):
-                        v = indices[e]
-                        st = state[v]
-                        if st == active:
-                            continue
-                        if st != touched:
-                            if fixed_theta:
-                                rv = theta_in[v]
-                            else:
-                                s, x = rand(s)
-                                rv = 1.0 - x  # uniform on [0, 1)
-                        else:
-                            rv = rem[v]
-                        rv -= weights[e]
-                        if rv <= 1e-12:
-                            state[v] = active
-                            queue[tail] = v
-                            tail += 1
-                        else:
-                            state[v] = touched
-                            rem[v] = rv
-                hist[step] += tail - level_end
-            tally_run(r, queue, tail, want_counts, counts, region_of, spreads, regions)
+#: The kernel of each model kind.
+KERNELS = {kind: make_kernel(kind) for kind in (IC, LT, LT_LIVE, SIR)}
+
+@njit(cache=True, inline="always")
+def bfs_run(kind, csr, theta, cptr, child, s, seeds, mark, stamp, queue, rem, buf, max_steps,
+            hist):
+    """One run of IC or LT, level by level from the seeds (at most ``max_steps`` levels);
+    the number reached, who in ``queue[:tail]``.
+
+    IC fires the out-edges of each new account (:func:`fire`); LT_LIVE follows the kept
+    edges (children of ``u`` in ``child[cptr[u]:cptr[u + 1]]``); LT (fixed thresholds)
+    subtracts each edge's weight from the threshold of its target, which is active at
+    (nearly) zero: ``mark[v]`` is ``2 * stamp`` once touched, ``2 * stamp + 1`` once active.
+    """
+    indptr, indices, prob, logq, rowp, rowlq = csr
+    active = 2 * stamp + 1 if kind == LT else stamp
+    tail = queue_seeds(seeds, mark, active, queue)
+    hist[0] += tail
+    head = 0
+    step = 0
+    while head < tail and (max_steps < 0 or step < max_steps):
+        level_end = tail
+        step += 1
+        while head < level_end:
+            u = queue[head]
+            head += 1
+            if kind == IC:
+                s, m = fire(indptr, indices, prob, logq, rowp, rowlq, u, s, buf)
+                for t in range(m):
+                    tail = push(buf[t], mark, active, queue, tail)
+            elif kind == LT_LIVE:
+                for t in range(cptr[u], cptr[u + 1]):
+                    tail = push(child[t], mark, active, queue, tail)
+            else:
+                tail = lt_step(indptr, indices, prob, theta, u, mark, active, rem, queue, tail)
+        hist[step] += tail - level_end
+    return tail
 
 
-@njit(cache=True, parallel=True)
-def lt_live_kernel(rindptr, rsrc, rcum, uni, set_ptr, set_nodes, run_seeds, region_of,
-                   max_steps, want_counts, c_out, h_out, spreads, regions):
-    """LT through Kempe et al.'s live-edge equivalent: every account keeps in-edge (u, v) with
-    probability b_uv (none with 1 - sum b); v is active at step t when the kept edges lead from
-    a seed to v in t hops. Per run: sample all parents, bucket children, BFS from the seeds."""
+@njit(cache=True, inline="always")
+def lt_step(indptr, indices, weights, theta, u, state, active, rem, queue, tail):
+    """LT with fixed thresholds: the weights of ``u``'s out-edges reach their targets."""
+    touched = active - 1
+    for e in range(indptr[u], indptr[u + 1]):
+        v = indices[e]
+        st = state[v]
+        if st == active:
+            continue
+        rv = rem[v] if st == touched else theta[v]
+        rv -= weights[e]
+        if rv <= 1e-12:
+            state[v] = active
+            queue[tail] = v
+            tail += 1
+        else:
+            state[v] = touched
+            rem[v] = rv
+    return tail
+
+
+@njit(cache=True, inline="always")
+def sample_live_edges(live, s, parent, cptr, child):
+    """LT through Kempe et al.'s live-edge equivalent: every account keeps in-edge (u, v)
+    with probability b_uv (none with 1 - sum b); v is active at step t when the kept edges
+    lead from a seed to v in t hops. Sample every parent and bucket the children: those of
+    ``u`` in ``child[cptr[u]:cptr[u + 1]]``. The new stream state."""
+    rindptr, rsrc, rcum, uni = live
     n = rindptr.size - 1
-    nch = c_out.shape[0]
-    runs = run_seeds.size * (set_ptr.size - 1)
-    for c in prange(nch):
-        parent = np.empty(n, dtype=np.int32)
-        cptr = np.empty(n + 2, dtype=np.int64)
-        child = np.empty(n, dtype=np.int32)
-        mark = np.zeros(n, dtype=np.int32)
-        queue = np.empty(n, dtype=np.int32)
-        counts = c_out[c]
-        hist = h_out[c]
-        lo, hi = chunk_bounds(c, nch, runs)
-        for r in range(lo, hi):
-            stamp = r - lo + 1
-            s, seeds = run_start(r, run_seeds, set_ptr, set_nodes)
-            cptr[:] = 0
-            for v in range(n):
-                a = rindptr[v]
-                b = rindptr[v + 1]
-                p = -1
-                if a < b:
-                    s, x = rand(s)
-                    x = 1.0 - x  # [0, 1)
-                    if x < rcum[b - 1]:
-                        if uni[v] > 0:
-                            a = min(a + int(x / uni[v]), b - 1)
+    cptr[:] = 0
+    for v in range(n):
+        a = rindptr[v]
+        b = rindptr[v + 1]
+        p = -1
+        if a < b:
+            s, x = rand(s)
+            x = 1.0 - x  # [0, 1)
+            if x < rcum[b - 1]:
+                if uni[v] > 0:
+                    a = min(a + int(x / uni[v]), b - 1)
+                else:
+                    while b - a > 1:  # first e with x < rcum[e]
+                        mid = (a + b - 1) // 2
+                        if x < rcum[mid]:
+                            b = mid + 1
                         else:
-                            while b - a > 1:  # first e with x < rcum[e]
-                                mid = (a + b - 1) // 2
-                                if x < rcum[mid]:
-                                    b = mid + 1
-                                else:
-                                    a = mid + 1
-                        p = rsrc[a]
-                parent[v] = p
-                if p >= 0:
-                    cptr[p + 2] += 1
-            for v in range(2, n + 2):
-                cptr[v] += cptr[v - 1]
-            for v in range(n):  # counting sort: children of u in child[cptr[u+1]:cptr[u+2]]
-                p = parent[v]
-                if p >= 0:
-                    child[cptr[p + 1]] = v
-                    cptr[p + 1] += 1
-            # now children of u are child[cptr[u]:cptr[u + 1]]
-            tail = queue_seeds(seeds, mark, stamp, queue)
-            hist[0] += tail
-            head = 0
-            step = 0
-            while head < tail and (max_steps < 0 or step < max_steps):
-                level_end = tail
-                step += 1
-                while head < level_end:
-                    u = queue[head]
-                    head += 1
-                    for t in range(cptr[u], cptr[u + 1]):
-                        tail = push(child[t], mark, stamp, queue, tail)
-                hist[step] += tail - level_end
-            tally_run(r, queue, tail, want_counts, counts, region_of, spreads, regions)
+                            a = mid + 1
+                p = rsrc[a]
+        parent[v] = p
+        if p >= 0:
+            cptr[p + 2] += 1
+    for v in range(2, n + 2):
+        cptr[v] += cptr[v - 1]
+    for v in range(n):  # counting sort: children of u in child[cptr[u+1]:cptr[u+2]]
+        p = parent[v]
+        if p >= 0:
+            child[cptr[p + 1]] = v
+            cptr[p + 1] += 1
+    return s
 
 
-@njit(cache=True, parallel=True)
-def sir_kernel(indptr, indices, prob, logq, rowp, rowlq, gamma, set_ptr, set_nodes, run_seeds,
-               region_of, max_steps, want_counts, c_out, h_out, spreads, regions):
-    n = indptr.size - 1
-    nch = c_out.shape[0]
-    runs = run_seeds.size * (set_ptr.size - 1)
-    maxdeg = max_out_degree(indptr)
-    for c in prange(nch):
-        mark = np.zeros(n, dtype=np.int32)
-        ever = np.empty(n, dtype=np.int32)
-        cur = np.empty(n, dtype=np.int32)
-        nxt = np.empty(n, dtype=np.int32)
-        buf = np.empty(maxdeg, dtype=np.int32)
-        counts = c_out[c]
-        hist = h_out[c]
-        lo, hi = chunk_bounds(c, nch, runs)
-        for r in range(lo, hi):
-            stamp = r - lo + 1
-            s, seeds = run_start(r, run_seeds, set_ptr, set_nodes)
-            n_ever = queue_seeds(seeds, mark, stamp, ever)
-            for t in range(n_ever):
-                cur[t] = ever[t]
-            n_cur = n_ever
-            hist[0] += n_ever
-            step = 0
-            while n_cur > 0 and (max_steps < 0 or step < max_steps):
-                step += 1
-                n_nxt = 0
-                before = n_ever
-                for a in range(n_cur):
-                    u = cur[a]
-                    s, m = fire(indptr, indices, prob, logq, rowp, rowlq, u, s, buf)
-                    for t in range(m):
-                        n_ever = push(buf[t], mark, stamp, ever, n_ever)
-                    s, x = rand(s)
-                    if x > gamma:  # stays infected (P = 1 - gamma)
-                        nxt[n_nxt] = u
-                        n_nxt += 1
-                for t in range(before, n_ever):
-                    nxt[n_nxt] = ever[t]
-                    n_nxt += 1
-                hist[min(step, hist.size - 1)] += n_ever - before
-                cur, nxt = nxt, cur
-                n_cur = n_nxt
-            tally_run(r, ever, n_ever, want_counts, counts, region_of, spreads, regions)
+@njit(cache=True, inline="always")
+def sir_run(csr, gamma, s, seeds, mark, stamp, ever, cur, nxt, buf, max_steps, hist):
+    """One SIR run in discrete steps: every infected account fires its out-edges, then
+    recovers with probability ``gamma``; the number ever infected, who in ``ever``."""
+    indptr, indices, prob, logq, rowp, rowlq = csr
+    n_ever = queue_seeds(seeds, mark, stamp, ever)
+    for t in range(n_ever):
+        cur[t] = ever[t]
+    n_cur = n_ever
+    hist[0] += n_ever
+    step = 0
+    while n_cur > 0 and (max_steps < 0 or step < max_steps):
+        step += 1
+        n_nxt = 0
+        before = n_ever
+        for a in range(n_cur):
+            u = cur[a]
+            s, m = fire(indptr, indices, prob, logq, rowp, rowlq, u, s, buf)
+            for t in range(m):
+                n_ever = push(buf[t], mark, stamp, ever, n_ever)
+            s, x = rand(s)
+            if x > gamma:  # stays infected (P = 1 - gamma)
+                nxt[n_nxt] = u
+                n_nxt += 1
+        for t in range(before, n_ever):
+            nxt[n_nxt] = ever[t]
+            n_nxt += 1
+        hist[min(step, hist.size - 1)] += n_ever - before
+        cur, nxt = nxt, cur
+        n_cur = n_nxt
+    return n_ever

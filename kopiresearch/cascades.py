@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from ._docs import fill_doc
 from .corpus import GOVERNMENT_TYPES, POST_KINDS, Corpus
 from .errors import KopiresearchError
 from .regions import BAKORWIL, region_table
@@ -114,6 +115,7 @@ class Cascades:
 # reconstruction
 
 
+@fill_doc
 def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
                          post_kinds=("repost", "quote"), root_types=None,
                          kinds=None) -> Cascades:
@@ -176,8 +178,7 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
 
     References
     ----------
-    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
-    online diffusion. *Management Science* 62(1), 180-196. doi:10.1287/mnsc.2015.2158
+    {{goel2016}}
 
     Examples
     --------
@@ -352,6 +353,7 @@ def parent_accuracy(cascades: Cascades, truth: pd.DataFrame) -> pd.DataFrame:
 # measures
 
 
+@fill_doc
 def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
     """One row of measures per cascade.
 
@@ -398,8 +400,7 @@ def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
     Vosoughi, S., Roy, D. & Aral, S. (2018). The spread of true and false news online.
     *Science* 359(6380), 1146-1151. doi:10.1126/science.aap9559
 
-    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
-    online diffusion. *Management Science* 62(1), 180-196. doi:10.1287/mnsc.2015.2158
+    {{goel2016}}
 
     Examples
     --------
@@ -462,6 +463,7 @@ def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
     return table
 
 
+@fill_doc
 def structural_virality(tree: nx.Graph) -> float:
     """Structural virality of a tree: the mean shortest-path distance over all node pairs.
 
@@ -491,8 +493,7 @@ def structural_virality(tree: nx.Graph) -> float:
 
     References
     ----------
-    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
-    online diffusion. *Management Science* 62(1), 180-196. doi:10.1287/mnsc.2015.2158
+    {{goel2016}}
 
     Examples
     --------

@@ -666,10 +666,10 @@ def _ordered_pairs(acc, obj, t, w, n_acc):
         hi[r0:r1] = r0 + np.searchsorted(key, key + w, side="right")
     n = np.int64(n_acc)
     mark = np.full(int(n_acc), -1, dtype=np.int64)
-    total = _count_act_partners(acc, lo, hi, mark)
+    total = _act_partners(acc, lo, hi, mark, n, None)
     mark[:] = -1
     codes = np.empty(total, dtype=np.int64)
-    _fill_act_partners(acc, lo, hi, mark, n, codes)
+    _act_partners(acc, lo, hi, mark, n, codes)
     # one entry per (act, partner account): count(distinct e_1.message_id) per pair
     codes.sort()
     if len(codes) == 0:
@@ -680,22 +680,9 @@ def _ordered_pairs(acc, obj, t, w, n_acc):
 
 
 @njit(cache=True)
-def _count_act_partners(acc, lo, hi, mark):
-    """Number of distinct (act, other account) pairs within each act's window."""
-    total = 0
-    for i in range(len(acc)):
-        me = acc[i]
-        for j in range(lo[i], hi[i]):
-            p = acc[j]
-            if p != me and mark[p] != i:
-                mark[p] = i
-                total += 1
-    return total
-
-
-@njit(cache=True)
-def _fill_act_partners(acc, lo, hi, mark, n, out):
-    """Write a1 * n + a2 for every distinct (act of a1, other account a2) pair."""
+def _act_partners(acc, lo, hi, mark, n, out):
+    """The distinct (act of a1, other account a2) pairs within each act's window: their
+    number, and with ``out`` (None to count only) each written as a1 * n + a2."""
     k = 0
     for i in range(len(acc)):
         me = acc[i]
@@ -703,8 +690,10 @@ def _fill_act_partners(acc, lo, hi, mark, n, out):
             p = acc[j]
             if p != me and mark[p] != i:
                 mark[p] = i
-                out[k] = me * n + p
+                if out is not None:
+                    out[k] = me * n + p
                 k += 1
+    return k
 
 
 def _undirected(a1, a2, w, n):

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numba import njit, prange
 
+from ._docs import fill_doc
 from ._engine import (
     check_int,
     counted_regions,
@@ -323,6 +324,7 @@ class RobustSelection:
                          "shared_median": float(shared.median())}, dtype=object)
 
 
+@fill_doc
 def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
                         eval_runs: int = 5000, level: float = 0.95, alternatives: int = 5,
                         seed=None, **options) -> RobustSelection:
@@ -412,10 +414,7 @@ def select_seeds_robust(G, k: int, method: str = "imm", *, replicates: int = 10,
 
     References
     ----------
-    Kempe, D., Kleinberg, J. & Tardos, E. (2003). Maximizing the spread of influence through a
-    social network. KDD '03. doi:10.1145/956750.956769.
-    Tang, Y., Shi, Y. & Xiao, X. (2015). Influence maximization in near-linear time: a
-    martingale approach. SIGMOD '15. doi:10.1145/2723372.2723734.
+    {{kempe2003_tang2015}}
     Breiman, L. (1996). Bagging predictors. Machine Learning 24, 123-140.
     doi:10.1007/BF00058655.
     Efron, B. & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.
@@ -1632,6 +1631,7 @@ class StrategyComparison:
         return best, clear
 
 
+@fill_doc
 def compare_strategies(G, k: int, strategies=None, *, candidates=None, fixed=None,
                        baseline: str | None = "fixed alone", left_behind: float | None = None,
                        replicates: int = 10, eval_runs: int = 5000, level: float = 0.95,
@@ -1703,10 +1703,7 @@ def compare_strategies(G, k: int, strategies=None, *, candidates=None, fixed=Non
 
     References
     ----------
-    Kempe, D., Kleinberg, J. & Tardos, E. (2003). Maximizing the spread of influence through a
-    social network. KDD '03. doi:10.1145/956750.956769.
-    Tang, Y., Shi, Y. & Xiao, X. (2015). Influence maximization in near-linear time: a
-    martingale approach. SIGMOD '15. doi:10.1145/2723372.2723734.
+    {{kempe2003_tang2015}}
 
     Examples
     --------

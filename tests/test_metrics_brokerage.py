@@ -13,6 +13,7 @@ from kopiresearch.errors import KopiresearchError
 from kopiresearch.metrics import (
     BROKERAGE_ROLES,
     brokerage,
+    brokerage_null,
     brokerage_summary,
 )
 
@@ -76,8 +77,8 @@ def test_brokerage_matches_brute_force(seed):
 def test_brokerage_permutation_baseline(random_digraph):
     G = random_digraph(30, 0.12, seed=2, weighted=False)
     groups = {v: f"g{v % 3}" for v in G}
-    a = brokerage(G, by=groups, n_perm=5, seed=11)
-    b = brokerage(G, by=groups, n_perm=5, seed=11)
+    a = brokerage(G, by=groups, n_permutations=5, seed=11)
+    b = brokerage(G, by=groups, n_permutations=5, seed=11)
     pd.testing.assert_frame_equal(a, b)
     # relabelling does not change the number of open two-paths through a node
     exp_total = a[[f"expected_{r}" for r in BROKERAGE_ROLES]].sum(axis=1)
@@ -94,15 +95,23 @@ def test_brokerage_missing_groups():
     assert t.loc["b", "group"] == "unknown" and t.loc["v", "liaison"] == 1
     t = brokerage(G, by="region", exclude_missing=True)
     assert t.loc["v", "total"] == 0
-    with pytest.raises(KopiresearchError, match="n_perm"):
-        brokerage(G, by="region", n_perm=-1)
+    with pytest.raises(KopiresearchError, match="n_permutations"):
+        brokerage(G, by="region", n_permutations=-1)
 
 
 def test_permutation_count_has_one_name_and_the_former_still_works(random_digraph):
     G = random_digraph(30, 0.12, seed=2, weighted=False)
     groups = {n: n % 3 for n in G}
     new = brokerage(G, by=groups, n_permutations=4, seed=3)
-    pd.testing.assert_frame_equal(brokerage(G, by=groups, n_perm=4, seed=3), new)
+    with pytest.warns(DeprecationWarning, match="n_perm is deprecated.*use n_permutations"):
+        old = brokerage(G, by=groups, n_perm=4, seed=3)
+    pd.testing.assert_frame_equal(old, new)
     assert "expected_liaison" in new
     with pytest.raises(KopiresearchError, match="not both"):
         brokerage(G, by=groups, n_permutations=4, n_perm=4)
+    # brokerage_null takes the same name, and the former one with the same warning
+    null = brokerage_null(G, by=groups, n_permutations=4, seed=3)
+    with pytest.warns(DeprecationWarning, match="n_perm is deprecated"):
+        pd.testing.assert_frame_equal(brokerage_null(G, by=groups, n_perm=4, seed=3), null)
+    with pytest.raises(KopiresearchError, match="n_permutations must be a positive int"):
+        brokerage_null(G, by=groups, n_permutations=0)

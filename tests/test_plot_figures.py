@@ -77,8 +77,8 @@ def test_brokerage_draws_the_permutation_interval():
 def test_brokerage_null_brackets_expected_and_matches_summary():
     G = nx.gnp_random_graph(40, 0.12, seed=3, directed=True)
     groups = {n: "abc"[n % 3] for n in G}
-    null = km.brokerage_null(G, by=groups, n_perm=40, seed=5, level=0.9)
-    summ = km.brokerage_summary(km.brokerage(G, by=groups, n_perm=40, seed=5))
+    null = km.brokerage_null(G, by=groups, n_permutations=40, seed=5, level=0.9)
+    summ = km.brokerage_summary(km.brokerage(G, by=groups, n_permutations=40, seed=5))
     assert np.allclose(null["expected"].to_numpy(), summ["expected"].to_numpy())
     assert (null["null_low"] <= null["expected"] + 1e-9).all()
     assert (null["null_high"] >= null["expected"] - 1e-9).all()

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._compat import renamed_keyword
 from .._random import resolve_rng as _rng
 from ..errors import KopiresearchError
 from ._common import MISSING_GROUP, binary_adjacency, check_graph, codes_of, group_labels
@@ -38,7 +39,8 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_permutations: int = 0, seed=N
         Drop nodes whose group is missing before counting (they then take part in no
         two-path). By default they form one group, ``"unknown"``.
     n_perm : int, optional
-        The former name of ``n_permutations``, still accepted.
+        The former name of ``n_permutations``: deprecated (a DeprecationWarning), removed in
+        the next release.
 
     Returns
     -------
@@ -107,22 +109,12 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_permutations: int = 0, seed=N
     [0, 0, 0, 0, 1]
     """
     check_graph(G, directed=True)
-    if n_perm is not None:
-        if n_permutations:
-            raise KopiresearchError("give n_permutations or its former name n_perm, not both")
-        n_permutations = n_perm
-    n_perm = n_permutations
+    n_perm = renamed_keyword(n_permutations, n_perm, name="n_permutations", former="n_perm",
+                             default=0)
     if not isinstance(n_perm, (int, np.integer)) or n_perm < 0:
         raise KopiresearchError(f"n_permutations must be a non-negative int, not {n_perm!r}")
     nodes = list(G)
-    labels = group_labels(G, by)
-    A = binary_adjacency(G)
-    keep = np.ones(len(nodes), dtype=bool)
-    if exclude_missing:
-        keep = labels != MISSING_GROUP
-        idx = np.flatnonzero(keep)
-        A = A[idx][:, idx].tocsr()
-    codes, _ = codes_of(labels[keep])
+    labels, A, keep, codes = _grouped_adjacency(G, by, exclude_missing)
     counts = _role_counts(A, codes)
     out = pd.DataFrame(index=pd.Index(nodes, dtype=object))
     out["group"] = labels
@@ -183,20 +175,21 @@ def brokerage_summary(table: pd.DataFrame, by: str = "group") -> pd.DataFrame:
     return out
 
 
-def brokerage_null(G: nx.DiGraph, by="actor_type", *, n_perm: int = 100, seed=None,
-                   level: float = 0.95, exclude_missing: bool = False) -> pd.DataFrame:
+def brokerage_null(G: nx.DiGraph, by="actor_type", *, n_permutations: int = 100, seed=None,
+                   level: float = 0.95, exclude_missing: bool = False,
+                   n_perm: int | None = None) -> pd.DataFrame:
     """Permutation interval of each group's brokerage counts under random relabelling.
 
-    The same relabellings as :func:`brokerage` (same ``seed`` and ``n_perm`` give the same
-    ``expected``), but keeping the distribution: for each relabelling ``k`` the counts of
+    The same relabellings as :func:`brokerage` (same ``seed`` and ``n_permutations`` give the
+    same ``expected``), but keeping the distribution: for each relabelling ``k`` the counts of
     the nodes of observed group ``g`` are summed, ``T_k(g, role)``; the interval is the
     central ``level`` quantile range of ``T_k``. An observed count outside it is more (or
     less) brokerage than the group sizes alone give in ``level`` of relabellings.
 
     Parameters
     ----------
-    G, by, n_perm, seed, exclude_missing
-        As in :func:`brokerage` (``n_perm`` must be positive).
+    G, by, n_permutations, seed, exclude_missing, n_perm
+        As in :func:`brokerage` (``n_permutations`` must be positive).
     level : float, default 0.95
 
     Returns
@@ -212,26 +205,21 @@ def brokerage_null(G: nx.DiGraph, by="actor_type", *, n_perm: int = 100, seed=No
     >>> import networkx as nx
     >>> G = nx.gnp_random_graph(30, 0.15, seed=1, directed=True)
     >>> groups = {n: "ab"[n % 2] for n in G}
-    >>> null = brokerage_null(G, by=groups, n_perm=50, seed=1)
-    >>> summary = brokerage_summary(brokerage(G, by=groups, n_perm=50, seed=1))
+    >>> null = brokerage_null(G, by=groups, n_permutations=50, seed=1)
+    >>> summary = brokerage_summary(brokerage(G, by=groups, n_permutations=50, seed=1))
     >>> bool(np.allclose(null["expected"], summary["expected"]))
     True
     >>> bool((null["null_low"] <= null["expected"]).all())
     True
     """
     check_graph(G, directed=True)
+    n_perm = renamed_keyword(n_permutations, n_perm, name="n_permutations", former="n_perm",
+                             default=100)
     if not isinstance(n_perm, (int, np.integer)) or n_perm < 1:
-        raise KopiresearchError(f"n_perm must be a positive int, not {n_perm!r}")
+        raise KopiresearchError(f"n_permutations must be a positive int, not {n_perm!r}")
     if not 0 < level < 1:
         raise KopiresearchError(f"level must be in (0, 1), not {level!r}")
-    labels = group_labels(G, by)
-    A = binary_adjacency(G)
-    keep = np.ones(len(labels), dtype=bool)
-    if exclude_missing:
-        keep = labels != MISSING_GROUP
-        idx = np.flatnonzero(keep)
-        A = A[idx][:, idx].tocsr()
-    codes, _ = codes_of(labels[keep])
+    labels, A, keep, codes = _grouped_adjacency(G, by, exclude_missing)
     names = pd.Index(labels[keep]).astype(str)
     order = sorted(set(names))
     member = np.array([[n == g for n in names] for g in order], dtype=float)  # (k, n)
@@ -247,6 +235,21 @@ def brokerage_null(G: nx.DiGraph, by="actor_type", *, n_perm: int = 100, seed=No
         out["ratio_low"] = out["null_low"] / out["expected"]
         out["ratio_high"] = out["null_high"] / out["expected"]
     return out
+
+
+def _grouped_adjacency(G, by, exclude_missing):
+    """Group labels of every node, the binary adjacency, the nodes kept (all, or those with
+    a group when ``exclude_missing``) and the group codes of the kept nodes; the adjacency
+    is restricted to the kept nodes."""
+    labels = group_labels(G, by)
+    A = binary_adjacency(G)
+    keep = np.ones(len(labels), dtype=bool)
+    if exclude_missing:
+        keep = labels != MISSING_GROUP
+        idx = np.flatnonzero(keep)
+        A = A[idx][:, idx].tocsr()
+    codes, _ = codes_of(labels[keep])
+    return labels, A, keep, codes
 
 
 def _role_counts(A: sp.csr_array, codes: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._docs import fill_doc
 from .._random import resolve_rng
 from ..errors import KopiresearchError
 from ._common import check_graph
@@ -238,13 +239,13 @@ def _contingency(a, b) -> np.ndarray:
     return C
 
 
+@fill_doc
 def normalized_mutual_info(a, b) -> float:
     """Normalised mutual information of two labelings (arithmetic-mean normalisation).
 
     Parameters
     ----------
-    a, b : array-like
-        Labels of the same items, in the same order.
+    {{labelings}}
 
     Returns
     -------
@@ -283,13 +284,13 @@ def normalized_mutual_info(a, b) -> float:
     return float(max(0.0, 2 * mi / (ha + hb)))
 
 
+@fill_doc
 def adjusted_rand_index(a, b) -> float:
     """Adjusted Rand index of two labelings (Hubert & Arabie 1985).
 
     Parameters
     ----------
-    a, b : array-like
-        Labels of the same items, in the same order.
+    {{labelings}}
 
     Returns
     -------

@@ -115,19 +115,8 @@ def push_pull_networking(corpus: Corpus, *, accounts=None,
     except re.error as exc:
         raise KopiresearchError(f"solicitation is not a valid regular expression: {exc}") \
             from None
-    acc = corpus.accounts
-    types = acc["actor_type"].astype(str)
-    if accounts is None:
-        ids = acc.index[types.isin(GOVERNMENT_TYPES)]
-    else:
-        ids = pd.Index(list(accounts))
-        missing = ids.difference(acc.index)
-        if len(missing):
-            raise KopiresearchError(f"accounts: {missing[0]!r} is not in corpus.accounts")
-    if kinds is not None:  # the former name
-        post_kinds = kinds
-    posts = corpus.posts
-    P = posts[posts["author_id"].isin(ids) & posts["kind"].isin(list(post_kinds))]
+    acc, types, ids, posts, P = _own_posts(corpus, accounts,
+                                           post_kinds if kinds is None else kinds)
     kind = P["kind"].astype(str)
     parent_author = P["parent_post_id"].map(posts["author_id"])
     parent_type = parent_author.map(types)
@@ -226,40 +215,23 @@ def engagement(corpus: Corpus, *, accounts=None, post_kinds=("original", "quote"
     C3 = 1/3; V1 = 1/3, V2 = 1, V3 = 1/2; E = 2/3 + 1/3 + 1/2 = 1.5:
 
     >>> import pandas as pd, kopiresearch as kr
-    >>> acc = pd.DataFrame({"account_id": ["x:g", "x:i", "x:c"], "platform": "twitter",
-    ...     "handle": ["pemkab_demo", "infokota_demo", "warga_00001"], "region_code": None,
-    ...     "actor_type": ["government_regency", "influencer", "citizen"],
-    ...     "followers": [2000, 900, 10]})
-    >>> posts = pd.DataFrame({"post_id": ["x:p0", "x:p1", "x:p2", "x:p3", "x:p4"],
-    ...     "platform": "twitter", "author_id": ["x:c", "x:g", "x:g", "x:g", "x:g"],
-    ...     "created_at": pd.date_range("2024-11-01", periods=5, freq="h", tz="UTC"),
-    ...     "kind": ["original", "original", "reply", "original", "original"],
-    ...     "parent_post_id": [None, None, "x:p0", None, None],
-    ...     "text": ["jalan rusak", "Info vaksin", "segera kami cek",
-    ...              "Bersama @infokota_demo", "@warga_00001 halo"],
-    ...     "like_count": [0, 3, 0, 1, 0], "reply_count": [0, 1, 0, 1, 0],
-    ...     "repost_count": [0, 0, 0, 2, 0], "quote_count": [0, 0, 0, 1, 0]})
-    >>> acts = pd.DataFrame({"source_id": "x:g", "target_id": ["x:c", "x:i", "x:c"],
-    ...     "kind": ["reply", "mention", "mention"], "post_id": ["x:p2", "x:p3", "x:p4"],
-    ...     "created_at": posts["created_at"].iloc[2:].to_numpy()})
-    >>> c = kr.Corpus.from_frames(acc, posts, acts)
+    >>> acc = pd.DataFrame({"account_id": ["x:g"], "platform": "twitter",
+    ...     "handle": ["pemkab_demo"], "region_code": None, "actor_type": "government_regency",
+    ...     "followers": 2000})
+    >>> posts = pd.DataFrame({"post_id": ["x:p1", "x:p2", "x:p3", "x:p4"],
+    ...     "platform": "twitter", "author_id": "x:g", "created_at": pd.Timestamp(
+    ...     "2024-11-01", tz="UTC"), "kind": ["original", "reply", "original", "original"],
+    ...     "like_count": [3, 0, 1, 0], "reply_count": [1, 0, 1, 0],
+    ...     "repost_count": [0, 0, 2, 0], "quote_count": [0, 0, 1, 0]})
+    >>> c = kr.Corpus.from_frames(acc, posts)
     >>> e = engagement(c).loc["x:g"]
     >>> [round(float(e[k]), 4) for k in ("P1", "P2", "P3", "C1", "C2", "C3", "V1", "V2", "V3")]
     [0.6667, 1.3333, 0.6667, 0.6667, 0.6667, 0.3333, 0.3333, 1.0, 0.5]
     >>> int(e["posts"]), float(e["E"])
     (3, 1.5)
     """
-    acc = corpus.accounts
-    types = acc["actor_type"].astype(str)
-    ids = acc.index[types.isin(GOVERNMENT_TYPES)] if accounts is None else pd.Index(
-        list(accounts))
-    missing = ids.difference(acc.index)
-    if len(missing):
-        raise KopiresearchError(f"accounts: {missing[0]!r} is not in corpus.accounts")
-    if kinds is not None:  # the former name
-        post_kinds = kinds
-    posts = corpus.posts
-    P = posts[posts["author_id"].isin(ids) & posts["kind"].isin(list(post_kinds))]
+    acc, types, ids, posts, P = _own_posts(corpus, accounts,
+                                           post_kinds if kinds is None else kinds)
     likes = P["like_count"].astype("Float64")
     comments = P["reply_count"].astype("Float64")
     shares = P["repost_count"].astype("Float64")
@@ -288,3 +260,21 @@ def engagement(corpus: Corpus, *, accounts=None, post_kinds=("original", "quote"
     order = ["handle", "followers", "posts", "likes", "comments", "shares", "P1", "P2", "P3",
              "C1", "C2", "C3", "V1", "V2", "V3", "E"]
     return out[order].sort_index()
+
+
+def _own_posts(corpus, accounts, post_kinds):
+    """The accounts table, its actor types (str), the ids scored (``accounts``, each in the
+    corpus, or every government account), all posts and the scored accounts' posts of
+    ``post_kinds``."""
+    acc = corpus.accounts
+    types = acc["actor_type"].astype(str)
+    if accounts is None:
+        ids = acc.index[types.isin(GOVERNMENT_TYPES)]
+    else:
+        ids = pd.Index(list(accounts))
+        missing = ids.difference(acc.index)
+        if len(missing):
+            raise KopiresearchError(f"accounts: {missing[0]!r} is not in corpus.accounts")
+    posts = corpus.posts
+    P = posts[posts["author_id"].isin(ids) & posts["kind"].isin(list(post_kinds))]
+    return acc, types, ids, posts, P

@@ -48,6 +48,8 @@ __all__ = [
     "banding_seri",
     "bundled_corpus",
     "as_series",
+    "seri_jawaban",
+    "nilai_simpul",
     "close_series",
     "same_number",
     "node_label",
@@ -344,6 +346,29 @@ def as_series(x):
         return s.astype(float)
     except (TypeError, ValueError):
         return None
+
+
+def seri_jawaban(jawaban, bentuk):
+    """The answer as a float Series (:func:`as_series`), or the :class:`Hasil` saying that it
+    must be ``bentuk`` (the accepted forms, e.g. "dict atau pandas Series")."""
+    got = as_series(jawaban)
+    if got is None:
+        return salah(f"Jawaban harus berupa {bentuk}, bukan {type(jawaban).__name__}.")
+    return got
+
+
+def nilai_simpul(jawaban, G, bentuk="dict atau pandas Series (simpul -> nilai)"):
+    """A value per node of ``G`` as a float Series (:func:`seri_jawaban`), or the
+    :class:`Hasil` saying why the answer is not one: not ``bentuk``, or keys that are not
+    nodes of ``G``."""
+    got = seri_jawaban(jawaban, bentuk)
+    if isinstance(got, Hasil):
+        return got
+    stray = set(got.index) - set(G.nodes())
+    if stray:
+        return salah(f"Jawaban Anda memuat {len(stray)} kunci yang bukan simpul graf, "
+                     f"misalnya {sorted(map(str, stray))[0]!r}.")
+    return got
 
 
 def close_series(a: pd.Series, b: pd.Series, rtol=1e-6, atol=1e-9) -> bool:

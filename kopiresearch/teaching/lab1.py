@@ -8,10 +8,10 @@ import pandas as pd
 
 from ._feedback import (
     Hasil,
-    as_series,
     benar,
     bundled_corpus,
     close_series,
+    nilai_simpul,
     node_label,
     pemeriksa,
     salah,
@@ -173,14 +173,10 @@ def cek_derajat(jawaban, G, arah="masuk", berbobot=True) -> Hasil:
     """
     setelan(arah, "arah", ("masuk", "keluar"))
     setelan(berbobot, "berbobot", (True, False))
-    got = as_series(jawaban)
-    if got is None:
-        return salah("Jawaban harus berupa dict, pandas Series atau hasil G.in_degree(...) / "
-                     f"G.out_degree(...), bukan {type(jawaban).__name__}.")
-    stray = set(got.index) - set(G.nodes())
-    if stray:
-        return salah(f"Jawaban Anda memuat {len(stray)} kunci yang bukan simpul graf, "
-                     f"misalnya {sorted(map(str, stray))[0]!r}.")
+    got = nilai_simpul(jawaban, G, "dict, pandas Series atau hasil G.in_degree(...) / "
+                                   "G.out_degree(...)")
+    if isinstance(got, Hasil):
+        return got
     got = got.reindex(list(G.nodes())).fillna(0.0)
     lain = "keluar" if arah == "masuk" else "masuk"
     if close_series(got, _degrees(G, arah, berbobot)):

@@ -9,17 +9,19 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._docs import fill_doc
 from ._feedback import (
     Hasil,
     angka,
-    as_series,
     banding,
     banding_seri,
     benar,
     bundled_corpus,
+    nilai_simpul,
     node_label,
     pemeriksa,
     salah,
+    seri_jawaban,
 )
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
 
 
 @pemeriksa
+@fill_doc
 def cek_pagerank(jawaban, G) -> Hasil:
     """Check a weighted PageRank of every node of a directed interaction graph.
 
@@ -39,8 +42,7 @@ def cek_pagerank(jawaban, G) -> Hasil:
     ----------
     jawaban : dict or pandas.Series
         The student's PageRank per node.
-    G : networkx.DiGraph
-        The interaction graph (edges actor -> account engaged, attribute ``weight``).
+    {{G_interactions}}
 
     Returns
     -------
@@ -87,9 +89,13 @@ def _nilai_per_akun(jawaban, G, acuan, tol, keliru, gagal):
     ``acuan()`` within ``tol``; else the first of the recognised mistakes ``keliru`` (each
     ``(values(want), tolerance, message)``, tried in order) that the answer resembles; else
     ``gagal``."""
-    got = _node_values(jawaban, G)
+    got = nilai_simpul(jawaban, G)
     if isinstance(got, Hasil):
         return got
+    missing = set(G.nodes()) - set(got.index)
+    if missing:
+        return salah(f"{len(missing)} simpul belum punya nilai; hitung untuk semua simpul.")
+    got = got.reindex(list(G.nodes()))
     want = pd.Series(acuan())
     cocok = banding_seri(got, want, **tol)
     if cocok.diterima:
@@ -317,10 +323,10 @@ def cek_responsivitas(jawaban, corpus=None) -> Hasil:
     types = ("government_province", "government_regency")
     ref = responsivitas_kantor(corpus, office_types=types)
     want = ref["tingkat_balas"].dropna()
-    got = as_series(jawaban)
-    if got is None:
-        return salah("Jawaban harus berupa pandas Series (atau dict) dengan account_id kantor "
-                     f"sebagai indeks, bukan {type(jawaban).__name__}.")
+    got = seri_jawaban(jawaban, "pandas Series (atau dict) dengan account_id kantor sebagai "
+                                "indeks")
+    if isinstance(got, Hasil):
+        return got
     got = got.dropna()
     missing = set(want.index) - set(got.index)
     if missing and set(got.index) & set(ref["handle"]):
@@ -353,20 +359,6 @@ def cek_responsivitas(jawaban, corpus=None) -> Hasil:
                  "sebutan, balasan atau komentar warga kepada kantor; dijawab = kantor menulis "
                  "balasan atau komentar (kind 'reply' atau 'comment') yang parent_post_id-nya "
                  "unggahan itu.")
-
-
-def _node_values(jawaban, G):
-    got = as_series(jawaban)
-    if got is None:
-        return salah("Jawaban harus berupa dict atau pandas Series (simpul -> nilai), bukan "
-                     f"{type(jawaban).__name__}.")
-    stray = set(got.index) - set(G.nodes())
-    if stray:
-        return salah(f"Jawaban Anda memuat {len(stray)} kunci yang bukan simpul graf.")
-    missing = set(G.nodes()) - set(got.index)
-    if missing:
-        return salah(f"{len(missing)} simpul belum punya nilai; hitung untuk semua simpul.")
-    return got.reindex(list(G.nodes()))
 
 
 def _same_float(x, y) -> bool:

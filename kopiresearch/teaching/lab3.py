@@ -9,11 +9,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._docs import fill_doc
 from ..regions import is_kabkota
 from ._feedback import (
     Hasil,
     angka,
-    as_series,
     banding,
     banding_seri,
     benar,
@@ -22,6 +22,7 @@ from ._feedback import (
     pemeriksa,
     salah,
     same_number,
+    seri_jawaban,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 
+@fill_doc
 def rekonstruksi_induk(simpul, mengikuti) -> dict:
     """Parent of every adopting post of one cascade by the time-respecting follower rule.
 
@@ -56,8 +58,7 @@ def rekonstruksi_induk(simpul, mengikuti) -> dict:
 
     References
     ----------
-    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
-    online diffusion. *Management Science* 62(1), 180-196. doi:10.1287/mnsc.2015.2158
+    {{goel2016}}
 
     Examples
     --------
@@ -193,6 +194,7 @@ def _root(T):
 
 
 @pemeriksa
+@fill_doc
 def cek_viralitas(jawaban, pohon) -> Hasil:
     """Check the structural virality of a cascade tree.
 
@@ -205,8 +207,7 @@ def cek_viralitas(jawaban, pohon) -> Hasil:
 
     References
     ----------
-    Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The structural virality of
-    online diffusion. *Management Science* 62(1), 180-196. doi:10.1287/mnsc.2015.2158
+    {{goel2016}}
 
     Examples
     --------
@@ -277,10 +278,9 @@ def cek_waktu_wilayah(jawaban, simpul) -> Hasil:
             or all(isinstance(v, (pd.Timedelta, np.timedelta64)) for v in values)):
         return salah("Nilai Anda masih berupa selisih waktu (Timedelta). Ubah ke jam, "
                      "misalnya dengan .dt.total_seconds() / 3600.")
-    got = as_series(jawaban)
-    if got is None:
-        return salah("Jawaban harus berupa pandas Series (atau dict) dengan kode wilayah "
-                     f"sebagai indeks, bukan {type(jawaban).__name__}.")
+    got = seri_jawaban(jawaban, "pandas Series (atau dict) dengan kode wilayah sebagai indeks")
+    if isinstance(got, Hasil):
+        return got
     got.index = got.index.astype(str)
     got = got.dropna()
     want = _hours_to_region(simpul)

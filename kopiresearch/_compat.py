@@ -1,0 +1,38 @@
+"""Former names of keyword arguments, kept working for one release with a warning."""
+
+from __future__ import annotations
+
+import warnings
+
+from .errors import KopiresearchError
+
+__all__ = ["renamed_keyword"]
+
+
+def renamed_keyword(value, former_value, *, name: str, former: str, default=None,
+                    stacklevel: int = 3):
+    """The value of keyword ``name``, or of its former name ``former`` with a
+    DeprecationWarning; an error when both are given.
+
+    ``value`` is the argument given as ``name`` (``default`` when it was not given) and
+    ``former_value`` the one given as ``former`` (None when it was not given).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> renamed_keyword(5, None, name="n_permutations", former="n_perm")
+    5
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     renamed_keyword(0, 7, name="n_permutations", former="n_perm", default=0)
+    7
+    >>> str(w[0].message)
+    'n_perm is deprecated and will be removed in the next release; use n_permutations'
+    """
+    if former_value is None:
+        return value
+    if value != default:
+        raise KopiresearchError(f"give {name} or its former name {former}, not both")
+    warnings.warn(f"{former} is deprecated and will be removed in the next release; use {name}",
+                  DeprecationWarning, stacklevel=stacklevel)
+    return former_value
