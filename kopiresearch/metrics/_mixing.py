@@ -6,6 +6,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._docs import fill_doc
 from ._common import check_graph, group_labels
 
 __all__ = ["mixing_matrix", "nominal_assortativity", "adjusted_nominal_assortativity",
@@ -76,15 +77,13 @@ def mixing_matrix(G: nx.Graph, by="actor_type", *, weight: str | None = None,
     return M
 
 
+@fill_doc
 def nominal_assortativity(G: nx.Graph, by="actor_type", *, weight: str | None = None) -> float:
     """Newman's nominal (discrete) assortativity coefficient.
 
     Parameters
     ----------
-    G : networkx.Graph or networkx.DiGraph
-        The graph.
-    by : str, mapping or callable, default "actor_type"
-        Group of each node (see :func:`mixing_matrix`).
+    {{G_by}}
     weight : str or None, default None
         Weight edges by this attribute (``None``: each edge counts once, as NetworkX).
 
@@ -112,15 +111,13 @@ def nominal_assortativity(G: nx.Graph, by="actor_type", *, weight: str | None = 
     return _newman_r(e)
 
 
+@fill_doc
 def adjusted_nominal_assortativity(G: nx.Graph, by="actor_type") -> float:
     """Nominal assortativity adjusted for unequal group sizes (Karimi & Oliveira 2023).
 
     Parameters
     ----------
-    G : networkx.Graph or networkx.DiGraph
-        The graph.
-    by : str, mapping or callable, default "actor_type"
-        Group of each node (see :func:`mixing_matrix`).
+    {{G_by}}
 
     Returns
     -------
@@ -175,15 +172,13 @@ def _newman_r(e: np.ndarray) -> float:
     return (tr - ab) / (1.0 - ab)
 
 
+@fill_doc
 def ei_index(G: nx.Graph, by="actor_type", *, weight: str | None = None) -> pd.DataFrame:
     """Krackhardt & Stern's E-I index, overall and per group.
 
     Parameters
     ----------
-    G : networkx.Graph or networkx.DiGraph
-        The graph.
-    by : str, mapping or callable, default "actor_type"
-        Group of each node (see :func:`mixing_matrix`).
+    {{G_by}}
     weight : str or None, default None
         Sum this edge attribute instead of counting edges.
 
