@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..corpus import INTERACTION_KINDS, Corpus, LoadReport
+from ..corpus import INTERACTION_KINDS, Corpus, LoadReport, ids_in
 from ..errors import InputFormatError, KopiresearchError
 
 __all__ = []
@@ -485,9 +485,8 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
         p = corpus.posts
         parent = p["parent_post_id"]
         missing = np.array(parent.notna().to_numpy(bool))
-        if missing.any():
-            found = pd.Index(np.asarray(p.index, dtype=object)).unique().get_indexer(
-                np.asarray(parent, dtype=object)[missing]) >= 0
+        if missing.any():  # looked up in Arrow, without a Python object per id
+            found = ids_in(parent[missing], p.index)
             missing[np.flatnonzero(missing)[found]] = False
         p["parent_missing"] = pd.array(missing, dtype="boolean")
         return corpus.validate() if validate else corpus
