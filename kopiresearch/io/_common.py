@@ -577,7 +577,9 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for col in columns:
         if col.name not in frame.columns:
             default = COLUMN_DEFAULTS.get(col.name, pd.NA)
-            out[col.name] = pd.array([default] * len(frame), dtype=col.dtype)
+            # the one value repeated (a list of a million values costs more than the rest)
+            out[col.name] = pd.array([default], dtype=col.dtype).take(
+                np.zeros(len(frame), dtype=np.intp))
             continue
         s = frame[col.name]
         if isinstance(col.dtype, pd.CategoricalDtype) and isinstance(s.dtype,
