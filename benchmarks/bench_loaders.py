@@ -307,6 +307,8 @@ def main(argv=None):
                     help="run only the loaders (and peers) of one tool")
     ap.add_argument("--baseline-src", type=Path, default=None,
                     help="another kopiresearch checkout whose loaders run beside these")
+    ap.add_argument("--out", type=Path, default=RESULTS,
+                    help=f"where the Markdown table goes (default {RESULTS.relative_to(HERE)})")
     ap.add_argument("--equivalence", action="store_true",
                     help="only compare the corpora read_tweet_harvest gives here and in "
                          "--baseline-src, on the bundled examples and the generated files")
@@ -379,10 +381,10 @@ def main(argv=None):
         f"Input: generated crawl of {n:,} tweets by 50,000 accounts (60% originals, 30% "
         "replies, 10% retweets, half with a mention), as a tweet-harvest 2.5.3+ CSV "
         f"({th.stat().st_size / 2**20:.0f} MiB) and twarc2 JSONL pages of 100 tweets "
-        f"({tw.stat().st_size / 2**20 if tw.exists() else 0:.0f} MiB). Median of the runs counted in the table, "
-        "each in a fresh process; peak = max resident set size of those runs (includes the "
-        "Python "
-        "interpreter and imports; the time excludes imports).", "",
+        f"({tw.stat().st_size / 2**20 if tw.exists() else 0:.0f} MiB). Median of the runs "
+        "counted in the table, each in a fresh process; peak = max resident set size of "
+        "those runs (includes the Python interpreter and imports; the time excludes "
+        "imports).", "",
         f"Machine load (1-minute load average of the 2 cores, sampled before each run): "
         f"median {statistics.median(loads):.1f}, range {min(loads):.1f}-{max(loads):.1f}. "
         "CPU seconds = user + system time of the process during the load (pyarrow uses "
@@ -440,9 +442,9 @@ def main(argv=None):
                      f"{'met' if met else '**not met**'}.")
     lines += ["", NOTES]
     if not args.quick:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text("\n".join(lines), encoding="utf-8")
-        print(f"wrote {RESULTS}")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(lines), encoding="utf-8")
+        print(f"wrote {args.out}")
     else:
         print("\n".join(lines))
 

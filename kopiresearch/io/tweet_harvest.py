@@ -16,6 +16,7 @@ from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError, UnknownFormatError
 from ._common import (
     COUNT_RULE,
+    RETWEET_PREFIX,
     TIME_RANGE,
     TWITTER_MENTION,
     AccountBook,
@@ -63,7 +64,6 @@ _NO_REPLY_COLUMN = (_L11, _L12S, _L12C, _L14)
 _TW_DATE = r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
 _TW_DATE_RE = re.compile(_TW_DATE)
 _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_RT = r"^RT @([A-Za-z0-9_]+):"
 _FIELDS = ["id_str", "created_at", "full_text", "user_id_str", "username",
            "in_reply_to_screen_name", "tweet_url", "favorite_count", "reply_count",
            "retweet_count", "quote_count", "conversation_id_str", "location"]
@@ -1238,7 +1238,7 @@ def _retweeted(text: pd.Series, scan=None) -> pd.Series:
 
 
 def _retweeted_slow(text: pd.Series) -> pd.Series:
-    return text.str.extract(_RT, expand=False).str.lower()
+    return text.str.extract(RETWEET_PREFIX.pattern, expand=False).str.lower()
 
 
 def _authors(book, uids: pd.Series, handles: pd.Series) -> pd.Series:
