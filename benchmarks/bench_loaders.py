@@ -288,6 +288,15 @@ def with_bad_rows(src: Path, dst: Path) -> Path:
     return dst
 
 
+def newest_first(src: Path, dst: Path) -> Path:
+    """``src`` with its rows in reverse order, newest first as tweet-harvest writes them
+    (ties in time then come with decreasing ids)."""
+    lines = src.read_bytes().split(b"\r\n")
+    body = [ln for ln in lines[1:] if ln]
+    dst.write_bytes(b"\r\n".join([lines[0]] + body[::-1]) + b"\r\n")
+    return dst
+
+
 def machine() -> str:
     import pyarrow
 
@@ -318,11 +327,11 @@ def main(argv=None):
             ap.error("--equivalence needs --baseline-src")
         examples = sorted((HERE.parent / "data" / "examples").glob("tweet_harvest_*.csv"))
         generated = sorted(DATA.glob("tweet_harvest_*.csv"))
-        bad = [with_bad_rows(g, DATA / f"bad_rows_{g.name}") for g in generated
-               if not g.name.startswith("bad_rows_")][:1]
-        lines = equivalence(examples + [g for g in generated
-                                        if not g.name.startswith("bad_rows_")] + bad,
-                            args.baseline_src)
+        generated = [g for g in generated if not g.name.startswith(("bad_rows_", "newest_"))]
+        variants = [f(g, DATA / f"{prefix}{g.name}") for g in generated[:1]
+                    for prefix, f in (("bad_rows_", with_bad_rows),
+                                      ("newest_first_", newest_first))]
+        lines = equivalence(examples + generated + variants, args.baseline_src)
         out = HERE / "results" / "loaders_equivalence.md"
         out.write_text("# read_tweet_harvest: this checkout against the baseline checkout\n\n"
                        + "\n".join(lines) + "\n", encoding="utf-8")

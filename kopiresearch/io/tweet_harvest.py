@@ -614,8 +614,10 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     frame = holder.pop().reset_index(drop=True)
     files = list(report.files)
     # --- malformed rows (rule 10) -----------------------------------------------------
-    idv = frame["id_str"].str.strip()
-    frame["id_str"] = idv
+    # the id columns stripped once: every check and key below reads them so
+    for col in _ID_COLUMNS:
+        frame[col] = frame[col].str.strip()
+    idv = frame["id_str"]
     bad_id = ~idv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
     if bad_id.any():
         sci = idv.str.contains(r"[eE]\+|\.", regex=True).fillna(False).to_numpy(bool)
@@ -640,7 +642,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
             f"{TIME_RANGE}"),
             index=frame.index)
         frame = _malformed(report, frame, bad_t, reason)
-    uid = frame["user_id_str"].str.strip()
+    uid = frame["user_id_str"]
     uid = uid.mask(uid == "")
     frame["user_id_str"] = uid
     username = lower_handle(frame["username"]).astype("string")
@@ -743,7 +745,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     reply_target[rows_reply] = target_of[h_reply]
     parent, inferred = _infer_parents(frame, is_reply, reply_target, author_code, is_rt,
                                       when_ns, post_id=post_id, id_num=id_num,
-                                      conv=(conv, conv_ok))
+                                      conv=(conv, conv_ok), by_time=by_time)
     report.count("parents_inferred", int(inferred.sum()))
     posts = pd.DataFrame({
         "post_id": columns.pop("post_id"), "author_id": author.array.take(by_time),
@@ -804,7 +806,7 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
     bad = np.zeros(len(frame), dtype=bool)
     reason = np.empty(len(frame), dtype=object)
     for col in _ID_COLUMNS:
-        v = frame[col].str.strip()
+        v = frame[col]  # stripped by _build
         ends0 = np.flatnonzero(v.str.endswith("0").fillna(False).to_numpy(bool))
         if not len(ends0):  # a rounded id ends in zeros
             continue
@@ -974,7 +976,7 @@ def _latest_locations(book, frame, when_ns, uid_codes=None) -> np.ndarray:
 
 
 def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *,
-                   post_id=None, id_num=False, conv=None):
+                   post_id=None, id_num=False, conv=None, by_time=None):
     """``(parent post id, inferred)`` of each row (the rule: see read_tweet_harvest): the
     parents as an Arrow string array (null: none), ``inferred`` as booleans.
 
@@ -982,8 +984,9 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *
     author is the replied-to account; else the conversation root. Reposts are never parents
     (a reply to a retweet answers the original). Done as one as-of join on integer codes;
     the ids are taken from ``post_id`` (``"twitter:" + id_str``) and the stripped
-    conversation ids in Arrow. ``id_num``: :func:`_exact_ints` of ``id_str``, and ``conv``:
-    :func:`_conversations` of the frame, when the caller has them.
+    conversation ids in Arrow. ``id_num``: :func:`_exact_ints` of ``id_str``, ``conv``:
+    :func:`_conversations` of the frame and ``by_time``: the stable sort of ``when_ns``,
+    when the caller has them.
     """
     n = len(frame)
     inferred = np.zeros(n, dtype=bool)
@@ -995,7 +998,7 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *
     ids = _exact_ints(frame["id_str"]) if id_num is False else id_num
     tie = ids if ids is not None else np.arange(n, dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
-    rank[np.lexsort((tie, when_ns))] = np.arange(n, dtype=np.int64)
+    rank[_time_then(when_ns, tie, by_time)] = np.arange(n, dtype=np.int64)
     width = int(author_code.max(initial=0)) + 2
     cand = np.flatnonzero(conv_ok & ~is_rt & (author_code >= 0))
     tq = reply_target[query]
@@ -1018,6 +1021,17 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *
     roots = pc.binary_join_element_wise(pa.scalar("twitter:"), conv_a, "")
     both = pa.chunked_array([pid, roots], type=pa.string()).combine_chunks()
     return both.take(_codes(choice)), inferred
+
+
+def _time_then(when_ns, tie, by_time=None) -> np.ndarray:
+    """``np.lexsort((tie, when_ns))``: the order by time, then by ``tie``. ``by_time`` (the
+    stable sort by time alone) is that order already when ``tie`` does not decrease within
+    any run of equal times (e.g. ids in input order), which one pass checks."""
+    if by_time is not None and len(by_time):
+        w, t = when_ns[by_time], tie[by_time]
+        if not ((w[1:] == w[:-1]) & (t[1:] < t[:-1])).any():
+            return by_time
+    return np.lexsort((tie, when_ns))
 
 
 def _latest_before(cand_key, cand_rank, cand_pos, query_key, query_rank, query_pos):
@@ -1094,9 +1108,9 @@ def _warn_missing_handles(report, book, frame, file_codes, files) -> None:
 
 
 def _conversations(frame: pd.DataFrame):
-    """``(conversation ids stripped, which are ids)``: the ``conversation_id_str`` column
-    as the posts and the reply parents read it."""
-    conv = frame["conversation_id_str"].str.strip()
+    """``(conversation ids, which are ids)``: the ``conversation_id_str`` column (stripped
+    by :func:`_build`) as the posts and the reply parents read it."""
+    conv = frame["conversation_id_str"]
     return conv, conv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
 
 
