@@ -177,8 +177,11 @@ buffer; each distinct handle is resolved once; the act rules (no self-loops, one
 post, target and kind) and the time order run on integer codes, so every string column is
 built once, in its final order; the posts' own columns (text, url, counts) are cleaned and
 put in time order in a second thread while the main thread resolves accounts and acts;
-`Corpus.validate` looks ids up with `pyarrow.compute.is_in`, the largest look-up in a
-thread beside the schema checks.
+reply parents are one sort of candidates and replies by (conversation and account, rank)
+and a running maximum, not `merge_asof`; the id columns are stripped once;
+`Corpus.validate` hashes each table's ids once (`pyarrow.compute.dictionary_encode` of the
+index followed by every reference to it: uniqueness and every look-up in one pass), the
+posts' in a thread beside the accounts'.
 The twarc2 loader decodes each page line with `msgspec` into typed structs of only the
 fields it reads (strict types: a line of another shape, or one `msgspec` refuses, goes
 through `json.loads` and the dict path, which gives the same result; see
