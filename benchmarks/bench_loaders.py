@@ -336,7 +336,10 @@ def main(argv=None):
                                       ("newest_first_", newest_first))]
         lines = equivalence(examples + generated + variants, args.baseline_src)
         out = HERE / "results" / "loaders_equivalence.md"
-        out.write_text("# read_tweet_harvest: this checkout against the baseline checkout\n\n"
+        rev = subprocess.run(["git", "-C", str(args.baseline_src), "rev-parse", "--short",
+                              "HEAD"], capture_output=True, text=True).stdout.strip()
+        out.write_text("# read_tweet_harvest: this checkout against the baseline checkout "
+                       f"({'commit ' + rev if rev else args.baseline_src.name})\n\n"
                        + "\n".join(lines) + "\n", encoding="utf-8")
         print(f"wrote {out}")
         return
