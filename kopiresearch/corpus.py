@@ -298,6 +298,12 @@ def validate_table(name: str, frame: pd.DataFrame) -> None:
     SchemaError
         A subclass naming the table, the row and the column.
     """
+    _validate_table(name, frame)
+
+
+def _validate_table(name: str, frame: pd.DataFrame, unique=None) -> None:
+    """:func:`validate_table`; ``unique`` says whether the index is unique when the caller
+    has found out already (None: look)."""
     index_name, columns = SCHEMAS[name]
     if not isinstance(frame, pd.DataFrame):
         raise SchemaError(f"must be a pandas DataFrame, not {type(frame).__name__}", table=name)
@@ -307,8 +313,10 @@ def validate_table(name: str, frame: pd.DataFrame) -> None:
                                      column=index_name)
         if frame.index.hasnans:
             raise SchemaError("missing identifier", table=name, column=index_name)
-        dup = frame.index.duplicated()
-        if dup.any():
+        if unique is None:
+            unique = _is_unique(frame.index)
+        if not unique:
+            dup = frame.index.duplicated()
             row = frame.index[np.flatnonzero(dup)[0]]
             raise DuplicateIdError("identifier occurs more than once", table=name, row=row,
                                    column=index_name, expected="unique ids")
@@ -697,7 +705,7 @@ class Corpus:
         if mark_missing_parents:
             p = tables["posts"]
             has_parent = p["parent_post_id"].notna()
-            missing = has_parent & ~_contained(p["parent_post_id"], p.index)
+            missing = has_parent & ~ids_in(p["parent_post_id"], p.index)
             p["parent_missing"] = (p["parent_missing"].fillna(False) | missing).astype("boolean")
         corpus = cls(tables["accounts"], tables["posts"], tables["interactions"],
                      report if report is not None else LoadReport(), dict(meta or {}))
@@ -728,26 +736,29 @@ class Corpus:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=1) as pool:
-            # the largest look-up (interactions' post ids in posts) runs in Arrow, which
-            # releases the GIL, beside the schema checks; its result is read in turn below
-            post_refs = None
-            if isinstance(self.interactions, pd.DataFrame) and isinstance(
-                    self.posts, pd.DataFrame) and "post_id" in self.interactions.columns:
-                pid = self.interactions["post_id"]
-                pid = pid[pid.notna()]
-                post_refs = pool.submit(_contained, pid, self.posts.index)
-            for name in ("accounts", "posts", "interactions"):
-                validate_table(name, getattr(self, name))
-            acc = self.accounts.index
-            self._check_refs("posts", self.posts["author_id"], acc, "accounts")
-            self._check_refs("interactions", self.interactions["source_id"], acc, "accounts")
-            self._check_refs("interactions", self.interactions["target_id"], acc, "accounts")
-            self._check_refs("interactions", pid, self.posts.index, "posts",
-                             ok=post_refs.result())
-        parent = self.posts["parent_post_id"]
+            # every id look-up hashes its table's ids once (in Arrow, which releases the
+            # GIL): the posts' beside the accounts', both beside nothing else; the checks
+            # below then read them in the order they always ran, so the first error is the
+            # same as checking one thing after another
+            posts_look = pool.submit(self._posts_lookup)
+            accounts_look = self._accounts_lookup()
+            posts_look = posts_look.result()
+        unique = {"accounts": accounts_look and accounts_look[0],
+                  "posts": posts_look and posts_look[0], "interactions": None}
+        for name in ("accounts", "posts", "interactions"):
+            _validate_table(name, getattr(self, name), unique=unique[name])
+        acc, posts = self.accounts.index, self.posts.index
+        a_ok = accounts_look[1] if accounts_look else [None] * 3
+        p_ok = posts_look[1] if posts_look else [None] * 2
+        inter = self.interactions
+        self._check_refs("posts", self.posts["author_id"], acc, "accounts", ok=a_ok[0])
+        self._check_refs("interactions", inter["source_id"], acc, "accounts", ok=a_ok[1])
+        self._check_refs("interactions", inter["target_id"], acc, "accounts", ok=a_ok[2])
+        pid, parent = self._post_refs()
+        self._check_refs("interactions", pid, posts, "posts", ok=p_ok[0])
+        self._check_refs("posts", parent, posts, "posts", ok=p_ok[1])
         flagged = self.posts["parent_missing"].fillna(False).to_numpy(bool)
-        self._check_refs("posts", parent[parent.notna() & ~flagged], self.posts.index, "posts")
-        orphan_flag = flagged & parent.isna().to_numpy()
+        orphan_flag = flagged & self.posts["parent_post_id"].isna().to_numpy()
         if orphan_flag.any():
             row = self.posts.index[np.flatnonzero(orphan_flag)[0]]
             raise SchemaError("marked parent_missing but names no parent", table="posts",
@@ -755,9 +766,36 @@ class Corpus:
         self.report.check()
         return self
 
+    def _post_refs(self):
+        """The references into ``posts``: interactions' post ids and the parents of posts
+        not marked ``parent_missing`` (missing values left out)."""
+        pid = self.interactions["post_id"]
+        parent = self.posts["parent_post_id"]
+        flagged = self.posts["parent_missing"].fillna(False).to_numpy(bool)
+        return pid[pid.notna()], parent[parent.notna().to_numpy(bool) & ~flagged]
+
+    def _accounts_lookup(self):
+        """``(index unique, [found])`` of authors, sources and targets in ``accounts``
+        (:func:`_lookup`), or None when the tables are not as the schema says (the schema
+        checks then say what is wrong)."""
+        try:
+            return _lookup(self.accounts.index, [self.posts["author_id"],
+                                                 self.interactions["source_id"],
+                                                 self.interactions["target_id"]])
+        except Exception:  # noqa: BLE001 - any shape the schema checks will name
+            return None
+
+    def _posts_lookup(self):
+        """``(index unique, [found])`` of the post references (:meth:`_post_refs`) in
+        ``posts``, or None (see :meth:`_accounts_lookup`)."""
+        try:
+            return _lookup(self.posts.index, list(self._post_refs()))
+        except Exception:  # noqa: BLE001 - any shape the schema checks will name
+            return None
+
     @staticmethod
     def _check_refs(table, values, index, target, ok=None):
-        ok = _contained(values, index) if ok is None else ok
+        ok = ids_in(values, index) if ok is None else ok
         if not ok.all():
             i = np.flatnonzero(~ok)[0]
             row = values.index[i]
@@ -810,8 +848,9 @@ class Corpus:
                       dict(self.meta))
 
 
-def _contained(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Boolean array: which ``values`` are in ``index`` (a hash look-up).
+def ids_in(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Boolean array: which ``values`` are in ``index`` (a hash look-up; missing values are
+    not).
 
     String ids are looked up with ``pyarrow.compute.is_in`` on Arrow arrays: about 2.5x
     faster than ``Index.get_indexer`` on a million ids, which turns every Arrow string into a
@@ -830,25 +869,80 @@ def _contained(values: pd.Series, index: pd.Index) -> np.ndarray:
     return lookup.get_indexer(values) >= 0
 
 
+def _lookup(index: pd.Index, values: list):
+    """``(unique, found)``: whether ``index`` is unique and, for each Series of ``values``,
+    which of its values are in ``index``; or None when they are not all strings.
+
+    One hash table for all: the index and then the values are dictionary-encoded in one
+    pass (``pyarrow.compute.dictionary_encode``), codes given in order of first appearance.
+    So the index is unique when its codes reach ``len(index) - 1``, and a value is in the
+    index when its code is below the number of distinct index values. Missing values are
+    never found, as with :func:`ids_in`.
+
+    Examples
+    --------
+    >>> unique, (found,) = _lookup(pd.Index(["a", "b"]), [pd.Series(["b", "c", None])])
+    >>> unique, found.tolist()
+    (True, [True, False, False])
+    >>> _lookup(pd.Index(["a", "b", "a"]), [])[0]
+    False
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arrays = [_arrow_strings(index), *(_arrow_strings(v) for v in values)]
+    except pa.ArrowException:  # mixed objects: not all strings
+        return None
+    if any(a is None for a in arrays) or arrays[0].null_count:
+        return None
+    codes = np.full(sum(len(a) for a in arrays), -1, dtype=np.int64)
+    if len(codes):
+        encoded = pc.dictionary_encode(pa.chunked_array(arrays, type=pa.string()))
+        at = 0
+        for chunk in encoded.chunks:  # the chunks in input order (empty ones kept)
+            k = len(chunk)
+            codes[at:at + k] = pc.fill_null(chunk.indices, -1).to_numpy()
+            at += k
+    n = len(arrays[0])
+    distinct = int(codes[:n].max(initial=-1)) + 1
+    found, at = [], n
+    for a in arrays[1:]:
+        c = codes[at:at + len(a)]
+        found.append((c >= 0) & (c < distinct))
+        at += len(a)
+    return distinct == n, found
+
+
+def _is_unique(index: pd.Index) -> bool:
+    """``index.is_unique``; string ids counted in Arrow (pandas hashes Python objects)."""
+    looked = _lookup(index, []) if len(index) > 1 else None
+    return index.is_unique if looked is None else looked[0]
+
+
+def _arrow_strings(obj):
+    """A Series' or Index' values as a pyarrow string array, or None if not strings."""
+    import pyarrow as pa
+
+    if isinstance(obj.dtype, pd.StringDtype) and obj.dtype.storage == "pyarrow":
+        arr = pa.array(obj.array)
+    elif obj.dtype == object:
+        arr = pa.array(np.asarray(obj, dtype=object), from_pandas=True)
+    else:
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.string())
+    return arr if pa.types.is_string(arr.type) else None
+
+
 def _string_arrays(values: pd.Series, index: pd.Index):
     """``values`` and ``index`` as pyarrow string arrays, or None if they are not strings."""
     import pyarrow as pa
 
-    def arrow(obj):
-        if isinstance(obj.dtype, pd.StringDtype) and obj.dtype.storage == "pyarrow":
-            arr = pa.array(obj.array)
-        elif obj.dtype == object:
-            arr = pa.array(np.asarray(obj, dtype=object), from_pandas=True)
-        else:
-            return None
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        if pa.types.is_large_string(arr.type):
-            arr = arr.cast(pa.string())
-        return arr if pa.types.is_string(arr.type) else None
-
     try:
-        v, i = arrow(values), arrow(index)
+        v, i = _arrow_strings(values), _arrow_strings(index)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: not all strings
         return None
     if v is None or i is None or i.null_count:

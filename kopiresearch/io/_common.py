@@ -9,6 +9,7 @@ handles to account ids and assembling a validated :class:`~kopiresearch.corpus.C
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..corpus import INTERACTION_KINDS, Corpus, LoadReport
+from ..corpus import INTERACTION_KINDS, Corpus, LoadReport, ids_in
 from ..errors import InputFormatError, KopiresearchError
 
 __all__ = []
@@ -26,6 +27,10 @@ TWITTER_MENTION = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)")
 #: Rule 7, Instagram: on the lower-cased text, ``@`` + ``[a-z0-9._]`` (at most 30, no trailing
 #: ``.``), not preceded by a word character; a line start is fine.
 INSTAGRAM_MENTION = re.compile(r"(?<!\w)@([a-z0-9._]{1,30})")
+#: Rule 5: ``RT @handle:`` at the start of a retweet's text names the retweeted author.
+RETWEET_PREFIX = re.compile(r"^RT @([A-Za-z0-9_]+):")
+#: A tweet permalink (``twitter.com`` or ``x.com``): the author's handle and the tweet id.
+STATUS_URL = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]+)/status/(\d+)")
 
 _STR = pd.StringDtype()
 
@@ -315,6 +320,141 @@ def _split_csv_line(line, delimiter):
     return csv.reader([line], delimiter=delimiter)
 
 
+def as_dict(value) -> dict:
+    """``value`` if it is a dict, else an empty dict (a JSON field of another type).
+
+    Examples
+    --------
+    >>> as_dict({"id": 1}), as_dict(None), as_dict([1])
+    ({'id': 1}, {}, {})
+    """
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value) -> list:
+    """``value`` if it is a list, else an empty list (a JSON field of another type).
+
+    Examples
+    --------
+    >>> as_list([1]), as_list({"a": 1}), as_list(None)
+    ([1], [], [])
+    """
+    return value if isinstance(value, list) else []
+
+
+def as_text(value):
+    """``value`` if it is a non-empty string, else None (a JSON field of another type).
+
+    Examples
+    --------
+    >>> as_text("x"), as_text(""), as_text(3)
+    ('x', None, None)
+    """
+    return value if isinstance(value, str) and value else None
+
+
+def jsonl_lines(path, report: LoadReport, *, writes: str):
+    """Each non-blank line of a JSONL file as ``(line number, text)``, read as a stream.
+
+    A UTF-8 BOM on the first line is dropped; blank lines are counted in
+    ``report.blank_lines``; a last line cut inside a character (a killed crawl) is a
+    malformed row. Any other line that is not UTF-8 raises, ``writes`` saying what the tool
+    writes (``"snscrape writes UTF-8 JSON"``).
+
+    Raises
+    ------
+    InputFormatError
+        A line is not UTF-8; names the file, the line and the column.
+    """
+    with open(path, "rb") as fh:  # streamed: a large crawl is never held twice
+        for lineno, raw in enumerate(fh, start=1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                report.blank_lines += 1
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if not raw.endswith(b"\n"):  # a killed crawl cut the last character
+                    report.add_malformed(path, lineno, "truncated or invalid JSON line")
+                    continue
+                raise InputFormatError(
+                    f"not UTF-8 (byte 0x{raw[exc.start]:02x}); {writes}, so the file was "
+                    "re-encoded: restore the original file",
+                    file=str(path), line=lineno, column=exc.start + 1) from None
+            yield lineno, text
+
+
+def json_object(text: str, path, lineno: int, report: LoadReport):
+    """The JSON object on one line of ``path``, or None after reporting the line as a
+    malformed row (invalid or truncated JSON, or JSON that is not an object).
+
+    Examples
+    --------
+    >>> r = LoadReport()
+    >>> json_object('{"id": "1"}', "a.jsonl", 1, r), json_object('[1]', "a.jsonl", 2, r)
+    ({'id': '1'}, None)
+    >>> [(m.line, m.reason) for m in r.malformed]
+    [(2, 'not a JSON object')]
+    """
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError):
+        report.add_malformed(path, lineno, "truncated or invalid JSON line")
+        return None
+    if not isinstance(obj, dict):
+        report.add_malformed(path, lineno, "not a JSON object")
+        return None
+    return obj
+
+
+def repost_or_quote(i, retweeted, quoted, text, links, author_of, edge, handle_of=None):
+    """The repost or quote edge of tweet ``i``, given with ``edge(i, kind, uid, handle)``;
+    returns ``(kind, parent)``: ``("repost", retweeted)``, ``("quote", quoted)`` or
+    ``("original", None)``.
+
+    A retweet (``retweeted`` is the retweeted tweet's id) gives the repost edge to that
+    tweet's author (``author_of``: tweet id -> author id; ``handle_of``: tweet id -> handle,
+    when known), else to the ``RT @x:`` handle of ``text``; a retweet gives no other edge
+    (rule 5). A quote gives the quote edge to the quoted tweet's author, else to the handle
+    of the first permalink to it in ``links``.
+
+    Examples
+    --------
+    >>> edges = []
+    >>> def edge(i, kind, uid, handle):
+    ...     edges.append((i, kind, uid, handle))
+    >>> repost_or_quote(0, "9", None, "RT @ana: hi", (), {}, edge)
+    ('repost', '9')
+    >>> repost_or_quote(1, None, "8", "", ["https://x.com/budi/status/8"], {}, edge)
+    ('quote', '8')
+    >>> repost_or_quote(2, None, None, "", (), {}, edge), edges
+    (('original', None), [(0, 'repost', None, 'ana'), (1, 'quote', None, 'budi')])
+    """
+    if retweeted is not None:
+        author = author_of.get(retweeted)
+        if author is not None:
+            edge(i, "repost", author, None if handle_of is None else handle_of.get(retweeted))
+        else:
+            m = RETWEET_PREFIX.match(text)
+            if m:
+                edge(i, "repost", None, m.group(1))
+        return "repost", retweeted
+    if quoted is None:
+        return "original", None
+    author = author_of.get(quoted)
+    if author is not None:
+        edge(i, "quote", author, None if handle_of is None else handle_of.get(quoted))
+    else:
+        for u in links or ():
+            m = STATUS_URL.search(u)
+            if m and m.group(2) == quoted:
+                edge(i, "quote", None, m.group(1))
+                break
+    return "quote", quoted
+
+
 def lower_handle(series: pd.Series) -> pd.Series:
     """Rule 2: handles lower case, without a leading ``@``; empty strings become missing."""
     s = series.astype(_STR).str.strip().str.lstrip("@").str.lower()
@@ -485,9 +625,8 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
         p = corpus.posts
         parent = p["parent_post_id"]
         missing = np.array(parent.notna().to_numpy(bool))
-        if missing.any():
-            found = pd.Index(np.asarray(p.index, dtype=object)).unique().get_indexer(
-                np.asarray(parent, dtype=object)[missing]) >= 0
+        if missing.any():  # looked up in Arrow, without a Python object per id
+            found = ids_in(parent[missing], p.index)
             missing[np.flatnonzero(missing)[found]] = False
         p["parent_missing"] = pd.array(missing, dtype="boolean")
         return corpus.validate() if validate else corpus
@@ -578,7 +717,9 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for col in columns:
         if col.name not in frame.columns:
             default = COLUMN_DEFAULTS.get(col.name, pd.NA)
-            out[col.name] = pd.array([default] * len(frame), dtype=col.dtype)
+            # the one value repeated (a list of a million values costs more than the rest)
+            out[col.name] = pd.array([default], dtype=col.dtype).take(
+                np.zeros(len(frame), dtype=np.intp))
             continue
         s = frame[col.name]
         if isinstance(col.dtype, pd.CategoricalDtype) and isinstance(s.dtype,

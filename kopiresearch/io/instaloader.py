@@ -18,6 +18,7 @@ from ._common import (
     AccountBook,
     _one_count,
     _time_key,
+    as_dict,
     assemble,
     drop_act_mentions,
     epoch_seconds,
@@ -195,10 +196,6 @@ def _sid(v):
     return None
 
 
-def _d(v):
-    return v if isinstance(v, dict) else {}
-
-
 class _State:
     def __init__(self):
         self.users = []  # (uid or None, handle or None)
@@ -225,7 +222,8 @@ class _State:
 
     def post(self, node, path, report, comments_key):
         pid = _sid(node.get("id")) or _sid(node.get("pk"))
-        owner = node.get("owner") if isinstance(node.get("owner"), dict) else _d(node.get("user"))
+        owner = node.get("owner") if isinstance(node.get("owner"), dict) else as_dict(
+            node.get("user"))
         ouid = _sid(owner.get("id")) or _sid(owner.get("pk"))
         ouid, ohandle = self.user(ouid, owner.get("username"))
         ts = next((node[k] for k in ("taken_at_timestamp", "date", "taken_at")
@@ -247,18 +245,18 @@ class _State:
                                      f"{_get(node, field.split('.'))!r}")
                 return
             counts[name] = v
-        loc = node.get("location") if isinstance(node.get("location"), dict) else _d(
-            _d(node.get("iphone_struct")).get("location"))
+        loc = node.get("location") if isinstance(node.get("location"), dict) else as_dict(
+            as_dict(node.get("iphone_struct")).get("location"))
         place = loc.get("name") if isinstance(loc.get("name"), str) and loc.get("name") else None
         if place is None:
             place = _location_txt(comments_key)
         cap = None
-        edges = _d(node.get("edge_media_to_caption")).get("edges") or []
+        edges = as_dict(node.get("edge_media_to_caption")).get("edges") or []
         if edges and isinstance(edges[0], dict):
-            cap = _d(edges[0].get("node")).get("text")
+            cap = as_dict(edges[0].get("node")).get("text")
         if cap is None:
             c = node.get("caption")
-            cap = c if isinstance(c, str) else _d(c).get("text")
+            cap = c if isinstance(c, str) else as_dict(c).get("text")
         code = node.get("shortcode") or node.get("code")
         i = len(self.items)
         self.items.append({"id": pid, "uid": ouid, "handle": ohandle, "ts": ts, "text": cap,
@@ -270,12 +268,12 @@ class _State:
             for h in _mentions(cap):
                 self.edges.append((i, "mention", None, h))
         tagged = []
-        for e in _d(node.get("edge_media_to_tagged_user")).get("edges") or []:
-            u = _d(_d(e).get("node")).get("user")
-            tagged.append(_d(u))
-        for src in (node.get("usertags"), _d(node.get("iphone_struct")).get("usertags")):
-            for t in _d(src).get("in") or []:
-                tagged.append(_d(_d(t).get("user")))
+        for e in as_dict(node.get("edge_media_to_tagged_user")).get("edges") or []:
+            u = as_dict(as_dict(e).get("node")).get("user")
+            tagged.append(as_dict(u))
+        for src in (node.get("usertags"), as_dict(node.get("iphone_struct")).get("usertags")):
+            for t in as_dict(src).get("in") or []:
+                tagged.append(as_dict(as_dict(t).get("user")))
         for u in tagged:
             uid, h = self.user(_sid(u.get("id")) or _sid(u.get("pk")), u.get("username"))
             if uid or h:
@@ -292,14 +290,14 @@ class _State:
         post = self.post_owner.get(stem)
         if post is None:
             for c in obj:
-                answers = _d(c).get("answers")
+                answers = as_dict(c).get("answers")
                 n = 1 + (len(answers) if isinstance(answers, list) else 0)
                 for _ in range(n):
                     report.add_malformed(path, None, "comment of a post whose metadata JSON "
                                          "is missing or unreadable (owner unknown)")
             return
         for k, c in enumerate(obj):
-            answers = _d(c).get("answers")
+            answers = as_dict(c).get("answers")
             if answers is not None and not isinstance(answers, list):
                 # the comment itself is fine; its answers cannot be read
                 ci = self._comment(c, path, report, post, parent_item=None)
@@ -317,7 +315,7 @@ class _State:
             report.add_malformed(path, None, f"{what} is not a JSON object")
             return None
         cid = _sid(c.get("id"))
-        owner = _d(c.get("owner"))
+        owner = as_dict(c.get("owner"))
         uid, handle = self.user(_sid(owner.get("id")), owner.get("username"))
         ts = c.get("created_at")
         if parent_item is False:

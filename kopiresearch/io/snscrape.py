@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import html
-import json
-import re
 
 import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus, LoadReport, MalformedRow
-from ..errors import InputFormatError, UnknownFormatError
+from ..errors import UnknownFormatError
 from ._common import (
     COUNT_RULE,
     TIME_RANGE,
@@ -20,16 +18,22 @@ from ._common import (
     _time_key,
     add_account_created,
     add_locations,
+    as_dict,
+    as_list,
+    as_text,
     assemble,
     drop_act_mentions,
     expand_paths,
     expanded_url_column,
     guard,
     in_time_range,
+    json_object,
+    jsonl_lines,
     parse_counts,
     prefix_mention_rule,
     prefix_only_mentions,
     record_file_counts,
+    repost_or_quote,
 )
 
 __all__ = ["read_snscrape", "SNSCRAPE_TWEET"]
@@ -37,8 +41,6 @@ __all__ = ["read_snscrape", "SNSCRAPE_TWEET"]
 #: ``_type`` of a tweet in snscrape's JSONL output.
 SNSCRAPE_TWEET = "snscrape.modules.twitter.Tweet"
 _TWITTER = "snscrape.modules.twitter."
-_RT = re.compile(r"^RT @([A-Za-z0-9_]+):")
-_STATUS = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]+)/status/(\d+)")
 _COUNTS = (("like_count", "likeCount"), ("reply_count", "replyCount"),
            ("repost_count", "retweetCount"), ("quote_count", "quoteCount"))
 
@@ -139,18 +141,6 @@ def read_snscrape(paths, *, reply_prefix_mentions: bool = True,
                     validate=validate)
 
 
-def _d(v):
-    return v if isinstance(v, dict) else {}
-
-
-def _l(v):
-    return v if isinstance(v, list) else []
-
-
-def _s(v):
-    return v if isinstance(v, str) and v else None
-
-
 def exact_id(obj, key):
     """The integer id ``obj[key]`` as a string of digits, exact; ``False`` when it is there
     but cannot be exact (a float, a rounded value), ``None`` when absent.
@@ -190,24 +180,24 @@ class _State:
 
     def user(self, u):
         """Record a nested User; returns (id or None, handle or None)."""
-        u = _d(u)
+        u = as_dict(u)
         uid = exact_id(u, "id")
         uid = uid if uid else None
-        handle = _s(u.get("username"))
+        handle = as_text(u.get("username"))
         if uid is not None:
             old = self.users.get(uid, (None, None, None))
             fol = u.get("followersCount")
             fol = fol if _one_count(fol) not in (None, False) else None
-            loc = _s(u.get("location"))
+            loc = as_text(u.get("location"))
             self.users[uid] = (handle or old[0], fol if fol is not None else old[1],
                                loc if loc is not None else old[2])
-            if _s(u.get("created")):
-                self.created.setdefault(uid, _s(u.get("created")))
+            if as_text(u.get("created")):
+                self.created.setdefault(uid, as_text(u.get("created")))
         return uid, handle
 
     def nested(self, t):
         """A referenced tweet (Tweet, TweetRef or Tombstone): its id and author."""
-        t = _d(t)
+        t = as_dict(t)
         tid = exact_id(t, "id")
         tid = tid if tid else None
         if tid is None:
@@ -222,42 +212,20 @@ class _State:
 
     def read_file(self, path, report):
         entity_lines, other_types = 0, {}
-        with open(path, "rb") as fh:
-            for lineno, raw in enumerate(fh, start=1):
-                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                if not raw.strip():
-                    report.blank_lines += 1
-                    continue
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    if not raw.endswith(b"\n"):
-                        report.add_malformed(path, lineno, "truncated or invalid JSON line")
-                        continue
-                    raise InputFormatError(
-                        f"not UTF-8 (byte 0x{raw[exc.start]:02x}); snscrape writes UTF-8 "
-                        "JSON, so the file was re-encoded: restore the original file",
-                        file=str(path), line=lineno, column=exc.start + 1) from None
-                try:
-                    obj = json.loads(text)
-                except (ValueError, RecursionError):
-                    report.add_malformed(path, lineno, "truncated or invalid JSON line")
-                    continue
-                if not isinstance(obj, dict):
-                    report.add_malformed(path, lineno, "not a JSON object")
-                    continue
-                kind = obj.get("_type")
-                if kind == SNSCRAPE_TWEET:
-                    self.tweet(obj, path, lineno, report)
-                elif kind == _TWITTER + "User":
-                    self.user(obj)
-                    entity_lines += 1
-                elif isinstance(kind, str) and kind.startswith("snscrape."):
-                    other_types[kind] = other_types.get(kind, 0) + 1
-                else:
-                    report.add_malformed(path, lineno, "not an snscrape item (no '_type' "
-                                         "field)")
+        for lineno, text in jsonl_lines(path, report, writes="snscrape writes UTF-8 JSON"):
+            obj = json_object(text, path, lineno, report)
+            if obj is None:
+                continue
+            kind = obj.get("_type")
+            if kind == SNSCRAPE_TWEET:
+                self.tweet(obj, path, lineno, report)
+            elif kind == _TWITTER + "User":
+                self.user(obj)
+                entity_lines += 1
+            elif isinstance(kind, str) and kind.startswith("snscrape."):
+                other_types[kind] = other_types.get(kind, 0) + 1
+            else:
+                report.add_malformed(path, lineno, "not an snscrape item (no '_type' field)")
         types = dict(other_types)
         if entity_lines:
             types[_TWITTER + "User"] = entity_lines
@@ -278,9 +246,9 @@ class _State:
 
     def tweet(self, t, path, lineno, report):
         tid = exact_id(t, "id")
-        user = _d(t.get("user"))
+        user = as_dict(t.get("user"))
         aid = exact_id(user, "id")
-        when = _s(t.get("date"))
+        when = as_text(t.get("date"))
         if tid is False or aid is False:
             report.add_malformed(path, lineno, "field 'id' (or 'user.id') is not an exact "
                                  "integer (rounded to a float by another tool?)")
@@ -304,16 +272,16 @@ class _State:
         mentions = None
         if isinstance(t.get("mentionedUsers"), list) or "mentionedUsers" in t:
             mentions = []
-            for m in _l(t.get("mentionedUsers")):
+            for m in as_list(t.get("mentionedUsers")):
                 uid, handle = self.user(m)
                 if uid or handle:
                     mentions.append((uid, handle))
         links = []
-        for link in _l(t.get("links")):
-            u = _s(_d(link).get("url"))
+        for link in as_list(t.get("links")):
+            u = as_text(as_dict(link).get("url"))
             if u:
                 links.append(u)
-        for u in _l(t.get("outlinks")):
+        for u in as_list(t.get("outlinks")):
             if isinstance(u, str):
                 links.append(u)
         conv = exact_id(t, "conversationId") or None
@@ -373,33 +341,19 @@ class _State:
         text = col("text")
         ta, ht = self.tweet_author, self.handle_of_tweet
         edges, kinds, parents = [], [], []
+
+        def edge(i, kind, uid, handle):
+            edges.append((i, kind, uid, handle))
+
         for i, (rt, qt, rp, ruid, rh, mentions, links, body) in enumerate(zip(
                 col("retweeted"), col("quoted"), col("reply_to"), col("reply_uid"),
                 col("reply_handle"), col("mentions"), col("links"), text, strict=True)):
             body = body if isinstance(body, str) else ""
-            if rt is not None:
-                a = ta.get(rt)
-                if a is not None:
-                    edges.append((i, "repost", a, ht.get(rt)))
-                else:
-                    m = _RT.match(body)
-                    if m:
-                        edges.append((i, "repost", None, m.group(1)))
+            kind, parent = repost_or_quote(i, rt, qt, body, links, ta, edge, ht)
+            if kind == "repost":
                 kinds.append("repost")
                 parents.append(rt)
                 continue
-            kind, parent = "original", None
-            if qt is not None:
-                kind, parent = "quote", qt
-                a = ta.get(qt)
-                if a is not None:
-                    edges.append((i, "quote", a, ht.get(qt)))
-                else:
-                    for u in links or ():
-                        m = _STATUS.search(u)
-                        if m and m.group(2) == qt:
-                            edges.append((i, "quote", None, m.group(1)))
-                            break
             if rp is not None or ruid is not None or rh is not None:
                 kind = "reply"
                 parent = rp if rp is not None else parent

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import html
-import json
-import re
 
 import numpy as np
 import pandas as pd
@@ -13,7 +11,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..corpus import Corpus, LoadReport
-from ..errors import InputFormatError
 from ._common import (
     _COUNT_MAX,
     COUNT_RULE,
@@ -26,13 +23,19 @@ from ._common import (
     _time_key,
     _time_order,
     add_locations,
+    as_dict,
+    as_list,
+    as_text,
     assemble,
     expand_paths,
     guard,
+    json_object,
+    jsonl_lines,
     parse_counts,
     prefix_mention_rule,
     prefix_only_mentions,
     record_file_counts,
+    repost_or_quote,
     times_or_nat,
 )
 from .tweet_harvest import parse_twitter_time
@@ -40,8 +43,6 @@ from .tweet_harvest import parse_twitter_time
 __all__ = ["read_twarc2"]
 
 _STR = pd.StringDtype()
-_RT = re.compile(r"^RT @([A-Za-z0-9_]+):")
-_STATUS = re.compile(r"(?:twitter|x)\.com/([A-Za-z0-9_]+)/status/(\d+)")
 
 
 @guard
@@ -143,38 +144,17 @@ def _collect(files, state, fast, report, progress):
         if progress is not None:
             progress.start(path)
         before = state.n_rows() + len(report.malformed)
-        with open(path, "rb") as fh:  # streamed: a large crawl is never held twice
-            for lineno, raw in enumerate(fh, start=1):
-                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                if not raw.strip():
-                    report.blank_lines += 1
-                    continue
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    if not raw.endswith(b"\n"):  # a killed crawl cut the last character
-                        report.add_malformed(path, lineno, "truncated or invalid JSON line")
-                        continue
-                    raise InputFormatError(
-                        f"not UTF-8 (byte 0x{raw[exc.start]:02x}); twarc2 writes ASCII JSON, "
-                        "so the file was re-encoded: restore the original file",
-                        file=str(path), line=lineno, column=exc.start + 1) from None
-                if fast is not None and state.take_fast(fast, text, path, lineno):
-                    if len(state.cols["id"]) >= _BLOCK:
-                        state.flush()
-                    continue  # a page of the usual shape: decoded and taken in one pass
-                try:
-                    obj = json.loads(text)
-                except (ValueError, RecursionError):
-                    report.add_malformed(path, lineno, "truncated or invalid JSON line")
-                    continue
-                if not isinstance(obj, dict):
-                    report.add_malformed(path, lineno, "not a JSON object")
-                    continue
-                state.take(obj, path, lineno, report)
+        for lineno, text in jsonl_lines(path, report, writes="twarc2 writes ASCII JSON"):
+            if fast is not None and state.take_fast(fast, text, path, lineno):
                 if len(state.cols["id"]) >= _BLOCK:
                     state.flush()
+                continue  # a page of the usual shape: decoded and taken in one pass
+            obj = json_object(text, path, lineno, report)
+            if obj is None:
+                continue
+            state.take(obj, path, lineno, report)
+            if len(state.cols["id"]) >= _BLOCK:
+                state.flush()
         state.refuse_non_tweets(path)
         if progress is not None:
             progress.done(path, state.n_rows() + len(report.malformed) - before)
@@ -334,18 +314,6 @@ def _drop_act_mentions(edges: pd.DataFrame) -> pd.DataFrame:
     return edges[~drop]
 
 
-def _d(v):
-    return v if isinstance(v, dict) else {}
-
-
-def _l(v):
-    return v if isinstance(v, list) else []
-
-
-def _s(v):
-    return v if isinstance(v, str) and v else None
-
-
 def _id(v):
     """A tweet or user id as a string of digits, else None (API ids are digit strings)."""
     if isinstance(v, bool):
@@ -406,19 +374,19 @@ class _State:
 
     # -- collection ----------------------------------------------------------------------
     def user(self, u):
-        uid = _id(_d(u).get("id"))
+        uid = _id(as_dict(u).get("id"))
         if uid is not None:
             old = self.users.get(uid, (None, None, None))
-            name = _s(u.get("username")) or old[0]
-            fol = _d(u.get("public_metrics")).get("followers_count")
+            name = as_text(u.get("username")) or old[0]
+            fol = as_dict(u.get("public_metrics")).get("followers_count")
             fol = fol if _one_count(fol) not in (None, False) else None  # never a bad count
-            loc = _s(u.get("location")) or old[2]
+            loc = as_text(u.get("location")) or old[2]
             self.users[uid] = (name, fol if fol is not None else old[1], loc)
-            if _s(u.get("created_at")):
-                self.created.setdefault(uid, _s(u.get("created_at")))
+            if as_text(u.get("created_at")):
+                self.created.setdefault(uid, as_text(u.get("created_at")))
 
     def ref_tweet(self, t):
-        t = _d(t)
+        t = as_dict(t)
         tid, aid = _id(t.get("id")), _id(t.get("author_id"))
         if tid is not None and aid is not None:
             self.tweet_author[tid] = aid
@@ -428,12 +396,12 @@ class _State:
         is_page = "id" not in obj and any(k in obj for k in ("data", "includes", "meta",
                                                              "errors"))
         if is_page:
-            inc = _d(obj.get("includes"))
-            for u in _l(inc.get("users")):
+            inc = as_dict(obj.get("includes"))
+            for u in as_list(inc.get("users")):
                 self.user(u)
-            for t in _l(inc.get("tweets")):
+            for t in as_list(inc.get("tweets")):
                 self.ref_tweet(t)
-            for e in _l(obj.get("errors")):
+            for e in as_list(obj.get("errors")):
                 self.error(e)
             data = obj.get("data")
             if data is None:
@@ -448,10 +416,10 @@ class _State:
         elif "id" in obj:
             self.user(obj.get("author"))
             self.user(obj.get("in_reply_to_user"))
-            for r in _l(obj.get("referenced_tweets")):
+            for r in as_list(obj.get("referenced_tweets")):
                 self.ref_tweet(r)
-            for m in _l(_d(obj.get("entities")).get("mentions")):
-                if _id(_d(m).get("id")) is not None:
+            for m in as_list(as_dict(obj.get("entities")).get("mentions")):
+                if _id(as_dict(m).get("id")) is not None:
                     self.user(m)
             self.tweet(obj, path, lineno, report)
         else:
@@ -474,23 +442,8 @@ class _State:
             return False
         users, ta = self.users, self.tweet_author
         inc = page.includes
-        none3 = (None, None, None)
-        created = self.created
-        for u in inc.users:  # user(), inline (the commonest object of a page)
-            uid = u.id
-            if uid is None or not uid.isdigit():
-                self._user_fast(u, users)
-                continue
-            old = users.get(uid, none3)
-            pm = u.public_metrics
-            fol = None if pm is None else pm.followers_count
-            if fol is not None and not (type(fol) is int and 0 < fol <= _COUNT_MAX) and (
-                    _one_count(fol) in (None, False)):
-                fol = None  # as in user(): a count of 0 is not kept either
-            users[uid] = (u.username or old[0], fol if fol is not None else old[1],
-                          u.location or old[2])
-            if u.created_at:
-                created.setdefault(uid, u.created_at)
+        for u in inc.users:
+            self._user_fast(u, users)
         for t in inc.tweets:
             tid, aid = t.id, t.author_id
             if tid is not None and aid is not None:
@@ -580,10 +533,10 @@ class _State:
             self.created.setdefault(uid, u.created_at)
 
     def error(self, e):
-        e = _d(e)
+        e = as_dict(e)
         if e.get("resource_type") != "user":
             return
-        value = _s(e.get("value")) or _s(e.get("resource_id"))
+        value = as_text(e.get("value")) or as_text(e.get("resource_id"))
         if value is None:
             return
         if str(e.get("parameter", "")).endswith("username"):
@@ -605,8 +558,8 @@ class _State:
                                          file=str(path))
 
     def tweet(self, t, path, lineno, report):
-        t = _d(t)
-        tid, aid, when = _id(t.get("id")), _id(t.get("author_id")), _s(t.get("created_at"))
+        t = as_dict(t)
+        tid, aid, when = _id(t.get("id")), _id(t.get("author_id")), as_text(t.get("created_at"))
         if aid is None and "text" not in t and ("username" in t or "tweet_count" in t
                                                 or "action" in t):
             keys = ("username",) if "username" in t else ("tweet_count", "start") if (
@@ -618,26 +571,26 @@ class _State:
             return
         self.tweet_author.setdefault(tid, aid)
         refs = {}
-        for r in _l(t.get("referenced_tweets")):
-            r = _d(r)
-            if _s(r.get("type")) and _id(r.get("id")) is not None:
+        for r in as_list(t.get("referenced_tweets")):
+            r = as_dict(r)
+            if as_text(r.get("type")) and _id(r.get("id")) is not None:
                 refs.setdefault(r["type"], _id(r["id"]))
         ents = t.get("entities") if isinstance(t.get("entities"), dict) else None
         mentions = None
         if ents is not None and "mentions" in ents:
-            mentions = [(_id(m.get("id")), _s(m.get("username")))
-                        for m in _l(ents.get("mentions")) if isinstance(m, dict)]
+            mentions = [(_id(m.get("id")), as_text(m.get("username")))
+                        for m in as_list(ents.get("mentions")) if isinstance(m, dict)]
             mentions = [(u, n) for u, n in mentions if u is not None or n]
             for uid, name in mentions:
                 if uid is not None and name and uid not in self.users:
                     self.users[uid] = (name, None, None)
-        urls = [_s(_d(u).get("expanded_url")) for u in _l(_d(ents).get("urls"))]
+        urls = [as_text(as_dict(u).get("expanded_url")) for u in as_list(as_dict(ents).get("urls"))]
         urls = tuple(u for u in urls if u)
-        pm = _d(t.get("public_metrics"))
+        pm = as_dict(t.get("public_metrics"))
         file_code = self.files.setdefault(str(path), len(self.files))
         for name, value in (
                 ("id", tid), ("author_id", aid), ("created_at", when),
-                ("text", _s(t.get("text"))), ("retweeted", refs.get("retweeted")),
+                ("text", as_text(t.get("text"))), ("retweeted", refs.get("retweeted")),
                 ("quoted", refs.get("quoted")), ("replied_to", refs.get("replied_to")),
                 ("reply_uid", _id(t.get("in_reply_to_user_id"))),
                 ("mentions", None if mentions is None else tuple(mentions)),
@@ -728,29 +681,11 @@ class _State:
                 pick(cols.pop("replied_to")), pick(cols.pop("reply_uid")),
                 pick(cols.pop("mentions")), links, text, strict=True)):
             body = body if isinstance(body, str) else ""
-            if rt is not None:
-                a = ta.get(rt)
-                if a is not None:
-                    edge(i, "repost", a, None)
-                else:
-                    m = _RT.match(body)
-                    if m:
-                        edge(i, "repost", None, m.group(1))
+            kind, parent = repost_or_quote(i, rt, qt, body, urls, ta, edge)
+            if kind == "repost":
                 kinds.append("repost")
                 parents.append(rt)
                 continue
-            kind, parent = "original", None
-            if qt is not None:
-                kind, parent = "quote", qt
-                a = ta.get(qt)
-                if a is not None:
-                    edge(i, "quote", a, None)
-                else:
-                    for u in urls or ():
-                        m = _STATUS.search(u)
-                        if m and m.group(2) == qt:
-                            edge(i, "quote", None, m.group(1))
-                            break
             if rp is not None or reply_uid:
                 kind = "reply"
                 parent = rp if rp is not None else parent

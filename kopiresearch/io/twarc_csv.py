@@ -13,6 +13,7 @@ from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError, UnknownFormatError
 from ._common import (
     COUNT_RULE,
+    RETWEET_PREFIX,
     TIME_RANGE,
     AccountBook,
     _time_key,
@@ -59,7 +60,6 @@ TWARC_CSV_OTHER = {
     ("id", "owner_id", "created_at", "name"): "a twarc-csv lists file (Twitter lists, no "
     "tweets)",
 }
-_RT = re.compile(r"^RT @([A-Za-z0-9_]+):")
 _ROLES = (("repost", "referenced_tweets.retweeted.id", "retweeted_user_id",
            "retweeted_username"),
           ("quote", "referenced_tweets.quoted.id", "quoted_user_id", "quoted_username"),
@@ -300,7 +300,7 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
         found = ref_id.map(row_author).astype("string")
         uid = uid.where(uid.notna() | handle.notna(), found)
         if kind == "repost":
-            rth = frame["text"].str.extract(_RT, expand=False)
+            rth = frame["text"].str.extract(RETWEET_PREFIX, expand=False)
             handle = handle.where(handle.notna() | uid.notna(), rth)
         elif kind == "quote":
             handle = handle.where(handle.notna() | uid.notna(), _permalink_handle(

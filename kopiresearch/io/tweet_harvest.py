@@ -16,6 +16,7 @@ from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError, UnknownFormatError
 from ._common import (
     COUNT_RULE,
+    RETWEET_PREFIX,
     TIME_RANGE,
     TWITTER_MENTION,
     AccountBook,
@@ -63,7 +64,6 @@ _NO_REPLY_COLUMN = (_L11, _L12S, _L12C, _L14)
 _TW_DATE = r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
 _TW_DATE_RE = re.compile(_TW_DATE)
 _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_RT = r"^RT @([A-Za-z0-9_]+):"
 _FIELDS = ["id_str", "created_at", "full_text", "user_id_str", "username",
            "in_reply_to_screen_name", "tweet_url", "favorite_count", "reply_count",
            "retweet_count", "quote_count", "conversation_id_str", "location"]
@@ -614,8 +614,10 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     frame = holder.pop().reset_index(drop=True)
     files = list(report.files)
     # --- malformed rows (rule 10) -----------------------------------------------------
-    idv = frame["id_str"].str.strip()
-    frame["id_str"] = idv
+    # the id columns stripped once: every check and key below reads them so
+    for col in _ID_COLUMNS:
+        frame[col] = frame[col].str.strip()
+    idv = frame["id_str"]
     bad_id = ~idv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
     if bad_id.any():
         sci = idv.str.contains(r"[eE]\+|\.", regex=True).fillna(False).to_numpy(bool)
@@ -640,7 +642,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
             f"{TIME_RANGE}"),
             index=frame.index)
         frame = _malformed(report, frame, bad_t, reason)
-    uid = frame["user_id_str"].str.strip()
+    uid = frame["user_id_str"]
     uid = uid.mask(uid == "")
     frame["user_id_str"] = uid
     username = lower_handle(frame["username"]).astype("string")
@@ -674,10 +676,12 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     when_ns = np.asarray(frame["_when"].array.asi8, dtype=np.int64)
     post_id = "twitter:" + frame["id_str"]
     by_time = np.argsort(when_ns, kind="stable")  # the canonical order of posts
+    # conversation ids, stripped and checked once (the posts and the parents read them)
+    conv, conv_ok = _conversations(frame)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # the posts' own columns, cleaned and put in time order, while this thread works out
         # the accounts and the acts (Arrow and NumPy release the GIL: both cores are used)
-        post_columns = pool.submit(_post_columns, frame, post_id, by_time)
+        post_columns = pool.submit(_post_columns, frame, post_id, by_time, conv, conv_ok)
         book = AccountBook("twitter")
         order = when_ns.astype(np.float64)
         exact = np.array_equal(order.astype(np.int64), when_ns)  # then both sort alike
@@ -740,7 +744,8 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     reply_target = np.full(len(frame), -1, dtype=np.int64)
     reply_target[rows_reply] = target_of[h_reply]
     parent, inferred = _infer_parents(frame, is_reply, reply_target, author_code, is_rt,
-                                      when_ns, post_id=post_id, id_num=id_num)
+                                      when_ns, post_id=post_id, id_num=id_num,
+                                      conv=(conv, conv_ok), by_time=by_time)
     report.count("parents_inferred", int(inferred.sum()))
     posts = pd.DataFrame({
         "post_id": columns.pop("post_id"), "author_id": author.array.take(by_time),
@@ -801,7 +806,7 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
     bad = np.zeros(len(frame), dtype=bool)
     reason = np.empty(len(frame), dtype=object)
     for col in _ID_COLUMNS:
-        v = frame[col].str.strip()
+        v = frame[col]  # stripped by _build
         ends0 = np.flatnonzero(v.str.endswith("0").fillna(False).to_numpy(bool))
         if not len(ends0):  # a rounded id ends in zeros
             continue
@@ -971,7 +976,7 @@ def _latest_locations(book, frame, when_ns, uid_codes=None) -> np.ndarray:
 
 
 def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *,
-                   post_id=None, id_num=False):
+                   post_id=None, id_num=False, conv=None, by_time=None):
     """``(parent post id, inferred)`` of each row (the rule: see read_tweet_harvest): the
     parents as an Arrow string array (null: none), ``inferred`` as booleans.
 
@@ -979,13 +984,13 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *
     author is the replied-to account; else the conversation root. Reposts are never parents
     (a reply to a retweet answers the original). Done as one as-of join on integer codes;
     the ids are taken from ``post_id`` (``"twitter:" + id_str``) and the stripped
-    conversation ids in Arrow. ``id_num``: :func:`_exact_ints` of ``id_str``, when the
-    caller has it.
+    conversation ids in Arrow. ``id_num``: :func:`_exact_ints` of ``id_str``, ``conv``:
+    :func:`_conversations` of the frame and ``by_time``: the stable sort of ``when_ns``,
+    when the caller has them.
     """
     n = len(frame)
     inferred = np.zeros(n, dtype=bool)
-    conv = frame["conversation_id_str"].str.strip()
-    conv_ok = conv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+    conv, conv_ok = _conversations(frame) if conv is None else conv
     query = np.flatnonzero(is_reply & conv_ok)
     if not len(query):
         return pa.nulls(n, pa.string()), inferred
@@ -993,21 +998,14 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *
     ids = _exact_ints(frame["id_str"]) if id_num is False else id_num
     tie = ids if ids is not None else np.arange(n, dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
-    rank[np.lexsort((tie, when_ns))] = np.arange(n, dtype=np.int64)
+    rank[_time_then(when_ns, tie, by_time)] = np.arange(n, dtype=np.int64)
     width = int(author_code.max(initial=0)) + 2
     cand = np.flatnonzero(conv_ok & ~is_rt & (author_code >= 0))
-    right = pd.DataFrame({"rank": rank[cand],
-                          "key": conv_code[cand] * width + author_code[cand],
-                          "pos": cand}).sort_values("rank", kind="stable")
     tq = reply_target[query]
-    left = pd.DataFrame({"rank": rank[query],
-                         "key": np.where(tq >= 0, conv_code[query] * width + tq, -1),
-                         "q": query}).sort_values("rank", kind="stable")
-    hit = pd.merge_asof(left, right, on="rank", by="key", allow_exact_matches=False,
-                        direction="backward")
-    found = hit["pos"].notna().to_numpy(bool)
-    q = hit["q"].to_numpy(np.int64)
-    pos = hit["pos"].to_numpy(np.float64)
+    q, pos = _latest_before(conv_code[cand] * width + author_code[cand], rank[cand], cand,
+                            np.where(tq >= 0, conv_code[query] * width + tq, -1),
+                            rank[query], query)
+    found = pos >= 0
     conv_a = _arrow(conv)
     root = q[~found]
     root_take = pa.array(root, type=pa.int64())
@@ -1023,6 +1021,52 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *
     roots = pc.binary_join_element_wise(pa.scalar("twitter:"), conv_a, "")
     both = pa.chunked_array([pid, roots], type=pa.string()).combine_chunks()
     return both.take(_codes(choice)), inferred
+
+
+def _time_then(when_ns, tie, by_time=None) -> np.ndarray:
+    """``np.lexsort((tie, when_ns))``: the order by time, then by ``tie``. ``by_time`` (the
+    stable sort by time alone) is that order already when ``tie`` does not decrease within
+    any run of equal times (e.g. ids in input order), which one pass checks."""
+    if by_time is not None and len(by_time):
+        w, t = when_ns[by_time], tie[by_time]
+        if not ((w[1:] == w[:-1]) & (t[1:] < t[:-1])).any():
+            return by_time
+    return np.lexsort((tie, when_ns))
+
+
+def _latest_before(cand_key, cand_rank, cand_pos, query_key, query_rank, query_pos):
+    """``(q, pos)``: for each query, in order of rank, the position of the candidate with
+    the same key and the largest rank below the query's (-1: none). Keys are >= 0 (a
+    negative query key matches nothing); ranks are distinct integers >= 0.
+
+    The as-of join ``pandas.merge_asof(queries, candidates, on="rank", by="key",
+    allow_exact_matches=False)``, done as one sort of both by (key, rank, queries first)
+    and a running maximum of the candidates' places in it.
+    """
+    q_order = np.argsort(query_rank, kind="stable")
+    q = query_pos[q_order]
+    pos = np.full(len(q), -1, dtype=np.int64)
+    keyed = np.flatnonzero(query_key[q_order] >= 0)  # the queries that can match
+    if not len(keyed) or not len(cand_key):
+        return q, pos
+    key = np.concatenate([cand_key, query_key[q_order][keyed]]).astype(np.int64)
+    rank = np.concatenate([cand_rank, query_rank[q_order][keyed]]).astype(np.int64)
+    is_cand = np.zeros(len(key), dtype=np.int64)
+    is_cand[:len(cand_key)] = 1
+    span = int(rank.max()) + 1
+    if float(key.max()) * 2 * span + 2 * span < 2.0**62:  # one int64 sort key
+        order = np.argsort((key * span + rank) * 2 + is_cand, kind="stable")
+    else:
+        order = np.lexsort((is_cand, rank, key))
+    place = np.where(is_cand[order] == 1, np.arange(len(order)), -1)
+    last = np.maximum.accumulate(place)  # the latest candidate at or before each place
+    at_query = np.flatnonzero(is_cand[order] == 0)
+    prev = last[at_query]
+    hit = prev >= 0
+    hit[hit] = key[order[prev[hit]]] == key[order[at_query[hit]]]
+    which = order[at_query] - len(cand_key)  # position among the keyed queries
+    pos[keyed[which[hit]]] = cand_pos[order[prev[hit]]]
+    return q, pos
 
 
 def _warn_missing_handles(report, book, frame, file_codes, files) -> None:
@@ -1063,10 +1107,19 @@ def _warn_missing_handles(report, book, frame, file_codes, files) -> None:
                 "handle in a labels file keyed by account_id")
 
 
-def _post_columns(frame: pd.DataFrame, post_id: pd.Series, by_time: np.ndarray) -> dict:
+def _conversations(frame: pd.DataFrame):
+    """``(conversation ids, which are ids)``: the ``conversation_id_str`` column (stripped
+    by :func:`_build`) as the posts and the reply parents read it."""
+    conv = frame["conversation_id_str"]
+    return conv, conv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+
+
+def _post_columns(frame: pd.DataFrame, post_id: pd.Series, by_time: np.ndarray,
+                  conv=None, conv_ok=None) -> dict:
     """The columns of the posts table that need no account, in the order ``by_time``:
     ``post_id``, ``created_at``, ``text`` (entities unescaped, empty text missing), ``url``
-    and the four counts. Reads ``frame`` only (it runs beside the main thread)."""
+    and the four counts. Reads ``frame`` only (it runs beside the main thread); ``conv``
+    and ``conv_ok``: :func:`_conversations` of it, when the caller has them."""
     text = frame["full_text"]
     has_amp = text.str.contains("&", regex=False).fillna(False).to_numpy(bool)
     if has_amp.any():
@@ -1076,8 +1129,9 @@ def _post_columns(frame: pd.DataFrame, post_id: pd.Series, by_time: np.ndarray) 
     if empty.any():
         text = text.mask(empty)
     url = frame["tweet_url"]
-    conv = frame["conversation_id_str"].str.strip()
-    conv = ("twitter:" + conv).where(conv.str.fullmatch(r"\d+").fillna(False))
+    if conv is None:
+        conv, conv_ok = _conversations(frame)
+    conv = ("twitter:" + conv).where(conv_ok)
     columns = {
         "post_id": post_id, "created_at": frame["_when"], "text": text,
         "url": url.mask(url == ""), "conversation_id": conv.astype(_STR),
@@ -1198,7 +1252,7 @@ def _retweeted(text: pd.Series, scan=None) -> pd.Series:
 
 
 def _retweeted_slow(text: pd.Series) -> pd.Series:
-    return text.str.extract(_RT, expand=False).str.lower()
+    return text.str.extract(RETWEET_PREFIX.pattern, expand=False).str.lower()
 
 
 def _authors(book, uids: pd.Series, handles: pd.Series) -> pd.Series:
