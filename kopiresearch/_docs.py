@@ -33,6 +33,13 @@ by : str, mapping or callable, default "actor_type"
     "G_interactions": """\
 G : networkx.DiGraph
     The interaction graph (edges actor -> account engaged, attribute ``weight``).""",
+    "loader_validate_progress": """\
+validate : bool
+    Validate the corpus (default; switch it off only to time the reading alone).
+progress : object, optional
+    Told of each file as it is read (``progress.start(path)``,
+    ``progress.done(path, rows)``) and of the build (``progress.stage(text)``); see
+    :func:`~kopiresearch.io.load_any`.""",
     "labelings": """\
 a, b : array-like
     Labels of the same items, in the same order.""",

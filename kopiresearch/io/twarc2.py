@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._docs import fill_doc
 from ..corpus import Corpus, LoadReport
 from ._common import (
     _COUNT_MAX,
@@ -45,6 +46,7 @@ __all__ = ["read_twarc2"]
 _STR = pd.StringDtype()
 
 
+@fill_doc
 @guard
 def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = True,
                 progress=None) -> Corpus:
@@ -56,12 +58,7 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
         Files written by ``twarc2 search|timeline|conversation|...`` (one API response page
         per line) or by ``twarc2 flatten`` (one tweet per line, expansions inlined); both
         kinds may be mixed. A folder loads every ``*.jsonl``/``*.json`` in it.
-    validate : bool
-        Validate the corpus (default).
-    progress : object, optional
-        Told of each file as it is read (``progress.start(path)``,
-        ``progress.done(path, rows)``) and of the build (``progress.stage(text)``); see
-        :func:`~kopiresearch.io.load_any`.
+    {{loader_validate_progress}}
 
     Returns
     -------

@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._docs import fill_doc
 from ..corpus import Corpus, LoadReport
 from ..errors import InputFormatError, UnknownFormatError
 from ._common import (
@@ -71,6 +72,7 @@ _COUNTS = {"favorite_count": "like_count", "reply_count": "reply_count",
            "retweet_count": "repost_count", "quote_count": "quote_count"}
 
 
+@fill_doc
 @guard
 def read_tweet_harvest(paths, *, reply_prefix_mentions: bool = True,
                        validate: bool = True, progress=None) -> Corpus:
@@ -85,12 +87,7 @@ def read_tweet_harvest(paths, *, reply_prefix_mentions: bool = True,
     reply_prefix_mentions : bool
         Keep the mention edges of handles that occur only in the leading ``@``-run of a reply
         (default, as the platform counts them), or leave them out (see Notes).
-    validate : bool
-        Validate the corpus (default). Only switch off for benchmarks.
-    progress : object, optional
-        Told of each file as it is read (``progress.start(path)``,
-        ``progress.done(path, rows)``) and of the build (``progress.stage(text)``); see
-        :func:`~kopiresearch.io.load_any`.
+    {{loader_validate_progress}}
 
     Returns
     -------
