@@ -10,12 +10,15 @@ later `make report`). Records the wall time of each notebook (printed by `kopire
 study`; notebooks run two at a time, so they add up to more than the wall time), the total,
 the CPU time of the subprocess tree and the machine's load before and after each run: the
 machine is shared, and a 2-core machine with a load of 6 runs a job at a third of its idle
-speed. Writes benchmarks/results/report.md.
+speed. From the executed notebooks it also lists where the time went: the slowest cells (as
+papermill records them) and, per notebook, the time outside any cell (the kernel's start).
+Writes benchmarks/results/report.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -46,9 +49,41 @@ def one_run(cache_dir: str, out: str) -> dict:
         if m:
             rows.append((m.group(3), m.group(1), float(m.group(2))))
     return {"wall": wall, "rc": proc.returncode, "rows": rows, "load_before": load0,
-            "load_after": os.getloadavg(),
+            "load_after": os.getloadavg(), "cells": cell_times(Path(out)),
             "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
             "stderr": proc.stderr[-2000:]}
+
+
+def cell_times(out: Path) -> dict:
+    """Per executed notebook of the report in ``out``: its papermill duration, the sum of its
+    cells' durations and its cells as ``(seconds, index, first line)``."""
+    found = {}
+    for path in sorted((out / "notebooks").rglob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = []
+        for i, cell in enumerate(nb["cells"]):
+            seconds = cell.get("metadata", {}).get("papermill", {}).get("duration")
+            if cell["cell_type"] == "code" and seconds is not None:
+                source = "".join(cell["source"]).strip().splitlines() or [""]
+                cells.append((float(seconds), i, source[0][:60]))
+        found[str(path.relative_to(out / "notebooks"))] = {
+            "duration": float(nb["metadata"].get("papermill", {}).get("duration") or 0),
+            "cells": cells}
+    return found
+
+
+def where_time_goes(r: dict, top: int = 12) -> list:
+    """Markdown lines: the slowest cells of a run and the time outside cells."""
+    cells = [(s, name, i, src) for name, nb in r["cells"].items() for s, i, src in nb["cells"]]
+    lines = [f"Slowest cells, {r['label']}:", "", "| s | notebook | cell | first line |",
+             "|---:|---|---:|---|"]
+    for s, name, i, src in sorted(cells, reverse=True)[:top]:
+        lines.append(f"| {s:.1f} | {name} | {i} | `{src.replace('|', '/')}` |")
+    outside = sum(nb["duration"] - sum(c[0] for c in nb["cells"]) for nb in r["cells"].values())
+    first = sum(nb["cells"][0][0] for nb in r["cells"].values() if nb["cells"])
+    lines += ["", f"Outside any cell (kernel start, papermill): {outside:.1f} s over "
+              f"{len(r['cells'])} notebooks; first cells (the imports): {first:.1f} s.", ""]
+    return lines
 
 
 def main(argv=None) -> int:
@@ -95,6 +130,8 @@ def main(argv=None) -> int:
     lines.append("| load before -> after | " + " | ".join(
         f"{r['load_before'][0]:.1f} -> {r['load_after'][0]:.1f}" for r in results) + " |")
     lines.append("")
+    for r in results:
+        lines += where_time_goes(r)
     Path(args.out).parent.mkdir(exist_ok=True)
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
