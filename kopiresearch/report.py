@@ -264,9 +264,11 @@ def _execute_one(job) -> NotebookRun:
     os.environ.setdefault("MPLBACKEND", "Agg")
     started = time.perf_counter()
     status = "ok"
+    # the kernel is stopped at once when the last cell is done: a graceful shutdown waits
+    # about a second per notebook for a kernel that has nothing left to do
     options = dict(kernel_name="python3", language="python", cwd=str(src.parent),
                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                   execution_timeout=timeout)
+                   execution_timeout=timeout, shutdown_kernel="immediate")
     try:
         # OUT: where this notebook's figures and tables go (moved with the report at the end)
         papermill.execute_notebook(
