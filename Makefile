@@ -8,12 +8,14 @@ STAMP  := $(VENV)/.installed
 
 # Create .venv if missing and install the exact versions of requirements.lock, then the
 # package itself (editable, no dependency resolution), so that every machine gets the same
-# libraries and the notebooks' stored outputs hold.
+# libraries and the notebooks' stored outputs hold. Then compile the numba kernels into their
+# on-disk cache, so that the first `make report` does not compile them in its notebooks.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python tools/warm_numba.py
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -11,7 +11,8 @@
    cell: ``CORPUS``, ``LABELS``, ``FOLLOWS``, ``EVENT_DATE``, ``EVENT_NAME``, ``SEED`` and
    ``OUT``. The bundled study also executes the notebooks without parameters (the loading
    tutorial and the teaching labs) as they are. Notebooks run ``workers`` at a time, each in
-   its own kernel.
+   its own kernel, the longest first (:func:`expected_seconds`), so that a long notebook
+   does not start last and run on alone.
 3. Each executed notebook is written as ``.ipynb``, as HTML with its code and as HTML without
    code (for readers who do not program); its figures (PNG and SVG) and tables (CSV) are under
    ``DIR/<notebook>/``. ``DIR/index.html`` says whose data it is, the load report's summary and
@@ -30,13 +31,15 @@ import os
 import re
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from .errors import KopiresearchError
 
-__all__ = ["NotebookRun", "StudyReport", "check_report", "research_notebooks", "run_study"]
+__all__ = ["NotebookRun", "StudyReport", "check_report", "expected_seconds",
+           "research_notebooks", "run_study"]
 
 #: the notebooks folder of a source checkout
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -157,18 +160,26 @@ def run_study(corpus=None, *, out, labels=None, follows=None, event_date=None, e
             if everything if everything is not None else corpus is None:
                 chosen = _all_notebooks(folder)
         else:
-            chosen = [Path(p) for p in notebooks]
-            folder = Path(os.path.commonpath([p.resolve().parent for p in chosen]))
+            chosen = [Path(p).resolve() for p in notebooks]
+            folder = Path(os.path.commonpath([p.parent for p in chosen]))
         if not chosen:
             raise KopiresearchError(f"no notebooks to execute under {folder}")
-        jobs = [(str(p), str(folder), str(partial), params, timeout) for p in chosen]
-        runs = []
+        previous = _previous_timings(out)
+        # longest first (the LPT rule): the report's wall time is then close to the longest
+        # notebook or to the total divided by the workers, whichever is larger
+        estimate = {p: previous.get(str(p.relative_to(folder)), expected_seconds(p))
+                    for p in chosen}
+        order = sorted(chosen, key=lambda p: -estimate[p])  # stable: ties keep their order
+        jobs = {p: (str(p), str(folder), str(partial), params, timeout) for p in order}
+        done = {}
         with ProcessPoolExecutor(max_workers=max(1, int(workers))) as pool:
-            for run in pool.map(_execute_one, jobs):
-                runs.append(run)
+            futures = {pool.submit(_execute_one, jobs[p]): p for p in order}
+            for future in as_completed(futures):
+                run = done[futures[future]] = future.result()
                 if progress is not None:
                     progress(f"{'ok' if run.ok else 'FAILED':>6}  {run.seconds:6.1f} s  "
                              f"{run.name}" + ("" if run.ok else f"  ({run.status})"))
+        runs = [done[p] for p in chosen]  # the index lists the notebooks in their own order
         _write_index(partial, study, runs, params)
         (partial / "timings.json").write_text(json.dumps(
             {r.name: round(r.seconds, 2) for r in runs}, indent=1) + "\n", encoding="utf-8")
@@ -179,6 +190,37 @@ def run_study(corpus=None, *, out, labels=None, follows=None, event_date=None, e
         shutil.rmtree(out)
     partial.rename(out)
     return StudyReport(out=out, runs=runs)
+
+
+def expected_seconds(path) -> float:
+    """How long a notebook took when its stored outputs were made: the sum of its cells'
+    execution times as Jupyter records them (``metadata.execution``), 0 when not recorded.
+
+    :func:`run_study` starts the longest notebooks first; a report written before
+    (``timings.json`` of the ``out`` being replaced) gives better estimates and is used
+    instead when present.
+    """
+    import nbformat
+
+    total = 0.0
+    for cell in nbformat.read(path, as_version=4).cells:
+        times = cell.get("metadata", {}).get("execution", {})
+        try:
+            start = datetime.fromisoformat(times["iopub.execute_input"].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(times["shell.execute_reply"].replace("Z", "+00:00"))
+        except (KeyError, TypeError, ValueError):
+            continue
+        total += max(0.0, (end - start).total_seconds())
+    return total
+
+
+def _previous_timings(out: Path) -> dict:
+    try:
+        found = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in found.items() if isinstance(v, (int, float))} \
+        if isinstance(found, dict) else {}
 
 
 def _abs(path):
@@ -222,9 +264,11 @@ def _execute_one(job) -> NotebookRun:
     os.environ.setdefault("MPLBACKEND", "Agg")
     started = time.perf_counter()
     status = "ok"
+    # the kernel is stopped at once when the last cell is done: a graceful shutdown waits
+    # about a second per notebook for a kernel that has nothing left to do
     options = dict(kernel_name="python3", language="python", cwd=str(src.parent),
                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                   execution_timeout=timeout)
+                   execution_timeout=timeout, shutdown_kernel="immediate")
     try:
         # OUT: where this notebook's figures and tables go (moved with the report at the end)
         papermill.execute_notebook(
@@ -254,12 +298,43 @@ def _error_line(exc) -> str:
 
 
 def _write_html(nb, path: Path, *, code: bool) -> None:
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter() if code else HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter, highlight = _exporter(code)
+    info = nb.metadata.get("language_info", {})
+    highlight.pygments_lexer = info.get("pygments_lexer", info.get("name")) or "ipython3"
     body, _ = exporter.from_notebook_node(nb)
     path.write_text(body, encoding="utf-8")
+
+
+_EXPORTERS: dict = {}
+
+
+class _Highlighted(str):
+    """Code highlighted by Pygments (which escapes its text): HTML that needs no sanitising."""
+
+
+def _exporter(code: bool):
+    """The HTML exporter (with or without code) of this process and its code highlighter,
+    made once: a worker converts several notebooks, and the templates are loaded and
+    compiled only once.
+
+    The lab template passes highlighted code through ``clean_html`` (bleach) whatever
+    ``sanitize_html`` says: about half the conversion time of a notebook, spent on HTML that
+    Pygments has already escaped. That one use is skipped (the page is the same byte for
+    byte); every other ``clean_html`` of the template still sanitises."""
+    if code not in _EXPORTERS:
+        from nbconvert import HTMLExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.strings import clean_html
+
+        exporter = HTMLExporter() if code else HTMLExporter(
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+        highlight = Highlight2HTML(parent=exporter)
+        exporter.filters = {
+            "highlight_code": lambda *a, **k: _Highlighted(highlight(*a, **k)),
+            "clean_html": lambda html: str(html) if isinstance(html, _Highlighted)
+            else clean_html(html)}
+        _EXPORTERS[code] = exporter, highlight
+    return _EXPORTERS[code]
 
 
 def _title_and_question(nb) -> tuple[str, str]:

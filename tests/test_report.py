@@ -144,3 +144,53 @@ def test_the_research_notebooks_take_parameters():
     assert {"01-data-tour", "02-two-way-communication", "03-regional-spread",
             "04-influencer-partnerships"} <= set(names)
     assert "05-bring-your-own-data" not in names
+
+
+def timed(path, seconds):
+    """Give every code cell of a notebook a recorded execution time (as Jupyter stores it)."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for c in code:
+        c.metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00.000000Z",
+                                   "shell.execute_reply":
+                                   f"2026-01-01T00:00:{seconds / len(code):09.6f}Z"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_the_longest_notebook_starts_first_and_the_index_keeps_their_order(tmp_path,
+                                                                           monkeypatch):
+    from kopiresearch.report import expected_seconds
+
+    short = tiny_notebook(tmp_path / "97-short.ipynb")
+    long = timed(tiny_notebook(tmp_path / "98-long.ipynb"), 8.0)
+    assert expected_seconds(short) == 0 and expected_seconds(long) == pytest.approx(8.0)
+    monkeypatch.chdir(tmp_path)  # relative notebook paths, as on a command line
+    lines = []
+    out = tmp_path / "r"
+    result = run_study(example_path("tweet_harvest_2.6.1.csv"), out=out,
+                       notebooks=["97-short.ipynb", "98-long.ipynb"], workers=1,
+                       progress=lines.append)
+    assert [line.split()[-1] for line in lines] == ["98-long.ipynb", "97-short.ipynb"]
+    assert [r.name for r in result.runs] == ["97-short.ipynb", "98-long.ipynb"]
+    # the next report of the same folder orders by the times this one measured
+    times = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    times["97-short.ipynb"] = 99.0
+    (out / "timings.json").write_text(json.dumps(times), encoding="utf-8")
+    lines.clear()
+    run_study(example_path("tweet_harvest_2.6.1.csv"), out=out, overwrite=True,
+              notebooks=["97-short.ipynb", "98-long.ipynb"], workers=1, progress=lines.append)
+    assert [line.split()[-1] for line in lines] == ["97-short.ipynb", "98-long.ipynb"]
+
+
+def test_the_page_with_code_is_what_nbconvert_writes(tmp_path, notebook):
+    # the report skips bleach on Pygments' highlighted code: the page must not change
+    from nbconvert import HTMLExporter
+
+    out = tmp_path / "r"
+    run_study(example_path("tweet_harvest_2.6.1.csv"), out=out, notebooks=[notebook],
+              workers=1, progress=None)
+    executed = nbformat.read(out / "notebooks" / "99-tiny.ipynb", as_version=4)
+    expected, _ = HTMLExporter().from_notebook_node(executed)
+    assert (out / "notebooks" / "99-tiny.html").read_text(encoding="utf-8") == expected
+    assert "<span class=\"n\">open_study</span>" in expected

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import scipy.stats as st
 
 from ..corpus import GOVERNMENT_TYPES, INTERACTION_KINDS, Corpus, to_utc
 from ..errors import KopiresearchError
@@ -284,6 +283,8 @@ def recovery_of_truth(table: pd.DataFrame, truth) -> pd.DataFrame:
         "log median delay vs naive median": (d["naive_median_hours"], d["median_delay_hours"],
                                              True),
     }
+    import scipy.stats as st  # here, not at import: scipy.stats takes ~0.7 s to import
+
     rows = {}
     for name, (est, true, log) in pairs.items():
         x, y = (np.log(est), np.log(true)) if log else (est, true)
@@ -382,6 +383,8 @@ def kaplan_meier(durations, observed, *, ci: bool = False) -> dict:
         data = [[0.0, 1.0] + ([1.0, 1.0] if ci else [])]
         return {"curve": pd.DataFrame(data, columns=cols), "median": np.nan,
                 "plateau": 0.0 if len(d) else np.nan, "conditional_median": np.nan}
+    import scipy.stats as st  # here, not at import: scipy.stats takes ~0.7 s to import
+
     res = st.ecdf(st.CensoredData(uncensored=d[o], right=d[~o]))
     t = res.sf.quantiles
     s = res.sf.probabilities
@@ -525,8 +528,10 @@ def mantel_haenszel(tables) -> dict:
     else:
         odds = np.inf if num > 0 else np.nan
     if v_sum > 0:
+        from scipy.stats import chi2 as chi2_dist
+
         chi2 = (a_sum - e_sum) ** 2 / v_sum
-        p = float(st.chi2.sf(chi2, 1))
+        p = float(chi2_dist.sf(chi2, 1))
     else:
         chi2 = p = np.nan
     return {"strata": strata, "odds_ratio": float(odds), "chi2": float(chi2), "p": p}
