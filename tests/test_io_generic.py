@@ -111,12 +111,12 @@ def test_epoch_seconds_out_of_range_is_bad_not_fatal():
 
 
 def test_count_parser_numeric_fast_path_equals_the_exact_check():
-    from kopiresearch.io._common import _one_count
+    from kopiresearch.io._common import one_count
 
     values = [3, None, 2.0, 0, 7, float("nan"), 12]
     fast = parse_counts(pd.Series(values, dtype=object))
     assert [None if pd.isna(x) else int(x) for x in fast[0]] == [
-        None if _one_count(v) is None else _one_count(v) for v in values]
+        None if one_count(v) is None else one_count(v) for v in values]
     big, b = parse_counts(pd.Series([1, 2**60 + 1], dtype=object))  # beyond 2**53: exact
     assert big.tolist() == [1, 2**60 + 1] and not b.any()
     for bad in ([1, -2], [1, 2.5], [1, 2**63], [1, float("inf")], [1, True]):

@@ -589,16 +589,16 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
         keys = _factorized_keys(inter)
         kind = pd.Categorical(np.asarray(inter["kind"], dtype=object),
                               categories=list(INTERACTION_KINDS)).codes
-        inter = _take(inter, act_rows(keys["source"], keys["target"], keys["post"], kind,
-                                      _time_key(inter["created_at"])))
+        inter = take_rows(inter, act_rows(keys["source"], keys["target"], keys["post"], kind,
+                                      time_key(inter["created_at"])))
     # every referenced account must exist
     missing = []
     if not refs_known:
-        refs = pc.unique(pa.chunked_array([_arrow(posts["author_id"]),
-                                           _arrow(inter["source_id"]),
-                                           _arrow(inter["target_id"])], type=pa.string()))
+        refs = pc.unique(pa.chunked_array([as_arrow(posts["author_id"]),
+                                           as_arrow(inter["source_id"]),
+                                           as_arrow(inter["target_id"])], type=pa.string()))
         refs = refs.drop_null()
-        known = _arrow(accounts["account_id"])
+        known = as_arrow(accounts["account_id"])
         missing = refs.filter(pc.invert(pc.is_in(refs, value_set=known))).to_pylist()
     if missing:
         extra = pd.DataFrame({"account_id": pd.Series(missing, dtype=_STR)})
@@ -612,7 +612,7 @@ def assemble(platform, book: AccountBook, posts: pd.DataFrame, inter: pd.DataFra
     accounts["followers"] = pd.to_numeric(accounts["followers"], errors="coerce").round()
     accounts = accounts.sort_values("account_id", kind="stable").reset_index(drop=True)
     # deterministic order: by time, ties in input order (which is deterministic)
-    posts = _take(posts, _time_order(np.arange(len(posts)), _time_key(posts["created_at"])))
+    posts = take_rows(posts, time_order(np.arange(len(posts)), time_key(posts["created_at"])))
     posts["platform"] = pd.Categorical.from_codes(np.zeros(len(posts), np.int8), [platform])
     if not isinstance(inter["kind"].dtype, pd.CategoricalDtype):
         inter["kind"] = inter["kind"].astype("object")
@@ -660,7 +660,7 @@ def act_rows(source, target, post, kind, created_ns) -> np.ndarray:
     columns = [np.asarray(post, dtype=np.int64)[sel], src[sel], tgt[sel],
                np.asarray(kind, dtype=np.int64)[sel]]
     sel = sel[~_duplicated_rows(columns)]
-    return _time_order(sel, np.asarray(created_ns, dtype=np.int64)[sel])
+    return time_order(sel, np.asarray(created_ns, dtype=np.int64)[sel])
 
 
 def _duplicated_rows(columns: list) -> np.ndarray:
@@ -678,21 +678,21 @@ def _duplicated_rows(columns: list) -> np.ndarray:
     return pd.DataFrame(dict(enumerate(columns))).duplicated(keep="first").to_numpy(bool)
 
 
-def _time_order(rows: np.ndarray, ns: np.ndarray) -> np.ndarray:
+def time_order(rows: np.ndarray, ns: np.ndarray) -> np.ndarray:
     """``rows`` ordered by ``ns``, ties in the order of ``rows`` (no sort if in order)."""
     if len(ns) and bool((ns[1:] < ns[:-1]).any()):
         return rows[np.argsort(ns, kind="stable")]
     return rows
 
 
-def _time_key(times: pd.Series) -> np.ndarray:
+def time_key(times: pd.Series) -> np.ndarray:
     """Integer sort key of UTC times (ticks of the column's unit)."""
     if not isinstance(times.dtype, pd.DatetimeTZDtype):
         times = pd.to_datetime(times, utc=True)
     return np.asarray(times.array.asi8, dtype=np.int64)
 
 
-def _take(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+def take_rows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """``frame.iloc[rows]`` with a fresh positional index; no copy when ``rows`` is every
     row in order."""
     if len(rows) == len(frame) and (len(rows) == 0 or (rows[0] == 0 and bool(
@@ -755,7 +755,7 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def _arrow(series: pd.Series):
+def as_arrow(series: pd.Series):
     """A string column as a pyarrow string array (without Python objects when Arrow-backed)."""
     import pyarrow as pa
 
@@ -871,7 +871,7 @@ def record_file_counts(report: LoadReport, files, file_codes, duplicate, when_ns
 
 
 #: Largest count a canonical ``Int64`` column holds.
-_COUNT_MAX = (1 << 63) - 1
+COUNT_MAX = (1 << 63) - 1
 #: What a count must be (quoted in malformed-row reasons).
 COUNT_RULE = "a count must be a whole number from 0 to 9223372036854775807"
 _COUNT_TEXT = re.compile(r"[0-9]+(?:\.0*)?")
@@ -929,7 +929,7 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     missing = np.zeros(n, dtype=bool)
     bad = np.zeros(n, dtype=bool)
     for i, v in enumerate(values.to_numpy(object)):
-        c = _one_count(v)
+        c = one_count(v)
         if c is None:
             missing[i] = True
         elif c is False:
@@ -954,7 +954,7 @@ def _numeric_counts(values: pd.Series):
             np.zeros(len(values), dtype=bool))
 
 
-def _one_count(v):
+def one_count(v):
     """An int, None (missing) or False (not a count)."""
     import math
 
@@ -964,7 +964,7 @@ def _one_count(v):
         return False
     if isinstance(v, (int, np.integer)):
         v = int(v)
-        return v if 0 <= v <= _COUNT_MAX else False
+        return v if 0 <= v <= COUNT_MAX else False
     if isinstance(v, (float, np.floating)):
         v = float(v)
         if not math.isfinite(v) or v < 0 or v != int(v) or v > 2.0**53:
@@ -980,7 +980,7 @@ def _one_count(v):
         if len(digits) > 19:
             return False
         c = int(digits)
-        return c if c <= _COUNT_MAX else False
+        return c if c <= COUNT_MAX else False
     return False
 
 

@@ -10,8 +10,6 @@ from ..errors import InputFormatError, MissingColumnError
 from ._common import (
     TIME_RANGE,
     AccountBook,
-    _take,
-    _time_key,
     act_rows,
     assemble,
     check_utf8,
@@ -22,6 +20,8 @@ from ._common import (
     lower_handle,
     read_csv_strings,
     record_file_counts,
+    take_rows,
+    time_key,
 )
 
 __all__ = ["read_interactions_csv", "GENERIC_COLUMNS"]
@@ -213,7 +213,7 @@ def _build(frame, report, platform, tz, names, files, *, validate=True):
     dup = key.duplicated(keep="first").to_numpy(bool)
     report.add_duplicate(int(dup.sum()))
     record_file_counts(report, files, pd.Index(files).get_indexer(frame["_file"]), dup,
-                       _time_key(frame["_when"]))
+                       time_key(frame["_when"]))
     frame = frame[~dup].reset_index(drop=True)
     act = act[~dup].reset_index(drop=True)
     report.add_loaded(len(frame))
@@ -225,8 +225,8 @@ def _build(frame, report, platform, tz, names, files, *, validate=True):
                                       ignore_index=True).to_numpy(object))
     n = len(inter)
     kind_code = pd.Categorical(inter["kind"], categories=list(INTERACTION_KINDS)).codes
-    inter = _take(inter, act_rows(codes[:n], codes[n:], pd.factorize(act)[0], kind_code,
-                                  _time_key(inter["created_at"])))
+    inter = take_rows(inter, act_rows(codes[:n], codes[n:], pd.factorize(act)[0], kind_code,
+                                  time_key(inter["created_at"])))
     p = frame[frame["post_id"].notna()].sort_values("_when", kind="stable")
     p = p.drop_duplicates("post_id")
     posts = pd.DataFrame({"post_id": (platform + ":") + p["post_id"], "author_id": p["_src"],

@@ -16,14 +16,14 @@ from ._common import (
     INSTAGRAM_MENTION,
     TIME_RANGE,
     AccountBook,
-    _one_count,
-    _time_key,
     as_dict,
     assemble,
     drop_act_mentions,
     epoch_seconds,
     guard,
+    one_count,
     record_file_counts,
+    time_key,
 )
 
 __all__ = ["read_instaloader"]
@@ -358,7 +358,7 @@ class _State:
         dup = items["id"].duplicated(keep="first").to_numpy(bool)
         report.add_duplicate(int(dup.sum()))
         record_file_counts(report, report.files, pd.Index(report.files).get_indexer(
-            items["file"]), dup, _time_key(when))
+            items["file"]), dup, time_key(when))
         report.add_loaded(int((~dup).sum()))
         book = AccountBook("instagram")
         users = pd.DataFrame(self.users, columns=["uid", "handle"], dtype="string")
@@ -427,7 +427,7 @@ def _first_count(node, *paths):
     for path in paths:
         v = _get(node, path)
         if v is not None:
-            c = _one_count(v)
+            c = one_count(v)
             return c
     return None
 

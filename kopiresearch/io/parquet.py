@@ -39,7 +39,6 @@ import pyarrow.parquet as pq
 from ..corpus import SCHEMAS, Corpus, LoadReport
 from ..errors import DataNotFoundError, InputFormatError
 from .merge import merge_accounts
-from .tables import _report_dict, _report_from_dict
 
 __all__ = ["write_partitioned", "complete_partitioned", "check_complete", "stream_to_parquet",
            "read_partitioned_report", "read_partitioned"]
@@ -142,7 +141,7 @@ def write_partitioned(corpus: Corpus, folder, *, part: int = 0) -> list[Path]:
     reports = folder / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     path = reports / f"part-{int(part):05d}.json"
-    path.write_text(json.dumps(_report_dict(corpus.report), sort_keys=True), encoding="utf-8")
+    path.write_text(json.dumps(corpus.report.to_dict(), sort_keys=True), encoding="utf-8")
     written.append(path)
     return written
 
@@ -175,7 +174,7 @@ def complete_partitioned(folder, report: LoadReport | None = None) -> Path:
         (folder / name).mkdir(parents=True, exist_ok=True)
     if report is None:
         report = _sum_part_reports(folder)
-    record = _report_dict(report)
+    record = report.to_dict()
     record.update({"format": _RECORD_FORMAT, "complete": True,
                    "parts": {rel: size for rel, size in _part_files(folder).items()}})
     path = folder / RECORD
@@ -307,7 +306,7 @@ def _sum_part_reports(folder) -> LoadReport:
     for path in sorted(Path(folder, "reports").glob("part-*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            total = total + _report_from_dict(data)
+            total = total + LoadReport.from_dict(data)
         except (ValueError, KeyError, TypeError) as exc:
             raise InputFormatError(f"unreadable part report ({exc!r})", file=str(path)) from exc
     return total
@@ -319,7 +318,7 @@ def read_partitioned_report(folder) -> LoadReport:
     path = Path(folder, RECORD)
     if path.is_file():
         try:
-            return _report_from_dict(json.loads(path.read_text(encoding="utf-8")))
+            return LoadReport.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputFormatError(f"unreadable completion record ({exc!r})",
                                    file=str(path)) from exc

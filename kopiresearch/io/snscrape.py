@@ -14,8 +14,6 @@ from ._common import (
     TIME_RANGE,
     TWITTER_MENTION,
     AccountBook,
-    _one_count,
-    _time_key,
     add_account_created,
     add_locations,
     as_dict,
@@ -29,11 +27,13 @@ from ._common import (
     in_time_range,
     json_object,
     jsonl_lines,
+    one_count,
     parse_counts,
     prefix_mention_rule,
     prefix_only_mentions,
     record_file_counts,
     repost_or_quote,
+    time_key,
 )
 
 __all__ = ["read_snscrape", "SNSCRAPE_TWEET"]
@@ -187,7 +187,7 @@ class _State:
         if uid is not None:
             old = self.users.get(uid, (None, None, None))
             fol = u.get("followersCount")
-            fol = fol if _one_count(fol) not in (None, False) else None
+            fol = fol if one_count(fol) not in (None, False) else None
             loc = as_text(u.get("location"))
             self.users[uid] = (handle or old[0], fol if fol is not None else old[1],
                                loc if loc is not None else old[2])
@@ -328,7 +328,7 @@ class _State:
         where = pd.Index([str(f) for f in files]).get_indexer(code_files)
         fcodes = np.asarray(cols["_file"], dtype=np.int64)[keep]
         record_file_counts(report, files, where[fcodes] if len(fcodes) else fcodes, dup,
-                           _time_key(pd.Series(when.array.take(keep))))
+                           time_key(pd.Series(when.array.take(keep))))
         keep = keep[~dup]
         report.add_loaded(len(keep))
 

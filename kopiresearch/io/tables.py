@@ -100,7 +100,7 @@ def write_tables(corpus: Corpus, folder: Path, formats) -> list[str]:
                     write_gzip_text(text, path)
             written.append(path.name)
     report_path = folder / "load_report.json"
-    report_path.write_text(json.dumps(_report_dict(corpus.report), indent=1, sort_keys=True)
+    report_path.write_text(json.dumps(corpus.report.to_dict(), indent=1, sort_keys=True)
                            + "\n", encoding="utf-8")
     written.append(report_path.name)
     return written
@@ -122,14 +122,6 @@ def _to_csv_text(frame: pd.DataFrame) -> str:
     buf = io.StringIO()
     frame.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
-
-
-def _report_dict(report: LoadReport) -> dict:
-    return report.to_dict()
-
-
-def _report_from_dict(data: dict) -> LoadReport:
-    return LoadReport.from_dict(data)
 
 
 def read_corpus(folder, *, validate: bool = True) -> Corpus:
@@ -165,7 +157,7 @@ def read_corpus(folder, *, validate: bool = True) -> Corpus:
     report_path = folder / "load_report.json"
     if report_path.exists():
         try:
-            report = _report_from_dict(json.loads(report_path.read_text(encoding="utf-8")))
+            report = LoadReport.from_dict(json.loads(report_path.read_text(encoding="utf-8")))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputFormatError(f"cannot read the load report: {exc!r}",
                                    file=str(report_path)) from exc

@@ -13,17 +13,13 @@ import pyarrow.compute as pc
 from .._docs import fill_doc
 from ..corpus import Corpus, LoadReport
 from ._common import (
-    _COUNT_MAX,
+    COUNT_MAX,
     COUNT_RULE,
     TIME_RANGE,
     TWITTER_MENTION,
     AccountBook,
-    _arrow,
-    _one_count,
-    _take,
-    _time_key,
-    _time_order,
     add_locations,
+    as_arrow,
     as_dict,
     as_list,
     as_text,
@@ -32,11 +28,15 @@ from ._common import (
     guard,
     json_object,
     jsonl_lines,
+    one_count,
     parse_counts,
     prefix_mention_rule,
     prefix_only_mentions,
     record_file_counts,
     repost_or_quote,
+    take_rows,
+    time_key,
+    time_order,
     times_or_nat,
 )
 from .tweet_harvest import parse_twitter_time
@@ -257,7 +257,7 @@ def _string_array(values: list) -> pa.Array:
     try:
         return pa.array(values, type=pa.string())
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return _arrow(pd.Series(values, dtype=_STR))
+        return as_arrow(pd.Series(values, dtype=_STR))
 
 
 def _strings(values: list) -> pd.Series:
@@ -289,7 +289,7 @@ def _prefix_only(text: pd.Series, is_reply, rows, handles) -> np.ndarray:
     found = found[found["prefix_only"].to_numpy(bool)]
     ask = pd.Series(handles, dtype=_STR).reset_index(drop=True).str.lower().fillna("")
     both = pc.dictionary_encode(pa.chunked_array(
-        [_arrow(found["handle"]), _arrow(ask)], type=pa.string()).combine_chunks())
+        [as_arrow(found["handle"]), as_arrow(ask)], type=pa.string()).combine_chunks())
     code = np.asarray(both.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     width = len(both.dictionary) + 1
     known = found["row"].to_numpy(np.int64) * width + code[:len(found)]
@@ -376,7 +376,7 @@ class _State:
             old = self.users.get(uid, (None, None, None))
             name = as_text(u.get("username")) or old[0]
             fol = as_dict(u.get("public_metrics")).get("followers_count")
-            fol = fol if _one_count(fol) not in (None, False) else None  # never a bad count
+            fol = fol if one_count(fol) not in (None, False) else None  # never a bad count
             loc = as_text(u.get("location")) or old[2]
             self.users[uid] = (name, fol if fol is not None else old[1], loc)
             if as_text(u.get("created_at")):
@@ -521,8 +521,8 @@ class _State:
         old = users.get(uid, (None, None, None))
         pm = u.public_metrics
         fol = None if pm is None else pm.followers_count
-        if fol is not None and not (type(fol) is int and 0 < fol <= _COUNT_MAX) and (
-                _one_count(fol) in (None, False)):
+        if fol is not None and not (type(fol) is int and 0 < fol <= COUNT_MAX) and (
+                one_count(fol) in (None, False)):
             fol = None  # as in user(): a count of 0 is not kept either
         users[uid] = (u.username or old[0], fol if fol is not None else old[1],
                       u.location or old[2])
@@ -628,7 +628,7 @@ class _State:
         codes = np.asarray(cols["_file"], dtype=np.int64)[keep]
         where = pd.Index(report.files).get_indexer(files)
         record_file_counts(report, report.files, where[codes] if len(codes) else codes, dup,
-                           _time_key(pd.Series(when.array.take(keep))))
+                           time_key(pd.Series(when.array.take(keep))))
         keep = keep[~dup]
         report.add_loaded(len(keep))
         del cols["_file"], cols["_line"]
@@ -640,7 +640,7 @@ class _State:
                 if len(keep) == n:
                     return values
                 return pd.Series(pd.arrays.ArrowStringArray(
-                    _arrow(values).take(pa.array(keep, type=pa.int64()))), dtype=_STR)
+                    as_arrow(values).take(pa.array(keep, type=pa.int64()))), dtype=_STR)
             values = cols.pop(name)
             return _strings(values if len(keep) == n else [values[i] for i in keep])
 
@@ -752,6 +752,6 @@ class _State:
         })
         del post_id, author, text, parents, kinds, ids, authors, times, r
         # in time order here, where the unsorted columns can be freed (assemble keeps order)
-        posts = _take(posts, _time_order(np.arange(len(posts)), _time_key(posts["created_at"])))
+        posts = take_rows(posts, time_order(np.arange(len(posts)), time_key(posts["created_at"])))
         return assemble("twitter", book, posts, inter, report, {"source": "twarc2"},
                         validate=validate)

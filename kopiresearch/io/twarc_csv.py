@@ -16,7 +16,6 @@ from ._common import (
     RETWEET_PREFIX,
     TIME_RANGE,
     AccountBook,
-    _time_key,
     add_account_created,
     add_locations,
     assemble,
@@ -32,6 +31,7 @@ from ._common import (
     prefix_only_mentions,
     read_csv_strings,
     record_file_counts,
+    time_key,
     times_or_nat,
 )
 from .tweet_harvest import _malformed, parse_twitter_time
@@ -253,7 +253,7 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
     dup = frame["id"].duplicated(keep="first").to_numpy(bool)
     report.add_duplicate(int(dup.sum()))
     record_file_counts(report, files, pd.Index([str(f) for f in files]).get_indexer(
-        frame["_file"]), dup, _time_key(frame["_when"]))
+        frame["_file"]), dup, time_key(frame["_when"]))
     frame = frame[~dup].reset_index(drop=True)
     report.add_loaded(len(frame))
     # authors of every row (crawl and referenced), to resolve referenced tweets

@@ -21,8 +21,8 @@ from ._common import (
     TIME_RANGE,
     TWITTER_MENTION,
     AccountBook,
-    _arrow,
     act_rows,
+    as_arrow,
     assemble,
     check_utf8,
     cr_line_ends,
@@ -705,7 +705,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         ment, prefix_only = ment[not_rt], prefix_only[not_rt]
         # every target handle once, coded: the book resolves each distinct handle once
         handles = pc.dictionary_encode(pa.chunked_array(
-            [_arrow(rt.dropna()), _arrow(reply.dropna()), _arrow(ment["handle"])],
+            [as_arrow(rt.dropna()), as_arrow(reply.dropna()), as_arrow(ment["handle"])],
             type=pa.string()).combine_chunks())
         targets = pd.Series(pd.arrays.ArrowStringArray(handles.dictionary), dtype=_STR)
         book.add(pd.Series(pd.NA, index=targets.index, dtype="string"), targets,
@@ -720,10 +720,10 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     # --- interactions (rules 1, 3-8), on integer codes -------------------------------------
     # handle codes (rule 6 compares handles) and account codes (positions in the book)
     hcode = np.asarray(handles.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    known = _arrow(book.accounts["account_id"])
-    resolved = _arrow(book.resolve(handles=targets))
+    known = as_arrow(book.accounts["account_id"])
+    resolved = as_arrow(book.resolve(handles=targets))
     target_of = _index_in(resolved, known)  # account code of each distinct handle
-    author_code = _index_in(_arrow(author), known)
+    author_code = _index_in(as_arrow(author), known)
     refs_known = bool((author_code >= 0).all())
     n_rt, n_reply = int(is_rt.sum()), int(reply.notna().sum())
     rows_rt = np.flatnonzero(is_rt)
@@ -964,8 +964,8 @@ def _latest_locations(book, frame, when_ns, uid_codes=None) -> np.ndarray:
     np.maximum.at(best, codes, rank)
     pick = rows[np.argsort(rank)[best[best >= 0]]]
     take = pa.array(pick, type=pa.int64())
-    uids = _arrow(frame["user_id_str"]).take(take).to_numpy(zero_copy_only=False)
-    got = pd.Series(_arrow(loc).take(take).to_numpy(zero_copy_only=False),
+    uids = as_arrow(frame["user_id_str"]).take(take).to_numpy(zero_copy_only=False)
+    got = pd.Series(as_arrow(loc).take(take).to_numpy(zero_copy_only=False),
                     index=pd.Index("twitter:" + pd.Index(uids, dtype=object), dtype=object))
     idx = got.index.get_indexer(book.accounts["account_id"].to_numpy(object))
     out[idx >= 0] = got.to_numpy(object)[idx[idx >= 0]]
@@ -1003,10 +1003,10 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *
                             np.where(tq >= 0, conv_code[query] * width + tq, -1),
                             rank[query], query)
     found = pos >= 0
-    conv_a = _arrow(conv)
+    conv_a = as_arrow(conv)
     root = q[~found]
     root_take = pa.array(root, type=pa.int64())
-    differs = pc.not_equal(conv_a.take(root_take), _arrow(frame["id_str"]).take(root_take))
+    differs = pc.not_equal(conv_a.take(root_take), as_arrow(frame["id_str"]).take(root_take))
     root = root[np.asarray(differs.to_numpy(zero_copy_only=False), dtype=bool)]
     # each parent as a position in [post ids of the rows, "twitter:" + conversation ids]
     choice = np.full(n, -1, dtype=np.int64)
@@ -1014,7 +1014,7 @@ def _infer_parents(frame, is_reply, reply_target, author_code, is_rt, when_ns, *
     choice[root] = n + root
     inferred[q[found]] = True
     inferred[root] = True
-    pid = _arrow(post_id if post_id is not None else "twitter:" + frame["id_str"])
+    pid = as_arrow(post_id if post_id is not None else "twitter:" + frame["id_str"])
     roots = pc.binary_join_element_wise(pa.scalar("twitter:"), conv_a, "")
     both = pa.chunked_array([pid, roots], type=pa.string()).combine_chunks()
     return both.take(_codes(choice)), inferred
@@ -1172,7 +1172,7 @@ def _last_of_each_pair(uids: pd.Series, handles: pd.Series, order: np.ndarray,
 def _small_codes(values: pd.Series) -> np.ndarray:
     """Integer codes of a string column with few distinct values (missing: -1)."""
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        enc = pc.dictionary_encode(_arrow(values))
+        enc = pc.dictionary_encode(as_arrow(values))
         return np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False),
                           dtype=np.int64)
     return pd.factorize(np.asarray(values, dtype=object))[0].astype(np.int64)
@@ -1198,7 +1198,7 @@ def _exact_ints(ids: pd.Series, *, digits=False):
     """
     digits = digits and isinstance(ids.dtype, pd.StringDtype) and (
         ids.dtype.storage == "pyarrow")
-    arr = _arrow(ids)
+    arr = as_arrow(ids)
     present = arr.drop_null()
     if not len(present):
         return None
