@@ -257,7 +257,7 @@ def _slow_path(monkeypatch):
     monkeypatch.setattr(th, "_authors", th._authors_slow)
     monkeypatch.setattr(th, "_last_of_each_pair",
                         lambda u, h, o, by_order=None, uid_codes=None: np.arange(len(u)))
-    monkeypatch.setattr(th, "_twitter_mentions",
+    monkeypatch.setattr(th, "twitter_mentions",
                         lambda t, scan=None, is_reply=None: mentions_long(t, TWITTER_MENTION))
 
 
@@ -389,20 +389,19 @@ def test_twitter_time_bytes_check_the_whole_pattern():
 def test_twitter_mentions_equal_the_regex():
     import numpy as np
 
-    from kopiresearch.io._common import TWITTER_MENTION, mentions_long
-    from kopiresearch.io.tweet_harvest import _twitter_mentions
+    from kopiresearch.io._common import TWITTER_MENTION, mentions_long, twitter_mentions
 
     rng = np.random.default_rng(5)
     alpha = list("aZ_9@ .:\né,") + ["@Ab", "RT @", "humas@k", "🙌", "@@", "\r\n"]
     vals = ["".join(rng.choice(alpha, int(rng.integers(0, 25)))) for _ in range(3000)]
     s = pd.Series(vals + [None, "", "@a@b @c", "x@c @d", "@a@@b"], dtype="string")
-    fast = _twitter_mentions(s)
+    fast = twitter_mentions(s)
     pd.testing.assert_frame_equal(fast, mentions_long(s, TWITTER_MENTION))
     last = fast[fast["row"] >= len(vals) + 2]
     assert last["handle"].tolist() == ["a", "c", "d", "a", "b"]
     for odd in (["no mention", None, ""], ["x\x01@a\x02 @b", "@c"]):
         odd = pd.Series(odd, dtype="string")
-        pd.testing.assert_frame_equal(_twitter_mentions(odd), mentions_long(odd, TWITTER_MENTION))
+        pd.testing.assert_frame_equal(twitter_mentions(odd), mentions_long(odd, TWITTER_MENTION))
 
 
 def test_fast_paths_on_multi_chunk_columns():
@@ -421,7 +420,7 @@ def test_fast_paths_on_multi_chunk_columns():
     texts = ["RT @Ab_1: halo @c", "@d x@e @D", None, "", "tanpa", "RT @z halo", "@f@g"] * 3
     one, two = pd.Series(texts, dtype="string"), chunked(texts)
     assert two.array._pa_array.num_chunks == 2
-    pd.testing.assert_frame_equal(th._twitter_mentions(two), th._twitter_mentions(one))
+    pd.testing.assert_frame_equal(th.twitter_mentions(two), th.twitter_mentions(one))
     pd.testing.assert_series_equal(th._retweeted(two), th._retweeted(one))
     assert th._retweeted(one).fillna("-").tolist()[:7] == ["ab_1"] + ["-"] * 6
     ids = ["12", "7", "12", "0012", "7"]
@@ -447,8 +446,7 @@ def test_fast_paths_on_multi_chunk_columns():
 def test_reply_prefix_flags_on_spans_equal_the_reference():
     import numpy as np
 
-    from kopiresearch.io._common import prefix_only_mentions
-    from kopiresearch.io.tweet_harvest import _twitter_mentions
+    from kopiresearch.io._common import prefix_only_mentions, twitter_mentions
 
     rng = np.random.default_rng(7)
     words = ["@a_demo", "@B_demo", "@c", "halo", ",", "@a_demo,", "\t", "\n", " ", "🙌",
@@ -458,7 +456,7 @@ def test_reply_prefix_flags_on_spans_equal_the_reference():
               "@a_demo, @c", " @a_demo @c"]
     text = pd.Series(texts, dtype="string[pyarrow]")
     is_reply = np.random.default_rng(8).random(len(texts)) < 0.7
-    fast = _twitter_mentions(text, is_reply=is_reply)
+    fast = twitter_mentions(text, is_reply=is_reply)
     ref = prefix_only_mentions(text, is_reply, fast["row"], fast["handle"])
     assert fast["prefix_only"].sum() > 50
     np.testing.assert_array_equal(fast["prefix_only"].to_numpy(bool), ref)

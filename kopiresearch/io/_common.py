@@ -843,6 +843,19 @@ def reply_prefix_length(text: pd.Series) -> np.ndarray:
     return found.str.len().fillna(0).to_numpy(np.int64)
 
 
+def drop_malformed(report, frame, mask, reason):
+    """Report the rows of ``frame`` where ``mask`` holds as malformed; return the rest."""
+    if mask.any():
+        sub = frame[mask]
+        # the reasons of the rows, selected once (not once per row)
+        reasons = (reason[mask].tolist() if isinstance(reason, pd.Series)
+                   else [reason] * len(sub))
+        for f, ln, r in zip(sub["_file"], sub["_line"], reasons, strict=True):
+            report.add_malformed(f, int(ln), r)
+        return frame[~mask]
+    return frame
+
+
 def record_file_counts(report: LoadReport, files, file_codes, duplicate, when_ns) -> None:
     """Add a :class:`~kopiresearch.corpus.FileCounts` per input file to ``report``.
 
@@ -1095,6 +1108,157 @@ def prefix_only_mentions(text: pd.Series, is_reply, rows, handles) -> np.ndarray
     ask = (pd.Series(rows).astype(str) + "|"
            + pd.Series(handles, dtype=_STR).reset_index(drop=True).str.lower().fillna(""))
     return ask.isin(key).to_numpy(bool)
+
+
+def twitter_mentions(text: pd.Series, scan=None, *, is_reply=None) -> pd.DataFrame:
+    """:func:`mentions_long` with :data:`TWITTER_MENTION`, vectorised on the UTF-8 bytes.
+
+    Same result as the regex ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` (rows, handles in lower
+    case, in text order, a handle once per text), found by :func:`mention_spans`. With
+    ``is_reply`` (one flag per text), a column ``prefix_only`` says which mentions occur
+    only in the leading ``@``-run of a reply: the result of
+    :func:`~kopiresearch.io._common.prefix_only_mentions`, found on the same spans.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    scan = mention_spans(text) if scan is None else scan
+    if scan is False:
+        return mentions_long(text, TWITTER_MENTION)
+    buf, off, row, start, end = scan
+    handles = span_strings(buf, start + 1, end)
+    codes = pc.dictionary_encode(handles).indices.to_numpy(zero_copy_only=False)
+    key = row * (int(codes.max(initial=0)) + 1) + codes
+    first = ~pd.Series(key).duplicated().to_numpy()
+    out = pd.DataFrame({"row": row[first].astype(np.int64),
+                        "handle": pd.Series(pd.arrays.ArrowStringArray(
+                            handles.filter(pa.array(first))), dtype=_STR)})
+    if is_reply is not None:
+        chain = _prefix_spans(buf, off, row, start, end, np.asarray(is_reply, dtype=bool))
+        # a handle of the run is typed when it occurs again after it, in the same text:
+        # only texts with a run need looking at
+        in_run = np.zeros(len(off), dtype=bool)
+        in_run[row[chain]] = True
+        outside = np.unique(key[in_run[row] & ~chain])
+        flag = chain[first]
+        cand = np.flatnonzero(flag)
+        flag[cand] = ~np.isin(key[first][cand], outside)
+        out["prefix_only"] = flag
+    return out
+
+
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[[9, 10, 13, 32]] = True  # the white space of REPLY_PREFIX
+
+
+def _prefix_spans(buf, off, row, start, end, is_reply) -> np.ndarray:
+    """Which mention spans form the leading ``@``-run of a reply (:data:`REPLY_PREFIX`): the
+    first starts its text, each is followed by ASCII white space or the end of the text, and
+    each next one follows the previous across white space only. The run grows one span per
+    step over the spans still in it."""
+    n = len(row)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    row_end = off[row + 1]
+    after = np.ones(n, dtype=bool)
+    inside = end < row_end
+    after[inside] = _SPACE[buf[end[inside]]]
+    ok = after & is_reply[row]
+    chain = ok & (start == off[row])
+    # white space only between two spans of one reply: checked byte by byte over the gaps,
+    # each pair dropping out at its first other byte (gaps are short or soon not white)
+    prev = np.arange(-1, n - 1)
+    link = np.zeros(n, dtype=bool)
+    link[1:] = (row[1:] == row[:-1]) & (start[1:] > end[:-1]) & ok[1:] & ok[:-1]
+    pairs = np.flatnonzero(link)
+    k = 0
+    while pairs.size:
+        white = _SPACE[buf[end[pairs - 1] + k]]
+        link[pairs[~white]] = False
+        pairs = pairs[white]
+        k += 1
+        pairs = pairs[end[pairs - 1] + k < start[pairs]]
+    grow = np.flatnonzero(chain)
+    while grow.size:
+        nxt = grow + 1
+        nxt = nxt[nxt < n]
+        nxt = nxt[link[nxt] & ok[nxt] & ~chain[nxt] & chain[prev[nxt]]]
+        chain[nxt] = True
+        grow = nxt
+    return chain
+
+
+_WORD = np.zeros(256, dtype=bool)
+for _lo, _hi in ((48, 57), (65, 90), (97, 122), (95, 95)):
+    _WORD[_lo:_hi + 1] = True
+
+
+def mention_spans(text: pd.Series):
+    """Every Twitter mention of every text as byte spans of the texts' UTF-8 buffer.
+
+    Returns ``(buf, off, row, start, end)``: the bytes, the text offsets into them (text
+    ``i`` is ``buf[off[i]:off[i + 1]]``) and, per mention in text order, its row, the
+    position of its ``@`` and the end of its handle (exclusive); or False when ``text`` is
+    not Arrow-backed. A mention is an ``@`` that starts its text or follows a byte outside
+    ``[A-Za-z0-9_]`` (every byte of a non-ASCII character is outside it, as the character
+    is), followed by one or more bytes of ``[A-Za-z0-9_]``, which make the handle: the
+    regex ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` read on bytes instead of characters.
+    No per-text Python: one comparison over the buffer finds the ``@`` bytes, and handles
+    are extended one byte per step over the mentions still growing.
+    """
+    import pyarrow as pa
+
+    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"):
+        return False
+    arr = pa.array(text.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], pa.string())
+    arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+    n = len(arr)
+    off = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=n + 1, offset=arr.offset * 4
+                        ).astype(np.int64) if n else np.zeros(1, np.int64)
+    data = arr.buffers()[2]
+    buf = (np.frombuffer(data, dtype=np.uint8)[off[0]:off[-1]] if data is not None
+           else np.zeros(0, np.uint8))
+    off = off - off[0]
+    at = np.flatnonzero(buf == ord("@"))
+    row = np.searchsorted(off, at, side="right") - 1
+    if arr.null_count:  # a null text's slot may hold bytes: never read them
+        keep = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[row]
+        at, row = at[keep], row[keep]
+    row_end = off[row + 1]
+    ok = (at == off[row]) | ~_WORD[buf[np.maximum(at - 1, 0)]]
+    ok &= at + 1 < row_end
+    ok[ok] = _WORD[buf[at[ok] + 1]]
+    at, row, row_end = at[ok], row[ok], row_end[ok]
+    end = at + 2
+    grow = np.flatnonzero(end < row_end)
+    while grow.size:
+        grow = grow[_WORD[buf[end[grow]]]]
+        end[grow] += 1
+        grow = grow[end[grow] < row_end[grow]]
+    return buf, off, row, at, end
+
+
+def span_strings(buf: np.ndarray, start: np.ndarray, end: np.ndarray):
+    """The ASCII handles ``buf[start:end]``, lower-cased, as one Arrow string array.
+
+    The spans are sorted and do not overlap, so ``start``/``end`` interleaved are valid
+    offsets of a string array over ``buf`` itself (handles at even positions, the text
+    between them at odd ones): Arrow then copies the handles out, with no index arrays.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(start)
+    if n == 0:
+        return pa.array([], type=pa.string())
+    offsets = np.empty(2 * n, dtype=np.int64)
+    offsets[0::2], offsets[1::2] = start, end
+    spans = pa.LargeStringArray.from_buffers(2 * n - 1, pa.py_buffer(offsets),
+                                             pa.py_buffer(buf))
+    handles = spans.take(pa.array(np.arange(0, 2 * n, 2, dtype=np.int64)))
+    return pc.ascii_lower(handles).cast(pa.string())
 
 
 def prefix_mention_rule(edges: pd.DataFrame, prefix: np.ndarray, source, report: LoadReport,

@@ -161,7 +161,9 @@ def _detect_json(p: Path) -> str:
             return "snscrape"
         raise UnknownFormatError(f"snscrape output of {', '.join(sorted(set(types)))} "
                                  "items, not Twitter tweets", file=str(p))
-    what = _twarc2_kind(objs)
+    from .twarc2 import twarc2_kind
+
+    what = twarc2_kind(objs)
     if what is not None:
         raise UnknownFormatError(f"this is {what}, not a file of tweets", file=str(p))
     if any(k in o for k in ("data", "includes", "meta", "errors")) and "id" not in o:
@@ -170,28 +172,6 @@ def _detect_json(p: Path) -> str:
         return "twarc2"
     raise UnknownFormatError("the JSON lines match no known crawl format", file=str(p),
                              tried=FORMATS)
-
-
-def _twarc2_kind(objs):
-    """What a twarc2 output that holds no tweets is, or None."""
-    items = []
-    for o in objs:
-        data = o.get("data")
-        if isinstance(data, dict):
-            data = [data]
-        items.extend(d for d in (data if isinstance(data, list) else [o]) if isinstance(d,
-                                                                                        dict))
-    if not items:
-        return None
-    if all("tweet_count" in d and "start" in d for d in items):
-        return ("twarc2 counts output (`twarc2 counts`: numbers of tweets per time bucket, "
-                "no tweets)")
-    if all("username" in d and "text" not in d and "author_id" not in d for d in items):
-        return ("twarc2 users output (`twarc2 users` / `followers` / `following`: profiles, "
-                "no tweets)")
-    if all("action" in d and "text" not in d for d in items):
-        return "twarc2 compliance output (ids of deleted or protected tweets, no tweets)"
-    return None
 
 
 def load_any(inputs, *, columns=None, tz=None, platform: str = "facebook",

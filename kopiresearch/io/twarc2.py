@@ -28,6 +28,7 @@ from ._common import (
     guard,
     json_object,
     jsonl_lines,
+    mention_spans,
     one_count,
     parse_counts,
     prefix_mention_rule,
@@ -38,6 +39,7 @@ from ._common import (
     time_key,
     time_order,
     times_or_nat,
+    twitter_mentions,
 )
 from .tweet_harvest import parse_twitter_time
 
@@ -132,6 +134,41 @@ def read_twarc2(paths, *, reply_prefix_mentions: bool = True, validate: bool = T
     if progress is not None:
         progress.stage("building the corpus of the twarc2 files")
     return state.build(report, validate=validate, reply_prefix_mentions=reply_prefix_mentions)
+
+
+def twarc2_kind(objs):
+    """What a twarc2 output that holds no tweets is, or None.
+
+    ``objs`` are the JSON objects of a file (pages or single items). Used by
+    :func:`~kopiresearch.io.detect.detect_format` and by :func:`read_twarc2` to name, in
+    the error, the twarc2 command that wrote users, counts or compliance output instead of
+    tweets.
+
+    Examples
+    --------
+    >>> twarc2_kind([{"data": [{"id": "1", "username": "warga_001"}]}])[:20]
+    'twarc2 users output '
+    >>> twarc2_kind([{"data": [{"id": "1", "text": "halo", "author_id": "2"}]}]) is None
+    True
+    """
+    items = []
+    for o in objs:
+        data = o.get("data")
+        if isinstance(data, dict):
+            data = [data]
+        items.extend(d for d in (data if isinstance(data, list) else [o]) if isinstance(d,
+                                                                                        dict))
+    if not items:
+        return None
+    if all("tweet_count" in d and "start" in d for d in items):
+        return ("twarc2 counts output (`twarc2 counts`: numbers of tweets per time bucket, "
+                "no tweets)")
+    if all("username" in d and "text" not in d and "author_id" not in d for d in items):
+        return ("twarc2 users output (`twarc2 users` / `followers` / `following`: profiles, "
+                "no tweets)")
+    if all("action" in d and "text" not in d for d in items):
+        return "twarc2 compliance output (ids of deleted or protected tweets, no tweets)"
+    return None
 
 
 def _collect(files, state, fast, report, progress):
@@ -272,20 +309,18 @@ def _strings(values: list) -> pd.Series:
 
 def _prefix_only(text: pd.Series, is_reply, rows, handles) -> np.ndarray:
     """:func:`~kopiresearch.io._common.prefix_only_mentions`, found on the mention spans of
-    the texts' UTF-8 bytes (:func:`~kopiresearch.io.tweet_harvest._twitter_mentions`): the
+    the texts' UTF-8 bytes (:func:`~kopiresearch.io._common.twitter_mentions`): the
     (row, lower-case handle) pairs of the texts whose mentions are prefix-only, looked up as
     integer keys."""
-    from .tweet_harvest import _mention_spans, _twitter_mentions
-
     rows = np.asarray(rows, dtype=np.int64)
     reply = np.asarray(is_reply, dtype=bool)
     if not len(rows) or not reply.any():
         return np.zeros(len(rows), dtype=bool)
     s = text.reset_index(drop=True).astype(_STR)
-    scan = _mention_spans(s)
+    scan = mention_spans(s)
     if scan is False:
         return prefix_only_mentions(text, is_reply, rows, handles)
-    found = _twitter_mentions(s, scan, is_reply=reply)
+    found = twitter_mentions(s, scan, is_reply=reply)
     found = found[found["prefix_only"].to_numpy(bool)]
     ask = pd.Series(handles, dtype=_STR).reset_index(drop=True).str.lower().fillna("")
     both = pc.dictionary_encode(pa.chunked_array(
@@ -545,9 +580,7 @@ class _State:
         """Raise when a file gave no tweet, only users or counts (another twarc2 output)."""
         seen = self.non_tweets.pop(str(path), {})
         if seen and str(path) not in self.files:
-            from .detect import _twarc2_kind
-
-            what = _twarc2_kind([{"data": [dict.fromkeys(k) for k in seen]}])
+            what = twarc2_kind([{"data": [dict.fromkeys(k) for k in seen]}])
             if what is not None:
                 from ..errors import UnknownFormatError
 

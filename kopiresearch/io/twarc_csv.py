@@ -22,6 +22,7 @@ from ._common import (
     check_utf8,
     cr_line_ends,
     drop_act_mentions,
+    drop_malformed,
     expand_paths,
     expanded_url_column,
     guard,
@@ -34,7 +35,7 @@ from ._common import (
     time_key,
     times_or_nat,
 )
-from .tweet_harvest import _malformed, parse_twitter_time
+from .tweet_harvest import parse_twitter_time
 
 __all__ = ["read_twarc_csv", "TWARC_CSV_REQUIRED"]
 
@@ -216,14 +217,14 @@ def _check_kind(frame, path):
 def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validate=True):
     ids = frame["id"].str.strip()
     frame["id"] = ids
-    frame = _malformed(report, frame, ~ids.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
+    frame = drop_malformed(report, frame, ~ids.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
                        "column 'id': missing or not a number (re-saved by Excel?)")
     aid = frame["author_id"].str.strip()
-    frame = _malformed(report, frame, ~aid.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
+    frame = drop_malformed(report, frame, ~aid.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
                        "column 'author_id': missing or not a number")
     when = times_or_nat(parse_twitter_time, frame["created_at"])
     frame = frame.assign(_when=when)
-    frame = _malformed(report, frame, when.isna().to_numpy(bool),
+    frame = drop_malformed(report, frame, when.isna().to_numpy(bool),
                        f"column 'created_at': not ISO 8601 UTC {TIME_RANGE}")
     for c, s in (("like_count", "like_count"), ("reply_count", "reply_count"),
                  ("repost_count", "retweet_count"), ("quote_count", "quote_count")):
@@ -234,7 +235,7 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
             reason = pd.Series("", index=frame.index, dtype=object)
             reason[bad] = [f"column {col!r}: {COUNT_RULE}, not {x!r}"
                            for x in frame.loc[bad, col]]
-            frame = _malformed(report, frame, bad, reason)
+            frame = drop_malformed(report, frame, bad, reason)
     # --inline-referenced-tweets: referenced tweets as rows before their referrer
     inline = _inlined_rows(frame)
     ref_rows = frame[inline]

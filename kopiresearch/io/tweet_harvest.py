@@ -19,22 +19,24 @@ from ._common import (
     COUNT_RULE,
     RETWEET_PREFIX,
     TIME_RANGE,
-    TWITTER_MENTION,
     AccountBook,
     act_rows,
     as_arrow,
     assemble,
     check_utf8,
     cr_line_ends,
+    drop_malformed,
     expand_paths,
     guard,
     lower_handle,
-    mentions_long,
+    mention_spans,
     parse_counts,
     prefix_only_mentions,
     read_csv_strings,
     record_file_counts,
+    span_strings,
     times_or_nat,
+    twitter_mentions,
 )
 
 __all__ = ["read_tweet_harvest", "TWEET_HARVEST_LAYOUTS"]
@@ -460,19 +462,6 @@ _XLSX_NUMBER_ID = "\x00number"
 _XLSX_DATE = "\x00date"
 
 
-def _malformed(report, frame, mask, reason):
-    """Report the rows of ``frame`` where ``mask`` holds as malformed; return the rest."""
-    if mask.any():
-        sub = frame[mask]
-        # the reasons of the rows, selected once (not once per row)
-        reasons = (reason[mask].tolist() if isinstance(reason, pd.Series)
-                   else [reason] * len(sub))
-        for f, ln, r in zip(sub["_file"], sub["_line"], reasons, strict=True):
-            report.add_malformed(f, int(ln), r)
-        return frame[~mask]
-    return frame
-
-
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 
@@ -625,7 +614,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
             np.where(sci, "id_str was turned into a number (file re-saved by Excel?); the id "
                           "cannot be recovered, use the original CSV",
                      "id_str is missing or not a number")), index=frame.index)
-        frame = _malformed(report, frame, bad_id, reason)
+        frame = drop_malformed(report, frame, bad_id, reason)
     frame = _rounded_ids(report, frame, excel or {})
     when = times_or_nat(parse_twitter_time, frame["created_at"])
     bad_t = when.isna().to_numpy(bool)
@@ -638,7 +627,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
             "created_at is not 'Wed Nov 27 05:06:26 +0000 2024' nor ISO 8601 UTC "
             f"{TIME_RANGE}"),
             index=frame.index)
-        frame = _malformed(report, frame, bad_t, reason)
+        frame = drop_malformed(report, frame, bad_t, reason)
     uid = frame["user_id_str"]
     uid = uid.mask(uid == "")
     frame["user_id_str"] = uid
@@ -646,7 +635,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     frame["username"] = _handles_from_urls(username, frame["tweet_url"], frame["id_str"])
     no_author = (uid.isna() & frame["username"].isna()).to_numpy(bool)
     bad_uid = (uid.notna() & ~uid.str.fullmatch(r"\d+").fillna(False)).to_numpy(bool)
-    frame = _malformed(report, frame, no_author | bad_uid,
+    frame = drop_malformed(report, frame, no_author | bad_uid,
                        "no author: user_id_str and username are empty or not valid")
     frame = _bad_counts(report, frame)
     # --- duplicates (rule 9) ----------------------------------------------------------
@@ -691,11 +680,11 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
             book.add(dup_pairs["user_id_str"], dup_pairs["username"],
                      order=dup_pairs["_when"].array.asi8.astype(np.float64))
         text = frame["full_text"]
-        scan = _mention_spans(text)
+        scan = mention_spans(text)
         rt = _retweeted(text, scan)
         is_rt = rt.notna().to_numpy(bool)
         reply, is_reply = _reply_targets(frame, text, is_rt, report)
-        ment = _twitter_mentions(text, scan, is_reply=is_reply)
+        ment = twitter_mentions(text, scan, is_reply=is_reply)
         del scan
         if "prefix_only" in ment.columns:  # found on the mention spans
             prefix_only = ment.pop("prefix_only").to_numpy(bool)
@@ -835,7 +824,7 @@ def _rounded_ids(report, frame, excel) -> pd.DataFrame:
                        "the id cannot be recovered, use the original CSV")
         bad |= hit
     if bad.any():
-        return _malformed(report, frame, bad, pd.Series(reason, index=frame.index))
+        return drop_malformed(report, frame, bad, pd.Series(reason, index=frame.index))
     return frame
 
 
@@ -885,7 +874,7 @@ def _bad_counts(report, frame) -> pd.DataFrame:
             bad |= new
     frame = frame.assign(**parsed)  # parsed once: the posts table takes them as they are
     if bad.any():
-        return _malformed(report, frame, bad, pd.Series(reason, index=frame.index))
+        return drop_malformed(report, frame, bad, pd.Series(reason, index=frame.index))
     return frame
 
 
@@ -907,7 +896,7 @@ def _colliding_copies(report, frame, dup):
                         "ids collided (rounded by a spreadsheet?)" if c else None
                         for c, r in zip(clash, ref, strict=True)], index=frame.index)
     keep = ~clash
-    frame = _malformed(report, frame, clash, reason)
+    frame = drop_malformed(report, frame, clash, reason)
     return frame, dup[keep]
 
 
@@ -1230,11 +1219,11 @@ def _duplicated_ids(ids: pd.Series, numbers=False) -> np.ndarray:
 def _retweeted(text: pd.Series, scan=None) -> pd.Series:
     """Lower-case handle of ``RT @handle:`` at the start of each text, else missing.
 
-    Read from the mention spans of :func:`_mention_spans`: the ``@`` at byte 3 of a text
-    starting ``RT @`` begins a mention (a space precedes it), and it is a retweet when the
-    handle is followed by ``:``.
+    Read from the mention spans of :func:`~kopiresearch.io._common.mention_spans`: the
+    ``@`` at byte 3 of a text starting ``RT @`` begins a mention (a space precedes it), and
+    it is a retweet when the handle is followed by ``:``.
     """
-    scan = _mention_spans(text) if scan is None else scan
+    scan = mention_spans(text) if scan is None else scan
     if scan is False:
         return _retweeted_slow(text)
     buf, off, row, start, end = scan
@@ -1242,7 +1231,7 @@ def _retweeted(text: pd.Series, scan=None) -> pd.Series:
     first[first] = (buf[start[first] - 3] == ord("R")) & (buf[start[first] - 2] == ord("T"))
     first[first] = end[first] < off[row[first] + 1]
     first[first] = buf[end[first]] == ord(":")
-    handles = _span_strings(buf, start[first] + 1, end[first])
+    handles = span_strings(buf, start[first] + 1, end[first])
     values = pa.nulls(len(text), pa.string())
     values = pc.replace_with_mask(values, _mask(len(text), row[first]), handles)
     return pd.Series(pd.arrays.ArrowStringArray(values), index=text.index, dtype=_STR)
@@ -1277,149 +1266,6 @@ def _authors(book, uids: pd.Series, handles: pd.Series) -> pd.Series:
 
 def _authors_slow(book, uids, handles):
     return book.resolve(uids=uids, handles=handles).astype("string")
-
-
-def _twitter_mentions(text: pd.Series, scan=None, *, is_reply=None) -> pd.DataFrame:
-    """:func:`mentions_long` with :data:`TWITTER_MENTION`, vectorised on the UTF-8 bytes.
-
-    Same result as the regex ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` (rows, handles in lower
-    case, in text order, a handle once per text), found by :func:`_mention_spans`. With
-    ``is_reply`` (one flag per text), a column ``prefix_only`` says which mentions occur
-    only in the leading ``@``-run of a reply: the result of
-    :func:`~kopiresearch.io._common.prefix_only_mentions`, found on the same spans.
-    """
-    scan = _mention_spans(text) if scan is None else scan
-    if scan is False:
-        return mentions_long(text, TWITTER_MENTION)
-    buf, off, row, start, end = scan
-    handles = _span_strings(buf, start + 1, end)
-    codes = pc.dictionary_encode(handles).indices.to_numpy(zero_copy_only=False)
-    key = row * (int(codes.max(initial=0)) + 1) + codes
-    first = ~pd.Series(key).duplicated().to_numpy()
-    out = pd.DataFrame({"row": row[first].astype(np.int64),
-                        "handle": pd.Series(pd.arrays.ArrowStringArray(
-                            handles.filter(pa.array(first))), dtype=_STR)})
-    if is_reply is not None:
-        chain = _prefix_spans(buf, off, row, start, end, np.asarray(is_reply, dtype=bool))
-        # a handle of the run is typed when it occurs again after it, in the same text:
-        # only texts with a run need looking at
-        in_run = np.zeros(len(off), dtype=bool)
-        in_run[row[chain]] = True
-        outside = np.unique(key[in_run[row] & ~chain])
-        flag = chain[first]
-        cand = np.flatnonzero(flag)
-        flag[cand] = ~np.isin(key[first][cand], outside)
-        out["prefix_only"] = flag
-    return out
-
-
-_SPACE = np.zeros(256, dtype=bool)
-_SPACE[[9, 10, 13, 32]] = True  # the white space of REPLY_PREFIX
-
-
-def _prefix_spans(buf, off, row, start, end, is_reply) -> np.ndarray:
-    """Which mention spans form the leading ``@``-run of a reply (``REPLY_PREFIX`` of
-    :mod:`kopiresearch.io._common`): the first starts its text, each is followed by ASCII
-    white space or the end of the text, and each next one follows the previous across white
-    space only. The run grows one span per step over the spans still in it."""
-    n = len(row)
-    if not n:
-        return np.zeros(0, dtype=bool)
-    row_end = off[row + 1]
-    after = np.ones(n, dtype=bool)
-    inside = end < row_end
-    after[inside] = _SPACE[buf[end[inside]]]
-    ok = after & is_reply[row]
-    chain = ok & (start == off[row])
-    # white space only between two spans of one reply: checked byte by byte over the gaps,
-    # each pair dropping out at its first other byte (gaps are short or soon not white)
-    prev = np.arange(-1, n - 1)
-    link = np.zeros(n, dtype=bool)
-    link[1:] = (row[1:] == row[:-1]) & (start[1:] > end[:-1]) & ok[1:] & ok[:-1]
-    pairs = np.flatnonzero(link)
-    k = 0
-    while pairs.size:
-        white = _SPACE[buf[end[pairs - 1] + k]]
-        link[pairs[~white]] = False
-        pairs = pairs[white]
-        k += 1
-        pairs = pairs[end[pairs - 1] + k < start[pairs]]
-    grow = np.flatnonzero(chain)
-    while grow.size:
-        nxt = grow + 1
-        nxt = nxt[nxt < n]
-        nxt = nxt[link[nxt] & ok[nxt] & ~chain[nxt] & chain[prev[nxt]]]
-        chain[nxt] = True
-        grow = nxt
-    return chain
-
-
-_WORD = np.zeros(256, dtype=bool)
-for _lo, _hi in ((48, 57), (65, 90), (97, 122), (95, 95)):
-    _WORD[_lo:_hi + 1] = True
-
-
-def _mention_spans(text: pd.Series):
-    """Every Twitter mention of every text as byte spans of the texts' UTF-8 buffer.
-
-    Returns ``(buf, off, row, start, end)``: the bytes, the text offsets into them (text
-    ``i`` is ``buf[off[i]:off[i + 1]]``) and, per mention in text order, its row, the
-    position of its ``@`` and the end of its handle (exclusive); or False when ``text`` is
-    not Arrow-backed. A mention is an ``@`` that starts its text or follows a byte outside
-    ``[A-Za-z0-9_]`` (every byte of a non-ASCII character is outside it, as the character
-    is), followed by one or more bytes of ``[A-Za-z0-9_]``, which make the handle: the
-    regex ``(?<![A-Za-z0-9_])@([A-Za-z0-9_]+)`` read on bytes instead of characters.
-    No per-text Python: one comparison over the buffer finds the ``@`` bytes, and handles
-    are extended one byte per step over the mentions still growing.
-    """
-    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow"):
-        return False
-    arr = pa.array(text.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], pa.string())
-    arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
-    n = len(arr)
-    off = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=n + 1, offset=arr.offset * 4
-                        ).astype(np.int64) if n else np.zeros(1, np.int64)
-    data = arr.buffers()[2]
-    buf = (np.frombuffer(data, dtype=np.uint8)[off[0]:off[-1]] if data is not None
-           else np.zeros(0, np.uint8))
-    off = off - off[0]
-    at = np.flatnonzero(buf == ord("@"))
-    row = np.searchsorted(off, at, side="right") - 1
-    if arr.null_count:  # a null text's slot may hold bytes: never read them
-        keep = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[row]
-        at, row = at[keep], row[keep]
-    row_end = off[row + 1]
-    ok = (at == off[row]) | ~_WORD[buf[np.maximum(at - 1, 0)]]
-    ok &= at + 1 < row_end
-    ok[ok] = _WORD[buf[at[ok] + 1]]
-    at, row, row_end = at[ok], row[ok], row_end[ok]
-    end = at + 2
-    grow = np.flatnonzero(end < row_end)
-    while grow.size:
-        grow = grow[_WORD[buf[end[grow]]]]
-        end[grow] += 1
-        grow = grow[end[grow] < row_end[grow]]
-    return buf, off, row, at, end
-
-
-def _span_strings(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pa.Array:
-    """The ASCII handles ``buf[start:end]``, lower-cased, as one Arrow string array.
-
-    The spans are sorted and do not overlap, so ``start``/``end`` interleaved are valid
-    offsets of a string array over ``buf`` itself (handles at even positions, the text
-    between them at odd ones): Arrow then copies the handles out, with no index arrays.
-    """
-    n = len(start)
-    if n == 0:
-        return pa.array([], type=pa.string())
-    offsets = np.empty(2 * n, dtype=np.int64)
-    offsets[0::2], offsets[1::2] = start, end
-    spans = pa.LargeStringArray.from_buffers(2 * n - 1, pa.py_buffer(offsets),
-                                             pa.py_buffer(buf))
-    handles = spans.take(pa.array(np.arange(0, 2 * n, 2, dtype=np.int64)))
-    return pc.ascii_lower(handles).cast(pa.string())
 
 
 def _mask(n: int, positions: np.ndarray) -> pa.Array:
