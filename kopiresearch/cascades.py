@@ -38,6 +38,7 @@ __all__ = [
     "parent_accuracy",
     "reach_by_region",
     "flow_locality",
+    "example_cascades",
 ]
 
 #: Ways of choosing the parent of a repost whose data name only the root.
@@ -404,7 +405,7 @@ def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
 
     Examples
     --------
-    >>> c = _demo_cascades()
+    >>> c = example_cascades()
     >>> t = cascade_table(c, sizes=(3,))
     >>> t[["size", "depth", "max_breadth", "regions_reached", "hours_to_size_3"]]
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -541,7 +542,7 @@ def time_to_region(cascades: Cascades) -> pd.DataFrame:
 
     Examples
     --------
-    >>> print(time_to_region(_demo_cascades()).to_string())
+    >>> print(time_to_region(example_cascades()).to_string())
       root_post_id region_code     bakorwil  hours
     0          x:r        3578   III Malang    0.0
     1          x:r        3506     I Madiun    1.0
@@ -601,7 +602,7 @@ def region_reach(ttr: pd.DataFrame, roots=None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> ttr = time_to_region(_demo_cascades())
+    >>> ttr = time_to_region(example_cascades())
     >>> t = region_reach(ttr)
     >>> t.loc[["3578", "3506", "3526"], ["cascades_reached", "share_reached", "median_hours"]]
           cascades_reached  share_reached  median_hours
@@ -648,7 +649,7 @@ def coverage_curve(cascades: Cascades, hours) -> pd.DataFrame:
 
     Examples
     --------
-    >>> print(coverage_curve(_demo_cascades(), [0, 1, 2, 3]).round(4).to_string())
+    >>> print(coverage_curve(example_cascades(), [0, 1, 2, 3]).round(4).to_string())
     hours            0.0     1.0     2.0     3.0
     root_post_id
     x:r           0.0263  0.0526  0.0526  0.0789
@@ -699,7 +700,7 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
 
     Examples
     --------
-    >>> f = region_flows(_demo_cascades(), level="bakorwil", normalize=None)
+    >>> f = region_flows(example_cascades(), level="bakorwil", normalize=None)
     >>> int(f.loc["III Malang", "I Madiun"]), int(f.to_numpy().sum())
     (1, 2)
     """
@@ -765,7 +766,7 @@ def amplification_by_period(table: pd.DataFrame, time, *, root_types=GOVERNMENT_
 
     Examples
     --------
-    >>> t = cascade_table(_demo_cascades())
+    >>> t = cascade_table(example_cascades())
     >>> amp = amplification_by_period(t, "2024-01-01", root_types=None)
     >>> print(amp[["cascades", "adopters", "through_partnered", "share_through_partnered"]]
     ...       .to_string())
@@ -1098,14 +1099,30 @@ def _matched_one(x, g, stratum, n_perm, rng):
             float(p))
 
 
-def _demo_cascades():
-    """A hand-made cascade for the examples: root r (Surabaya gov) -> a (influencer, Kab.
-    Kediri, 1 h) -> b (Sumenep, 3 h) and r -> c (province-wide, 2 h)."""
+def example_cascades() -> Cascades:
+    """A hand-made cascade for examples and exercises.
+
+    One root post ``x:r`` of a Kota Surabaya office, reposted after 1 h by an influencer of
+    Kabupaten Kediri (``x:a``, partnered) and after 2 h by a province-wide medium
+    (``x:c``); a citizen of Sumenep quotes the influencer's repost after 3 h (``x:b``).
+    The parents are named in the data, so ``method="root"`` rebuilds the tree exactly.
+
+    Returns
+    -------
+    Cascades
+        :func:`reconstruct_cascades` of that four-post corpus.
+
+    Examples
+    --------
+    >>> c = example_cascades()
+    >>> len(c), c.nodes["post_id"].tolist()
+    (1, ['x:r', 'x:a', 'x:c', 'x:b'])
+    """
     return reconstruct_cascades(_demo_corpus(), method="root")
 
 
 def _demo_corpus():
-    """The corpus of :func:`_demo_cascades`."""
+    """The corpus of :func:`example_cascades`."""
     accounts = pd.DataFrame({
         "account_id": ["x:g", "x:i", "x:s", "x:p"], "platform": "synthetic",
         "handle": ["g", "i", "s", "p"],
@@ -1179,7 +1196,7 @@ def reach_by_region(cascades: Cascades, corpus: Corpus | None = None, *,
 
     Examples
     --------
-    >>> cas = _demo_cascades()
+    >>> cas = example_cascades()
     >>> t = reach_by_region(cas, _demo_corpus())
     >>> t.loc[["3578", "3506", "3501"], ["share_reached", "median_hours", "accounts"]]
           share_reached  median_hours  accounts
@@ -1240,7 +1257,7 @@ def flow_locality(cascades: Cascades) -> pd.Series:
 
     Examples
     --------
-    >>> flow_locality(_demo_cascades())[["edges", "within_kabkota", "rows", "diagonal_rows"]]
+    >>> flow_locality(example_cascades())[["edges", "within_kabkota", "rows", "diagonal_rows"]]
     edges             2.0
     within_kabkota    0.0
     rows              2.0

@@ -232,12 +232,12 @@ def _canonical_corpus(corpus, partial: Path) -> str:
     the crawls loaded once (:func:`kopiresearch.io.load_any`) and written to
     ``<report>/corpus``."""
     from .io import load_any, write_corpus
-    from .study import _is_corpus_folder
+    from .io.tables import is_corpus_folder
 
     path = Path(corpus)
     if not path.exists():
         raise KopiresearchError(f"{path}: no such corpus file or folder")
-    if _is_corpus_folder(path):
+    if is_corpus_folder(path):
         return str(path.resolve())
     data = load_any([path])
     data.meta["source"] = str(path)

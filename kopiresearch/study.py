@@ -324,6 +324,7 @@ def open_study(corpus=None, *, labels=None, follows=None, event_date=None, event
     (False, False, False, False)
     """
     from .io import label_accounts, load_any, read_corpus, read_follows
+    from .io.tables import is_corpus_folder
     from .synth import load_bundled, load_follows, load_ground_truth
 
     truth = None
@@ -340,7 +341,7 @@ def open_study(corpus=None, *, labels=None, follows=None, event_date=None, event
         path = Path(corpus)
         if not path.exists():
             raise KopiresearchError(f"{path}: no such corpus file or folder")
-        data = read_corpus(path) if _is_corpus_folder(path) else load_any([path])
+        data = read_corpus(path) if is_corpus_folder(path) else load_any([path])
         source = str(path)
     if labels is not None:
         data = label_accounts(data, labels).corpus
@@ -417,12 +418,6 @@ def compare_words(a: float, b: float, *, tolerance: float = 0.05) -> str:
     if abs(a - b) <= tolerance * max(abs(a), abs(b)):
         return "about as much as"
     return "more than" if a > b else "less than"
-
-
-def _is_corpus_folder(path: Path) -> bool:
-    return path.is_dir() and any((path / f"{name}.{ext}").exists()
-                                 for name in ("accounts", "posts")
-                                 for ext in ("parquet", "csv", "csv.gz"))
 
 
 def _check_name(name: str) -> None:

@@ -11,8 +11,8 @@ import pytest  # noqa: E402
 
 from kopiresearch import plot  # noqa: E402
 from kopiresearch.cascades import (  # noqa: E402
-    _demo_cascades,
     coverage_curve,
+    example_cascades,
     region_flows,
     time_to_region,
 )
@@ -26,7 +26,7 @@ def close_figures():
 
 
 def test_tree_layout_is_top_down_and_parents_centred():
-    ax = plot.cascade_tree(_demo_cascades(), "x:r")
+    ax = plot.cascade_tree(example_cascades(), "x:r")
     edges = ax.collections[0].get_segments()
     assert len(edges) == 3
     for seg in edges:
@@ -44,7 +44,7 @@ def test_tree_layout_is_top_down_and_parents_centred():
 
 
 def test_coverage_curves_groups_and_errors():
-    cov = coverage_curve(_demo_cascades(), [0, 1, 2, 3])
+    cov = coverage_curve(example_cascades(), [0, 1, 2, 3])
     ax = plot.coverage_curves(cov, groups=pd.Series(["g"], index=cov.index))
     y = ax.lines[0].get_ydata()
     assert list(y) == pytest.approx([1, 2, 2, 3])  # regions, not shares
@@ -53,23 +53,23 @@ def test_coverage_curves_groups_and_errors():
 
 
 def test_time_to_region_map_shades_reached_regions_only():
-    ax = plot.time_to_region_map(time_to_region(_demo_cascades()))
+    ax = plot.time_to_region_map(time_to_region(example_cascades()))
     reached, never = ax.collections[:2]
     assert len(reached.get_paths()) == 3 and len(never.get_paths()) == 35
     with pytest.raises(KopiresearchError, match="stat"):
-        plot.time_to_region_map(time_to_region(_demo_cascades()), stat="max")
+        plot.time_to_region_map(time_to_region(example_cascades()), stat="max")
 
 
 def test_flow_heatmap_separates_bakorwil():
-    ax = plot.flow_heatmap(region_flows(_demo_cascades()))
+    ax = plot.flow_heatmap(region_flows(example_cascades()))
     assert ax.images[0].get_array().shape == (38, 38)
     assert len(ax.lines) == 2 * 4  # four boundaries between five Bakorwil, both axes
-    ax = plot.flow_heatmap(region_flows(_demo_cascades(), level="bakorwil"))
+    ax = plot.flow_heatmap(region_flows(example_cascades(), level="bakorwil"))
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "I Madiun"
 
 
 def test_spread_frames_count_regions():
-    fig = plot.spread_frames(time_to_region(_demo_cascades()), [0, 1, 3, 5, 9], ncols=3)
+    fig = plot.spread_frames(time_to_region(example_cascades()), [0, 1, 3, 5, 9], ncols=3)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == ["0 h: 1 of 38", "1 h: 2 of 38", "3 h: 3 of 38", "5 h: 3 of 38",
                       "9 h: 3 of 38"]

@@ -17,8 +17,8 @@ from matplotlib.collections import LineCollection, PatchCollection  # noqa: E402
 from kopiresearch import metrics as km  # noqa: E402
 from kopiresearch import plot  # noqa: E402
 from kopiresearch.cascades import (  # noqa: E402
-    _demo_cascades,
     coverage_curve,
+    example_cascades,
     region_flows,
     time_to_region,
 )
@@ -115,7 +115,7 @@ def test_coverage_curves_median_on_request():
 # 3. time-to-region map: rarely reached regions marked, share beside it ------------------
 
 def test_time_map_marks_regions_reached_by_few_cascades():
-    ttr = time_to_region(_demo_cascades())
+    ttr = time_to_region(example_cascades())
     ax = plot.time_to_region_map(ttr, min_cascades=2)
     dotted = [c for c in ax.collections if isinstance(c, PatchCollection)
               and c.get_hatch() == "..."]
@@ -127,7 +127,7 @@ def test_time_map_marks_regions_reached_by_few_cascades():
 def test_reach_and_time_maps_same_size_with_share():
     from kopiresearch.cascades import region_reach
 
-    br = region_reach(time_to_region(_demo_cascades()))
+    br = region_reach(time_to_region(example_cascades()))
     fig = plot.reach_and_time_maps(br)
     fig.draw_without_rendering()
     a, b = fig.axes[:2]
@@ -216,7 +216,7 @@ def test_mixing_matrix_labels_do_not_say_source_source():
 
 
 def test_flow_heatmap_labels_readable_and_unit_explained():
-    flows = region_flows(_demo_cascades(), normalize="source")
+    flows = region_flows(example_cascades(), normalize="source")
     full = pd.DataFrame(np.random.default_rng(1).random((38, 38)),
                         index=sorted(__import__("kopiresearch").regions.region_table().index),
                         columns=sorted(__import__("kopiresearch").regions.region_table().index))
@@ -332,8 +332,8 @@ def test_save_figure_png_and_deterministic_svg(tmp_path):
 
 
 def test_every_figure_function_returns_its_axes_or_figure():
-    ttr = time_to_region(_demo_cascades())
-    assert isinstance(plot.coverage_curves(coverage_curve(_demo_cascades(), [0, 1])),
+    ttr = time_to_region(example_cascades())
+    assert isinstance(plot.coverage_curves(coverage_curve(example_cascades(), [0, 1])),
                       matplotlib.axes.Axes)
     assert isinstance(plot.time_to_region_map(ttr), matplotlib.axes.Axes)
     assert isinstance(plot.spread_frames(ttr, [0, 1]), matplotlib.figure.Figure)

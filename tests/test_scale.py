@@ -226,7 +226,7 @@ def _tiny_corpus(folder, files):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from kopiresearch.io.parquet import _arrow_schema
+    from kopiresearch.io.parquet import arrow_schema
 
     ids = ["twitter:1", "twitter:2", "twitter:3", "twitter:@ana"]
     acc = pd.DataFrame({"account_id": ids, "platform": "twitter",
@@ -238,12 +238,12 @@ def _tiny_corpus(folder, files):
                                                         dtype="datetime64[ns, UTC]")})
     sub = folder / "accounts" / "platform=twitter"
     sub.mkdir(parents=True)
-    pq.write_table(pa.Table.from_pandas(acc, schema=_arrow_schema("accounts"),
+    pq.write_table(pa.Table.from_pandas(acc, schema=arrow_schema("accounts"),
                                         preserve_index=False), sub / "part-00000.parquet")
     posts = folder / "posts" / "platform=twitter" / "month=2024-10"
     posts.mkdir(parents=True)
-    pq.write_table(_arrow_schema("posts").empty_table(), posts / "part-00000.parquet")
-    schema = _arrow_schema("interactions")
+    pq.write_table(arrow_schema("posts").empty_table(), posts / "part-00000.parquet")
+    schema = arrow_schema("interactions")
     for part, frame in enumerate(files):
         for month, group in frame.groupby(frame["created_at"].dt.strftime("%Y-%m")):
             sub = folder / "interactions" / "platform=twitter" / f"month={month}"

@@ -49,7 +49,17 @@ RECORD = "load_report.json"
 _RECORD_FORMAT = "kopiresearch-partitioned/1"
 
 
-def _arrow_schema(name: str) -> pa.Schema:
+def arrow_schema(name: str) -> pa.Schema:
+    """The Arrow schema of canonical table ``name`` on disk: the index as a string column,
+    then the columns of :data:`~kopiresearch.corpus.SCHEMAS` (UTC nanosecond times,
+    booleans, 64-bit integers, everything else strings).
+
+    Examples
+    --------
+    >>> arrow_schema("accounts").field("account_id").type, arrow_schema("posts").field(
+    ...     "created_at").type
+    (DataType(string), TimestampType(timestamp[ns, tz=UTC]))
+    """
     index_name, columns = SCHEMAS[name]
     fields = [pa.field(index_name, pa.string())] if index_name else []
     for col in columns:
@@ -116,7 +126,7 @@ def write_partitioned(corpus: Corpus, folder, *, part: int = 0) -> list[Path]:
     name_part = f"part-{int(part):05d}.parquet"
     for name in _TABLES:
         frame = _plain(name, getattr(corpus, name))
-        schema = _arrow_schema(name)
+        schema = arrow_schema(name)
         if name == "accounts":
             groups = frame.groupby("platform", sort=True)
         else:
@@ -338,8 +348,8 @@ def read_partitioned(folder, *, validate: bool = True) -> Corpus:
         if not root.exists():
             raise DataNotFoundError(f"{folder}: no {name}/ partitions")
         files = sorted(root.rglob("part-*.parquet"))
-        table = pa.concat_tables([read_part(f, schema=_arrow_schema(name)) for f in files]) \
-            if files else _arrow_schema(name).empty_table()
+        table = pa.concat_tables([read_part(f, schema=arrow_schema(name)) for f in files]) \
+            if files else arrow_schema(name).empty_table()
         frames[name] = table.to_pandas()
     report = read_partitioned_report(folder)
     accounts, aliases = merge_accounts(frames["accounts"])

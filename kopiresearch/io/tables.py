@@ -124,6 +124,26 @@ def _to_csv_text(frame: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
+def is_corpus_folder(path) -> bool:
+    """Whether ``path`` is a folder of canonical tables (as :func:`write_corpus` writes):
+    it holds ``accounts`` or ``posts`` as Parquet, CSV or gzip-compressed CSV, so
+    :func:`read_corpus` reads it (anything else is read as crawls).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     before = is_corpus_folder(d)
+    ...     _ = (Path(d) / "posts.csv").write_text("")
+    ...     before, is_corpus_folder(d), is_corpus_folder(Path(d) / "posts.csv")
+    (False, True, False)
+    """
+    path = Path(path)
+    return path.is_dir() and any((path / f"{name}.{ext}").exists()
+                                 for name in ("accounts", "posts")
+                                 for ext in ("parquet", "csv", "csv.gz"))
+
+
 def read_corpus(folder, *, validate: bool = True) -> Corpus:
     """Read a corpus written by :func:`write_corpus` (any of its formats).
 

@@ -46,8 +46,8 @@ def cascade_tree(cascades, root_post_id, ax=None, *, node_size=None, legend=True
 
     Examples
     --------
-    >>> from kopiresearch.cascades import _demo_cascades
-    >>> ax = cascade_tree(_demo_cascades(), "x:r")
+    >>> from kopiresearch.cascades import example_cascades
+    >>> ax = cascade_tree(example_cascades(), "x:r")
     >>> len(ax.collections)  # edges, nodes and the root's star
     3
     """
@@ -133,8 +133,8 @@ def coverage_curves(coverage, ax=None, *, groups=None, quantiles=(0.25, 0.75), c
 
     Examples
     --------
-    >>> from kopiresearch.cascades import _demo_cascades, coverage_curve
-    >>> ax = coverage_curves(coverage_curve(_demo_cascades(), [0, 1, 2, 3]))
+    >>> from kopiresearch.cascades import example_cascades, coverage_curve
+    >>> ax = coverage_curves(coverage_curve(example_cascades(), [0, 1, 2, 3]))
     >>> len(ax.lines), ax.get_ylabel()
     (1, 'mean kabupaten/kota reached (of 38)')
     """
@@ -180,7 +180,7 @@ def coverage_curves(coverage, ax=None, *, groups=None, quantiles=(0.25, 0.75), c
             if stat == "median" and quantiles is not None else "")
     leg = place_legend(ax, fontsize=8, frameon=False, title=f"{stat}{band}" if band else None)
     if leg is not None:
-        leg._legend_box.align = "left"
+        leg.set_alignment("left")
     return ax
 
 
@@ -221,8 +221,8 @@ def time_to_region_map(ttr, ax=None, *, stat="median", cmap=SEQUENTIAL_CMAP + "_
 
     Examples
     --------
-    >>> from kopiresearch.cascades import _demo_cascades, time_to_region
-    >>> ax = time_to_region_map(time_to_region(_demo_cascades()), min_cascades=0)
+    >>> from kopiresearch.cascades import example_cascades, time_to_region
+    >>> ax = time_to_region_map(time_to_region(example_cascades()), min_cascades=0)
     >>> len(ax.collections)  # reached and never reached
     2
     """
@@ -241,9 +241,9 @@ def time_to_region_map(ttr, ax=None, *, stat="median", cmap=SEQUENTIAL_CMAP + "_
             from matplotlib.collections import PatchCollection
             from matplotlib.patches import PathPatch
 
-            from ._maps import _paths
+            from ._maps import region_paths
 
-            paths = _paths()
+            paths = region_paths()
             ax.add_collection(PatchCollection([PathPatch(paths[c]) for c in few],
                                               facecolor="none", edgecolor="black",
                                               linewidth=0.8, hatch="...", zorder=3))
@@ -275,8 +275,8 @@ def reach_and_time_maps(by_region, *, figsize=None, min_cascades=5, time_cmap=No
 
     Examples
     --------
-    >>> from kopiresearch.cascades import _demo_cascades, time_to_region, region_reach
-    >>> fig = reach_and_time_maps(region_reach(time_to_region(_demo_cascades())))
+    >>> from kopiresearch.cascades import example_cascades, time_to_region, region_reach
+    >>> fig = reach_and_time_maps(region_reach(time_to_region(example_cascades())))
     >>> fig.draw_without_rendering()
     >>> w = [a.get_window_extent().width for a in fig.axes[:2]]
     >>> bool(abs(w[0] - w[1]) < 1)
@@ -298,9 +298,9 @@ def reach_and_time_maps(by_region, *, figsize=None, min_cascades=5, time_cmap=No
         from matplotlib.collections import PatchCollection
         from matplotlib.patches import PathPatch
 
-        from ._maps import _paths
+        from ._maps import region_paths
 
-        paths = _paths()
+        paths = region_paths()
         axes[1].add_collection(PatchCollection([PathPatch(paths[c]) for c in few],
                                                facecolor="none", edgecolor="black",
                                                linewidth=0.8, hatch="...", zorder=3))
@@ -338,8 +338,8 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
 
     Examples
     --------
-    >>> from kopiresearch.cascades import _demo_cascades, region_flows
-    >>> ax = flow_heatmap(region_flows(_demo_cascades()))
+    >>> from kopiresearch.cascades import example_cascades, region_flows
+    >>> ax = flow_heatmap(region_flows(example_cascades()))
     >>> len(ax.images)
     1
     """
@@ -417,8 +417,8 @@ def spread_frames(ttr, hours, *, ncols=4, cmap=SEQUENTIAL_CMAP + "_r", figsize=N
 
     Examples
     --------
-    >>> from kopiresearch.cascades import _demo_cascades, time_to_region
-    >>> fig = spread_frames(time_to_region(_demo_cascades()), [0, 2, 4], ncols=3)
+    >>> from kopiresearch.cascades import example_cascades, time_to_region
+    >>> fig = spread_frames(time_to_region(example_cascades()), [0, 2, 4], ncols=3)
     >>> len(fig.axes)  # three maps and their one colour bar
     4
     """
@@ -464,10 +464,10 @@ def spread_animation(ttr, hours, *, cmap=SEQUENTIAL_CMAP + "_r", interval=400):
 
     Examples
     --------
-    >>> from kopiresearch.cascades import _demo_cascades, time_to_region
+    >>> from kopiresearch.cascades import example_cascades, time_to_region
     >>> import os, tempfile
     >>> from matplotlib.animation import PillowWriter
-    >>> anim = spread_animation(time_to_region(_demo_cascades()), [0, 1, 3])
+    >>> anim = spread_animation(time_to_region(example_cascades()), [0, 1, 3])
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     anim.save(os.path.join(tmp, "spread.gif"), writer=PillowWriter(fps=2))
     ...     os.path.getsize(os.path.join(tmp, "spread.gif")) > 0

@@ -16,7 +16,7 @@ from ..corpus import INTERACTION_KINDS, SCHEMAS, LoadReport, coerce_table
 from ..errors import DataNotFoundError, InputFormatError, KopiresearchError, SchemaError
 from ..io.merge import merge_accounts
 from ..io.parquet import (
-    _arrow_schema,
+    arrow_schema,
     check_complete,
     read_part,
     read_partitioned_report,
@@ -103,7 +103,7 @@ def open_parquet_corpus(folder, *, count_duplicates: bool = True,
     check_complete(folder)
     if validate:
         for name in ("accounts", "posts", "interactions"):
-            expected = _arrow_schema(name)
+            expected = arrow_schema(name)
             for path in sorted((folder / name).rglob("part-*.parquet")):
                 try:
                     schema = pq.read_schema(path)
@@ -116,7 +116,7 @@ def open_parquet_corpus(folder, *, count_duplicates: bool = True,
                                       table=name, expected=str(expected))
     acc_files = sorted((folder / "accounts").rglob("part-*.parquet"))
     raw = pd.concat([read_part(f).to_pandas() for f in acc_files]
-                    or [_arrow_schema("accounts").empty_table().to_pandas()], ignore_index=True)
+                    or [arrow_schema("accounts").empty_table().to_pandas()], ignore_index=True)
     merged, aliases = merge_accounts(raw)
     accounts = coerce_table("accounts", merged)
     dd = dask_dataframe()
@@ -141,7 +141,7 @@ def partition_dirs(root: Path) -> list[str]:
 
 
 def empty_table(name):
-    frame = _arrow_schema(name).empty_table().to_pandas()
+    frame = arrow_schema(name).empty_table().to_pandas()
     return coerce_table(name, frame).reset_index() if SCHEMAS[name][0] else \
         coerce_table(name, frame)
 
