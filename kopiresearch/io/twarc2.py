@@ -633,10 +633,11 @@ class _State:
             self.cols[name].append(value)
 
     # -- assembly ------------------------------------------------------------------------
-    def build(self, report, *, validate=True, reply_prefix_mentions=True):
-        self.flush()
+    def kept_rows(self, report):
+        """The times and counts of every flushed tweet and the positions of those to load:
+        malformed tweets (bad time or count) are reported, later copies counted as
+        duplicates (with the per-file counts of the report)."""
         cols = self.cols
-        n = self.flushed
         when = times_or_nat(parse_twitter_time, self.strings("created_at"))
         bad = np.array(when.isna().to_numpy(bool))
         files = list(self.files)
@@ -664,6 +665,13 @@ class _State:
                            time_key(pd.Series(when.array.take(keep))))
         keep = keep[~dup]
         report.add_loaded(len(keep))
+        return when, counts, keep
+
+    def build(self, report, *, validate=True, reply_prefix_mentions=True):
+        self.flush()
+        cols = self.cols
+        n = self.flushed
+        when, counts, keep = self.kept_rows(report)
         del cols["_file"], cols["_line"]
 
         def column(name):

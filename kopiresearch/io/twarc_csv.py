@@ -215,42 +215,8 @@ def _check_kind(frame, path):
 
 
 def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validate=True):
-    ids = frame["id"].str.strip()
-    frame["id"] = ids
-    frame = drop_malformed(report, frame, ~ids.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
-                       "column 'id': missing or not a number (re-saved by Excel?)")
-    aid = frame["author_id"].str.strip()
-    frame = drop_malformed(report, frame, ~aid.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
-                       "column 'author_id': missing or not a number")
-    when = times_or_nat(parse_twitter_time, frame["created_at"])
-    frame = frame.assign(_when=when)
-    frame = drop_malformed(report, frame, when.isna().to_numpy(bool),
-                       f"column 'created_at': not ISO 8601 UTC {TIME_RANGE}")
-    for c, s in (("like_count", "like_count"), ("reply_count", "reply_count"),
-                 ("repost_count", "retweet_count"), ("quote_count", "quote_count")):
-        col = f"public_metrics.{s}"
-        v, bad = parse_counts(frame[col])
-        frame = frame.assign(**{f"_{c}": v})
-        if bad.any():
-            reason = pd.Series("", index=frame.index, dtype=object)
-            reason[bad] = [f"column {col!r}: {COUNT_RULE}, not {x!r}"
-                           for x in frame.loc[bad, col]]
-            frame = drop_malformed(report, frame, bad, reason)
-    # --inline-referenced-tweets: referenced tweets as rows before their referrer
-    inline = _inlined_rows(frame)
-    ref_rows = frame[inline]
-    for f, n in ref_rows["_file"].value_counts(sort=False).items():
-        report.skipped.append(_skip(f, f"{n} rows are referenced tweets that "
-                                    "--inline-referenced-tweets put before the tweet "
-                                    "referencing them: not tweets of the crawl, not loaded"))
-        report.warn(f, f"The file was written with twarc-csv --inline-referenced-tweets: {n} "
-                    "referenced tweets are rows of it; they are not loaded as posts, and a "
-                    "referenced tweet that was also a result of the crawl cannot be told "
-                    "apart (twarc-csv keeps one copy).",
-                    affects="post counts and the acts of referenced tweets that were also "
-                    "crawl results", fix="write the CSV again without "
-                    "--inline-referenced-tweets, or load the twarc2 JSONL")
-    frame = frame[~inline]
+    frame = _valid_rows(frame, report)
+    frame, ref_rows = _without_inlined(frame, report)
     dup = frame["id"].duplicated(keep="first").to_numpy(bool)
     report.add_duplicate(int(dup.sum()))
     record_file_counts(report, files, pd.Index([str(f) for f in files]).get_indexer(
@@ -377,6 +343,61 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
                           "created_at": frame["_when"].to_numpy()[r],
                           "post_id": post_id.to_numpy()[r]})
     inter["created_at"] = pd.to_datetime(inter["created_at"], utc=True)
+    posts = _posts_table(frame, author, post_id, rt, rp, qt, is_rt, is_reply)
+    return assemble("twitter", book, posts, inter, report, {"source": "twarc-csv"},
+                    validate=validate)
+
+
+def _valid_rows(frame, report):
+    """The rows with a numeric id and author id, a valid time (column ``_when``) and valid
+    counts (columns ``_like_count``, ...); the others are reported as malformed."""
+    ids = frame["id"].str.strip()
+    frame["id"] = ids
+    frame = drop_malformed(report, frame, ~ids.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
+                           "column 'id': missing or not a number (re-saved by Excel?)")
+    aid = frame["author_id"].str.strip()
+    frame = drop_malformed(report, frame, ~aid.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
+                           "column 'author_id': missing or not a number")
+    when = times_or_nat(parse_twitter_time, frame["created_at"])
+    frame = frame.assign(_when=when)
+    frame = drop_malformed(report, frame, when.isna().to_numpy(bool),
+                           f"column 'created_at': not ISO 8601 UTC {TIME_RANGE}")
+    for c, s in (("like_count", "like_count"), ("reply_count", "reply_count"),
+                 ("repost_count", "retweet_count"), ("quote_count", "quote_count")):
+        col = f"public_metrics.{s}"
+        v, bad = parse_counts(frame[col])
+        frame = frame.assign(**{f"_{c}": v})
+        if bad.any():
+            reason = pd.Series("", index=frame.index, dtype=object)
+            reason[bad] = [f"column {col!r}: {COUNT_RULE}, not {x!r}"
+                           for x in frame.loc[bad, col]]
+            frame = drop_malformed(report, frame, bad, reason)
+    return frame
+
+
+def _without_inlined(frame, report):
+    """``frame`` without the referenced tweets that ``--inline-referenced-tweets`` put in it
+    (reported as skipped, with a warning), and those rows."""
+    # --inline-referenced-tweets: referenced tweets as rows before their referrer
+    inline = _inlined_rows(frame)
+    ref_rows = frame[inline]
+    for f, n in ref_rows["_file"].value_counts(sort=False).items():
+        report.skipped.append(_skip(f, f"{n} rows are referenced tweets that "
+                                    "--inline-referenced-tweets put before the tweet "
+                                    "referencing them: not tweets of the crawl, not loaded"))
+        report.warn(f, f"The file was written with twarc-csv --inline-referenced-tweets: {n} "
+                    "referenced tweets are rows of it; they are not loaded as posts, and a "
+                    "referenced tweet that was also a result of the crawl cannot be told "
+                    "apart (twarc-csv keeps one copy).",
+                    affects="post counts and the acts of referenced tweets that were also "
+                    "crawl results", fix="write the CSV again without "
+                    "--inline-referenced-tweets, or load the twarc2 JSONL")
+    return frame[~inline], ref_rows
+
+
+def _posts_table(frame, author, post_id, rt, rp, qt, is_rt, is_reply) -> pd.DataFrame:
+    """The posts of the crawl rows: kind and parent from the referenced tweets, text with
+    HTML entities decoded, links, counts."""
     is_quote = qt.notna().to_numpy(bool) & ~is_rt & ~is_reply
     kind = np.select([is_rt, is_reply, is_quote], ["repost", "reply", "quote"], "original")
     parent = rt.where(pd.Series(is_rt), rp.where(pd.Series(is_reply), qt.where(
@@ -396,8 +417,7 @@ def _build(frame, report, files, lacking, *, reply_prefix_mentions=True, validat
         **{c: frame[f"_{c}"] for c in ("like_count", "reply_count", "repost_count",
                                        "quote_count")},
     })
-    return assemble("twitter", book, posts, inter, report, {"source": "twarc-csv"},
-                    validate=validate)
+    return posts
 
 
 def _skip(file, reason):

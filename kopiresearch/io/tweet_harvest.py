@@ -599,45 +599,7 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
     """``holder`` is a list holding the raw rows; it is emptied (memory)."""
     frame = holder.pop().reset_index(drop=True)
     files = list(report.files)
-    # --- malformed rows (rule 10) -----------------------------------------------------
-    # the id columns stripped once: every check and key below reads them so
-    for col in _ID_COLUMNS:
-        frame[col] = frame[col].str.strip()
-    idv = frame["id_str"]
-    bad_id = ~idv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
-    if bad_id.any():
-        sci = idv.str.contains(r"[eE]\+|\.", regex=True).fillna(False).to_numpy(bool)
-        cell = (idv == _XLSX_NUMBER_ID).fillna(False).to_numpy(bool)
-        reason = pd.Series(np.where(
-            cell, "id_str is stored as a number in the spreadsheet, which keeps only 15 "
-                  "significant digits; the id cannot be recovered, use the original CSV",
-            np.where(sci, "id_str was turned into a number (file re-saved by Excel?); the id "
-                          "cannot be recovered, use the original CSV",
-                     "id_str is missing or not a number")), index=frame.index)
-        frame = drop_malformed(report, frame, bad_id, reason)
-    frame = _rounded_ids(report, frame, excel or {})
-    when = times_or_nat(parse_twitter_time, frame["created_at"])
-    bad_t = when.isna().to_numpy(bool)
-    frame = frame.assign(_when=when)
-    if bad_t.any():
-        date_cell = (frame["created_at"] == _XLSX_DATE).fillna(False).to_numpy(bool)
-        reason = pd.Series(np.where(
-            date_cell, "created_at was turned into a spreadsheet date, which has no time zone: "
-                       "use the original CSV or XLSX",
-            "created_at is not 'Wed Nov 27 05:06:26 +0000 2024' nor ISO 8601 UTC "
-            f"{TIME_RANGE}"),
-            index=frame.index)
-        frame = drop_malformed(report, frame, bad_t, reason)
-    uid = frame["user_id_str"]
-    uid = uid.mask(uid == "")
-    frame["user_id_str"] = uid
-    username = lower_handle(frame["username"]).astype("string")
-    frame["username"] = _handles_from_urls(username, frame["tweet_url"], frame["id_str"])
-    no_author = (uid.isna() & frame["username"].isna()).to_numpy(bool)
-    bad_uid = (uid.notna() & ~uid.str.fullmatch(r"\d+").fillna(False)).to_numpy(bool)
-    frame = drop_malformed(report, frame, no_author | bad_uid,
-                       "no author: user_id_str and username are empty or not valid")
-    frame = _bad_counts(report, frame)
+    frame = _valid_rows(report, frame, excel)  # malformed rows (rule 10) reported, dropped
     # --- duplicates (rule 9) ----------------------------------------------------------
     # every id_str is digits now (bad_id): its integers are looked at once, here
     id_num = _exact_ints(frame["id_str"], digits=True) if not frame["id_str"].hasnans else None
@@ -762,11 +724,56 @@ def _build(holder, report, meta, *, excel=None, reply_prefix_mentions=True, vali
         "post_id": post_id.array.take(row)})
     _warn_missing_handles(report, book, frame, file_codes[~dup] if dup.any() else file_codes,
                           files)
-    del frame, text, rt, reply, ment, author, post_id, idv, uid, when, targets
+    del frame, text, rt, reply, ment, author, post_id, targets
     del order, reply_h, keep, handles, hcode, row, tgt, when_ns, by_time
     # authors, sources and targets are all accounts of the book when every author resolved
     return assemble("twitter", book, posts, inter, report, meta, validate=validate,
                     rules_applied=True, refs_known=refs_known)
+
+
+def _valid_rows(report, frame, excel) -> pd.DataFrame:
+    """The rows of ``frame`` that are not malformed (rule 10), id columns stripped, times in
+    ``_when``, counts parsed; the others are reported with the reason (Excel and spreadsheet
+    damage named as such)."""
+    # the id columns stripped once: every check and key below reads them so
+    for col in _ID_COLUMNS:
+        frame[col] = frame[col].str.strip()
+    idv = frame["id_str"]
+    bad_id = ~idv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+    if bad_id.any():
+        sci = idv.str.contains(r"[eE]\+|\.", regex=True).fillna(False).to_numpy(bool)
+        cell = (idv == _XLSX_NUMBER_ID).fillna(False).to_numpy(bool)
+        reason = pd.Series(np.where(
+            cell, "id_str is stored as a number in the spreadsheet, which keeps only 15 "
+                  "significant digits; the id cannot be recovered, use the original CSV",
+            np.where(sci, "id_str was turned into a number (file re-saved by Excel?); the id "
+                          "cannot be recovered, use the original CSV",
+                     "id_str is missing or not a number")), index=frame.index)
+        frame = drop_malformed(report, frame, bad_id, reason)
+    frame = _rounded_ids(report, frame, excel or {})
+    when = times_or_nat(parse_twitter_time, frame["created_at"])
+    bad_t = when.isna().to_numpy(bool)
+    frame = frame.assign(_when=when)
+    if bad_t.any():
+        date_cell = (frame["created_at"] == _XLSX_DATE).fillna(False).to_numpy(bool)
+        reason = pd.Series(np.where(
+            date_cell, "created_at was turned into a spreadsheet date, which has no time zone: "
+                       "use the original CSV or XLSX",
+            "created_at is not 'Wed Nov 27 05:06:26 +0000 2024' nor ISO 8601 UTC "
+            f"{TIME_RANGE}"),
+            index=frame.index)
+        frame = drop_malformed(report, frame, bad_t, reason)
+    uid = frame["user_id_str"]
+    uid = uid.mask(uid == "")
+    frame["user_id_str"] = uid
+    username = lower_handle(frame["username"]).astype("string")
+    frame["username"] = _handles_from_urls(username, frame["tweet_url"], frame["id_str"])
+    no_author = (uid.isna() & frame["username"].isna()).to_numpy(bool)
+    bad_uid = (uid.notna() & ~uid.str.fullmatch(r"\d+").fillna(False)).to_numpy(bool)
+    frame = drop_malformed(report, frame, no_author | bad_uid,
+                           "no author: user_id_str and username are empty or not valid")
+    frame = _bad_counts(report, frame)
+    return frame
 
 
 _ID_COLUMNS = ("id_str", "user_id_str", "conversation_id_str")
