@@ -84,3 +84,43 @@ def test_readme_python_snippet_runs_as_written(capsys):
         exec(compile(block, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "3506 3571" in out and "Corpus(accounts=" in out
+
+
+#: What the README's "Who writes files" names, as module paths under kopiresearch/.
+_WRITERS = ("io/", "export.py", "scale/_edges.py", "synth.py", "study.py", "report.py",
+            "plot/_style.py", "plot/_interactive.py", "grading.py", "cli.py")
+_WRITE_CALLS = {"write_text", "write_bytes", "to_parquet", "savefig", "write_table",
+                "write_gexf", "write_graphml", "mkdir", "rmtree", "dump"}
+
+
+def _writes(path: Path) -> list[str]:
+    """The calls in ``path`` that write files (docstrings and comments are not code)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        mode = next((a.value for a in node.args[1:2] if isinstance(a, ast.Constant)), "")
+        mode = next((k.value.value for k in node.keywords if k.arg == "mode"
+                     and isinstance(k.value, ast.Constant)), mode)
+        to_file = name == "to_csv" and (node.args or any(k.arg == "path_or_buf"
+                                                         for k in node.keywords))
+        if name in _WRITE_CALLS or to_file or name == "open" and any(c in str(mode)
+                                                                        for c in "wax"):
+            found.append(f"{path.name}:{node.lineno} {name}")
+    return found
+
+
+def test_only_the_modules_the_readme_names_write_files():
+    package = ROOT / "kopiresearch"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    who = readme[readme.index("**Who writes files.**"):readme.index("**Where to add things.**")]
+    for module in ("`io`", "`export`", "`scale.write_edges`", "`synth.write_bundle`",
+                   "`study`", "`report`", "`plot`", "`grading`", "`cli`"):
+        assert module in who
+    stray = [w for p in sorted(package.rglob("*.py")) if "_vendor" not in p.parts
+             and not str(p.relative_to(package)).startswith(_WRITERS) for w in _writes(p)]
+    assert stray == []
+    assert _writes(package / "synth.py") and _writes(package / "plot" / "_style.py")

@@ -1,4 +1,4 @@
-"""Output folders that are complete or absent: every writer of the package goes through here.
+"""Output folders that are complete or absent: corpora, the bundled data and aggregates.
 
 :func:`output_folder` hands out a temporary folder beside the destination; the writer fills
 it; only when everything is written (and flushed to disk) is it renamed into place. A crash,
