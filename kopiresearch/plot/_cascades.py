@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from ..corpus import ACTOR_TYPES
 from ..errors import KopiresearchError
 from ..regions import region_table
-from ._maps import choropleth, map_panels
+from ._maps import choropleth, hatch_regions, map_panels
 from ._palette import ACTOR_COLORS, SEQUENTIAL_CMAP, actor_label
 from ._style import place_legend
 
@@ -238,15 +238,7 @@ def time_to_region_map(ttr, ax=None, *, stat="median", cmap=SEQUENTIAL_CMAP + "_
         few = sorted(c for c in n.index if n[c] < min_cascades and c in values.index)
         total = len(set(roots)) if roots is not None else ttr["root_post_id"].nunique()
         if few:
-            from matplotlib.collections import PatchCollection
-            from matplotlib.patches import PathPatch
-
-            from ._maps import region_paths
-
-            paths = region_paths()
-            ax.add_collection(PatchCollection([PathPatch(paths[c]) for c in few],
-                                              facecolor="none", edgecolor="black",
-                                              linewidth=0.8, hatch="...", zorder=3))
+            hatch_regions(ax, few)
         ax.annotate(f"dotted: reached by fewer than {min_cascades} of {total} cascades "
                     f"({len(few)} regions)", (0.0, 0.0), xycoords="axes fraction",
                     fontsize=7, va="top")
@@ -295,15 +287,7 @@ def reach_and_time_maps(by_region, *, figsize=None, min_cascades=5, time_cmap=No
                label="median hours", title=titles[1])
     few = [c for c in hours.index if br.at[c, "cascades_reached"] < min_cascades]
     if min_cascades and few:
-        from matplotlib.collections import PatchCollection
-        from matplotlib.patches import PathPatch
-
-        from ._maps import region_paths
-
-        paths = region_paths()
-        axes[1].add_collection(PatchCollection([PathPatch(paths[c]) for c in few],
-                                               facecolor="none", edgecolor="black",
-                                               linewidth=0.8, hatch="...", zorder=3))
+        hatch_regions(axes[1], few)
     if min_cascades:
         axes[1].annotate(f"dotted: median of fewer than {min_cascades} cascades "
                          f"({len(few)} regions)", (0.0, 0.0), xycoords="axes fraction",

@@ -16,7 +16,7 @@ from ..errors import KopiresearchError
 from ..regions import region_boundaries, region_table
 from ._palette import MISSING_COLOR, SEQUENTIAL_CMAP
 
-__all__ = ["choropleth", "region_paths", "map_panels"]
+__all__ = ["choropleth", "region_paths", "hatch_regions", "map_panels"]
 
 #: Width / height of the East Java map frame (main island and Madura), for panel layouts.
 _MAP_ASPECT = (114.65 - 110.85) / ((8.85 - 6.65) / np.cos(np.deg2rad(7.6)))
@@ -104,6 +104,25 @@ def region_paths() -> dict:
     (38, True)
     """
     return dict(_paths())
+
+
+def hatch_regions(ax, codes, *, hatch="...", zorder=3):
+    """Hatch the outlines of regions ``codes`` over a map (e.g. regions whose value rests on
+    too few cases), in black with no fill.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> hatch_regions(ax, ["3578", "3506"]).get_hatch()
+    '...'
+    >>> plt.close(fig)
+    """
+    paths = _paths()
+    patches = PatchCollection([PathPatch(paths[c]) for c in codes], facecolor="none",
+                              edgecolor="black", linewidth=0.8, hatch=hatch, zorder=zorder)
+    ax.add_collection(patches)
+    return patches
 
 
 def choropleth(values, ax=None, *, cmap=SEQUENTIAL_CMAP, label=None,
