@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from ._compat import renamed_keyword
 from ._docs import fill_doc
 from .corpus import GOVERNMENT_TYPES, POST_KINDS, Corpus
 from .errors import KopiresearchError
@@ -141,7 +142,8 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
         Keep only cascades whose root author has one of these actor types (e.g.
         :data:`kopiresearch.GOVERNMENT_TYPES`); all by default.
     kinds : iterable of str, optional
-        The former name of ``post_kinds``, still accepted.
+        The former name of ``post_kinds``: still accepted for one release, with a
+        ``DeprecationWarning``.
 
     Returns
     -------
@@ -199,7 +201,8 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     if method in ("follows", "both") and follows is None:
         raise CascadeError(f"method={method!r} needs the follows argument (a table with "
                            "follower_id and followee_id)")
-    kinds = post_kinds if kinds is None else kinds  # kinds: the former name
+    kinds = renamed_keyword(post_kinds, kinds, name="post_kinds", former="kinds",
+                            default=("repost", "quote"))
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     bad = sorted(set(kinds) - (set(POST_KINDS) - {"original"}))
     if bad or not kinds:

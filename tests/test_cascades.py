@@ -283,7 +283,7 @@ def test_reply_chains_optional():
              ("x:b", "x:s", 2, "reply", "x:a")]
     c = make_corpus(ACC, posts)
     assert len(reconstruct_cascades(c)) == 0
-    cas = reconstruct_cascades(c, kinds=["repost", "quote", "reply"])
+    cas = reconstruct_cascades(c, post_kinds=["repost", "quote", "reply"])
     assert cascade_table(cas).loc["x:r", "depth"] == 2
 
 
@@ -291,7 +291,7 @@ def test_reply_chains_optional():
     ({"method": "magic"}, "method"),
     ({"method": "follows"}, "follows"),
     ({"follows": pd.DataFrame({"a": ["x"]})}, "follower_id"),
-    ({"kinds": ["original"]}, "kinds"),
+    ({"post_kinds": ["original"]}, "post_kinds"),
 ])
 def test_bad_arguments(kwargs, match):
     with pytest.raises(CascadeError, match=match):
@@ -480,11 +480,14 @@ def test_region_reach_counts_cascades_not_posts():
     assert int(t["is_kota"].sum()) == 9
 
 
-def test_post_kinds_is_the_name_and_kinds_still_works():
+def test_post_kinds_is_the_name_and_kinds_still_works_with_a_warning():
     c = kr.load_bundled()
     new = reconstruct_cascades(c, post_kinds=["repost"])
-    old = reconstruct_cascades(c, kinds=["repost"])
+    with pytest.warns(DeprecationWarning, match="kinds is deprecated.*use post_kinds"):
+        old = reconstruct_cascades(c, kinds=["repost"])
     pd.testing.assert_frame_equal(new.nodes, old.nodes)
+    with pytest.raises(KopiresearchError, match="not both"):
+        reconstruct_cascades(c, post_kinds=["repost"], kinds=["quote"])
     assert len(new.nodes) < len(reconstruct_cascades(c).nodes)  # quotes left out
 
 

@@ -144,6 +144,13 @@ def test_cascades_distributed_equal_in_memory(bundled, client, method):
         got = scale.cascade_table_distributed(bundled, client, n_chunks=n_chunks,
                                               method=method, follows=follows)
         pd.testing.assert_frame_equal(got, expected)
+    if method == "interactions":  # post_kinds as in memory; kinds, its former name, warns
+        reposts = cascade_table(reconstruct_cascades(bundled, post_kinds=["repost"]))
+        got = scale.cascade_table_distributed(bundled, client, n_chunks=3, post_kinds=["repost"])
+        pd.testing.assert_frame_equal(got, reposts)
+        with pytest.warns(DeprecationWarning, match="use post_kinds"):
+            old = scale.cascade_table_distributed(bundled, client, n_chunks=3, kinds=["repost"])
+        pd.testing.assert_frame_equal(old, reposts)
 
 
 def test_cli_load_partitioned_then_aggregate(tmp_path, capsys):

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed_keyword
 from ..errors import KopiresearchError
 
 __all__ = ["run_on_workers", "DaskRR", "cascade_table_distributed", "simulate_distributed",
@@ -20,8 +21,8 @@ __all__ = ["run_on_workers", "DaskRR", "cascade_table_distributed", "simulate_di
 
 
 def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method=None,
-                              follows=None, kinds=("repost", "quote"), root_types=None,
-                              sizes=(10, 100, 1000)) -> pd.DataFrame:
+                              follows=None, post_kinds=("repost", "quote"), root_types=None,
+                              sizes=(10, 100, 1000), kinds=None) -> pd.DataFrame:
     """Cascade measures with the cascades spread over Dask workers.
 
     Cascades are independent, so the posts are split by root into ``n_chunks`` pieces (a
@@ -39,9 +40,12 @@ def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method
         Default: the current client (``dask_client()``).
     n_chunks : int
         Pieces of work (more than workers, for balance).
-    method, follows, kinds, root_types, sizes
+    method, follows, post_kinds, root_types, sizes
         As in :func:`~kopiresearch.cascades.reconstruct_cascades` and
         :func:`~kopiresearch.cascades.cascade_table`.
+    kinds : iterable of str, optional
+        The former name of ``post_kinds``: still accepted for one release, with a
+        ``DeprecationWarning``.
     """
     from distributed import default_client
 
@@ -51,6 +55,8 @@ def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method
     if int(n_chunks) < 1:
         raise KopiresearchError(f"n_chunks must be at least 1, not {n_chunks!r}")
     posts = corpus.posts
+    kinds = renamed_keyword(post_kinds, kinds, name="post_kinds", former="kinds",
+                            default=("repost", "quote"))
     kinds_list = [kinds] if isinstance(kinds, str) else list(kinds)
     parent = posts.index.get_indexer(posts["parent_post_id"])
     adopting = posts["kind"].astype(str).isin(kinds_list).to_numpy() & (parent >= 0)
