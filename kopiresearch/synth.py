@@ -542,35 +542,28 @@ class _Generator:
         return np.sort(day * 86400.0 + (hour_wib - 7.0) * 3600.0 + 7 * 3600.0 - 7 * 3600.0)
 
     def run(self):
-        p, rng = self.p, self.rng
         acc = self._accounts()
-        ids = acc.index.to_numpy()
-        types = acc["actor_type"].to_numpy()
-        handles = acc["handle"].to_numpy()
-        region = _regions_array(acc)
-        partnered = acc["partnered"].to_numpy(bool)
         pairs = self._follows(acc)
-        n = len(acc)
-        # followers of each account (CSR over followee)
-        order = np.argsort(pairs[:, 1], kind="stable")
-        fol_of = pairs[order, 0]
-        ptr = np.searchsorted(pairs[order, 1], np.arange(n + 1))
-
-        posts = []  # (tmp_id, author, t, kind, parent_tmp, text)
-        inter = []  # (source, target, kind, t, post_tmp)
-        truth = []  # (tmp_id, true_parent_tmp, root_tmp)
-
-        def new_post(author, t, kind, parent, text):
-            posts.append((len(posts), author, t, kind, parent, text))
-            return len(posts) - 1
-
+        w = _World.of(acc, pairs, self.regions["name"].to_dict())
+        types = w.types
         gov = np.flatnonzero(np.isin(types, ["government_province", "government_regency",
                                              "government_other"]))
-        reg_names = self.regions["name"].to_dict()
         infl = np.flatnonzero(types == "influencer")
-        netw_targets = np.concatenate([gov, infl])
+        gov_posts = self._government_originals(w, gov, np.concatenate([gov, infl]))
+        other_roots = self._other_originals(w, gov, infl)
+        self._spread(w, sorted(gov_posts + other_roots))
+        office_truth = self._office_answers(w, gov, gov_posts)
+        posts, inter, truth, new_post = w.posts, w.inter, w.truth, w.new_post
+        if self.n_coordinated:
+            acc = self._plant_coordinated(acc, posts, inter, gov_posts, new_post)
+        return self._assemble(acc, posts, inter, truth, pairs, office_truth, gov_posts)
 
-        # 1. government originals
+    # -- the four steps of run, in the order they draw from the random generator -----------
+    def _government_originals(self, w, gov, netw_targets):
+        """1. Government originals (some ask for comments, some mention a partner)."""
+        p, rng = self.p, self.rng
+        handles, region, reg_names = w.handles, w.region, w.reg_names
+        types, new_post, inter = w.types, w.new_post, w.inter
         rates = np.where(types[gov] == "government_province", p.rate_province,
                          np.where(types[gov] == "government_regency",
                                   rng.uniform(*p.rate_regency, size=len(gov)), p.rate_gov_other))
@@ -594,8 +587,14 @@ class _Generator:
                 if mention is not None:
                     inter.append((g, mention, "mention", t, pid))
                 gov_posts.append(pid)
+        return gov_posts
 
-        # 2. media, influencer and citizen originals (some mention others)
+    def _other_originals(self, w, gov, infl):
+        """2. Media, influencer and citizen originals (some mention others)."""
+        p, rng = self.p, self.rng
+        types, handles, region, reg_names = w.types, w.handles, w.region, w.reg_names
+        partnered, fol_of, ptr, new_post, inter = (w.partnered, w.fol_of, w.ptr, w.new_post,
+                                                   w.inter)
         other_roots = []
         for kind_rate, who in ((p.rate_media, np.flatnonzero(types == "media")),
                                (p.rate_influencer, infl),
@@ -619,13 +618,19 @@ class _Generator:
                         inter.append((a, mention, "mention", t, pid))
                     if types[a] != "citizen":
                         other_roots.append(pid)
+        return other_roots
 
-        # 3. cascades: time-respecting independent cascade over follower ties
+    def _spread(self, w, roots):
+        """3. Cascades: time-respecting independent cascade over follower ties."""
+        p, rng = self.p, self.rng
+        types, handles, region, reg_names = w.types, w.handles, w.region, w.reg_names
+        partnered, fol_of, ptr = w.partnered, w.fol_of, w.ptr
+        posts, inter, truth, new_post = w.posts, w.inter, w.truth, w.new_post
         adopt_base = np.array([p.adopt_prob.get(t, 0.03) for t in types])
         delay_mean_h = np.where(types == "citizen", 6.0,
                                 np.where(types == "influencer", 2.0, 3.0))
         window = p.cascade_window_days * 86400.0
-        for root in sorted(gov_posts + other_roots):
+        for root in roots:
             _, author, t0, _, _, text0 = posts[root]
             gov_root = types[author].startswith("government")
             prob = adopt_base.copy()
@@ -664,7 +669,13 @@ class _Generator:
                 adopted[v] = pid
                 expose(v, tv, pid)
 
-        # 4. citizen posts addressing an office, and the offices' answers
+
+    def _office_answers(self, w, gov, gov_posts):
+        """4. Citizen posts addressing an office, and the offices' answers; the planted
+        reply probability and delay of each office."""
+        p, rng = self.p, self.rng
+        ids, types, handles, region = w.ids, w.types, w.handles, w.region
+        posts, inter, new_post = w.posts, w.inter, w.new_post
         office_truth = {}
         cit_by_region = {}
         citizens = np.flatnonzero(types == "citizen")
@@ -715,10 +726,7 @@ class _Generator:
                 "median_delay_hours": round(float(med), 4), "delay_sigma": p.delay_sigma,
                 "addressed": addressed, "answered_in_window": answered_in_window,
             }
-
-        if self.n_coordinated:
-            acc = self._plant_coordinated(acc, posts, inter, gov_posts, new_post)
-        return self._assemble(acc, posts, inter, truth, pairs, office_truth, gov_posts)
+        return office_truth
 
     # -- planted coordinated group (off by default) -----------------------------------------
     def _plant_coordinated(self, acc, posts, inter, gov_posts, new_post):
@@ -912,6 +920,37 @@ def _true_amplification(corpus, cascade_truth, acc, event):
         out[f"government_cascades_{name}"] = sum((created[r] >= event) == after
                                                  for r in gov_roots)
     return out
+
+
+@dataclass
+class _World:
+    """What the steps of :meth:`_Generator.run` share: the accounts as arrays, the follower
+    ties as CSR over the followee, and the posts, acts and cascade truth made so far."""
+
+    ids: np.ndarray
+    types: np.ndarray
+    handles: np.ndarray
+    region: np.ndarray
+    partnered: np.ndarray
+    fol_of: np.ndarray  # followers of account a: fol_of[ptr[a]:ptr[a + 1]]
+    ptr: np.ndarray
+    reg_names: dict
+    posts: list = field(default_factory=list)  # (tmp_id, author, t, kind, parent_tmp, text)
+    inter: list = field(default_factory=list)  # (source, target, kind, t, post_tmp)
+    truth: list = field(default_factory=list)  # (tmp_id, true_parent_tmp, root_tmp)
+
+    @classmethod
+    def of(cls, acc, pairs, reg_names):
+        order = np.argsort(pairs[:, 1], kind="stable")
+        return cls(ids=acc.index.to_numpy(), types=acc["actor_type"].to_numpy(),
+                   handles=acc["handle"].to_numpy(), region=_regions_array(acc),
+                   partnered=acc["partnered"].to_numpy(bool), fol_of=pairs[order, 0],
+                   ptr=np.searchsorted(pairs[order, 1], np.arange(len(acc) + 1)),
+                   reg_names=reg_names)
+
+    def new_post(self, author, t, kind, parent, text):
+        self.posts.append((len(self.posts), author, t, kind, parent, text))
+        return len(self.posts) - 1
 
 
 def _regions_array(acc):
