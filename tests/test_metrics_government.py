@@ -49,8 +49,15 @@ def test_engagement_hand(small_corpus):
 def test_post_kinds_is_the_name_and_kinds_still_works(small_corpus):
     import pandas as pd
 
+    from kopiresearch.errors import KopiresearchError
+
     new = push_pull_networking(small_corpus, post_kinds=["original"])
-    pd.testing.assert_frame_equal(push_pull_networking(small_corpus, kinds=["original"]), new)
+    with pytest.warns(DeprecationWarning, match="kinds is deprecated.*use post_kinds"):
+        old = push_pull_networking(small_corpus, kinds=["original"])
+    pd.testing.assert_frame_equal(old, new)
     assert new.loc["g1", "posts"] == 3  # p1, p2, p3: the replies are left out
-    pd.testing.assert_frame_equal(engagement(small_corpus, kinds=["original"]),
-                                  engagement(small_corpus, post_kinds=["original"]))
+    with pytest.warns(DeprecationWarning, match="kinds is deprecated"):
+        old = engagement(small_corpus, kinds=["original"])
+    pd.testing.assert_frame_equal(old, engagement(small_corpus, post_kinds=["original"]))
+    with pytest.raises(KopiresearchError, match="not both"):
+        engagement(small_corpus, post_kinds=["original"], kinds=["quote"])

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed_keyword
 from ..corpus import GOVERNMENT_TYPES, Corpus
 from ..errors import KopiresearchError
 
@@ -23,9 +24,13 @@ SOLICITATION_PATTERN = (r"\?|\bbagaimana pendapat|\bsampaikan\b|\bkolom komentar
 _CATEGORIES = ("push", "pull", "networking", "other")
 
 
+_PUSH_PULL_KINDS = ("original", "reply", "quote", "repost", "comment")
+_ENGAGEMENT_KINDS = ("original", "quote")
+
+
 def push_pull_networking(corpus: Corpus, *, accounts=None,
                          solicitation: str = SOLICITATION_PATTERN,
-                         post_kinds=("original", "reply", "quote", "repost", "comment"),
+                         post_kinds=_PUSH_PULL_KINDS,
                          return_posts: bool = False, kinds=None):
     """Shares of push, pull and networking posts of each government account (Mergel 2013).
 
@@ -41,7 +46,8 @@ def push_pull_networking(corpus: Corpus, *, accounts=None,
         Post kinds to code (all by default). (``post_kinds`` always names kinds of posts,
         ``kinds`` kinds of interactions, as in :func:`kopiresearch.build_interaction_graph`.)
     kinds : iterable of str, optional
-        The former name of ``post_kinds``, still accepted.
+        The former name of ``post_kinds``: still accepted for one release, with a
+        DeprecationWarning.
     return_posts : bool, default False
         Also return the coded posts (``post_id``, ``author_id``, ``category``).
 
@@ -115,8 +121,9 @@ def push_pull_networking(corpus: Corpus, *, accounts=None,
     except re.error as exc:
         raise KopiresearchError(f"solicitation is not a valid regular expression: {exc}") \
             from None
-    acc, types, ids, posts, P = _own_posts(corpus, accounts,
-                                           post_kinds if kinds is None else kinds)
+    post_kinds = renamed_keyword(post_kinds, kinds, name="post_kinds", former="kinds",
+                                 default=_PUSH_PULL_KINDS)
+    acc, types, ids, posts, P = _own_posts(corpus, accounts, post_kinds)
     kind = P["kind"].astype(str)
     parent_author = P["parent_post_id"].map(posts["author_id"])
     parent_type = parent_author.map(types)
@@ -156,7 +163,7 @@ def push_pull_networking(corpus: Corpus, *, accounts=None,
     return out
 
 
-def engagement(corpus: Corpus, *, accounts=None, post_kinds=("original", "quote"),
+def engagement(corpus: Corpus, *, accounts=None, post_kinds=_ENGAGEMENT_KINDS,
                include_quotes: bool = True, kinds=None) -> pd.DataFrame:
     """Bonson's popularity, commitment and virality indices of each account's posts.
 
@@ -173,7 +180,8 @@ def engagement(corpus: Corpus, *, accounts=None, post_kinds=("original", "quote"
     include_quotes : bool, default True
         Count quotes as shares (``shares = repost_count + quote_count``).
     kinds : iterable of str, optional
-        The former name of ``post_kinds``, still accepted.
+        The former name of ``post_kinds``: still accepted for one release, with a
+        DeprecationWarning.
 
     Returns
     -------
@@ -230,8 +238,9 @@ def engagement(corpus: Corpus, *, accounts=None, post_kinds=("original", "quote"
     >>> int(e["posts"]), float(e["E"])
     (3, 1.5)
     """
-    acc, types, ids, posts, P = _own_posts(corpus, accounts,
-                                           post_kinds if kinds is None else kinds)
+    post_kinds = renamed_keyword(post_kinds, kinds, name="post_kinds", former="kinds",
+                                 default=_ENGAGEMENT_KINDS)
+    acc, types, ids, posts, P = _own_posts(corpus, accounts, post_kinds)
     likes = P["like_count"].astype("Float64")
     comments = P["reply_count"].astype("Float64")
     shares = P["repost_count"].astype("Float64")

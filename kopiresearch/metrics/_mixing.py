@@ -6,6 +6,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._compat import renamed_keyword
 from .._docs import fill_doc
 from ._common import check_graph, group_labels
 
@@ -41,7 +42,8 @@ def mixing_matrix(G: nx.Graph, by="actor_type", *, weight: str | None = None,
         one spelling, as ``pandas.crosstab`` and
         :func:`kopiresearch.cascades.region_flows`.
     normalized : bool, optional
-        The former name of ``normalize`` (NetworkX's spelling), still accepted.
+        The former name of ``normalize`` (NetworkX's spelling): still accepted for one
+        release, with a DeprecationWarning.
 
     Returns
     -------
@@ -70,8 +72,8 @@ def mixing_matrix(G: nx.Graph, by="actor_type", *, weight: str | None = None,
                           fill_value=0.0, observed=False)
     M = M.reindex(index=groups, columns=groups, fill_value=0.0).astype(float)
     M.index.name, M.columns.name = "source", "target"
-    if normalized is not None:
-        normalize = normalized
+    normalize = renamed_keyword(normalize, normalized, name="normalize", former="normalized",
+                                default=False)
     if normalize and M.to_numpy().sum() > 0:
         M = M / M.to_numpy().sum()
     return M
