@@ -142,8 +142,9 @@ def main(argv=None) -> int:
              "the third with the cache the runs before wrote). Seconds are wall "
              "time per notebook as `kopiresearch study` prints it (two notebooks run at a "
              "time, so their sum exceeds the total); CPU is user + system time of "
-             "the whole subprocess tree (kernels included; numba uses 2 threads, so CPU can "
-             "exceed wall). Load = 1-minute load average before -> after the run (2 cores; "
+             "the whole subprocess tree (kernels included; each kernel runs numba on "
+             "cores // workers threads, `kopiresearch.report.kernel_threads`: 1 here). "
+             "Load = 1-minute load average before -> after the run (2 cores; "
              "other jobs shared the machine).", "",
              "| notebook | " + " | ".join(r["label"] for r in results) + " |",
              "|---|" + "---:|" * len(results)]

@@ -12,7 +12,8 @@
    ``OUT``. The bundled study also executes the notebooks without parameters (the loading
    tutorial and the teaching labs) as they are. Notebooks run ``workers`` at a time, each in
    its own kernel, the longest first (:func:`expected_seconds`), so that a long notebook
-   does not start last and run on alone.
+   does not start last and run on alone. The cores are shared out between the kernels: each
+   runs its numba kernels on ``cores // workers`` threads (:func:`kernel_threads`).
 3. Each executed notebook is written as ``.ipynb``, as HTML with its code and as HTML without
    code (for readers who do not program); its figures (PNG and SVG) and tables (CSV) are under
    ``DIR/<notebook>/``. ``DIR/index.html`` says whose data it is, the load report's summary and
@@ -38,7 +39,7 @@ from pathlib import Path
 
 from .errors import KopiresearchError
 
-__all__ = ["NotebookRun", "StudyReport", "check_report", "expected_seconds",
+__all__ = ["NotebookRun", "StudyReport", "check_report", "expected_seconds", "kernel_threads",
            "research_notebooks", "run_study"]
 
 #: the notebooks folder of a source checkout
@@ -115,7 +116,8 @@ def run_study(corpus=None, *, out, labels=None, follows=None, event_date=None, e
         ``None`` are not injected, so each notebook keeps its own default (``seed``: each
         notebook's own ``SEED``).
     workers : int
-        Notebooks executed at the same time (one kernel each).
+        Notebooks executed at the same time (one kernel each). Each kernel's numba code runs
+        on :func:`kernel_threads` threads (``NUMBA_NUM_THREADS``, unless that is set already).
     timeout : int
         Seconds a cell may take.
     notebooks : list of paths, optional
@@ -170,7 +172,8 @@ def run_study(corpus=None, *, out, labels=None, follows=None, event_date=None, e
         estimate = {p: previous.get(str(p.relative_to(folder)), expected_seconds(p))
                     for p in chosen}
         order = sorted(chosen, key=lambda p: -estimate[p])  # stable: ties keep their order
-        jobs = {p: (str(p), str(folder), str(partial), params, timeout) for p in order}
+        threads = kernel_threads(workers)
+        jobs = {p: (str(p), str(folder), str(partial), params, timeout, threads) for p in order}
         done = {}
         with ProcessPoolExecutor(max_workers=max(1, int(workers))) as pool:
             futures = {pool.submit(_execute_one, jobs[p]): p for p in order}
@@ -190,6 +193,30 @@ def run_study(corpus=None, *, out, labels=None, follows=None, event_date=None, e
         shutil.rmtree(out)
     partial.rename(out)
     return StudyReport(out=out, runs=runs)
+
+
+def kernel_threads(workers: int, cores: int | None = None) -> int:
+    """Threads for the numba code of each of ``workers`` kernels running at once on ``cores``
+    (default: the cores this process may use): ``cores // workers``, at least 1.
+
+    Every kernel that runs at the same time as another would otherwise start one numba
+    thread per core, so two notebooks on two cores ran four threads that waited for each
+    other: the same results (each Monte-Carlo run and RR set draws from its own random
+    stream, whatever thread runs it) for more CPU time (notebook 04's strategy comparison,
+    on a machine with other work: 20.6-21.3 s with two threads, 17.1-19.3 s with one;
+    benchmarks/RESULTS.md, "`make report` on the bundled data").
+
+    Examples
+    --------
+    >>> kernel_threads(2, cores=2), kernel_threads(2, cores=8), kernel_threads(4, cores=2)
+    (1, 4, 1)
+    """
+    if cores is None:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on every platform
+            cores = os.cpu_count() or 1
+    return max(1, int(cores) // max(1, int(workers)))
 
 
 def expected_seconds(path) -> float:
@@ -250,7 +277,7 @@ def _execute_one(job) -> NotebookRun:
     import nbformat
     import papermill
 
-    src, folder, partial, params, timeout = job
+    src, folder, partial, params, timeout, threads = job
     src, folder, partial = Path(src), Path(folder), Path(partial)
     rel = src.relative_to(folder)
     stem = rel.with_suffix("")
@@ -262,6 +289,7 @@ def _execute_one(job) -> NotebookRun:
     target.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("KOPIRESEARCH_PROGRESS", "0")
     os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ.setdefault("NUMBA_NUM_THREADS", str(threads))  # the kernel inherits it
     started = time.perf_counter()
     status = "ok"
     # the kernel is stopped at once when the last cell is done: a graceful shutdown waits

@@ -194,3 +194,21 @@ def test_the_page_with_code_is_what_nbconvert_writes(tmp_path, notebook):
     expected, _ = HTMLExporter().from_notebook_node(executed)
     assert (out / "notebooks" / "99-tiny.html").read_text(encoding="utf-8") == expected
     assert "<span class=\"n\">open_study</span>" in expected
+
+
+def test_each_kernel_gets_its_share_of_the_cores_for_numba(tmp_path, notebook, monkeypatch):
+    # two notebooks at a time on two cores: one numba thread each, not two (same results)
+    from kopiresearch.report import kernel_threads
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(new_code_cell("import os\nprint('THREADS', os.environ['NUMBA_NUM_THREADS'])"))
+    nbformat.write(nb, notebook)
+    monkeypatch.delenv("NUMBA_NUM_THREADS", raising=False)
+    out = tmp_path / "r"
+    run_study(example_path("tweet_harvest_2.6.1.csv"), out=out, notebooks=[notebook],
+              workers=2, progress=None)
+    assert f"THREADS {kernel_threads(2)}\n" in executed_text(out)
+    monkeypatch.setenv("NUMBA_NUM_THREADS", "3")  # set by the user: kept
+    run_study(example_path("tweet_harvest_2.6.1.csv"), out=out, notebooks=[notebook],
+              workers=2, progress=None, overwrite=True)
+    assert "THREADS 3\n" in executed_text(out)

@@ -610,6 +610,27 @@ def test_compare_strategies_previous_equals_one_call():
                            previous=part, **opts)
 
 
+def test_compare_strategies_converts_the_graph_once(monkeypatch):
+    # every replicate selection and evaluation of one call shares one conversion of G; the
+    # next call converts again (an attribute edited between calls is read)
+    import kopiresearch.seeding as seeding
+
+    calls = []
+    real = seeding.prepare
+    monkeypatch.setattr(seeding, "prepare", lambda G, **o: calls.append(o) or real(G, **o))
+    G = two_hubs()
+    opts = dict(candidates=["h1", "h2"], p=0.5, direction="flow", replicates=3, eval_runs=50,
+                seed=5)
+    cmp = compare_strategies(G, 1, {**RULES, "IMM spread": STRATEGIES["IMM spread"]}, **opts)
+    assert len(calls) == 1
+    select_seeds_robust(G, 1, "imm", **opts)
+    assert len(calls) == 2
+    cmp.table  # noqa: B018 - evaluated after the call, by evaluate_seeds
+    assert len(calls) == 3
+    select_seeds(G, 1, "imm", p=0.5, direction="flow", seed=1)
+    assert len(calls) == 4 and seeding._PREPARED.get() is None
+
+
 def test_seed_labels():
     accounts = pd.DataFrame({"handle": ["a", "b", None, "d", "e"],
                              "region_code": ["3506", "35", "3578", None, "3578"]},
