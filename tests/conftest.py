@@ -118,3 +118,13 @@ def small_corpus():
     inter["created_at"] = inter["post_id"].map(posts.set_index("post_id")["created_at"])
     return Corpus.from_frames(accounts, posts, inter)
 
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test leaves open (pyplot keeps them, and one worker runs many
+    test files in a row: matplotlib warns past 20 open figures)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
