@@ -119,7 +119,6 @@ def small_corpus():
     return Corpus.from_frames(accounts, posts, inter)
 
 
-
 @pytest.fixture(autouse=True)
 def _close_figures():
     """Close the figures a test leaves open (pyplot keeps them, and one worker runs many
