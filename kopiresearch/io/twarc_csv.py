@@ -18,6 +18,7 @@ from ._common import (
     AccountBook,
     add_account_created,
     add_locations,
+    all_digits,
     assemble,
     check_utf8,
     cr_line_ends,
@@ -353,10 +354,10 @@ def _valid_rows(frame, report):
     counts (columns ``_like_count``, ...); the others are reported as malformed."""
     ids = frame["id"].str.strip()
     frame["id"] = ids
-    frame = drop_malformed(report, frame, ~ids.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
+    frame = drop_malformed(report, frame, ~all_digits(ids),
                            "column 'id': missing or not a number (re-saved by Excel?)")
     aid = frame["author_id"].str.strip()
-    frame = drop_malformed(report, frame, ~aid.str.fullmatch(r"\d+").fillna(False).to_numpy(bool),
+    frame = drop_malformed(report, frame, ~all_digits(aid),
                            "column 'author_id': missing or not a number")
     when = times_or_nat(parse_twitter_time, frame["created_at"])
     frame = frame.assign(_when=when)
@@ -412,7 +413,7 @@ def _posts_table(frame, author, post_id, rt, rp, qt, is_rt, is_reply) -> pd.Data
         "post_id": post_id, "author_id": author, "created_at": frame["_when"], "kind": kind,
         "parent_post_id": "twitter:" + parent.str.strip(), "text": text,
         "url": "https://x.com/i/status/" + frame["id"],
-        "conversation_id": "twitter:" + conv.where(conv.str.fullmatch(r"\d+").fillna(False)),
+        "conversation_id": "twitter:" + conv.where(all_digits(conv)),
         "expanded_urls": expanded_url_column(_json_strings(frame["entities.urls"])),
         **{c: frame[f"_{c}"] for c in ("like_count", "reply_count", "repost_count",
                                        "quote_count")},

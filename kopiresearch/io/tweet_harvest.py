@@ -21,6 +21,7 @@ from ._common import (
     TIME_RANGE,
     AccountBook,
     act_rows,
+    all_digits,
     as_arrow,
     assemble,
     check_utf8,
@@ -739,7 +740,7 @@ def _valid_rows(report, frame, excel) -> pd.DataFrame:
     for col in _ID_COLUMNS:
         frame[col] = frame[col].str.strip()
     idv = frame["id_str"]
-    bad_id = ~idv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+    bad_id = ~all_digits(idv)
     if bad_id.any():
         sci = idv.str.contains(r"[eE]\+|\.", regex=True).fillna(False).to_numpy(bool)
         cell = (idv == _XLSX_NUMBER_ID).fillna(False).to_numpy(bool)
@@ -769,7 +770,7 @@ def _valid_rows(report, frame, excel) -> pd.DataFrame:
     username = lower_handle(frame["username"]).astype("string")
     frame["username"] = _handles_from_urls(username, frame["tweet_url"], frame["id_str"])
     no_author = (uid.isna() & frame["username"].isna()).to_numpy(bool)
-    bad_uid = (uid.notna() & ~uid.str.fullmatch(r"\d+").fillna(False)).to_numpy(bool)
+    bad_uid = uid.notna().to_numpy(bool) & ~all_digits(uid)
     frame = drop_malformed(report, frame, no_author | bad_uid,
                            "no author: user_id_str and username are empty or not valid")
     frame = _bad_counts(report, frame)
@@ -931,7 +932,7 @@ def _reply_targets(frame, text, is_rt, report):
     old = ~frame["_reply_column"].to_numpy(bool)
     if old.any():
         conv = frame["conversation_id_str"].str.strip()
-        inferred = (old & ~is_rt & conv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+        inferred = (old & ~is_rt & all_digits(conv)
                     & (conv != frame["id_str"]).fillna(False).to_numpy(bool))
         if inferred.any():
             lead = text[inferred].str.extract(r"^@([A-Za-z0-9_]+)", expand=False).str.lower()
@@ -1104,7 +1105,7 @@ def _conversations(frame: pd.DataFrame):
     """``(conversation ids, which are ids)``: the ``conversation_id_str`` column (stripped
     by :func:`_build`) as the posts and the reply parents read it."""
     conv = frame["conversation_id_str"]
-    return conv, conv.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+    return conv, all_digits(conv)
 
 
 def _post_columns(frame: pd.DataFrame, post_id: pd.Series, by_time: np.ndarray,
