@@ -28,11 +28,30 @@ def renamed_keyword(value, former_value, *, name: str, former: str, default=None
     7
     >>> str(w[0].message)
     'n_perm is deprecated and will be removed in the next release; use n_permutations'
+
+    A value that NumPy compares element by element is told apart from the default too:
+
+    >>> import numpy as np
+    >>> renamed_keyword(np.array([1, 2]), ["a"], name="post_kinds", former="kinds")
+    Traceback (most recent call last):
+    ...
+    kopiresearch.errors.KopiresearchError: give post_kinds or its former name kinds, not both
     """
     if former_value is None:
         return value
-    if value != default:
+    if not _is_default(value, default):
         raise KopiresearchError(f"give {name} or its former name {former}, not both")
     warnings.warn(f"{former} is deprecated and will be removed in the next release; use {name}",
                   DeprecationWarning, stacklevel=stacklevel)
     return former_value
+
+
+def _is_default(value, default) -> bool:
+    """Whether ``value`` is ``default``: the same object, or equal as one truth value (an
+    array compared element by element is not the default)."""
+    if value is default:
+        return True
+    try:
+        return bool(value == default)
+    except (TypeError, ValueError):  # NumPy: the truth value of an array is ambiguous
+        return False
