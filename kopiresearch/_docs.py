@@ -24,6 +24,9 @@ Kempe, D., Kleinberg, J. & Tardos, E. (2003). Maximizing the spread of influence
 social network. KDD '03. doi:10.1145/956750.956769.
 Tang, Y., Shi, Y. & Xiao, X. (2015). Influence maximization in near-linear time: a
 martingale approach. SIGMOD '15. doi:10.1145/2723372.2723734.""",
+    "takhteyev2012": """\
+Takhteyev, Y., Gruzd, A. & Wellman, B. (2012). Geography of Twitter networks. *Social
+Networks* 34(1), 73-81. doi:10.1016/j.socnet.2011.05.006""",
     # parameters
     "G_by": """\
 G : networkx.Graph or networkx.DiGraph

@@ -670,6 +670,7 @@ def coverage_curve(cascades: Cascades, hours) -> pd.DataFrame:
     return pd.DataFrame(cov, index=roots, columns=pd.Index(grid, name="hours"))
 
 
+@fill_doc
 def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="source"):
     """Region-to-region flow matrix of cascade edges.
 
@@ -698,8 +699,7 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
 
     References
     ----------
-    Takhteyev, Y., Gruzd, A. & Wellman, B. (2012). Geography of Twitter networks. *Social
-    Networks* 34(1), 73-81. doi:10.1016/j.socnet.2011.05.006
+    {{takhteyev2012}}
 
     Examples
     --------
@@ -1145,6 +1145,7 @@ def _demo_corpus():
 # per-region summaries that the notebooks and labs share
 
 
+@fill_doc
 def reach_by_region(cascades: Cascades, corpus: Corpus | None = None, *,
                     roots=None) -> pd.DataFrame:
     """How often and how fast a set of cascades reached each kabupaten/kota, beside how many
@@ -1194,8 +1195,7 @@ def reach_by_region(cascades: Cascades, corpus: Corpus | None = None, *,
 
     References
     ----------
-    Takhteyev, Y., Gruzd, A. & Wellman, B. (2012). Geography of Twitter networks. *Social
-    Networks* 34(1), 73-81. doi:10.1016/j.socnet.2011.05.006
+    {{takhteyev2012}}
 
     Examples
     --------
@@ -1226,6 +1226,7 @@ def reach_by_region(cascades: Cascades, corpus: Corpus | None = None, *,
     return out
 
 
+@fill_doc
 def flow_locality(cascades: Cascades) -> pd.Series:
     """How local the cascade edges between known regions are, in five numbers.
 
@@ -1255,8 +1256,7 @@ def flow_locality(cascades: Cascades) -> pd.Series:
 
     References
     ----------
-    Takhteyev, Y., Gruzd, A. & Wellman, B. (2012). Geography of Twitter networks. *Social
-    Networks* 34(1), 73-81. doi:10.1016/j.socnet.2011.05.006
+    {{takhteyev2012}}
 
     Examples
     --------

@@ -84,9 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "scheduler, e.g. tcp://10.0.0.5:8786 (default: $DASK_SCHEDULER_ADDRESS, "
                      "else a LocalCluster)")
     agg.add_argument("--workers", type=int, default=2, help="LocalCluster workers (default 2)")
-    agg.add_argument("--kinds", help="comma-separated interaction kinds to keep")
-    agg.add_argument("--start", help="keep acts at or after this time (ISO 8601, UTC if naive)")
-    agg.add_argument("--end", help="keep acts before this time")
+    _add_act_filters(agg)
     agg.set_defaults(func=_cmd_aggregate)
     _add_labels_and_export(sub)
     _add_study(sub)
@@ -279,6 +277,27 @@ def _load_partitioned(args, columns, key) -> int:
     return 0
 
 
+def _add_act_filters(parser) -> None:
+    """``--kinds``, ``--start`` and ``--end``: which acts a subcommand keeps (``aggregate``
+    and ``export`` take them alike; read back with :func:`_kinds_flag` and the times as
+    each subcommand needs)."""
+    parser.add_argument("--kinds", help="comma-separated interaction kinds to keep")
+    parser.add_argument("--start", help="keep acts at or after this time (ISO 8601, UTC if "
+                        "naive)")
+    parser.add_argument("--end", help="keep acts before this time")
+
+
+def _kinds_flag(value):
+    """``--kinds`` as a list of kinds, spaces around the commas dropped; None when not given.
+
+    Examples
+    --------
+    >>> _kinds_flag("reply, repost"), _kinds_flag(None)
+    (['reply', 'repost'], None)
+    """
+    return [k.strip() for k in value.split(",")] if value else None
+
+
 def _time_flag(flag, value):
     """``value`` of ``--start``/``--end`` as a UTC time, or a clean error naming the flag."""
     import pandas as pd
@@ -301,7 +320,7 @@ def _cmd_aggregate(args) -> int:
     from .io.parquet import check_complete
     from .scale._edges import bakorwil_flows
 
-    kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
+    kinds = _kinds_flag(args.kinds)
     start, end = _time_flag("--start", args.start), _time_flag("--end", args.end)
     out = Path(args.out)
     check_destination(out, overwrite=args.overwrite, flag="--overwrite")  # before any work
@@ -378,9 +397,7 @@ def _add_labels_and_export(sub) -> None:
     exp.add_argument("--gexf", metavar="FILE", help="GEXF file to write")
     exp.add_argument("--graphml", metavar="FILE", help="GraphML file to write")
     exp.add_argument("--labels", metavar="F", help="labels CSV to apply first")
-    exp.add_argument("--kinds", help="comma-separated interaction kinds to keep")
-    exp.add_argument("--start", help="keep acts at or after this time (ISO 8601, UTC if naive)")
-    exp.add_argument("--end", help="keep acts before this time")
+    _add_act_filters(exp)
     exp.add_argument("--isolates", action="store_true", help="keep accounts without an edge")
     exp.add_argument("--static", action="store_true", help="GEXF without spells")
     exp.add_argument("--seed", type=int, default=0, help="seed of the communities (default 0)")
@@ -475,7 +492,7 @@ def _cmd_export(args) -> int:
     corpus = read_corpus(args.corpus_dir)
     if args.labels:
         corpus = label_accounts(corpus, args.labels).corpus
-    kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
+    kinds = _kinds_flag(args.kinds)
     G = gephi_graph(corpus, kinds=kinds, start=args.start, end=args.end,
                     include_isolates=args.isolates, seed=args.seed)
     print(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges, "

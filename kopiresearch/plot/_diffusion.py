@@ -85,13 +85,13 @@ def region_reach_map(result, ax=None, *, column="share_reached", label=None, **k
     """
     from ._maps import choropleth
 
-    reach = result.region_reach
-    keep = [c for c in reach.index if isinstance(c, str) and len(c) == 4 and c.isdigit()]
-    values = pd.Series(reach.loc[keep, column].to_numpy(dtype=float), index=keep)
-    return choropleth(values, ax=ax, label=label or column.replace("_", " "), **kwargs)
+    return choropleth(_kabkota(result, column), ax=ax, label=label or column.replace("_", " "),
+                      **kwargs)
 
 
 def _kabkota(result, column):
+    """``column`` of ``result.region_reach`` for the kabupaten/kota (four-digit codes) only,
+    as floats: what the reach maps shade."""
     reach = result.region_reach
     keep = [c for c in reach.index if isinstance(c, str) and len(c) == 4 and c.isdigit()]
     return pd.Series(reach.loc[keep, column].to_numpy(dtype=float), index=keep)
