@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -26,6 +27,9 @@ from ._engine import (
     seed_tuple,
 )
 from .errors import DiffusionError
+
+if TYPE_CHECKING:  # the tables of a result are built, with pandas, when first read
+    import pandas as pd
 
 __all__ = ["simulate", "calibrated_graph", "SpreadResult", "DiffusionError", "MODELS",
            "PROBABILITIES"]
