@@ -54,10 +54,11 @@ print(json.dumps({"import": t1 - t0, "import_cpu": c1 - c0, "import_nx": tn - t0
 #: The same first call with numba's registry refresh (what loading any cached kernel
 #: starts with) timed on its own, just before it.
 CHILD_SPLIT = CHILD.replace("G = nx.DiGraph", """from numba.core.registry import cpu_target
-tr = time.perf_counter()
+tr, cr = time.perf_counter(), cpu()
 cpu_target.target_context.refresh()
-refresh = time.perf_counter() - tr
-G = nx.DiGraph""").replace('"first": t2 - t1,', '"first": t2 - t1, "refresh": refresh,')
+refresh, refresh_cpu = time.perf_counter() - tr, cpu() - cr
+G = nx.DiGraph""").replace('"first": t2 - t1,',
+                           '"first": t2 - t1, "refresh": refresh, "refresh_cpu": refresh_cpu,')
 
 CHILD_CYNETDIFF = r"""
 import json, resource, time
@@ -162,7 +163,8 @@ def main(argv=None):
               "mostly numba's registry refresh, which loading any cached kernel starts with (it "
               "imports `numba.np.linalg`, `arraymath` and through them `scipy.linalg`): "
               f"timed alone just before the first call in {len(split)} more fresh processes, "
-              f"it took {each(split, 'refresh')} s and the call after it "
+              f"it took {each(split, 'refresh')} s (CPU {each(split, 'refresh_cpu')} s) and the "
+              "call after it "
               f"{each(split, 'after')} s (load {each(split, 'load', 1)})."]
     lines += ["", f"Repeated calls on one graph (`barabasi_albert_graph({n:,}, 5)` as a "
               f"DiGraph, {rep[0]['edges']:,} edges, IC p = 0.01, 2,000 runs, 10 seeds; "
