@@ -10,25 +10,24 @@ The public entry points::
 
 The submodules (``kr.metrics``, ``kr.cascades``, ``kr.diffusion``, ``kr.seeding``,
 ``kr.plot``, ``kr.io``, ``kr.study``, ``kr.text``, ``kr.coordination``, ...) are imported the
-first time they are named (PEP 562), so ``import kopiresearch`` loads neither numba nor
+first time they are named (PEP 562), and so are the names above (``kr.Corpus``,
+``kr.load_bundled``, ...): ``import kopiresearch`` loads neither pandas nor numba nor
 matplotlib and reads no file.
 """
 
 import importlib
 
-from .corpus import (
-    ACTOR_TYPES,
-    GOVERNMENT_TYPES,
-    INTERACTION_KINDS,
-    PLATFORMS,
-    POST_KINDS,
-    Corpus,
-    LoadReport,
-    MalformedRow,
-)
 from .errors import KopiresearchError
-from .graph import build_interaction_graph, edge_table, node_table, region_graph
-from .synth import load_bundled, load_ground_truth
+
+#: The names of ``__all__`` and the submodule each comes from: like the submodules they are
+#: imported on first use, so ``import kopiresearch`` imports neither pandas nor pyarrow.
+_NAMES = {
+    **dict.fromkeys(("ACTOR_TYPES", "GOVERNMENT_TYPES", "INTERACTION_KINDS", "PLATFORMS",
+                     "POST_KINDS", "Corpus", "LoadReport", "MalformedRow"), "corpus"),
+    **dict.fromkeys(("build_interaction_graph", "edge_table", "node_table", "region_graph"),
+                    "graph"),
+    **dict.fromkeys(("load_bundled", "load_ground_truth"), "synth"),
+}
 
 __all__ = [
     "ACTOR_TYPES",
@@ -59,6 +58,10 @@ __version__ = "0.1.0"
 def __getattr__(name):
     if name in SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
+    if name in _NAMES:
+        value = getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
+        globals()[name] = value  # found directly from now on
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

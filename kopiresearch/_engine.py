@@ -21,12 +21,10 @@ from dataclasses import dataclass
 import networkx as nx
 import numba
 import numpy as np
-import pandas as pd
 from numba import njit, prange
 
 from ._random import resolve_rng, stream_seeds
 from .errors import DiffusionError
-from .regions import is_kabkota
 
 #: Diffusion models understood by :func:`kopiresearch.diffusion.simulate`.
 MODELS = ("ic", "lt", "sir")
@@ -302,6 +300,10 @@ def edge_arrays(G, index, attr):
 
 
 def isna(value):
+    if isinstance(value, str):
+        return False  # what pd.isna says of every str, without importing pandas
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -328,6 +330,8 @@ def seed_indices(net, seeds, name="seeds", allow_empty=False):
 
 
 def lt_thresholds(net, thresholds):
+    import pandas as pd
+
     s = pd.Series(thresholds, dtype=float) if not isinstance(thresholds, pd.Series) \
         else thresholds.astype(float)
     missing = [u for u in net.nodes if u not in s.index]
@@ -437,6 +441,10 @@ def counted_regions(net, regions=None) -> np.ndarray:
     """Positions in ``net.region_codes`` of the regions that count: ``regions`` (each must
     have an account in the graph) or, by default, every kabupaten/kota."""
     if regions is None:
+        if not net.region_codes:  # no region to count: no need to import .regions (pandas)
+            return np.array([], dtype=np.int64)
+        from .regions import is_kabkota
+
         return np.array([i for i, c in enumerate(net.region_codes) if is_kabkota(c)],
                         dtype=np.int64)
     pos = {c: i for i, c in enumerate(net.region_codes)}

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from ._engine import (
     MODELS,
@@ -27,6 +27,9 @@ from ._engine import (
     seed_tuple,
 )
 from .errors import DiffusionError
+
+if TYPE_CHECKING:  # the tables of a result are built, with pandas, when first read
+    import pandas as pd
 
 __all__ = ["simulate", "calibrated_graph", "SpreadResult", "DiffusionError", "MODELS",
            "PROBABILITIES"]
@@ -57,6 +60,11 @@ class SpreadResult:
     over_time : pandas.DataFrame
         Per time step (0 = the seeds): ``new`` (mean number of accounts activated at that
         step) and ``cumulative`` (mean number active by then).
+
+    Notes
+    -----
+    :func:`simulate` builds the three tables from its counts when one of them is first read,
+    so a script that only reads ``mean_spread``, ``ci`` or ``spreads`` never imports pandas.
     """
 
     model: str
@@ -65,6 +73,25 @@ class SpreadResult:
     activation: pd.Series = field(repr=False)
     region_reach: pd.DataFrame = field(repr=False)
     over_time: pd.DataFrame = field(repr=False)
+
+    @classmethod
+    def _deferred(cls, model, seeds, spreads, parts) -> SpreadResult:
+        """A result whose tables :func:`_tables` builds from ``parts`` when first read."""
+        res = object.__new__(cls)
+        for name, value in (("model", model), ("seeds", seeds), ("spreads", spreads),
+                            ("_parts", parts)):
+            object.__setattr__(res, name, value)
+        return res
+
+    def __getattr__(self, name):
+        # reached only for an attribute missing from the instance: a deferred table
+        parts = self.__dict__.get("_parts")
+        if parts is None or name not in _TABLES:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        for key, value in zip(_TABLES, _tables(*parts)):
+            object.__setattr__(self, key, value)
+        self.__dict__.pop("_parts", None)
+        return self.__dict__[name]
 
     @property
     def runs(self) -> int:
@@ -307,16 +334,27 @@ def _result(net, model, seeds, out, q, regions=None):
     sizes = np.bincount(net.region_of[net.region_of >= 0],
                         minlength=len(net.region_codes))[keep]
     thr = region_thresholds(sizes, q)
-    activation = pd.Series(counts / runs, index=pd.Index(net.nodes, dtype=object),
-                           name="p_active")
     share = (tally / np.maximum(sizes, 1)).mean(axis=0) if runs else sizes * 0.0
     reached = (tally >= thr).mean(axis=0)
     codes = [net.region_codes[i] for i in keep]
-    reach = pd.DataFrame({"n_accounts": sizes, "share_reached": share, "p_reached": reached,
-                         "threshold": thr}, index=pd.Index(codes, name="region"))
     last = np.flatnonzero(hist)
     hist = hist[: (last[-1] + 1 if last.size else 1)] / runs
+    return SpreadResult._deferred(model, seeds, spreads, (net.nodes, counts / runs, codes, sizes,
+                                                          share, reached, thr, hist))
+
+
+#: The attributes of a :class:`SpreadResult` that :func:`_tables` builds.
+_TABLES = ("activation", "region_reach", "over_time")
+
+
+def _tables(nodes, active, codes, sizes, share, reached, thr, hist):
+    """``activation``, ``region_reach`` and ``over_time`` of a :class:`SpreadResult`, from
+    what :func:`_result` computed (pandas is imported here, not with the module)."""
+    import pandas as pd
+
+    activation = pd.Series(active, index=pd.Index(nodes, dtype=object), name="p_active")
+    reach = pd.DataFrame({"n_accounts": sizes, "share_reached": share, "p_reached": reached,
+                         "threshold": thr}, index=pd.Index(codes, name="region"))
     over_time = pd.DataFrame({"new": hist, "cumulative": np.cumsum(hist)},
                              index=pd.RangeIndex(hist.size, name="step"))
-    return SpreadResult(model, seeds, spreads, activation, reach, over_time)
-
+    return activation, reach, over_time

@@ -250,6 +250,38 @@ def test_confidence_interval_and_repr():
     assert "mean_spread=" in repr(res)
 
 
+def test_tables_built_on_first_read_behave_like_stored_ones():
+    import dataclasses
+    import pickle
+
+    from kopiresearch.diffusion import SpreadResult
+
+    G = nx.DiGraph([("a", "b"), ("b", "c")])
+    G.add_nodes_from(["a", "b"], region_code="3578")
+    kw = dict(p=0.5, direction="flow", runs=200, seed=3, progress=False)
+    res = simulate(G, ["a"], **kw)
+    again = pickle.loads(pickle.dumps(res))  # pickled before any table was built
+    assert "activation" not in vars(res)  # deferred until read
+    act = res.activation
+    assert res.activation is act and "activation" in vars(res)
+    assert act.name == "p_active" and list(act.index) == ["a", "b", "c"]
+    assert act["a"] == 1.0 and 0 < act["b"] < 1
+    assert res.region_reach.index.name == "region" and res.over_time.index.name == "step"
+    for name in ("activation", "region_reach", "over_time"):
+        assert getattr(again, name).equals(getattr(res, name))
+    assert [f.name for f in dataclasses.fields(SpreadResult)] == [
+        "model", "seeds", "spreads", "activation", "region_reach", "over_time"]
+    stored = SpreadResult(res.model, res.seeds, res.spreads, act, res.region_reach,
+                          res.over_time)
+    assert stored.activation is act and repr(stored) == repr(res)
+    fresh = dataclasses.replace(simulate(G, ["a"], **kw), model="ic")
+    assert fresh.over_time.equals(res.over_time)
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        res.nonsense  # noqa: B018
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.model = "lt"
+
+
 def test_same_seed_same_result_any_thread_count():
     G = nx.barabasi_albert_graph(300, 3, seed=1)
     a = simulate(G, [0, 1], p=0.1, runs=500, seed=42, progress=False)

@@ -55,3 +55,34 @@ def test_private_modules_and_unknown_names_are_not_listed():
     assert "_paths" not in dir(kr)
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         kr.nonsense  # noqa: B018
+
+
+#: What the first simulation of a fresh process does not need (issue 19, item 4).
+HEAVY = ("pandas", "pyarrow", "matplotlib", "kopiresearch.corpus", "kopiresearch.regions")
+
+
+def test_first_simulation_imports_no_pandas():
+    # the path of benchmarks/bench_first_use.py: the package, simulate and its first result
+    loaded = _run("import sys, networkx as nx, kopiresearch\n"
+                  "from kopiresearch.diffusion import simulate\n"
+                  "r = simulate(nx.DiGraph([(1, 2), (2, 3), (3, 4)]), [1], p=0.5, runs=100,"
+                  " seed=1, progress=False)\n"
+                  "print(r.runs, r.seeds, r.spreads.min() >= 1, sorted(m for m in"
+                  f" {HEAVY!r} if m in sys.modules))", KOPIRESEARCH_PROGRESS="0")
+    assert loaded == "100 (1,) True []"
+
+
+def test_namespace_names_load_on_first_use():
+    loaded = _run("import sys, kopiresearch as kr\n"
+                  "print('pandas' in sys.modules, 'kopiresearch.corpus' in sys.modules)\n"
+                  "from kopiresearch import Corpus\n"
+                  "import kopiresearch.corpus as c, kopiresearch.graph as g\n"
+                  "print(Corpus is c.Corpus is kr.Corpus, kr.region_graph is g.region_graph,"
+                  " kr.load_bundled.__module__, kr.POST_KINDS is c.POST_KINDS)")
+    assert loaded.splitlines() == ["False False", "True True kopiresearch.synth True"]
+
+
+def test_namespace_lists_every_name_of_all():
+    for name in kr.__all__:
+        assert getattr(kr, name) is not None
+        assert name in dir(kr)
