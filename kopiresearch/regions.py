@@ -37,6 +37,7 @@ __all__ = [
     "UNKNOWN_REGION",
     "LEVELS",
     "is_kabkota",
+    "only_kabkota",
     "region_group",
 ]
 
@@ -281,6 +282,41 @@ def is_kabkota(code) -> bool:
     (True, False, False, False)
     """
     return not _missing(code) and str(code) not in (PROVINCE_CODE, UNKNOWN_REGION)
+
+
+def only_kabkota(table, column=None):
+    """The rows of ``table`` whose region names one kabupaten/kota (:func:`is_kabkota`).
+
+    What a per-region count, table or map keeps: the province-wide code
+    :data:`PROVINCE_CODE`, :data:`UNKNOWN_REGION` and missing regions are dropped, every other
+    label stays (so a user's own region labels are kept, and a map of East Java says which of
+    them it cannot draw).
+
+    Parameters
+    ----------
+    table : pandas.Series or pandas.DataFrame
+        Rows labelled by region: in the index, or in ``column``.
+    column : str, optional
+        The column holding each row's region (default: the index).
+
+    Returns
+    -------
+    pandas.Series or pandas.DataFrame
+        The kept rows of ``table``, in their order (a selection, not a copy to write into).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reach = pd.Series([0.4, 0.9, 0.1, 0.2], index=["3578", "35", "unknown", "3507"])
+    >>> only_kabkota(reach).index.tolist()
+    ['3578', '3507']
+    >>> rows = pd.DataFrame({"region_code": ["3578", None, "35"], "n": [1, 2, 3]})
+    >>> only_kabkota(rows, "region_code")["n"].tolist()
+    [1]
+    """
+    labels = table.index if column is None else table[column]
+    keep = np.fromiter((is_kabkota(v) for v in labels), dtype=bool, count=len(labels))
+    return table[keep]
 
 
 def region_group(code, level: str = "kabkota"):

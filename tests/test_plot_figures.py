@@ -354,3 +354,16 @@ def test_data_points_of_lines_with_timestamps():
     ax.plot(pd.date_range("2024-01-01", periods=3), [1, 2, 3])
     assert data_points(ax).shape == (5, 2)
     plt.close(fig)
+
+
+def test_reach_map_names_labels_it_cannot_draw():
+    from kopiresearch import plot
+    from kopiresearch.diffusion import simulate
+    from kopiresearch.errors import KopiresearchError
+
+    G = nx.DiGraph([("a", "b")])
+    nx.set_node_attributes(G, {"a": "A", "b": "3578"}, "region_code")
+    res = simulate(G, ["a"], p=1.0, direction="flow", runs=5, seed=1, progress=False)
+    with pytest.raises(KopiresearchError, match="'A'"):
+        plot.region_reach_map(res)
+    plt.close("all")

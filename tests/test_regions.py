@@ -110,6 +110,20 @@ def test_is_kabkota_is_the_one_region_predicate():
     assert is_kabkota("A")  # a user's own region label is a region
 
 
+def test_only_kabkota_keeps_the_rows_is_kabkota_accepts():
+    import numpy as np
+    import pandas as pd
+
+    from kopiresearch.regions import only_kabkota
+
+    labels = ["3578", "35", "unknown", None, np.nan, "A", "3507"]
+    s = pd.Series(range(len(labels)), index=pd.Index(labels, dtype=object))
+    assert only_kabkota(s).tolist() == [0, 5, 6]
+    df = pd.DataFrame({"region_code": labels, "n": range(len(labels))}, index=list("abcdefg"))
+    assert only_kabkota(df, "region_code").index.tolist() == ["a", "f", "g"]
+    assert only_kabkota(df.iloc[:0], "region_code").empty
+
+
 def test_region_group_labels_every_level():
     from kopiresearch.regions import PROVINCE_GROUP, UNKNOWN_REGION, region_group
 

@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 
 from ..corpus import ACTOR_TYPES
 from ..errors import KopiresearchError
-from ..regions import region_table
+from ..regions import only_kabkota, region_table
 from ._maps import choropleth, hatch_regions, map_panels
 from ._palette import ACTOR_COLORS, SEQUENTIAL_CMAP, actor_label
 from ._style import place_legend
@@ -274,9 +274,7 @@ def reach_and_time_maps(by_region, *, figsize=None, min_cascades=5, time_cmap=No
     >>> bool(abs(w[0] - w[1]) < 1)
     True
     """
-    br = by_region.copy()
-    br.index = br.index.astype(str)
-    br = br[br.index.str.len() == 4]
+    br = only_kabkota(by_region.set_axis(by_region.index.astype(str)))
     titles = titles or ("share of cascades reaching it", "median hours to first reach")
     fig, axes, caxes = map_panels(2, figsize=figsize)
     choropleth(br["share_reached"], ax=axes[0], cmap=share_cmap or SEQUENTIAL_CMAP, vmin=0,

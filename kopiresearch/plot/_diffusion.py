@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import KopiresearchError
+from ..regions import only_kabkota
 from ._palette import DIVERGING_CMAP
 
 __all__ = ["spread_over_time", "region_reach_map", "region_reach_difference_map",
@@ -90,11 +91,10 @@ def region_reach_map(result, ax=None, *, column="share_reached", label=None, **k
 
 
 def _kabkota(result, column):
-    """``column`` of ``result.region_reach`` for the kabupaten/kota (four-digit codes) only,
-    as floats: what the reach maps shade."""
-    reach = result.region_reach
-    keep = [c for c in reach.index if isinstance(c, str) and len(c) == 4 and c.isdigit()]
-    return pd.Series(reach.loc[keep, column].to_numpy(dtype=float), index=keep)
+    """``column`` of ``result.region_reach`` for the kabupaten/kota only
+    (:func:`kopiresearch.regions.only_kabkota`), as floats: what the reach maps shade."""
+    reach = only_kabkota(result.region_reach)[column]
+    return pd.Series(reach.to_numpy(dtype=float), index=reach.index.astype(str))
 
 
 def region_reach_difference_map(result, baseline, ax=None, *, column="share_reached",
