@@ -297,7 +297,9 @@ def only_kabkota(table, column=None):
     table : pandas.Series or pandas.DataFrame
         Rows labelled by region: in the index, or in ``column``.
     column : str, optional
-        The column holding each row's region (default: the index).
+        The column holding each row's region (default: the index). A Series whose values
+        are the regions (a node -> region mapping) is filtered with
+        ``labels[labels.map(is_kabkota)]``.
 
     Returns
     -------
