@@ -42,8 +42,8 @@ from .claims import Claim, claim
 from .corpus import GOVERNMENT_TYPES, Corpus
 from .errors import KopiresearchError
 
-__all__ = ["LABELS_HOW", "Finding", "Study", "compare_words", "open_study", "plural",
-           "share_words"]
+__all__ = ["LABELS_HOW", "Finding", "Study", "compare_words", "listing", "open_study",
+           "plural", "share_words"]
 
 #: the event of the bundled data set
 BUNDLED_EVENT_NAME = "Kopilaborasi"
@@ -109,6 +109,8 @@ class Study:
     labels: str | None = None
     #: sections that said their data are missing: (section, sentence)
     gaps: list = field(default_factory=list)
+    #: each section's main sentence (:meth:`finding`), repeated by :meth:`conclusions`
+    findings: dict = field(default_factory=dict)
 
     # ----------------------------------------------------------------- what the data hold
     @property
@@ -180,6 +182,30 @@ class Study:
         """Show a sentence of results (Markdown) computed from the cell's values."""
         _display(_Markdown(text))
         return Finding(text)
+
+    def finding(self, section: str, text: str) -> Finding:
+        """Show the main sentence of a section's results and keep it for :meth:`conclusions`.
+
+        A section that says its finding again replaces the sentence kept before.
+        """
+        self.findings[section] = text
+        return self.say(text)
+
+    def conclusions(self, none: str = "No section could be answered from these data.") -> Finding:
+        """Say every section's main sentence (:meth:`finding`) as a list, in the order said,
+        then the sections these data could not answer (:meth:`missing`).
+
+        Parameters
+        ----------
+        none : str
+            What to say when no section kept a finding.
+        """
+        found = self.say("\n".join(f"- **{section}.** {text}"
+                                   for section, text in self.findings.items()) or none)
+        if self.gaps:
+            self.say("Not answered from these data: "
+                     + "; ".join(dict.fromkeys(section for section, _ in self.gaps)) + ".")
+        return found
 
     def missing(self, section: str, what: str, how: str) -> Finding:
         """Say that a section cannot be answered from these data, and how to supply them.
@@ -382,6 +408,21 @@ def plural(n, noun: str, many: str | None = None) -> str:
     """
     word = noun if n == 1 else (many or noun + "s")
     return f"{n:,} {word}"
+
+
+def listing(names, last: str = "and") -> str:
+    """``"a, b and c"``: names joined for a sentence.
+
+    Examples
+    --------
+    >>> listing(["Kota Malang"]), listing(["a", "b", "c"]), listing(["a", "b"], last="or")
+    ('Kota Malang', 'a, b and c', 'a or b')
+    >>> listing([])
+    ''
+    """
+    names = [str(name) for name in names]
+    return (f" {last} ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1
+            else "".join(names))
 
 
 def share_words(share: float) -> str:

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from kopiresearch.claims import ClaimError  # noqa: E402
 from kopiresearch.errors import KopiresearchError  # noqa: E402
 from kopiresearch.io import example_path, load_any, write_corpus  # noqa: E402
-from kopiresearch.study import compare_words, open_study, share_words  # noqa: E402
+from kopiresearch.study import compare_words, listing, open_study, plural, share_words  # noqa: E402,E501
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +93,29 @@ def test_missing_records_the_gap_and_writes_it(tmp_path):
     rows = json.loads((tmp_path / "gaps.json").read_text(encoding="utf-8"))
     assert rows == [{"section": "Offices", "sentence": "No account is labelled as government. "
                      "Pass LABELS (draft them with `kopiresearch labels draft`)."}]
+
+
+def test_conclusions_repeat_each_finding_then_the_gaps(capsys):
+    s = open_study(example_path("tweet_harvest_2.6.1.csv"))
+    assert s.conclusions(none="No step could be answered.") == "No step could be answered."
+    s.finding("Speed", "Half of the regions are reached within a day.")
+    s.finding("Flows", "Most flows stay inside a Bakorwil.")
+    s.finding("Speed", "Most regions are reached within a day.")  # said again: replaces
+    s.missing("Offices", "No account is labelled as government.", "Pass LABELS.")
+    capsys.readouterr()
+    text = s.conclusions()
+    assert text == ("- **Speed.** Most regions are reached within a day.\n"
+                    "- **Flows.** Most flows stay inside a Bakorwil.")
+    shown = capsys.readouterr().out
+    assert shown.endswith("Not answered from these data: Offices.\n")
+    assert open_study(example_path("tweet_harvest_2.6.1.csv")).findings == {}  # not shared
+
+
+def test_sentence_helpers_count_and_join():
+    assert plural(1, "cascade") == "1 cascade" and plural(3, "cascade") == "3 cascades"
+    assert plural(2, "repost or quote", "reposts and quotes") == "2 reposts and quotes"
+    assert listing(["a", "b", "c"]) == "a, b and c" and listing(["a", "b"], last="or") == "a or b"
+    assert listing(iter(["only"])) == "only" and listing([]) == ""
 
 
 def test_figures_and_tables_are_saved_and_svg_is_byte_stable(tmp_path):
