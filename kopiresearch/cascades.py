@@ -19,9 +19,10 @@ from numba import njit
 
 from ._compat import renamed_keyword
 from ._docs import fill_doc
+from ._random import resolve_rng
 from .corpus import GOVERNMENT_TYPES, POST_KINDS, Corpus
 from .errors import KopiresearchError
-from .regions import BAKORWIL, region_table
+from .regions import BAKORWIL, LEVELS, region_table
 
 __all__ = [
     "Cascades",
@@ -707,7 +708,7 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
     >>> int(f.loc["III Malang", "I Madiun"]), int(f.to_numpy().sum())
     (1, 2)
     """
-    if level not in ("kabkota", "bakorwil"):
+    if level not in LEVELS:
         raise CascadeError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
     if normalize not in ("source", "target", "both", None):
         raise CascadeError(f"normalize must be 'source', 'target', 'both' or None, "
@@ -851,7 +852,7 @@ def size_matched_comparison(table: pd.DataFrame, group, *,
     measure
     depth        0.6667          0.6667
     """
-    rng = np.random.default_rng(seed)
+    rng = resolve_rng(seed, error=CascadeError)
     if isinstance(group, str):
         if group not in table.columns:
             raise CascadeError(f"group: no column {group!r} in the table")
@@ -905,7 +906,11 @@ def _region_index() -> tuple[tuple, np.ndarray]:
 
 
 def _region_codes(values) -> np.ndarray:
-    """Region code strings -> 0..37, -1 for unknown or province-wide."""
+    """Region code strings -> 0..37, -1 for unknown or province-wide.
+
+    On a corpus this is :func:`kopiresearch.regions.is_kabkota`: the corpus admits only the
+    38 codes, ``"35"`` and missing region codes (``Corpus.validate``), so every code that
+    is a region has a position here."""
     codes, _ = _region_index()
     return pd.Index(codes).get_indexer(pd.Series(values, dtype="string").fillna("?"))
 

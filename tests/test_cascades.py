@@ -320,6 +320,12 @@ def test_size_matched_by_hand_and_seeded():
     pd.testing.assert_frame_equal(r, again)
 
 
+def test_size_matched_refuses_a_bad_seed_as_cascade_error():
+    t = pd.DataFrame({"size": [2, 2], "depth": [1, 2]})
+    with pytest.raises(CascadeError, match="seed must be"):
+        size_matched_comparison(t, np.array([True, False]), measures=["depth"], seed="x")
+
+
 def test_size_matching_removes_a_size_confound():
     rng = np.random.default_rng(0)
     size = np.r_[rng.integers(2, 9, 400), rng.integers(50, 200, 400)]

@@ -23,6 +23,7 @@ from kopiresearch.cascades import (  # noqa: E402
     time_to_region,
 )
 from kopiresearch.plot._style import _boxes_overlap, _label_boxes, _renderer  # noqa: E402
+from kopiresearch.regions import only_kabkota  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -135,7 +136,7 @@ def test_reach_and_time_maps_same_size_with_share():
     assert wa.width == pytest.approx(wb.width, abs=1) and wa.height == pytest.approx(
         wb.height, abs=1)
     shown = a.collections[0].get_array()
-    kab = br[br.index.astype(str).str.len() == 4]
+    kab = only_kabkota(br)
     assert sorted(np.asarray(shown)) == sorted(kab["share_reached"].to_numpy())
 
 
