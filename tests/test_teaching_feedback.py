@@ -150,3 +150,169 @@ def test_wrong_numeric_settings_raise_too(expect):
     with pytest.raises(t.LabSetupError, match="k='2'"):
         t.cek_pilihan_mitra(["x"], {"x": {"3578"}}, "2")
     expect(t.cek_monte_carlo(1.5, G, ["a"], toleransi=0.1), "benar")
+
+
+# ----------------------------------------------------------------------------------------
+# every setting of every check is checked before the answer (issue 18 item 4)
+
+_TOY = pd.DataFrame({"source_id": ["a", "a", "b"], "target_id": ["b", "b", "c"],
+                     "kind": ["reply", "reply", "mention"]})
+_G = nx.DiGraph([("a", "b"), ("b", "a"), ("c", "b")])
+_TREE = nx.DiGraph([("r", "a"), ("a", "b"), ("r", "c")], root="r")
+_POSTS = pd.DataFrame({"post_id": ["r", "p1"], "author_id": ["A", "B"]})
+_TIMES = pd.DataFrame({"created_at": pd.to_datetime(["2024-10-01 00:00", "2024-10-01 02:00"],
+                                                    utc=True),
+                       "region_code": ["35", "3578"]})
+_IC = nx.DiGraph()
+_IC.add_edge("s", "a", p=0.5)
+_IC.add_edge("a", "b", p=0.5)
+_COINS = {("s", "a"): 0.1, ("a", "b"): 0.9}
+_BIG = nx.DiGraph()
+_BIG.add_edges_from(((i, i + 1) for i in range(21)), p=0.5)
+_REACH = {"a": {"3578"}, "b": {"3506", "3578"}}
+_UNDIRECTED = nx.Graph([("a", "b")])
+_MULTI = nx.MultiDiGraph([("a", "b"), ("a", "b")])
+_NOT_A_GRAPH = [nx.DiGraph(), _UNDIRECTED, _MULTI, [("a", "b")], "G"]
+_NOT_A_TREE = [nx.DiGraph(), nx.DiGraph([("a", "b"), ("b", "a")]), _TREE.reverse(),
+               nx.Graph(_TREE.edges()), nx.DiGraph(list(_TREE.edges()), root="zz"),
+               nx.DiGraph([("r", "a"), ("x", "a")]), "T"]
+_NAIVE = _TIMES.assign(created_at=_TIMES["created_at"].dt.tz_localize(None))
+
+#: For each check: the settings of a valid call (keywords), a filled answer, and for each
+#: setting the wrong values a lecturer might pass. The values of a setting that another one
+#: depends on (``interaksi`` for ``jenis``, ``G`` for ``benih``) are wrong with the others
+#: of the valid call.
+SETTINGS = {
+    "cek_graf": (
+        {"jenis": "reply", "interaksi": _TOY}, _G,
+        {"jenis": ["xyz", ["reply", "xyz"], [], 3, "comment"],  # comment: none in _TOY
+         "interaksi": ["xyz", _TOY.drop(columns="kind"), _TOY.iloc[:0],
+                       _TOY.drop(columns="source_id"), [("a", "b")]]}),
+    "cek_derajat": (
+        {"G": _G, "arah": "masuk", "berbobot": True}, {"a": 1.0},
+        {"G": _NOT_A_GRAPH, "arah": ["in", "Masuk", None, ["masuk"]],
+         "berbobot": ["ya", 1, None, "True"]}),
+    "cek_baca_gambar": ({"H": _G}, "a", {"H": _NOT_A_GRAPH}),
+    "cek_pagerank": ({"G": _G}, {"a": 1.0}, {"G": _NOT_A_GRAPH}),
+    "cek_betweenness": ({"G": _G}, {"a": 1.0}, {"G": _NOT_A_GRAPH}),
+    "cek_resiprositas": ({"G": _G}, 0.5, {"G": _NOT_A_GRAPH}),
+    "cek_responsivitas": ({"corpus": None}, {"x": 0.5},
+                          {"corpus": ["corpus", _TOY, _G]}),
+    "cek_induk": (
+        {"simpul": _POSTS, "mengikuti": {("B", "A")}}, {"p1": "r"},
+        {"simpul": ["s", _POSTS.iloc[:0], _POSTS.drop(columns="author_id"), _TIMES],
+         "mengikuti": ["BA", {"B": "A"}, [("B", "A", "x")], None, 3]}),
+    "cek_kedalaman": ({"pohon": _TREE}, 2, {"pohon": _NOT_A_TREE}),
+    "cek_viralitas": ({"pohon": _TREE}, 1.5,
+                      {"pohon": [*_NOT_A_TREE, nx.DiGraph(nx.empty_graph(["r"]))]}),
+    "cek_waktu_wilayah": (
+        {"simpul": _TIMES}, {"3578": 2.0},
+        {"simpul": ["s", _TIMES.iloc[:0], _TIMES.drop(columns="region_code"), _NAIVE,
+                    _TIMES.assign(created_at=["2024-10-01", "2024-10-02"])]}),
+    "cek_ic_manual": (
+        {"G": _IC, "benih": ["s"], "koin": _COINS, "p": "p"}, {"s", "a"},
+        {"G": _NOT_A_GRAPH, "p": ["nope", "weight", 1, None],
+         "benih": [["zz"], [], "s", {"s": 1}, None, [["s"]]],
+         "koin": [{}, {("s", "a"): 0.1}, {("s", "a"): 0.1, ("a", "b"): 1.5},
+                  {("s", "a"): "0.1", ("a", "b"): 0.9}, "koin", None]}),
+    "cek_monte_carlo": (
+        {"G": _IC, "benih": ["s"], "p": "p", "toleransi": 0.1}, 1.5,
+        {"G": [*_NOT_A_GRAPH, _BIG], "p": ["nope", "weight", 1],
+         "benih": [["zz"], [], "s", None], "toleransi": [0, -0.1, "0.1", True, None]}),
+    "cek_pilihan_mitra": (
+        {"jangkauan": _REACH, "k": 1}, ["b"],
+        {"jangkauan": [{}, {"a": "3578"}, ["a", "b"], None],
+         "k": ["2", 0, 3, 1.0, True, None]}),  # 3: more than the 2 candidates
+}
+
+_CHECKS = [n for n in t.__all__ if n.startswith("cek_")]
+_WRONG = [(cek, nama, i, salah) for cek, (_, _, wrong) in SETTINGS.items()
+          for nama, values in wrong.items() for i, salah in enumerate(values)]
+
+
+def test_every_setting_of_every_check_is_declared_and_tested():
+    assert sorted(SETTINGS) == sorted(_CHECKS)
+    for cek in _CHECKS:
+        check = getattr(t, cek)
+        declared = list(check.setelan)
+        assert sorted(declared) == sorted(SETTINGS[cek][0]), cek
+        assert sorted(SETTINGS[cek][2]) == sorted(declared), cek
+
+
+@pytest.mark.parametrize("cek", _CHECKS)
+def test_valid_settings_pass_and_a_blank_answer_is_not_done(cek):
+    valid, filled, _ = SETTINGS[cek]
+    check = getattr(t, cek)
+    assert check(..., **valid).status == "belum"
+    assert check(None, **valid).status == "belum"
+    assert check(filled, **valid).status in ("benar", "salah")
+
+
+@pytest.mark.parametrize("blank", [True, False], ids=["blank", "filled"])
+@pytest.mark.parametrize("cek, nama, i, salah", _WRONG,
+                         ids=[f"{c}-{n}-{i}" for c, n, i, _ in _WRONG])
+def test_a_wrong_setting_raises_with_a_blank_and_a_filled_answer(cek, nama, i, salah, blank,
+                                                                 capsys):
+    valid, filled, _ = SETTINGS[cek]
+    settings = {**valid, nama: salah}
+    with pytest.raises(t.LabSetupError) as err:
+        getattr(t, cek)(... if blank else filled, **settings)
+    message = str(err.value)
+    # the check, the argument and its value, and what it must be
+    assert message.startswith(f"{cek}: {nama}=")
+    assert " is not " in message and "wrong setting" in message
+    assert capsys.readouterr().out == ""  # nothing told to the student
+
+
+def test_the_error_names_the_value_and_the_options():
+    G = nx.DiGraph([("a", "b")])
+    with pytest.raises(t.LabSetupError, match=r"cek_derajat: arah='in' is not .*'masuk', "
+                                              r"'keluar'"):
+        t.cek_derajat(..., G, arah="in")
+    with pytest.raises(t.LabSetupError, match=r"jenis='xyz' is not .*mention, reply"):
+        t.cek_graf(..., jenis="xyz")
+    with pytest.raises(t.LabSetupError, match=r"jenis='xyz' is not .*occurs in interaksi"):
+        t.cek_graf(..., jenis="xyz", interaksi=_TOY.assign(kind="xyz"))  # not a package kind
+    with pytest.raises(t.LabSetupError, match=r"G=<Graph with 2 nodes and 1 edges>"):
+        t.cek_pagerank({"a": 1}, nx.Graph(G))
+    with pytest.raises(t.LabSetupError, match=r"k=3 is not .*from 1 to .* \(2\)"):
+        t.cek_pilihan_mitra(["a"], _REACH, 3)
+    with pytest.raises(t.LabSetupError, match=r"p='nope' is not the name of an edge "
+                                              r"attribute of G"):
+        t.cek_ic_manual({"s"}, _IC, ["s"], _COINS, p="nope")
+
+
+def test_a_call_that_does_not_fit_the_check_raises():
+    G = nx.DiGraph([("a", "b")])
+    with pytest.raises(t.LabSetupError, match="cek_derajat: .*unexpected keyword.*'arh'"):
+        t.cek_derajat(..., G, arh="masuk")
+    with pytest.raises(t.LabSetupError, match="cek_derajat: .*unexpected keyword"):
+        t.cek_derajat({"a": 1}, G, arh="masuk")
+    with pytest.raises(t.LabSetupError, match="cek_derajat: missing .*'G'"):
+        t.cek_derajat({"a": 1})
+    with pytest.raises(t.LabSetupError, match="too many"):
+        t.cek_resiprositas(0.5, G, G)
+
+
+@pytest.mark.parametrize("cek", _CHECKS)
+@pytest.mark.parametrize("odd", [[1, 2], "teks", 3.5, {"a": "x"}, object(), (0, 48)],
+                         ids=["list", "str", "float", "dict", "object", "decimal-comma"])
+def test_an_odd_answer_with_valid_settings_is_the_students_salah(cek, odd, capsys):
+    valid, _, _ = SETTINGS[cek]
+    hasil = getattr(t, cek)(odd, **valid)
+    assert hasil.status == "salah" and hasil.pesan.startswith(t.PESAN_SALAH)
+    assert hasil.pesan in capsys.readouterr().out
+
+
+def test_a_check_must_declare_every_setting():
+    from kopiresearch.teaching._feedback import pemeriksa, pilihan
+
+    with pytest.raises(TypeError, match="declare what every setting must be"):
+        pemeriksa(lambda jawaban, G: None)
+    with pytest.raises(TypeError, match="declare"):
+        pemeriksa(arah=pilihan("masuk"), G=pilihan(1))(lambda jawaban, arah="masuk": None)
+    cek = pemeriksa(arah=pilihan("masuk", "keluar"))(lambda jawaban, arah="masuk": t.Hasil(
+        "benar", ""))
+    assert cek(1, arah="keluar").status == "benar"
+    with pytest.raises(t.LabSetupError, match="<lambda>: arah='x'"):
+        cek(..., arah="x")
