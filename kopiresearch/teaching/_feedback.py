@@ -453,8 +453,9 @@ def belum():
 
 
 def aman(fungsi, *args, **kwargs):
-    """Run a check; an answer that makes the comparison itself fail is a wrong answer (a
-    wrong setting of the check, :class:`LabSetupError`, is raised)."""
+    """Run a check; an answer that makes the comparison itself fail is a wrong answer (the
+    settings were checked before, by :func:`pemeriksa`; a :class:`LabSetupError` is
+    raised)."""
     try:
         return fungsi(*args, **kwargs)
     except LabSetupError:
