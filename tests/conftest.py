@@ -127,3 +127,32 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture
+def expect():
+    """``expect(hasil, status, *fragments, capsys=None)``: assert that a teaching check returned
+    a ``Hasil`` of ``status`` whose message holds every fragment (and, given ``capsys``, that
+    the message was printed)."""
+    from kopiresearch.teaching import Hasil
+
+    def _expect(hasil, status, *fragments, capsys=None):
+        assert isinstance(hasil, Hasil)
+        assert hasil.status == status, hasil.pesan
+        for fragment in fragments:
+            assert fragment in hasil.pesan
+        if capsys is not None:
+            printed = capsys.readouterr().out
+            assert hasil.pesan in printed
+
+    return _expect
+
+
+@pytest.fixture
+def teaching_graph():
+    """Five weighted edges: a <-> b mutual, c -> b, a -> c, d -> a (reciprocity 2/5 by hand,
+    see test_teaching_lab2.py)."""
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([("a", "b", 3), ("b", "a", 1), ("c", "b", 1), ("a", "c", 2),
+                               ("d", "a", 1)])
+    return G

@@ -30,9 +30,11 @@ regenerated.
 The package: :mod:`~kopiresearch.teaching._feedback` is the framework (messages,
 :class:`Hasil`, the one check wrapper :func:`~kopiresearch.teaching._feedback.pemeriksa`,
 number comparison, :func:`jawaban_benar`); ``lab1`` ... ``lab4`` hold one lab's checks each.
-A new check is a function of the lab's module decorated with ``@pemeriksa`` that returns
-``benar(...)`` or ``salah(...)``; a wrong *setting* of a check (``arah="in"``) raises
-:class:`LabSetupError` instead of telling the student the answer is wrong.
+A new check is a function of the lab's module that returns ``benar(...)`` or ``salah(...)``,
+decorated with ``@pemeriksa(...)`` declaring what each of its *settings* (every argument but
+the student's answer: options such as ``arah``, the lab's data such as ``G``) must be. A wrong
+setting (``arah="in"``, seeds that are not nodes of ``G``) raises :class:`LabSetupError`,
+with a blank answer too, instead of telling the student the answer is wrong.
 """
 
 from ._feedback import (

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import io
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -31,8 +32,15 @@ __all__ = [
     "Hasil",
     "LabSetupError",
     "pemeriksa",
+    "Syarat",
+    "pilihan",
+    "atau_none",
+    "positif",
+    "graf_berarah",
+    "graf_pohon",
+    "tabel",
+    "ringkas",
     "jawaban_benar",
-    "setelan",
     "kosong",
     "lapor",
     "benar",
@@ -94,32 +102,162 @@ class LabSetupError(KopiresearchError, ValueError):
     answer."""
 
 
-def setelan(nilai, nama, pilihan):
-    """``nilai`` when it is one of ``pilihan``; else :class:`LabSetupError` naming the
-    setting and its options."""
-    if isinstance(nilai, (list, dict, set)) or nilai not in pilihan:
-        opsi = ", ".join(repr(x) for x in pilihan)
-        raise LabSetupError(f"{nama}={nilai!r} is not an option of this check (expected one "
-                            f"of {opsi}); the lab notebook calls the check with a wrong "
-                            "setting, not the student's answer")
-    return nilai
+@dataclass(frozen=True)
+class Syarat:
+    """What one setting of a check must be (a setting: any argument but the student's answer,
+    which the lab notebook passes: an option such as ``arah``, or the lab's data such as
+    ``G``).
 
-
-def pemeriksa(fungsi):
-    """The wrapper every ``cek_*`` check shares.
-
-    The first argument is the student's answer: left blank (``...`` or ``None``) it gets the
-    friendly "belum dikerjakan" message; an answer that makes the comparison itself fail
-    (a list where a graph was expected, a string where a number was expected) gets a "salah"
-    message that says what was expected. A wrong *setting* of the check (a
-    :class:`LabSetupError`) is raised: it is the notebook's mistake, not the student's.
+    ``uji(value, arguments)`` is true for a valid value; ``arguments`` holds the check's other
+    arguments (given or default), so a setting can depend on another (the seeds must be nodes
+    of ``G``). ``harapan`` says what a valid value is, in the error: a text, or a function of
+    ``arguments`` giving it. ``perlu`` names the other arguments ``uji`` reads: without them
+    (a blank answer, called without the lab's data) the setting is not checked.
     """
+
+    uji: Callable
+    harapan: str | Callable
+    perlu: tuple = ()
+
+    def periksa(self, cek: str, nama: str, nilai, argumen) -> None:
+        """Raise :class:`LabSetupError` naming the check, the setting, its value and what it
+        must be, unless the value is valid."""
+        if any(k not in argumen for k in self.perlu):
+            return
+        try:
+            sah = self.uji(nilai, argumen)
+        except (TypeError, ValueError, KeyError, AttributeError, nx.NetworkXException):
+            sah = False
+        if sah:
+            return
+        harapan = self.harapan(argumen) if callable(self.harapan) else self.harapan
+        raise LabSetupError(f"{cek}: {nama}={ringkas(nilai)} is not {harapan}; the lab "
+                            "notebook calls the check with a wrong setting, not the student's "
+                            "answer")
+
+
+def pilihan(*opsi) -> Syarat:
+    """A setting that is one of ``opsi`` (of the same type: ``1`` is not ``True``)."""
+    daftar = ", ".join(repr(x) for x in opsi)
+    return Syarat(lambda nilai, _: any(type(nilai) is type(o) and nilai == o for o in opsi),
+                  f"an option of this check (expected one of {daftar})")
+
+
+def atau_none(syarat: Syarat) -> Syarat:
+    """``syarat``, or ``None`` (the check's default)."""
+    harapan = syarat.harapan
+    return Syarat(lambda nilai, argumen: nilai is None or syarat.uji(nilai, argumen),
+                  (lambda a: f"None or {harapan(a)}") if callable(harapan)
+                  else f"None or {harapan}", syarat.perlu)
+
+
+def positif() -> Syarat:
+    """A positive real number."""
+    return Syarat(lambda nilai, _: isinstance(nilai, numbers.Real)
+                  and not isinstance(nilai, (bool, np.bool_)) and nilai > 0,
+                  "a positive number")
+
+
+def graf_berarah() -> Syarat:
+    """A directed graph with at least one edge (``nx.DiGraph``, not a multigraph)."""
+    return Syarat(lambda G, _: isinstance(G, nx.DiGraph) and not G.is_multigraph()
+                  and G.number_of_edges() > 0,
+                  "a directed graph (nx.DiGraph, not a multigraph) with at least one edge")
+
+
+def graf_pohon(min_simpul: int = 1) -> Syarat:
+    """A tree with edges pointing away from its root (its ``root`` attribute, when set), of
+    at least ``min_simpul`` nodes."""
+    def uji(T, _):
+        if not isinstance(T, nx.DiGraph) or T.number_of_nodes() < max(min_simpul, 1) \
+                or not nx.is_arborescence(T):
+            return False
+        root = T.graph.get("root")
+        return root is None or (root in T and T.in_degree(root) == 0)
+
+    return Syarat(uji, f"a tree (nx.DiGraph, edges parent -> child, attribute 'root' the node "
+                       f"without parent) of at least {min_simpul} node"
+                       + ("s" if min_simpul > 1 else ""))
+
+
+def tabel(*kolom, waktu=()) -> Syarat:
+    """A non-empty DataFrame with the columns ``kolom``; those in ``waktu`` hold time
+    zone-aware times (the package keeps every time in UTC)."""
+    def uji(df, _):
+        return (isinstance(df, pd.DataFrame) and len(df) > 0
+                and set(kolom) | set(waktu) <= set(df.columns)
+                and all(isinstance(df[c].dtype, pd.DatetimeTZDtype) for c in waktu))
+
+    semua = ", ".join([*kolom, *(f"{c} (UTC times)" for c in waktu)])
+    return Syarat(uji, f"a non-empty pandas DataFrame with the columns {semua}")
+
+
+def ringkas(nilai) -> str:
+    """A short text of a setting's value for an error (a graph or a table by its size)."""
+    if isinstance(nilai, nx.Graph):
+        return (f"<{type(nilai).__name__} with {nilai.number_of_nodes()} nodes and "
+                f"{nilai.number_of_edges()} edges>")
+    if isinstance(nilai, pd.DataFrame):
+        return f"<DataFrame of {len(nilai)} rows, columns {list(map(str, nilai.columns))}>"
+    teks = repr(nilai)
+    return teks if len(teks) <= 80 else f"<{type(nilai).__name__} of length {_len(nilai)}>"
+
+
+def _len(x):
+    try:
+        return len(x)
+    except TypeError:
+        return "?"
+
+
+def pemeriksa(fungsi=None, /, **setelan):
+    """The wrapper every ``cek_*`` check shares: ``@pemeriksa(nama=Syarat, ...)``.
+
+    The first argument of a check is the student's answer; every other argument is a
+    *setting* that the lab notebook passes (an option such as ``arah``, or the lab's data
+    such as ``G``), and the check declares what each must be (a :class:`Syarat` per
+    argument, all of them, checked in the order declared). A wrong setting raises
+    :class:`LabSetupError` *before* the answer is looked at: it is the notebook's mistake,
+    not the student's, and a blank student notebook shows it too. A call that does not fit
+    the check's signature (a misspelt keyword, a missing argument) raises it as well; only
+    with a blank answer are missing arguments let pass, as a blank answer needs no data.
+
+    Then an answer left blank (``...`` or ``None``) gets the friendly "belum dikerjakan"
+    message; an answer that makes the comparison itself fail (a list where a graph was
+    expected, a string where a number was expected) gets a "salah" message that says what
+    was expected (:func:`aman`).
+    """
+    if fungsi is None:
+        return lambda f: _bungkus(f, setelan)
+    return _bungkus(fungsi, setelan)
+
+
+def _bungkus(fungsi, setelan):
+    tanda = inspect.signature(fungsi)
+    nama = getattr(fungsi, "__name__", "cek")
+    lain = list(tanda.parameters)[1:]
+    if set(lain) != set(setelan):
+        raise TypeError(f"{nama}: declare what every setting must be (@pemeriksa(...)): "
+                        f"settings {lain}, declared {list(setelan)}")
+
     @functools.wraps(fungsi)
     def cek(jawaban, *args, **kwargs):
+        try:
+            ikat = (tanda.bind_partial if kosong(jawaban) else tanda.bind)(
+                jawaban, *args, **kwargs)
+        except TypeError as exc:
+            raise LabSetupError(f"{nama}: {exc}; the lab notebook calls the check with "
+                                "wrong arguments, not the student's answer") from None
+        ikat.apply_defaults()
+        argumen = dict(ikat.arguments)
+        for kunci, syarat in setelan.items():
+            if kunci in argumen:
+                syarat.periksa(nama, kunci, argumen[kunci], argumen)
         if kosong(jawaban):
             return belum()
         return aman(fungsi, jawaban, *args, **kwargs)
 
+    cek.setelan = dict(setelan)
     return cek
 
 
@@ -315,8 +453,9 @@ def belum():
 
 
 def aman(fungsi, *args, **kwargs):
-    """Run a check; an answer that makes the comparison itself fail is a wrong answer (a
-    wrong setting of the check, :class:`LabSetupError`, is raised)."""
+    """Run a check; an answer that makes the comparison itself fail is a wrong answer (the
+    settings were checked before, by :func:`pemeriksa`; a :class:`LabSetupError` is
+    raised)."""
     try:
         return fungsi(*args, **kwargs)
     except LabSetupError:

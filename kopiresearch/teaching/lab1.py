@@ -6,17 +6,21 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..corpus import INTERACTION_KINDS
 from ._feedback import (
     Hasil,
+    Syarat,
+    atau_none,
     benar,
     bundled_corpus,
     close_series,
+    graf_berarah,
     nilai_simpul,
     node_label,
     pemeriksa,
+    pilihan,
     salah,
     same_number,
-    setelan,
 )
 
 __all__ = [
@@ -26,7 +30,32 @@ __all__ = [
 ]
 
 
-@pemeriksa
+def _interaksi_sah(table, argumen):
+    kolom = {"source_id", "target_id"} | ({"kind"} if argumen.get("jenis") is not None else set())
+    return isinstance(table, pd.DataFrame) and len(table) > 0 and kolom <= set(table.columns)
+
+
+def _jenis_sah(jenis, argumen):
+    kinds = [jenis] if isinstance(jenis, str) else list(jenis)
+    if not kinds or not all(isinstance(k, str) and k in INTERACTION_KINDS for k in kinds):
+        return False
+    table = argumen.get("interaksi")
+    table = bundled_corpus().interactions if table is None else table
+    return bool(table["kind"].astype(str).isin(kinds).any())
+
+
+def _jenis_harapan(argumen):
+    data = "the bundled corpus" if argumen.get("interaksi") is None else "interaksi"
+    return (f"an interaction kind or a list of them ({', '.join(INTERACTION_KINDS)}) that "
+            f"occurs in {data}")
+
+
+@pemeriksa(
+    interaksi=atau_none(Syarat(_interaksi_sah, "a non-empty pandas DataFrame with the columns "
+                               "source_id, target_id (and kind when jenis is given)")),
+    jenis=atau_none(Syarat(lambda j, a: isinstance(j, (str, list, tuple)) and _jenis_sah(j, a),
+                           _jenis_harapan)),
+)
 def cek_graf(G, jenis=None, interaksi=None) -> Hasil:
     """Check a directed, weighted interaction graph built by hand from an interactions table.
 
@@ -36,7 +65,8 @@ def cek_graf(G, jenis=None, interaksi=None) -> Hasil:
         The student's graph: one edge ``source_id -> target_id`` per pair of accounts, with
         ``weight`` = the number of interactions of that pair.
     jenis : str or list of str, optional
-        The interaction kind(s) the exercise asks for (e.g. ``"reply"``); all when ``None``.
+        The interaction kind(s) the exercise asks for (e.g. ``"reply"``), of
+        :data:`kopiresearch.INTERACTION_KINDS` and present in the table; all when ``None``.
     interaksi : pandas.DataFrame, optional
         The interactions table the exercise starts from (columns ``source_id``,
         ``target_id`` and, when ``jenis`` is given, ``kind``); the bundled corpus by default.
@@ -44,6 +74,11 @@ def cek_graf(G, jenis=None, interaksi=None) -> Hasil:
     Returns
     -------
     Hasil
+
+    Raises
+    ------
+    LabSetupError
+        ``jenis`` or ``interaksi`` is not one of the above (the notebook's mistake).
 
     Notes
     -----
@@ -136,7 +171,7 @@ def cek_graf(G, jenis=None, interaksi=None) -> Hasil:
                  f"{G.number_of_edges()} sisi.")
 
 
-@pemeriksa
+@pemeriksa(G=graf_berarah(), arah=pilihan("masuk", "keluar"), berbobot=pilihan(True, False))
 def cek_derajat(jawaban, G, arah="masuk", berbobot=True) -> Hasil:
     """Check a degree computed for every node of ``G``.
 
@@ -171,8 +206,6 @@ def cek_derajat(jawaban, G, arah="masuk", berbobot=True) -> Hasil:
     >>> _ = cek_derajat(dict(G.in_degree()), G)  # doctest: +ELLIPSIS
     ❌ Belum tepat. Anda menghitung banyaknya sisi (derajat tanpa bobot), ...
     """
-    setelan(arah, "arah", ("masuk", "keluar"))
-    setelan(berbobot, "berbobot", (True, False))
     got = nilai_simpul(jawaban, G, "dict, pandas Series atau hasil G.in_degree(...) / "
                                    "G.out_degree(...)")
     if isinstance(got, Hasil):
@@ -214,7 +247,7 @@ def _degrees(G, arah, berbobot):
     return pd.Series(dict(view(weight=w)), dtype=float)
 
 
-@pemeriksa
+@pemeriksa(H=graf_berarah())
 def cek_baca_gambar(jawaban, H) -> Hasil:
     """Check which account of a drawn graph receives the most arrows.
 

@@ -10,13 +10,17 @@ import numpy as np
 import pandas as pd
 
 from .._docs import fill_doc
+from ..corpus import Corpus
 from ._feedback import (
     Hasil,
+    Syarat,
     angka,
+    atau_none,
     banding,
     banding_seri,
     benar,
     bundled_corpus,
+    graf_berarah,
     nilai_simpul,
     node_label,
     pemeriksa,
@@ -33,7 +37,7 @@ __all__ = [
 ]
 
 
-@pemeriksa
+@pemeriksa(G=graf_berarah())
 @fill_doc
 def cek_pagerank(jawaban, G) -> Hasil:
     """Check a weighted PageRank of every node of a directed interaction graph.
@@ -109,7 +113,7 @@ def _nilai_per_akun(jawaban, G, acuan, tol, keliru, gagal):
     return salah(gagal)
 
 
-@pemeriksa
+@pemeriksa(G=graf_berarah())
 def cek_betweenness(jawaban, G) -> Hasil:
     """Check the (normalised, unweighted, directed) betweenness centrality of every node.
 
@@ -156,7 +160,7 @@ def cek_betweenness(jawaban, G) -> Hasil:
            "berarah yang diminta.")
 
 
-@pemeriksa
+@pemeriksa(G=graf_berarah())
 def cek_resiprositas(jawaban, G) -> Hasil:
     """Check the reciprocity of a directed graph, computed by hand.
 
@@ -290,7 +294,8 @@ def responsivitas_kantor(corpus, *, office_types=("government_province",
     return out
 
 
-@pemeriksa
+@pemeriksa(corpus=atau_none(Syarat(lambda c, _: isinstance(c, Corpus),
+                                    "a kopiresearch.Corpus")))
 def cek_responsivitas(jawaban, corpus=None) -> Hasil:
     """Check the reply rate of every government office (province and kabupaten/kota).
 

@@ -3,7 +3,7 @@ virality, time to region."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import networkx as nx
 import numpy as np
@@ -13,16 +13,19 @@ from .._docs import fill_doc
 from ..regions import is_kabkota
 from ._feedback import (
     Hasil,
+    Syarat,
     angka,
     banding,
     banding_seri,
     benar,
     close_series,
+    graf_pohon,
     kosong,
     pemeriksa,
     salah,
     same_number,
     seri_jawaban,
+    tabel,
 )
 
 __all__ = [
@@ -86,7 +89,13 @@ def _parents(simpul, mengikuti, *, latest, flip):
     return out
 
 
-@pemeriksa
+def _pasangan(mengikuti, _):
+    return (isinstance(mengikuti, Collection) and not isinstance(mengikuti, (str, Mapping))
+            and all(isinstance(x, tuple) and len(x) == 2 for x in mengikuti))
+
+
+@pemeriksa(simpul=tabel("post_id", "author_id"),
+           mengikuti=Syarat(_pasangan, "a set of (follower_id, followee_id) pairs"))
 def cek_induk(jawaban, simpul, mengikuti) -> Hasil:
     """Check the reconstructed parent of every adopting post of one cascade.
 
@@ -146,7 +155,7 @@ def cek_induk(jawaban, simpul, mengikuti) -> Hasil:
                  "akhir sebelumnya yang penulisnya diikuti; jika tidak ada, akar.")
 
 
-@pemeriksa
+@pemeriksa(pohon=graf_pohon())
 def cek_kedalaman(jawaban, pohon) -> Hasil:
     """Check the depth of a cascade tree (edges parent -> child, attribute ``root``).
 
@@ -193,7 +202,7 @@ def _root(T):
     return root
 
 
-@pemeriksa
+@pemeriksa(pohon=graf_pohon(min_simpul=2))
 @fill_doc
 def cek_viralitas(jawaban, pohon) -> Hasil:
     """Check the structural virality of a cascade tree.
@@ -246,7 +255,7 @@ def cek_viralitas(jawaban, pohon) -> Hasil:
                  "Rata-ratakan jarak terpendek antara semua pasangan simpul yang berbeda.")
 
 
-@pemeriksa
+@pemeriksa(simpul=tabel("region_code", waktu=("created_at",)))
 def cek_waktu_wilayah(jawaban, simpul) -> Hasil:
     """Check the time (hours) a cascade took to reach each kabupaten/kota.
 

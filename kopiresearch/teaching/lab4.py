@@ -4,16 +4,19 @@ partner choice."""
 from __future__ import annotations
 
 import numbers
+from collections.abc import Collection, Mapping
 
 import networkx as nx
 import numpy as np
 
 from ._feedback import (
     Hasil,
-    LabSetupError,
+    Syarat,
     angka,
     benar,
+    graf_berarah,
     pemeriksa,
+    positif,
     salah,
 )
 
@@ -25,7 +28,34 @@ __all__ = [
 ]
 
 
-@pemeriksa
+def _peluang(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)) and 0 <= x <= 1
+
+
+def _graf_ic(maks_sisi=None) -> Syarat:
+    batas = f" and at most {maks_sisi} edges" if maks_sisi else ""
+    return Syarat(lambda G, a: graf_berarah().uji(G, a)
+                  and (maks_sisi is None or G.number_of_edges() <= maks_sisi),
+                  f"a directed graph (nx.DiGraph) with at least one edge{batas}")
+
+
+#: The settings of the independent-cascade checks: the graph, the name of its probability
+#: attribute, the seeds (nodes of the graph).
+_IC = {
+    "p": Syarat(lambda p, a: isinstance(p, str) and all(
+        _peluang(d.get(p)) for _, _, d in a["G"].edges(data=True)),
+        "the name of an edge attribute of G holding a probability in [0, 1] on every edge",
+        ("G",)),
+    "benih": Syarat(lambda b, a: isinstance(b, Collection) and not isinstance(b, (str, Mapping))
+                    and len(b) > 0 and all(x in a["G"] for x in b),
+                    "a non-empty list or set of nodes of G", ("G",)),
+}
+
+
+@pemeriksa(G=_graf_ic(), **_IC,
+           koin=Syarat(lambda k, a: isinstance(k, Mapping) and all(
+               _peluang(k.get((u, v))) for u, v in a["G"].edges()),
+               "a dict (u, v) -> random number in [0, 1] for every edge of G", ("G",)))
 def cek_ic_manual(jawaban, G, benih, koin, *, p="p") -> Hasil:
     """Check one run of the independent cascade done by hand with given random numbers.
 
@@ -127,7 +157,7 @@ def sebaran_tepat(G, benih, *, p="p") -> float:
     return total
 
 
-@pemeriksa
+@pemeriksa(G=_graf_ic(maks_sisi=20), **_IC, toleransi=positif())
 def cek_monte_carlo(jawaban, G, benih, *, p="p", toleransi=0.1) -> Hasil:
     """Check a Monte-Carlo estimate of the expected spread on a small graph.
 
@@ -152,8 +182,6 @@ def cek_monte_carlo(jawaban, G, benih, *, p="p", toleransi=0.1) -> Hasil:
     >>> _ = cek_monte_carlo(1.74, G, ["a"])
     ✅ Benar! Perkiraan Anda 1.740 dekat dengan nilai tepatnya 1.750 (selisih di bawah 0.1).
     """
-    if isinstance(toleransi, bool) or not isinstance(toleransi, numbers.Real) or not toleransi > 0:
-        raise LabSetupError(f"toleransi={toleransi!r}: the check needs a positive number")
     value, masalah = angka(jawaban, "satu angka (rata-rata)")
     if masalah:
         return salah(masalah)
@@ -173,7 +201,16 @@ def cek_monte_carlo(jawaban, G, benih, *, p="p", toleransi=0.1) -> Hasil:
                  "banyak kali (misalnya 5.000) dan rata-ratakan banyaknya simpul aktif.")
 
 
-@pemeriksa
+@pemeriksa(
+    jangkauan=Syarat(lambda j, _: isinstance(j, Mapping) and len(j) > 0 and all(
+        isinstance(r, Collection) and not isinstance(r, str) for r in j.values()),
+        "a non-empty dict candidate account -> set of region codes"),
+    k=Syarat(lambda k, a: isinstance(k, numbers.Integral) and not isinstance(k, (bool, np.bool_))
+             and 1 <= k <= len(a.get("jangkauan", [k])),
+             lambda a: "the number of partners to choose, an integer from 1 to the number of "
+                       f"candidates in jangkauan ({len(a['jangkauan'])})" if "jangkauan" in a
+             else "the number of partners to choose, an integer >= 1"),
+)
 def cek_pilihan_mitra(jawaban, jangkauan, k) -> Hasil:
     """Check a choice of ``k`` partner accounts that together reach as many regions as possible.
 
@@ -202,8 +239,6 @@ def cek_pilihan_mitra(jawaban, jangkauan, k) -> Hasil:
     >>> _ = cek_pilihan_mitra(["a", "b"], j, 2)  # doctest: +ELLIPSIS
     ❌ Belum tepat. Anda memilih akun yang masing-masing menjangkau wilayah terbanyak, ...
     """
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise LabSetupError(f"k={k!r}: the check needs the number of partners, an integer >= 1")
     if isinstance(jawaban, str) or not hasattr(jawaban, "__iter__"):
         return salah("Jawaban harus berupa daftar (list) akun.")
     chosen = list(jawaban)
