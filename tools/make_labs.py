@@ -17,7 +17,7 @@ copied as they are (outputs are recomputed when executing).
 Untagged cells after an exercise are seen by students before they solve it, so they must not
 contain its answer: they use the student's own answer, and only under
 ``if jawaban_benar(cek_..., answer, ...):`` (else they print "selesaikan dulu Latihan X.Y").
-``tests/test_teaching.py::test_no_code_after_an_exercise_gives_its_answer`` checks every
+``tests/test_teaching_notebooks.py::test_no_code_after_an_exercise_gives_its_answer`` checks every
 exercise.
 
 Usage::
