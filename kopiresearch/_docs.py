@@ -46,6 +46,15 @@ progress : object, optional
     "labelings": """\
 a, b : array-like
     Labels of the same items, in the same order.""",
+    # sections
+    "returns_axes": """\
+Returns
+-------
+matplotlib.axes.Axes""",
+    "returns_figure": """\
+Returns
+-------
+matplotlib.figure.Figure""",
 }
 
 _PLACE = re.compile(r"^([ \t]*)\{\{(\w+)\}\}[ \t]*$", flags=re.MULTILINE)

@@ -58,8 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Twitter crawls: leave out mentions of handles that occur only in "
                            "the leading @-run of a reply (X writes every thread participant "
                            "there); counted in the load report either way")
-    load.add_argument("--out", required=True, metavar="DIR", help="output folder (written "
-                      "whole or not at all; must be new or empty unless --overwrite)")
+    _add_out_folder(load)
     load.add_argument("--overwrite", action="store_true", help="replace an earlier output "
                       "in DIR (as a whole: no file of the earlier run is left)")
     load.add_argument("--csv", action="store_true", help="also write CSV tables")
@@ -76,8 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "region-to-region flow tables, on a local Dask cluster or an existing "
                     "one. Needs the scale extra: pip install 'kopiresearch[scale]'.")
     agg.add_argument("corpus_dir", metavar="CORPUS_DIR", help="partitioned corpus folder")
-    agg.add_argument("--out", required=True, metavar="DIR", help="output folder (written "
-                     "whole or not at all; must be new or empty unless --overwrite)")
+    _add_out_folder(agg)
     agg.add_argument("--overwrite", action="store_true", help="replace an earlier output in "
                      "DIR")
     agg.add_argument("--scheduler", metavar="ADDR", help="address of a running Dask "
@@ -277,6 +275,20 @@ def _load_partitioned(args, columns, key) -> int:
     return 0
 
 
+def _add_out_folder(parser) -> None:
+    """``--out DIR``: the folder a subcommand writes whole or not at all (``load`` and
+    ``aggregate`` take it alike, with ``--overwrite``)."""
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder (written "
+                        "whole or not at all; must be new or empty unless --overwrite)")
+
+
+def _add_corpus_dir(parser) -> None:
+    """``CORPUS_DIR``: the folder of a corpus written by ``kopiresearch load``, the input of
+    ``labels draft`` and ``export``."""
+    parser.add_argument("corpus_dir", metavar="CORPUS_DIR",
+                        help="folder written by 'kopiresearch load'")
+
+
 def _add_act_filters(parser) -> None:
     """``--kinds``, ``--start`` and ``--end``: which acts a subcommand keeps (``aggregate``
     and ``export`` take them alike; read back with :func:`_kinds_flag` and the times as
@@ -372,8 +384,7 @@ def _add_labels_and_export(sub) -> None:
                     "Rows marked 'decide' (ambiguous names such as a bare 'Malang') and "
                     "'check' need the researcher; the reviewed file goes to "
                     "'kopiresearch load --labels'.")
-    draft.add_argument("corpus_dir", metavar="CORPUS_DIR",
-                       help="folder written by 'kopiresearch load'")
+    _add_corpus_dir(draft)
     draft.add_argument("--out", required=True, metavar="FILE", help="labels CSV to write")
     draft.add_argument("--profiles", action="append", default=[], metavar="F",
                        help="twarc2 JSONL file or folder whose user profiles (location, "
@@ -392,8 +403,7 @@ def _add_labels_and_export(sub) -> None:
                     "community as node attributes. The GEXF is dynamic (each edge has a "
                     "spell from its first to its last act, for Gephi's timeline) unless "
                     "--static is given.")
-    exp.add_argument("corpus_dir", metavar="CORPUS_DIR",
-                     help="folder written by 'kopiresearch load'")
+    _add_corpus_dir(exp)
     exp.add_argument("--gexf", metavar="FILE", help="GEXF file to write")
     exp.add_argument("--graphml", metavar="FILE", help="GraphML file to write")
     exp.add_argument("--labels", metavar="F", help="labels CSV to apply first")

@@ -183,6 +183,38 @@ def read_text_lines(path) -> list[str]:
     return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
 
 
+def read_csv_file(path, report: LoadReport) -> pd.DataFrame:
+    """One CSV file of a crawl, every column as a string (see :func:`read_csv_strings`).
+
+    The file must be UTF-8 (a BOM is dropped; CR-only line ends are read as LF). Its blank
+    lines and its rows with a wrong number of fields are counted in ``report``. A stray space
+    around a header name (``" text"``) is what a hand-made or re-saved sheet has: the names
+    are matched without it, unless stripping would make two names the same.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from kopiresearch.corpus import LoadReport
+    >>> r = LoadReport()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = os.path.join(d, "t.csv")
+    ...     with open(p, "w") as fh:
+    ...         _ = fh.write("id, text\\n1,halo\\n\\n2,a,b\\n")
+    ...     frame = read_csv_file(p, r)
+    >>> list(frame.columns), len(frame), r.blank_lines, len(r.malformed)
+    (['id', 'text', '_line'], 1, 1, 1)
+    """
+    data = cr_line_ends(check_utf8(Path(path).read_bytes(), path))
+    frame, bad, blank = read_csv_strings(data, path)
+    report.blank_lines += blank
+    for line, reason in bad:
+        report.add_malformed(path, line, reason)
+    stripped = {c: c.strip() for c in frame.columns if c != "_line"}
+    if len(set(stripped.values())) == len(stripped):
+        frame = frame.rename(columns=stripped)
+    return frame
+
+
 def read_csv_strings(data: bytes, file, *, column_names=None, skip_rows=0, delimiter=",",
                      keep=None):
     """Read CSV bytes with pyarrow, every column as a string.

@@ -12,13 +12,11 @@ from ._common import (
     AccountBook,
     act_rows,
     assemble,
-    check_utf8,
-    cr_line_ends,
     expand_paths,
     guard,
     in_time_range,
     lower_handle,
-    read_csv_strings,
+    read_csv_file,
     record_file_counts,
     take_rows,
     time_key,
@@ -122,16 +120,9 @@ def read_interactions_csv(path, columns=None, *, platform: str = "facebook", tz=
     frames = []
     for p in expand_paths(path, patterns=("*.csv",)):
         report.files.append(str(p))
-        data = cr_line_ends(check_utf8(p.read_bytes(), p))
-        frame, bad, blank = read_csv_strings(data, p)
-        report.blank_lines += blank
-        for line, reason in bad:
-            report.add_malformed(p, line, reason)
-        # a stray space around a header name (" source") is what a hand-made sheet has:
-        # match names without it (a name that is still unknown is a clear error below)
-        stripped = {c: c.strip() for c in frame.columns if c != "_line"}
-        if len(set(stripped.values())) == len(stripped):
-            frame = frame.rename(columns=stripped)
+        # header names without a stray space (a name that is still unknown is a clear error
+        # below)
+        frame = read_csv_file(p, report)
         rename = {}
         for canon in GENERIC_COLUMNS:
             name = columns.get(canon, canon)

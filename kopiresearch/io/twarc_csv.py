@@ -20,8 +20,6 @@ from ._common import (
     add_locations,
     all_digits,
     assemble,
-    check_utf8,
-    cr_line_ends,
     drop_act_mentions,
     drop_malformed,
     expand_paths,
@@ -31,7 +29,7 @@ from ._common import (
     parse_counts,
     prefix_mention_rule,
     prefix_only_mentions,
-    read_csv_strings,
+    read_csv_file,
     record_file_counts,
     time_key,
     times_or_nat,
@@ -170,15 +168,8 @@ def read_twarc_csv(paths, *, reply_prefix_mentions: bool = True,
     lacking = {}  # file -> interaction columns its header lacks
     for path in files:
         report.files.append(str(path))
-        data = cr_line_ends(check_utf8(path.read_bytes(), path))
-        frame, bad, blank = read_csv_strings(data, path)
-        stripped = {c: c.strip() for c in frame.columns if c != "_line"}
-        if len(set(stripped.values())) == len(stripped):  # " text": a stray space
-            frame = frame.rename(columns=stripped)
+        frame = read_csv_file(path, report)
         _check_kind(frame, path)
-        report.blank_lines += blank
-        for line, reason in bad:
-            report.add_malformed(path, line, reason)
         for col in TWARC_CSV_REQUIRED:
             if col not in frame.columns:
                 raise InputFormatError("not a twarc-csv file: required column is missing "

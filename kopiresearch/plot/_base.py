@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
+from .._docs import fill_doc
 from ..corpus import ACTOR_TYPES
 from ..errors import KopiresearchError
 from ._palette import ACTOR_COLORS, OTHER_COLOR, actor_label
@@ -106,6 +107,7 @@ def _hull(points, core=0.8):
     return centre + (poly - centre) * 1.08
 
 
+@fill_doc
 def draw_network(G, ax=None, *, color_by="actor_type", size_by="in_weight", seed=1,
                  layout=None, max_nodes=None, edge_alpha=0.08, legend=True, palette=None,
                  label_top=0, label_by="handle", groups=None, group_colors=None,
@@ -148,9 +150,7 @@ def draw_network(G, ax=None, *, color_by="actor_type", size_by="in_weight", seed
     min_edge_weight : float, optional
         Leave out lighter edges.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
@@ -259,6 +259,7 @@ def freq_word(freq) -> str:
     return word
 
 
+@fill_doc
 def activity_over_time(corpus, ax=None, *, freq="D", by="kind", tz="Asia/Jakarta",
                        mark=None, mark_label=None, complete_only=True):
     """Count interactions per period (default per day in WIB), one line per ``by`` value.
@@ -278,9 +279,7 @@ def activity_over_time(corpus, ax=None, *, freq="D", by="kind", tz="Asia/Jakarta
         Leave out a first or last period the data cover by less than 99% (a collection
         that stops at noon would otherwise show its last day as a drop by half).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------

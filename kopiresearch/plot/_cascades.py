@@ -10,6 +10,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
+from .._docs import fill_doc
 from ..corpus import ACTOR_TYPES
 from ..errors import KopiresearchError
 from ..regions import only_kabkota, region_table
@@ -21,6 +22,7 @@ __all__ = ["ACTOR_COLORS", "cascade_tree", "coverage_curves", "time_to_region_ma
            "reach_and_time_maps", "flow_heatmap", "spread_frames", "spread_animation"]
 
 
+@fill_doc
 def cascade_tree(cascades, root_post_id, ax=None, *, node_size=None, legend=True):
     """Draw one cascade as a top-down tree, nodes coloured by actor type.
 
@@ -35,9 +37,7 @@ def cascade_tree(cascades, root_post_id, ax=None, *, node_size=None, legend=True
     legend : bool
         Show the actor types present.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Notes
     -----
@@ -184,6 +184,7 @@ def coverage_curves(coverage, ax=None, *, groups=None, quantiles=(0.25, 0.75), c
     return ax
 
 
+@fill_doc
 def time_to_region_map(ttr, ax=None, *, stat="median", cmap=SEQUENTIAL_CMAP + "_r",
                        label=None, roots=None, min_cascades=5, **kwargs):
     """Choropleth of the typical time a cascade takes to reach each kabupaten/kota; regions
@@ -211,9 +212,7 @@ def time_to_region_map(ttr, ax=None, *, stat="median", cmap=SEQUENTIAL_CMAP + "_
         Passed on to :func:`kopiresearch.plot.choropleth` (``vmin``, ``vmax``, ...).
         Regions no cascade reached are hatched grey.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     See Also
     --------
@@ -293,6 +292,7 @@ def reach_and_time_maps(by_region, *, figsize=None, min_cascades=5, time_cmap=No
     return fig
 
 
+@fill_doc
 def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
                  fontsize=None):
     """Heatmap of a region-to-region flow matrix, regions grouped by Bakorwil.
@@ -314,9 +314,7 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
     fontsize : float, optional
         Tick label size (default: as large as the rows allow, at least 6 pt).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
@@ -378,6 +376,7 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
     return ax
 
 
+@fill_doc
 def spread_frames(ttr, hours, *, ncols=4, cmap=SEQUENTIAL_CMAP + "_r", figsize=None):
     """Small multiples: the regions one cascade (or a set) has reached by each time.
 
@@ -393,9 +392,7 @@ def spread_frames(ttr, hours, *, ncols=4, cmap=SEQUENTIAL_CMAP + "_r", figsize=N
         Colours the hour a region was first reached (same scale in every panel).
     figsize : tuple, optional
 
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {{returns_figure}}
 
     Examples
     --------

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .._docs import fill_doc
 from ..errors import KopiresearchError
 from ..regions import only_kabkota
 from ._palette import DIVERGING_CMAP
@@ -14,6 +15,7 @@ __all__ = ["spread_over_time", "region_reach_map", "region_reach_difference_map"
            "strategy_comparison"]
 
 
+@fill_doc
 def spread_over_time(results, ax=None, *, cumulative=True, colors=None):
     """Mean number of active accounts per time step, one line per simulation.
 
@@ -26,9 +28,7 @@ def spread_over_time(results, ax=None, *, cumulative=True, colors=None):
         Plot the mean number active by each step (default) or newly active at each step.
     colors : mapping of str to color, optional
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
@@ -55,6 +55,7 @@ def spread_over_time(results, ax=None, *, cumulative=True, colors=None):
     return ax
 
 
+@fill_doc
 def region_reach_map(result, ax=None, *, column="share_reached", label=None, **kwargs):
     """East Java map of one simulation's reach per kabupaten/kota.
 
@@ -71,9 +72,7 @@ def region_reach_map(result, ax=None, *, column="share_reached", label=None, **k
     **kwargs
         Passed to :func:`kopiresearch.plot.choropleth` (``cmap``, ``vmin``, ``vmax``, ...).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
@@ -97,6 +96,7 @@ def _kabkota(result, column):
     return pd.Series(reach.to_numpy(dtype=float), index=reach.index.astype(str))
 
 
+@fill_doc
 def region_reach_difference_map(result, baseline, ax=None, *, column="share_reached",
                                 label=None, cmap=DIVERGING_CMAP, **kwargs):
     """Map of the difference in reach per kabupaten/kota between a strategy and a baseline.
@@ -117,9 +117,7 @@ def region_reach_difference_map(result, baseline, ax=None, *, column="share_reac
     **kwargs
         Passed to :func:`kopiresearch.plot.choropleth`.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------

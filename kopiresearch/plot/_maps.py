@@ -12,6 +12,7 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
+from .._docs import fill_doc
 from ..errors import KopiresearchError
 from ..regions import region_boundaries, region_table
 from ._palette import MISSING_COLOR, SEQUENTIAL_CMAP
@@ -125,6 +126,7 @@ def hatch_regions(ax, codes, *, hatch="...", zorder=3):
     return patches
 
 
+@fill_doc
 def choropleth(values, ax=None, *, cmap=SEQUENTIAL_CMAP, label=None,
                missing_color=MISSING_COLOR, vmin=None, vmax=None, edgecolor="white",
                linewidth=0.4, colorbar=True, annotate=False, title=None, cax=None,
@@ -159,9 +161,7 @@ def choropleth(values, ax=None, *, cmap=SEQUENTIAL_CMAP, label=None,
     missing_label : str or None
         Legend entry for the hatched regions without a value (only drawn when some are).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Raises
     ------

@@ -7,6 +7,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._docs import fill_doc
 from ..errors import KopiresearchError
 from ._base import draw_network
 from ._palette import (
@@ -25,6 +26,7 @@ __all__ = ["plot_responsiveness", "plot_response_curves", "plot_mixing_matrix",
 _ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
 
+@fill_doc
 def plot_responsiveness(table: pd.DataFrame, ax=None, *, label="handle",
                         time="km_conditional_median_hours", truth=None, top=None):
     """Reply rate and response time of each office as a scatter plot.
@@ -44,9 +46,7 @@ def plot_responsiveness(table: pd.DataFrame, ax=None, *, label="handle",
     top : int, optional
         Label this many offices (by addressed posts); none by default.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
@@ -86,6 +86,7 @@ def plot_responsiveness(table: pd.DataFrame, ax=None, *, label="handle",
     return ax
 
 
+@fill_doc
 def plot_response_curves(curves: pd.DataFrame, ax=None, *, by="office_id", labels=None,
                          max_hours=None, ci=True):
     """Kaplan-Meier curves: share of posts still unanswered against hours since posting.
@@ -104,9 +105,7 @@ def plot_response_curves(curves: pd.DataFrame, ax=None, *, by="office_id", label
     ci : bool, default True
         Shade the confidence band when the curves have ``ci_low``/``ci_high``.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
@@ -135,6 +134,7 @@ def plot_response_curves(curves: pd.DataFrame, ax=None, *, by="office_id", label
     return ax
 
 
+@fill_doc
 def plot_mixing_matrix(matrix: pd.DataFrame, ax=None, *, normalize="row",
                        cmap=SEQUENTIAL_CMAP, annotate=True, fmt=".2f"):
     """Heat map of a mixing matrix (source group in rows, target group in columns).
@@ -152,9 +152,7 @@ def plot_mixing_matrix(matrix: pd.DataFrame, ax=None, *, normalize="row",
     fmt : str
         Format of the annotations.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
@@ -200,6 +198,7 @@ def _axis_name(default, name):
     return f"{default}: {name}"
 
 
+@fill_doc
 def plot_communities(G: nx.Graph, partition, ax=None, *, n_show: int = 8, seed: int = 1,
                      max_nodes: int | None = 600, hulls: bool = True, label_top: int = 0,
                      size_by="degree", layout=None):
@@ -226,9 +225,7 @@ def plot_communities(G: nx.Graph, partition, ax=None, *, n_show: int = 8, seed: 
     size_by, layout
         As in :func:`kopiresearch.plot.draw_network`.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
@@ -257,6 +254,7 @@ def plot_communities(G: nx.Graph, partition, ax=None, *, n_show: int = 8, seed: 
                         group_colors=palette, label_top=label_top, layout=layout)
 
 
+@fill_doc
 def plot_brokerage(summary: pd.DataFrame, ax=None, *, value="ratio", groups=None,
                    interval=None, log=True):
     """Brokerage roles by group as grouped bars: observed/expected on a log axis centred on
@@ -281,9 +279,7 @@ def plot_brokerage(summary: pd.DataFrame, ax=None, *, value="ratio", groups=None
     log : bool, default True
         Logarithmic ratio axis (``False``: linear, for counts it is always linear).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------

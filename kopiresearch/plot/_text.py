@@ -9,11 +9,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._docs import fill_doc
 from ._palette import ACTOR_COLORS
 
 __all__ = ["top_items_bars", "volume_timeline", "coordination_graph"]
 
 
+@fill_doc
 def top_items_bars(table: pd.DataFrame, *, item_type: str = "hashtag", value: str = "z",
                    groups=None, n: int = 10, ncols: int = 3, figsize=None):
     """Horizontal bar charts of the top items, one panel per group.
@@ -34,9 +36,7 @@ def top_items_bars(table: pd.DataFrame, *, item_type: str = "hashtag", value: st
         Panels per row.
     figsize : tuple, optional
 
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {{returns_figure}}
 
     Examples
     --------
@@ -70,6 +70,7 @@ def top_items_bars(table: pd.DataFrame, *, item_type: str = "hashtag", value: st
     return fig
 
 
+@fill_doc
 def volume_timeline(counts: pd.DataFrame, peaks: pd.DataFrame | None = None, ax=None, *,
                     series=None, event=None, event_label: str = "Kopilaborasi"):
     """Volume over time (WIB) with detected peaks marked.
@@ -88,9 +89,7 @@ def volume_timeline(counts: pd.DataFrame, peaks: pd.DataFrame | None = None, ax=
         A vertical line (e.g. the Kopilaborasi meeting), drawn in WIB.
     event_label : str
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
@@ -134,6 +133,7 @@ def _freq_label(width):
     return {1: "hour", 24: "day", 168: "week"}.get(int(round(hours)), str(width))
 
 
+@fill_doc
 def coordination_graph(G: nx.Graph, ax=None, *, seed: int = 1, label: bool = True,
                        color_by: str = "actor_type"):
     """Draw a coordination graph: accounts coloured by actor type, edge width by co-actions.
@@ -150,9 +150,7 @@ def coordination_graph(G: nx.Graph, ax=None, *, seed: int = 1, label: bool = Tru
     color_by : str
         Node attribute for the colour.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {{returns_axes}}
 
     Examples
     --------
