@@ -47,3 +47,23 @@ def test_every_block_is_used():
                        if p.name != "_docs.py")
     unused = [name for name in DOCS if "{{" + name + "}}" not in source]
     assert unused == []
+
+
+def test_returned_types_named_in_docstrings_exist():
+    # a typo in a shared Returns block (matplotlib.axes.Axis) would reach every figure's help
+    import re
+
+    named = {}
+    for module in _modules():
+        for name, obj in _documented(module):
+            doc = inspect.getdoc(obj) or ""
+            m = re.search(r"^Returns\n-------\n(\S+)", doc, flags=re.MULTILINE)
+            if m and m.group(1).startswith("matplotlib."):
+                named.setdefault(m.group(1), []).append(name)
+    assert named, "no figure function documents what it returns"
+    missing = []
+    for path, users in named.items():
+        module, _, attr = path.rpartition(".")
+        if not hasattr(importlib.import_module(module), attr):
+            missing.append((path, users[:3]))
+    assert missing == []
