@@ -587,7 +587,7 @@ def region_reach(ttr: pd.DataFrame, roots=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by region ``code`` (all 38, in the order of the regions table), with
+        Indexed by ``region_code`` (all 38, in the order of the regions table), with
         ``name``, ``bakorwil``, ``cascades_reached``, ``share_reached`` (reached /
         cascades), ``rank`` (1 = most often reached; ties share the best rank),
         ``median_hours`` (median :math:`T_r` over the cascades that reached it, ``NaN`` if
@@ -608,11 +608,11 @@ def region_reach(ttr: pd.DataFrame, roots=None) -> pd.DataFrame:
     >>> ttr = time_to_region(example_cascades())
     >>> t = region_reach(ttr)
     >>> t.loc[["3578", "3506", "3526"], ["cascades_reached", "share_reached", "median_hours"]]
-          cascades_reached  share_reached  median_hours
-    code
-    3578                 1            1.0           0.0
-    3506                 1            1.0           1.0
-    3526                 1            1.0           3.0
+             cascades_reached  share_reached  median_hours
+    region_code
+    3578                        1            1.0           0.0
+    3506                        1            1.0           1.0
+    3526                        1            1.0           3.0
     >>> int(t["cascades_reached"].sum()), len(t)
     (3, 38)
     """
@@ -631,7 +631,7 @@ def region_reach(ttr: pd.DataFrame, roots=None) -> pd.DataFrame:
     out["rank"] = out["share_reached"].rank(ascending=False, method="min").astype(np.int64)
     out["median_hours"] = by["hours"].median().reindex(out.index)
     out["is_kota"] = regions["kind"].reindex(out.index) == "kota"
-    out.index.name = "code"
+    out.index.name = "region_code"  # as the accounts table's column and time_to_region
     return out
 
 
@@ -1169,7 +1169,7 @@ def reach_by_region(cascades: Cascades, corpus: Corpus | None = None, *,
     Returns
     -------
     pandas.DataFrame
-        Indexed by region ``code`` (all 38), the columns of :func:`region_reach`
+        Indexed by ``region_code`` (all 38), the columns of :func:`region_reach`
         (``name``, ``bakorwil``, ``cascades_reached``, ``share_reached``, ``rank``,
         ``median_hours``, ``is_kota``) and ``accounts`` (accounts of ``corpus`` whose
         ``region_code`` is the region).
@@ -1202,11 +1202,11 @@ def reach_by_region(cascades: Cascades, corpus: Corpus | None = None, *,
     >>> cas = example_cascades()
     >>> t = reach_by_region(cas, _demo_corpus())
     >>> t.loc[["3578", "3506", "3501"], ["share_reached", "median_hours", "accounts"]]
-          share_reached  median_hours  accounts
-    code
-    3578            1.0           0.0         1
-    3506            1.0           1.0         1
-    3501            0.0           NaN         0
+             share_reached  median_hours  accounts
+    region_code
+    3578                   1.0           0.0         1
+    3506                   1.0           1.0         1
+    3501                   0.0           NaN         0
     """
     all_roots = cascades.root_post_ids
     if roots is None:

@@ -468,7 +468,7 @@ def test_region_reach_counts_cascades_not_posts():
                         "region_code": ["3578", "3506", "3578", "3526"],
                         "hours": [0.0, 2.0, 4.0, 1.0]})
     t = region_reach(ttr, roots=["a", "b", "d"])  # d reached no region; c is not counted
-    assert len(t) == 38
+    assert len(t) == 38 and t.index.name == "region_code"  # the column name of ttr
     assert t.loc["3578", "cascades_reached"] == 2
     assert t.loc["3578", "share_reached"] == pytest.approx(2 / 3)
     assert t.loc["3578", "median_hours"] == pytest.approx(2.0)
@@ -516,7 +516,7 @@ def region_corpus():
 def test_reach_by_region_hand_worked():
     corpus, cas = region_corpus()
     t = reach_by_region(cas, corpus)
-    assert len(t) == 38 and t.index.name == "code"
+    assert len(t) == 38 and t.index.name == "region_code"
     # three cascades in the denominator, also the one that reached no region
     assert t.loc["3578", "cascades_reached"] == 1
     assert t.loc["3578", "share_reached"] == pytest.approx(1 / 3)
