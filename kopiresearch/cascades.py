@@ -34,6 +34,7 @@ __all__ = [
     "region_reach",
     "coverage_curve",
     "region_flows",
+    "RegionFlows",
     "amplification_by_period",
     "size_matched_comparison",
     "parent_accuracy",
@@ -670,6 +671,24 @@ def coverage_curve(cascades: Cascades, hours) -> pd.DataFrame:
     return pd.DataFrame(cov, index=roots, columns=pd.Index(grid, name="hours"))
 
 
+class RegionFlows(pd.DataFrame):
+    """What :func:`region_flows` returns: the flow matrix (a pandas DataFrame) whose
+    ``normalize`` attribute records how it was normalised (``"source"``, ``"target"``,
+    ``"both"`` or None for counts).
+
+    ``normalize`` is part of the result, not of ``DataFrame.attrs`` (which pandas documents
+    as experimental and drops in some operations); ``attrs["normalize"]`` is kept as well
+    for code written before. Anything computed from the matrix is a plain DataFrame.
+    """
+
+    _metadata = ["normalize"]
+    normalize: str | None = None
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+
 @fill_doc
 def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="source"):
     """Region-to-region flow matrix of cascade edges.
@@ -686,11 +705,12 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
 
     Returns
     -------
-    pandas.DataFrame
-        ``F[r, s]``: parent -> child edges from region r to region s (edges with an endpoint of
-        unknown or province-wide region are left out), normalised. Regions without active
-        accounts give ``nan`` rows/columns when normalised. ``attrs["normalize"]`` records
-        ``normalize`` (figures name their unit from it).
+    RegionFlows
+        A pandas DataFrame ``F[r, s]``: parent -> child edges from region r to region s
+        (edges with an endpoint of unknown or province-wide region are left out), normalised.
+        Regions without active accounts give ``nan`` rows/columns when normalised.
+        ``.normalize`` records ``normalize`` (figures name their unit from it; also in
+        ``attrs["normalize"]``, the older spelling).
 
     Notes
     -----
@@ -704,8 +724,8 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
     Examples
     --------
     >>> f = region_flows(example_cascades(), level="bakorwil", normalize=None)
-    >>> int(f.loc["III Malang", "I Madiun"]), int(f.to_numpy().sum())
-    (1, 2)
+    >>> int(f.loc["III Malang", "I Madiun"]), int(f.to_numpy().sum()), f.normalize
+    (1, 2, None)
     """
     if level not in ("kabkota", "bakorwil"):
         raise CascadeError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
@@ -738,8 +758,9 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
             counts = counts / active[None, :]
     idx = pd.Index(np.asarray(labels)[order], name="source")
     cols = pd.Index(np.asarray(labels)[order], name="target")
-    out = pd.DataFrame(counts[np.ix_(order, order)], index=idx, columns=cols)
-    out.attrs["normalize"] = normalize  # read by kopiresearch.plot.flow_heatmap for its unit
+    out = RegionFlows(counts[np.ix_(order, order)], index=idx, columns=cols)
+    out.normalize = normalize  # read by kopiresearch.plot.flow_heatmap for its unit
+    out.attrs["normalize"] = normalize
     return out
 
 

@@ -194,6 +194,17 @@ def test_region_flows_by_hand():
         region_flows(cas, normalize="rows")
 
 
+def test_region_flows_carry_their_normalisation():
+    from kopiresearch.cascades import RegionFlows
+
+    cas = reconstruct_cascades(quote_tree_corpus())
+    for how in ("source", "target", "both", None):
+        f = region_flows(cas, normalize=how)
+        assert isinstance(f, RegionFlows) and f.normalize == how
+        assert f.attrs["normalize"] == how  # the former spelling still works
+    assert type(f.loc[["3578"], ["3506"]]) is pd.DataFrame  # derived results are plain
+
+
 # ---------------------------------------------------------------------------------------
 # parent inference on a hand-made sequence of adopters
 
