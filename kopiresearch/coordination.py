@@ -242,7 +242,10 @@ def coordination(corpus, *, action: str = "repost", window: float = 60.0,
     window : float
         Seconds within which two acts on the same object co-occur.
     n_null : int
-        Baseline samples.
+        Baseline samples: timing-broken copies of the acts whose mean co-action counts
+        estimate each pair's Poisson rate (see Notes). Not called ``n_permutations``: the
+        default baselines shift times rather than permute labels, and their mean feeds a
+        Poisson test rather than an empirical p-value.
     null : {"shift", "day_shift", "shuffle"}, optional
         How the baseline breaks the timing while keeping each account's activity (which
         objects it acted on, how often, in what rhythm). ``"shift"``: all acts of an
