@@ -10,12 +10,14 @@ __all__ = ["renamed_keyword"]
 
 
 def renamed_keyword(value, former_value, *, name: str, former: str, default=None,
-                    stacklevel: int = 3):
+                    stacklevel: int = 3, unset=None):
     """The value of keyword ``name``, or of its former name ``former`` with a
     DeprecationWarning; an error when both are given.
 
     ``value`` is the argument given as ``name`` (``default`` when it was not given) and
-    ``former_value`` the one given as ``former`` (None when it was not given).
+    ``former_value`` the one given as ``former`` (``unset`` when it was not given: None,
+    unless None is a meaningful value of the keyword and the former name defaults to a
+    marker object of its own).
 
     Examples
     --------
@@ -36,8 +38,19 @@ def renamed_keyword(value, former_value, *, name: str, former: str, default=None
     Traceback (most recent call last):
     ...
     kopiresearch.errors.KopiresearchError: give post_kinds or its former name kinds, not both
+
+    Where None is a value the caller may give (e.g. "every kind"), a marker says "not given":
+
+    >>> UNSET = object()
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     renamed_keyword(("original",), None, name="post_kinds", former="kinds",
+    ...                     default=("original",), unset=UNSET) is None
+    True
+    >>> renamed_keyword(("original",), UNSET, name="post_kinds", former="kinds", unset=UNSET)
+    ('original',)
     """
-    if former_value is None:
+    if former_value is unset:
         return value
     if not _is_default(value, default):
         raise KopiresearchError(f"give {name} or its former name {former}, not both")

@@ -35,6 +35,7 @@ __all__ = [
     "region_reach",
     "coverage_curve",
     "region_flows",
+    "RegionFlows",
     "amplification_by_period",
     "size_matched_comparison",
     "parent_accuracy",
@@ -588,7 +589,7 @@ def region_reach(ttr: pd.DataFrame, roots=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by region ``code`` (all 38, in the order of the regions table), with
+        Indexed by ``region_code`` (all 38, in the order of the regions table), with
         ``name``, ``bakorwil``, ``cascades_reached``, ``share_reached`` (reached /
         cascades), ``rank`` (1 = most often reached; ties share the best rank),
         ``median_hours`` (median :math:`T_r` over the cascades that reached it, ``NaN`` if
@@ -609,11 +610,11 @@ def region_reach(ttr: pd.DataFrame, roots=None) -> pd.DataFrame:
     >>> ttr = time_to_region(example_cascades())
     >>> t = region_reach(ttr)
     >>> t.loc[["3578", "3506", "3526"], ["cascades_reached", "share_reached", "median_hours"]]
-          cascades_reached  share_reached  median_hours
-    code
-    3578                 1            1.0           0.0
-    3506                 1            1.0           1.0
-    3526                 1            1.0           3.0
+             cascades_reached  share_reached  median_hours
+    region_code
+    3578                        1            1.0           0.0
+    3506                        1            1.0           1.0
+    3526                        1            1.0           3.0
     >>> int(t["cascades_reached"].sum()), len(t)
     (3, 38)
     """
@@ -632,7 +633,7 @@ def region_reach(ttr: pd.DataFrame, roots=None) -> pd.DataFrame:
     out["rank"] = out["share_reached"].rank(ascending=False, method="min").astype(np.int64)
     out["median_hours"] = by["hours"].median().reindex(out.index)
     out["is_kota"] = regions["kind"].reindex(out.index) == "kota"
-    out.index.name = "code"
+    out.index.name = "region_code"  # as the accounts table's column and time_to_region
     return out
 
 
@@ -671,6 +672,24 @@ def coverage_curve(cascades: Cascades, hours) -> pd.DataFrame:
     return pd.DataFrame(cov, index=roots, columns=pd.Index(grid, name="hours"))
 
 
+class RegionFlows(pd.DataFrame):
+    """What :func:`region_flows` returns: the flow matrix (a pandas DataFrame) whose
+    ``normalize`` attribute records how it was normalised (``"source"``, ``"target"``,
+    ``"both"`` or None for counts).
+
+    ``normalize`` is part of the result, not of ``DataFrame.attrs`` (which pandas documents
+    as experimental and drops in some operations); ``attrs["normalize"]`` is kept as well
+    for code written before. Anything computed from the matrix is a plain DataFrame.
+    """
+
+    _metadata = ["normalize"]
+    normalize: str | None = None
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+
 @fill_doc
 def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="source"):
     """Region-to-region flow matrix of cascade edges.
@@ -687,11 +706,12 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
 
     Returns
     -------
-    pandas.DataFrame
-        ``F[r, s]``: parent -> child edges from region r to region s (edges with an endpoint of
-        unknown or province-wide region are left out), normalised. Regions without active
-        accounts give ``nan`` rows/columns when normalised. ``attrs["normalize"]`` records
-        ``normalize`` (figures name their unit from it).
+    RegionFlows
+        A pandas DataFrame ``F[r, s]``: parent -> child edges from region r to region s
+        (edges with an endpoint of unknown or province-wide region are left out), normalised.
+        Regions without active accounts give ``nan`` rows/columns when normalised.
+        ``.normalize`` records ``normalize`` (figures name their unit from it; also in
+        ``attrs["normalize"]``, the older spelling).
 
     Notes
     -----
@@ -705,8 +725,8 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
     Examples
     --------
     >>> f = region_flows(example_cascades(), level="bakorwil", normalize=None)
-    >>> int(f.loc["III Malang", "I Madiun"]), int(f.to_numpy().sum())
-    (1, 2)
+    >>> int(f.loc["III Malang", "I Madiun"]), int(f.to_numpy().sum()), f.normalize
+    (1, 2, None)
     """
     if level not in LEVELS:
         raise CascadeError(f"level must be 'kabkota' or 'bakorwil', not {level!r}")
@@ -739,8 +759,9 @@ def region_flows(cascades: Cascades, level: str = "kabkota", *, normalize="sourc
             counts = counts / active[None, :]
     idx = pd.Index(np.asarray(labels)[order], name="source")
     cols = pd.Index(np.asarray(labels)[order], name="target")
-    out = pd.DataFrame(counts[np.ix_(order, order)], index=idx, columns=cols)
-    out.attrs["normalize"] = normalize  # read by kopiresearch.plot.flow_heatmap for its unit
+    out = RegionFlows(counts[np.ix_(order, order)], index=idx, columns=cols)
+    out.normalize = normalize  # read by kopiresearch.plot.flow_heatmap for its unit
+    out.attrs["normalize"] = normalize
     return out
 
 
@@ -1174,7 +1195,7 @@ def reach_by_region(cascades: Cascades, corpus: Corpus | None = None, *,
     Returns
     -------
     pandas.DataFrame
-        Indexed by region ``code`` (all 38), the columns of :func:`region_reach`
+        Indexed by ``region_code`` (all 38), the columns of :func:`region_reach`
         (``name``, ``bakorwil``, ``cascades_reached``, ``share_reached``, ``rank``,
         ``median_hours``, ``is_kota``) and ``accounts`` (accounts of ``corpus`` whose
         ``region_code`` is the region).
@@ -1207,11 +1228,11 @@ def reach_by_region(cascades: Cascades, corpus: Corpus | None = None, *,
     >>> cas = example_cascades()
     >>> t = reach_by_region(cas, _demo_corpus())
     >>> t.loc[["3578", "3506", "3501"], ["share_reached", "median_hours", "accounts"]]
-          share_reached  median_hours  accounts
-    code
-    3578            1.0           0.0         1
-    3506            1.0           1.0         1
-    3501            0.0           NaN         0
+             share_reached  median_hours  accounts
+    region_code
+    3578                   1.0           0.0         1
+    3506                   1.0           1.0         1
+    3501                   0.0           NaN         0
     """
     all_roots = cascades.root_post_ids
     if roots is None:

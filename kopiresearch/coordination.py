@@ -11,6 +11,7 @@ import pandas as pd
 from numba import njit
 from scipy import sparse, stats
 
+from ._compat import renamed_keyword
 from ._random import resolve_rng
 from .errors import KopiresearchError
 
@@ -35,8 +36,9 @@ _KEY_LIMIT = 2 ** 62
 
 
 def actions_table(corpus, action: str = "repost", *,
-                  repost_kinds: Sequence[str] = ("repost",), text_threshold: float = 0.8,
-                  num_perm: int = 128, shingle: int = 3, seed: int = 1) -> pd.DataFrame:
+                  post_kinds: Sequence[str] = ("repost",), text_threshold: float = 0.8,
+                  num_perm: int = 128, shingle: int = 3, seed: int = 1,
+                  repost_kinds: Sequence[str] | None = None) -> pd.DataFrame:
     """The acts that co-action networks are built from: who acted on what, when.
 
     Parameters
@@ -50,10 +52,14 @@ def actions_table(corpus, action: str = "repost", *,
         = its near-duplicate cluster, :func:`near_duplicate_clusters`). URLs, hashtags and
         texts come from posts that are not reposts (a repost repeats them; the
         coordination-network-toolkit also ignores URLs in reposts).
-    repost_kinds : sequence of str
-        Post kinds that count as reposts (add ``"quote"`` to count quotes).
+    post_kinds : sequence of str
+        Post kinds that count as reposts (add ``"quote"`` to count quotes). (``post_kinds``
+        names kinds of posts across the package, ``kinds`` kinds of interactions.)
     text_threshold, num_perm, shingle, seed
         Passed to :func:`near_duplicate_clusters` for ``action="text"``.
+    repost_kinds : sequence of str, optional
+        The former name of ``post_kinds``: still accepted for one release, with a
+        DeprecationWarning.
 
     Returns
     -------
@@ -77,8 +83,10 @@ def actions_table(corpus, action: str = "repost", *,
 
     if action not in ACTIONS:
         raise KopiresearchError(f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
+    post_kinds = renamed_keyword(post_kinds, repost_kinds, name="post_kinds",
+                                 former="repost_kinds", default=("repost",))
     posts = corpus.posts
-    is_repost = posts["kind"].isin(list(repost_kinds)).to_numpy()
+    is_repost = posts["kind"].isin(list(post_kinds)).to_numpy()
     if action == "repost":
         sub = posts[is_repost & posts["parent_post_id"].notna().to_numpy()]
         out = pd.DataFrame({"post_id": sub.index.array, "account_id": sub["author_id"].array,
@@ -234,7 +242,10 @@ def coordination(corpus, *, action: str = "repost", window: float = 60.0,
     window : float
         Seconds within which two acts on the same object co-occur.
     n_null : int
-        Baseline samples.
+        Baseline samples: timing-broken copies of the acts whose mean co-action counts
+        estimate each pair's Poisson rate (see Notes). Not called ``n_permutations``: the
+        default baselines shift times rather than permute labels, and their mean feeds a
+        Poisson test rather than an empirical p-value.
     null : {"shift", "day_shift", "shuffle"}, optional
         How the baseline breaks the timing while keeping each account's activity (which
         objects it acted on, how often, in what rhythm). ``"shift"``: all acts of an
@@ -493,7 +504,8 @@ def near_duplicate_clusters(texts: pd.Series, *, threshold: float = 0.8, num_per
 
 
 def amplification_share(corpus, accounts, *, authors=None,
-                        kinds: Sequence[str] = ("repost", "quote")) -> pd.DataFrame:
+                        post_kinds: Sequence[str] = ("repost", "quote"),
+                        kinds: Sequence[str] | None = None) -> pd.DataFrame:
     """How much of the amplification of some accounts' posts came through given accounts.
 
     Parameters
@@ -505,14 +517,17 @@ def amplification_share(corpus, accounts, *, authors=None,
     authors : iterable of str, optional
         The accounts whose posts are amplified. Default: the government accounts
         (``actor_type`` in ``GOVERNMENT_TYPES``).
-    kinds : sequence of str
+    post_kinds : sequence of str
         Post kinds that amplify the post they name in ``parent_post_id``.
+    kinds : sequence of str, optional
+        The former name of ``post_kinds``: still accepted for one release, with a
+        DeprecationWarning.
 
     Returns
     -------
     DataFrame
         One row per author with at least one post, index ``account_id``: ``handle``,
-        ``posts`` (their posts, reposts left out), ``amplifications`` (posts of ``kinds``
+        ``posts`` (their posts, reposts left out), ``amplifications`` (posts of ``post_kinds``
         naming one of them as parent, the authors' own left out), ``by_accounts`` (of
         those, by ``accounts``),
         ``share`` (by_accounts / amplifications), ``audience`` (the amplifiers' follower
@@ -537,6 +552,8 @@ def amplification_share(corpus, accounts, *, authors=None,
     """
     from .corpus import GOVERNMENT_TYPES
 
+    post_kinds = renamed_keyword(post_kinds, kinds, name="post_kinds", former="kinds",
+                                 default=("repost", "quote"))
     acc = corpus.accounts
     if authors is None:
         authors = acc.index[acc["actor_type"].astype(str).isin(GOVERNMENT_TYPES).to_numpy()]
@@ -545,7 +562,7 @@ def amplification_share(corpus, accounts, *, authors=None,
     posts = corpus.posts
     mine = posts[posts["author_id"].isin(authors).to_numpy()]
     author_of = pd.Series(mine["author_id"].to_numpy(object), index=mine.index.to_numpy(object))
-    amp = posts[posts["kind"].astype(str).isin(list(kinds)).to_numpy()
+    amp = posts[posts["kind"].astype(str).isin(list(post_kinds)).to_numpy()
                 & posts["parent_post_id"].isin(author_of.index).to_numpy()]
     target = author_of.reindex(amp["parent_post_id"].to_numpy(object)).to_numpy(object)
     amp_by = amp["author_id"].to_numpy(object)

@@ -49,9 +49,10 @@ class SpreadResult:
         Number of accounts active at the end (seeds included) in each run; for SIR, the number
         ever infected.
     activation : pandas.Series
-        Per account (index: node), the share of runs in which it became active.
+        Per account (index ``account_id``: the nodes), the share of runs in which it became
+        active.
     region_reach : pandas.DataFrame
-        Per region (index: region code): ``n_accounts``, ``share_reached`` (mean share of the
+        Per region (index: ``region_code``): ``n_accounts``, ``share_reached`` (mean share of the
         region's accounts active at the end), ``p_reached`` (share of runs in which at least
         ``threshold`` of its accounts were active) and ``threshold``. The regions are those
         the seeding objectives count: the ``regions`` given to :func:`simulate`, by default
@@ -352,9 +353,10 @@ def _tables(nodes, active, codes, sizes, share, reached, thr, hist):
     what :func:`_result` computed (pandas is imported here, not with the module)."""
     import pandas as pd
 
-    activation = pd.Series(active, index=pd.Index(nodes, dtype=object), name="p_active")
+    activation = pd.Series(active, index=pd.Index(nodes, dtype=object, name="account_id"),
+                           name="p_active")
     reach = pd.DataFrame({"n_accounts": sizes, "share_reached": share, "p_reached": reached,
-                         "threshold": thr}, index=pd.Index(codes, name="region"))
+                         "threshold": thr}, index=pd.Index(codes, name="region_code"))
     over_time = pd.DataFrame({"new": hist, "cumulative": np.cumsum(hist)},
                              index=pd.RangeIndex(hist.size, name="step"))
     return activation, reach, over_time

@@ -1818,9 +1818,10 @@ def seed_labels(corpus, nodes, *, short: bool = True) -> pd.Series:
     Returns
     -------
     pandas.Series
-        Indexed by the nodes, in the order given: ``"handle (Kab. Kediri)"``; the province
-        code ``"35"`` gives ``"(Jawa Timur)"``; an account of unknown region is its handle
-        alone; an account without handle, or not in the corpus, its id.
+        Indexed by the nodes (``account_id``), in the order given:
+        ``"handle (Kab. Kediri)"``; the province code ``"35"`` gives ``"(Jawa Timur)"``; an
+        account of unknown region is its handle alone; an account without handle, or not
+        in the corpus, its id.
 
     Examples
     --------
@@ -1850,4 +1851,5 @@ def seed_labels(corpus, nodes, *, short: bool = True) -> pd.Series:
         code = accounts.at[u, "region_code"] if "region_code" in accounts else None
         code = None if code is None or pd.isna(code) else str(code)
         labels.append(f"{text} ({names[code]})" if code in names.index else text)
-    return pd.Series(labels, index=pd.Index(nodes, dtype=object), name="label", dtype=object)
+    return pd.Series(labels, index=pd.Index(nodes, dtype=object, name="account_id"),
+                     name="label", dtype=object)

@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ._compat import renamed_keyword
 from ._paths import data_path
 from .errors import KopiresearchError
 from .regions import region_table
@@ -34,6 +35,8 @@ ITEM_TYPES = ("hashtag", "url", "domain", "mention", "emoji", "word", "bigram")
 
 #: Post kinds whose text is the author's own words (reposts repeat someone else's).
 _OWN_TEXT_KINDS = ("original", "reply", "quote", "comment")
+#: The default of a former keyword name whose value may be None ("every kind").
+_NOT_GIVEN = object()
 
 _WIB = "Asia/Jakarta"
 
@@ -455,9 +458,10 @@ def weighted_log_odds(counts: pd.DataFrame, *, prior: pd.Series | None = None,
 
 
 def top_items(corpus, *, by="actor_type", items: Sequence[str] = ITEM_TYPES, n: int = 10,
-              rank: str = "z", kinds: Sequence[str] | None = _OWN_TEXT_KINDS,
+              rank: str = "z", post_kinds: Sequence[str] | None = _OWN_TEXT_KINDS,
               min_count: int = 2, prior_strength: float | None = None,
-              normalize: bool = True, drop_stopwords: bool = True) -> pd.DataFrame:
+              normalize: bool = True, drop_stopwords: bool = True,
+              kinds=_NOT_GIVEN) -> pd.DataFrame:
     """Top hashtags, URLs, domains, mentions, emoji, words and word pairs of each group.
 
     Parameters
@@ -474,15 +478,20 @@ def top_items(corpus, *, by="actor_type", items: Sequence[str] = ITEM_TYPES, n: 
         ``"z"``: distinctiveness, the z-score of the weighted log-odds ratio with an
         informative Dirichlet prior (:func:`weighted_log_odds`); ``"count"``: raw counts
         (NodeXL's top items).
-    kinds : sequence of str or None
+    post_kinds : sequence of str or None
         Post kinds whose text is counted. Default: the author's own text (originals,
         replies, quotes, comments), not reposts; ``None`` counts every post.
+        (``post_kinds`` names kinds of posts across the package, ``kinds`` kinds of
+        interactions.)
     min_count : int
         An item must occur this often in a group to be listed for it.
     prior_strength : float, optional
         See :func:`weighted_log_odds`.
     normalize, drop_stopwords
         As in :func:`tokenize`.
+    kinds : sequence of str or None, optional
+        The former name of ``post_kinds``: still accepted for one release, with a
+        DeprecationWarning.
 
     Returns
     -------
@@ -520,13 +529,15 @@ def top_items(corpus, *, by="actor_type", items: Sequence[str] = ITEM_TYPES, n: 
     """
     if rank not in ("z", "count"):
         raise KopiresearchError(f"rank must be 'z' or 'count', not {rank!r}")
+    post_kinds = renamed_keyword(post_kinds, kinds, name="post_kinds", former="kinds",
+                                 default=_OWN_TEXT_KINDS, unset=_NOT_GIVEN)
     groups = post_groups(corpus, by)
     cols = [c for c in ("author_id", "kind", "text", "expanded_urls")
             if c in corpus.posts.columns]
     posts = corpus.posts[cols]
     keep = posts["author_id"].isin(groups.index).to_numpy()
-    if kinds is not None:
-        keep = keep & posts["kind"].isin(list(kinds)).to_numpy()
+    if post_kinds is not None:
+        keep = keep & posts["kind"].isin(list(post_kinds)).to_numpy()
     posts = posts[keep]
     long = post_items(posts, items=items, normalize=normalize, drop_stopwords=drop_stopwords)
     long["group"] = long["author_id"].map(groups).to_numpy()
@@ -589,8 +600,8 @@ class Volume:
 
 def volume(corpus, *, freq: str = "1D", hashtags: Sequence[str] | None = None,
            keywords: Sequence[str] | None = None, by=None,
-           accounts: Sequence[str] | None = None, kinds: Sequence[str] | None = None,
-           start=None, end=None) -> Volume:
+           accounts: Sequence[str] | None = None, post_kinds: Sequence[str] | None = None,
+           start=None, end=None, kinds=None) -> Volume:
     """Volume over time (WIB) of hashtags, keywords, groups of accounts or single accounts.
 
     Parameters
@@ -608,10 +619,13 @@ def volume(corpus, *, freq: str = "1D", hashtags: Sequence[str] | None = None,
         One series per group of authors (see :func:`post_groups`).
     accounts : sequence of str, optional
         One series per account id.
-    kinds : sequence of str, optional
+    post_kinds : sequence of str, optional
         Post kinds counted (default: all, reposts included: volume is attention).
     start, end : timestamp-like, optional
         The span of the bins (default: the first and last post of the corpus).
+    kinds : sequence of str, optional
+        The former name of ``post_kinds``: still accepted for one release, with a
+        DeprecationWarning.
 
     Returns
     -------
@@ -638,9 +652,10 @@ def volume(corpus, *, freq: str = "1D", hashtags: Sequence[str] | None = None,
     chosen = [x is not None for x in (hashtags, keywords, by, accounts)]
     if sum(chosen) > 1:
         raise KopiresearchError("give only one of hashtags, keywords, by, accounts")
+    post_kinds = renamed_keyword(post_kinds, kinds, name="post_kinds", former="kinds")
     posts = corpus.posts
-    if kinds is not None:
-        posts = posts[posts["kind"].astype(str).isin(list(kinds))]
+    if post_kinds is not None:
+        posts = posts[posts["kind"].astype(str).isin(list(post_kinds))]
     t_all = corpus.posts["created_at"]
     if hashtags is not None:
         tags = ["#" + h.lower().lstrip("#") for h in hashtags]

@@ -194,6 +194,17 @@ def test_region_flows_by_hand():
         region_flows(cas, normalize="rows")
 
 
+def test_region_flows_carry_their_normalisation():
+    from kopiresearch.cascades import RegionFlows
+
+    cas = reconstruct_cascades(quote_tree_corpus())
+    for how in ("source", "target", "both", None):
+        f = region_flows(cas, normalize=how)
+        assert isinstance(f, RegionFlows) and f.normalize == how
+        assert f.attrs["normalize"] == how  # the former spelling still works
+    assert type(f.loc[["3578"], ["3506"]]) is pd.DataFrame  # derived results are plain
+
+
 # ---------------------------------------------------------------------------------------
 # parent inference on a hand-made sequence of adopters
 
@@ -474,7 +485,7 @@ def test_region_reach_counts_cascades_not_posts():
                         "region_code": ["3578", "3506", "3578", "3526"],
                         "hours": [0.0, 2.0, 4.0, 1.0]})
     t = region_reach(ttr, roots=["a", "b", "d"])  # d reached no region; c is not counted
-    assert len(t) == 38
+    assert len(t) == 38 and t.index.name == "region_code"  # the column name of ttr
     assert t.loc["3578", "cascades_reached"] == 2
     assert t.loc["3578", "share_reached"] == pytest.approx(2 / 3)
     assert t.loc["3578", "median_hours"] == pytest.approx(2.0)
@@ -522,7 +533,7 @@ def region_corpus():
 def test_reach_by_region_hand_worked():
     corpus, cas = region_corpus()
     t = reach_by_region(cas, corpus)
-    assert len(t) == 38 and t.index.name == "code"
+    assert len(t) == 38 and t.index.name == "region_code"
     # three cascades in the denominator, also the one that reached no region
     assert t.loc["3578", "cascades_reached"] == 1
     assert t.loc["3578", "share_reached"] == pytest.approx(1 / 3)

@@ -68,6 +68,19 @@ def test_flow_heatmap_separates_bakorwil():
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "I Madiun"
 
 
+def test_flow_heatmap_names_its_unit_from_the_result():
+    flows = region_flows(example_cascades(), normalize="target")
+    flows.attrs.clear()  # the field, not attrs, says how the flows were normalised
+    ax = plot.flow_heatmap(flows, log=False)
+    assert ax.figure.axes[-1].get_ylabel() == \
+        "cascade edges per active account of the column region"
+    plain = pd.DataFrame(flows.to_numpy(), index=flows.index, columns=flows.columns)
+    plain.attrs["normalize"] = None  # a plain DataFrame: attrs, the older spelling
+    ax = plot.flow_heatmap(plain, log=False)
+    assert ax.figure.axes[-1].get_ylabel() == "cascade edges (parent -> adopter)"
+    plt.close("all")
+
+
 def test_spread_frames_count_regions():
     fig = plot.spread_frames(time_to_region(example_cascades()), [0, 1, 3, 5, 9], ncols=3)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]

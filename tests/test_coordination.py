@@ -233,11 +233,29 @@ def test_amplification_share_hand_worked():
     assert (row["audience"], row["audience_by_accounts"]) == (110.0, 10.0)  # b: unknown
     assert row["audience_share"] == pytest.approx(10 / 110)
     assert row["audience_known"] == pytest.approx(2 / 3)
-    only_reposts = kc.amplification_share(c, {"a"}, kinds=("repost",)).loc["g"]
+    only_reposts = kc.amplification_share(c, {"a"}, post_kinds=("repost",)).loc["g"]
     assert (only_reposts["amplifications"], only_reposts["by_accounts"]) == (2, 1)
     of_c = kc.amplification_share(c, {"a"}, authors=["c"]).loc["c"]
     assert (of_c["amplifications"], of_c["by_accounts"], of_c["share"]) == (1, 1, 1.0)
     assert kc.amplification_share(c, set()).loc["g", "audience_share"] == 0.0
+
+
+def test_post_kinds_is_the_name_and_the_former_names_still_work():
+    from kopiresearch.errors import KopiresearchError
+
+    c = _tiny_corpus()
+    new = kc.amplification_share(c, {"a"}, post_kinds=("repost",))
+    with pytest.warns(DeprecationWarning, match="kinds is deprecated.*use post_kinds"):
+        old = kc.amplification_share(c, {"a"}, kinds=("repost",))
+    pd.testing.assert_frame_equal(old, new)
+    assert new.loc["g", "amplifications"] == 2  # the quote q1 is left out
+    with pytest.raises(KopiresearchError, match="not both"):
+        kc.amplification_share(c, {"a"}, post_kinds=("repost",), kinds=("quote",))
+    new = actions_table(c, "repost", post_kinds=("repost", "quote"))
+    with pytest.warns(DeprecationWarning, match="repost_kinds is deprecated.*use post_kinds"):
+        old = actions_table(c, "repost", repost_kinds=("repost", "quote"))
+    pd.testing.assert_frame_equal(old, new)
+    assert len(new) == len(actions_table(c, "repost")) + 1  # q1 counts as a repost too
 
 
 def test_recovery_scores():

@@ -265,8 +265,9 @@ def test_tables_built_on_first_read_behave_like_stored_ones():
     act = res.activation
     assert res.activation is act and "activation" in vars(res)
     assert act.name == "p_active" and list(act.index) == ["a", "b", "c"]
+    assert act.index.name == "account_id"  # as in account_table and the accounts table
     assert act["a"] == 1.0 and 0 < act["b"] < 1
-    assert res.region_reach.index.name == "region" and res.over_time.index.name == "step"
+    assert res.region_reach.index.name == "region_code" and res.over_time.index.name == "step"
     for name in ("activation", "region_reach", "over_time"):
         assert getattr(again, name).equals(getattr(res, name))
     assert [f.name for f in dataclasses.fields(SpreadResult)] == [

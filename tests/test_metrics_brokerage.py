@@ -68,6 +68,7 @@ def test_brokerage_matches_brute_force(seed):
     G = nx.gnp_random_graph(20, rng.uniform(0.05, 0.4), seed=seed, directed=True)
     groups = {v: int(rng.integers(0, 1 + seed % 4)) for v in G}
     t = brokerage(G, by=groups)
+    assert t.index.name == "account_id" and list(t.index) == list(G)  # as account_table
     expected = brute_force_brokerage(G, groups)
     for v in G:
         assert [t.loc[v, r] for r in BROKERAGE_ROLES] == [expected[v][r]

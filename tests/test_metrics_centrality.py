@@ -63,7 +63,7 @@ def test_account_table_matches_networkx(random_digraph):
     bc = nx.betweenness_centrality(G)
     hubs, auth = nx.hits(G, max_iter=1000, tol=1e-10)
     core = nx.core_number(G)
-    assert t.attrs == {"betweenness_method": "exact", "betweenness_k": len(G)}
+    assert (t.betweenness_method, t.betweenness_k) == ("exact", len(G))
     for v in G:
         assert t.loc[v, "betweenness"] == pytest.approx(bc[v], rel=1e-12, abs=1e-15)
         assert t.loc[v, "betweenness_se"] == 0
@@ -149,7 +149,7 @@ def test_sampled_betweenness_is_networkx_estimate_with_its_standard_error(random
     G = random_digraph(50, 0.08, seed=5)
     n, k, seed = len(G), 12, 7
     t = account_table(G, k=k, seed=seed, structural_holes=None)
-    assert t.attrs == {"betweenness_method": "sampled", "betweenness_k": k}
+    assert (t.betweenness_method, t.betweenness_k) == ("sampled", k)
     # the same pivots and estimate as networkx with the seed we derive
     s = int(np.random.default_rng(seed).integers(2**31 - 1))
     ref = nx.betweenness_centrality(G, k=k, seed=s)
@@ -200,17 +200,32 @@ def test_default_betweenness_samples_above_the_work_limit(monkeypatch, random_di
 
     G = random_digraph(60, 0.08, seed=5)
     size = len(G) + G.number_of_edges()
-    assert account_table(G, structural_holes=None).attrs["betweenness_method"] == "exact"
+    assert account_table(G, structural_holes=None).betweenness_method == "exact"
     monkeypatch.setattr(c, "EXACT_BETWEENNESS_WORK", 30 * size + 7)
     monkeypatch.setattr(c, "MIN_PIVOTS", 10)
     t = account_table(G, seed=3, structural_holes=None)
-    assert t.attrs == {"betweenness_method": "sampled", "betweenness_k": 30}
+    assert (t.betweenness_method, t.betweenness_k) == ("sampled", 30)
     assert (t["betweenness_se"] > 0).any()
     monkeypatch.setattr(c, "MIN_PIVOTS", 40)
-    assert account_table(G, seed=3, structural_holes=None).attrs["betweenness_k"] == 40
+    assert account_table(G, seed=3, structural_holes=None).betweenness_k == 40
     # k >= n asks for exact betweenness whatever the limit
-    assert account_table(G, k=len(G), structural_holes=None).attrs["betweenness_method"] \
-        == "exact"
+    assert account_table(G, k=len(G), structural_holes=None).betweenness_method == "exact"
+
+
+def test_how_betweenness_was_computed_is_part_of_the_table(random_digraph):
+    from kopiresearch.metrics import AccountTable
+
+    G = random_digraph(30, 0.1, seed=2)
+    t = account_table(G, k=10, seed=1, structural_holes=None)
+    assert isinstance(t, AccountTable)
+    assert (t.betweenness_method, t.betweenness_k) == ("sampled", 10)
+    # the former spelling still works
+    assert t.attrs == {"betweenness_method": "sampled", "betweenness_k": 10}
+    assert type(t[t["in_degree"] > 0]) is pd.DataFrame  # derived results are plain
+    assert type(t.sort_values("pagerank")) is pd.DataFrame
+    plain = account_table(G, betweenness=False, structural_holes=None)
+    assert (plain.betweenness_method, plain.betweenness_k) == (None, None)
+    assert "betweenness" not in plain.columns and plain.attrs == {}
 
 
 def test_core_number_matches_networkx_with_mutual_ties(random_digraph):

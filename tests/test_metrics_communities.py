@@ -34,7 +34,7 @@ def test_communities_barbell_and_seed(random_digraph):
     c = communities(D, seed=4)
     H = kr.metrics.undirected_weighted(D)
     parts = [set(g.index) for _, g in c.groupby(c)]
-    assert c.attrs["modularity"] == pytest.approx(nx.community.modularity(H, parts))
+    assert c.modularity == pytest.approx(nx.community.modularity(H, parts))
     assert c.value_counts().is_monotonic_decreasing  # community 0 is the largest
 
 

@@ -639,6 +639,7 @@ def test_seed_labels():
     assert labels.tolist() == ["e (Kota Surabaya)", "a (Kab. Kediri)", "b (Jawa Timur)",
                                "x:3 (Kota Surabaya)", "d", "x:9"]
     assert list(labels.index) == ["x:5", "x:1", "x:2", "x:3", "x:4", "x:9"]
+    assert labels.index.name == "account_id"  # as in account_table
     assert seed_labels(accounts, ["x:1"], short=False).tolist() == ["a (Kabupaten Kediri)"]
     corpus = kr.Corpus.from_frames(pd.DataFrame({
         "account_id": ["x:1"], "platform": "synthetic", "handle": ["kominfo_demo"],

@@ -186,6 +186,28 @@ def test_top_items_groups_by_mapping_and_bakorwil(small_corpus):
         top_items(small_corpus, rank="tfidf")
 
 
+def test_post_kinds_is_the_name_and_kinds_still_works(small_corpus):
+    posts = small_corpus.posts.reset_index().copy()
+    posts["kind"] = ["original"] * 14 + ["repost"] * 3  # the last three repeat someone
+    c = Corpus.from_frames(small_corpus.accounts.reset_index(), posts, None)
+    words = {"items": ["word"], "n": 1000, "min_count": 1}
+    own, every = top_items(c, **words), top_items(c, **words, post_kinds=None)
+    assert every["count"].sum() > own["count"].sum()  # the reposts' words counted too
+    with pytest.warns(DeprecationWarning, match="kinds is deprecated.*use post_kinds"):
+        old = top_items(c, **words, kinds=None)
+    pd.testing.assert_frame_equal(old, every)  # None given as the former name: every post
+    with pytest.warns(DeprecationWarning, match="kinds is deprecated"):
+        old = top_items(c, **words, kinds=["original"])
+    pd.testing.assert_frame_equal(old, top_items(c, **words, post_kinds=["original"]))
+    with pytest.raises(KopiresearchError, match="not both"):
+        top_items(c, post_kinds=["original"], kinds=["quote"])
+    new = volume(c, freq="1D", post_kinds=["repost"])
+    with pytest.warns(DeprecationWarning, match="kinds is deprecated.*use post_kinds"):
+        old = volume(c, freq="1D", kinds=["repost"])
+    pd.testing.assert_frame_equal(old.counts, new.counts)
+    assert new.counts["all"].sum() == 3
+
+
 # -- volume and peaks ------------------------------------------------------------------
 
 def test_volume_bins_are_wib_days(small_corpus):

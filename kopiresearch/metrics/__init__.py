@@ -20,7 +20,7 @@ Group measures take ``by=``: a node attribute name, a mapping node -> group
 """
 
 from ._brokerage import BROKERAGE_ROLES, brokerage, brokerage_null, brokerage_summary
-from ._centrality import account_table, structural_holes
+from ._centrality import AccountTable, account_table, structural_holes
 from ._common import ACTOR_GROUPS, MISSING_GROUP, actor_groups
 from ._communities import (
     Partition,
@@ -47,6 +47,7 @@ from ._responsiveness import (
 
 __all__ = [
     "account_table",
+    "AccountTable",
     "structural_holes",
     "reciprocity",
     "addressed_posts",

@@ -45,7 +45,7 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_permutations: int = 0, seed=N
     Returns
     -------
     pandas.DataFrame
-        Indexed by node (``list(G)`` order) with ``group``, the five role counts
+        Indexed by node (``account_id``, ``list(G)`` order) with ``group``, the five role counts
         ``coordinator``, ``itinerant``, ``gatekeeper``, ``representative``, ``liaison``
         (int), ``total`` (open two-paths through the node) and, when ``n_permutations > 0``,
         ``expected_<role>``: the mean count over the relabellings.
@@ -116,7 +116,7 @@ def brokerage(G: nx.DiGraph, by="actor_type", *, n_permutations: int = 0, seed=N
     nodes = list(G)
     labels, A, keep, codes = _grouped_adjacency(G, by, exclude_missing)
     counts = _role_counts(A, codes)
-    out = pd.DataFrame(index=pd.Index(nodes, dtype=object))
+    out = pd.DataFrame(index=pd.Index(nodes, dtype=object, name="account_id"))
     out["group"] = labels
     for j, role in enumerate(BROKERAGE_ROLES):
         col = np.zeros(len(nodes), dtype=np.int64)

@@ -17,7 +17,8 @@ from ..graph import KIND_ATTRIBUTES
 from ._centrality_kernels import brandes_moments, burt_measures, core_numbers, n_chunks
 from ._common import check_graph
 
-__all__ = ["account_table", "structural_holes", "EXACT_BETWEENNESS_WORK", "MIN_PIVOTS"]
+__all__ = ["account_table", "AccountTable", "structural_holes", "EXACT_BETWEENNESS_WORK",
+           "MIN_PIVOTS"]
 
 #: ``account_table(G)`` computes exact betweenness while ``n * (n + m)`` (accounts, edges)
 #: is at most this and samples ``EXACT_BETWEENNESS_WORK // (n + m)`` pivots above it: one
@@ -29,6 +30,26 @@ EXACT_BETWEENNESS_WORK = 500_000_000
 MIN_PIVOTS = 100
 
 _NODE_COLUMNS = ("handle", "actor_type", "region_code", "bakorwil")
+
+
+class AccountTable(pd.DataFrame):
+    """What :func:`account_table` returns: a pandas DataFrame whose ``betweenness_method``
+    (``"exact"`` or ``"sampled"``) and ``betweenness_k`` (pivots; ``n`` when exact)
+    attributes say how betweenness was computed (both None without betweenness).
+
+    They are part of the result, not of ``DataFrame.attrs`` (which pandas documents as
+    experimental and drops in some operations); ``attrs`` holds them as well for code
+    written before. Anything computed from the table (``table[mask]``,
+    ``table.sort_values(...)``) is a plain DataFrame.
+    """
+
+    _metadata = ["betweenness_method", "betweenness_k"]
+    betweenness_method: str | None = None
+    betweenness_k: int | None = None
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
 
 
 def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: bool = True,
@@ -65,16 +86,18 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by account (node), sorted by index, with the node attributes ``handle``,
-        ``actor_type``, ``region_code``, ``bakorwil`` (when present) and the columns
+    AccountTable
+        A pandas DataFrame indexed by account (node), sorted by index, with the node
+        attributes ``handle``, ``actor_type``, ``region_code``, ``bakorwil`` (when present)
+        and the columns
         ``in_degree``, ``out_degree`` (distinct accounts), ``in_weight``, ``out_weight``
         (number of acts), ``in_<kind>``, ``out_<kind>`` (acts of each kind that occurs in the
         graph, e.g. ``in_reply`` = replies received), ``pagerank``, ``betweenness``,
         ``betweenness_se`` (its standard error from pivot sampling; 0 when exact), ``hub``,
         ``authority``, ``core_number``, ``constraint``, ``effective_size``. How betweenness
-        was computed is in ``table.attrs``: ``"betweenness_method"`` (``"exact"`` or
-        ``"sampled"``) and ``"betweenness_k"`` (the number of pivots; ``n`` when exact).
+        was computed is in ``table.betweenness_method`` (``"exact"`` or ``"sampled"``) and
+        ``table.betweenness_k`` (the number of pivots; ``n`` when exact), also in
+        ``table.attrs``, the older spelling.
 
     Raises
     ------
@@ -166,7 +189,7 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
     warga               1          1         1            1            2
     >>> bool(t["pagerank"].idxmax() == "kominfo")
     True
-    >>> t.attrs["betweenness_method"], t["betweenness"].round(3).tolist()
+    >>> t.betweenness_method, t["betweenness"].round(3).tolist()
     ('exact', [0.0, 0.5, 0.0])
     """
     check_graph(G, directed=True)
@@ -232,8 +255,10 @@ def account_table(G: nx.DiGraph, *, weight: str | None = "weight", betweenness: 
         out["constraint"] = [c[v] for v in nodes]
         out["effective_size"] = [e[v] for v in nodes]
     attrs = dict(out.attrs)
-    out = out.sort_index()
+    out = AccountTable(out.sort_index())
     out.attrs.update(attrs)
+    out.betweenness_method = attrs.get("betweenness_method")
+    out.betweenness_k = attrs.get("betweenness_k")
     return out
 
 

@@ -305,8 +305,9 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
     log : bool
         Logarithmic colour scale (:class:`matplotlib.colors.LogNorm`) so that the
         within-region diagonal does not wash out everything else; the colour bar is in the
-        flow's own units (named from ``flows.attrs["normalize"]``, which
-        :func:`~kopiresearch.cascades.region_flows` sets), cells with no flow are white and
+        flow's own units (named from ``flows.normalize``, which
+        :func:`~kopiresearch.cascades.region_flows` sets; a plain DataFrame's
+        ``attrs["normalize"]`` as before), cells with no flow are white and
         "no flow" in the legend.
     cmap : str
     label : str, optional
@@ -331,7 +332,10 @@ def flow_heatmap(flows, ax=None, *, log=True, cmap=SEQUENTIAL_CMAP, label=None,
         _, ax = plt.subplots(figsize=(side + 1.2, side))
     values = flows.to_numpy(dtype=float)
     positive = values[np.isfinite(values) & (values > 0)]
-    normalize = flows.attrs.get("normalize", "unknown")
+    from ..cascades import RegionFlows
+
+    normalize = (flows.normalize if isinstance(flows, RegionFlows)
+                 else flows.attrs.get("normalize", "unknown"))
     if log and len(positive):
         shown = np.ma.masked_where(~(values > 0), values)
         norm = LogNorm(vmin=positive.min(), vmax=positive.max())
