@@ -1,9 +1,11 @@
 """Parallel runs on Dask workers: Monte-Carlo diffusion, IMM's reverse-reachable sets and
 cascade measures, each giving exactly the in-process result.
 
-:func:`kopiresearch.diffusion.simulate` and :func:`kopiresearch.seeding.select_seeds` take
-``client=`` and call :func:`run_on_workers` and :class:`DaskRR` here; the ``*_distributed``
-functions are the older spelling, kept for one release.
+:func:`kopiresearch.diffusion.simulate`, :func:`kopiresearch.seeding.select_seeds` and
+:func:`kopiresearch.cascades.cascade_table` take ``client=`` and call :func:`run_on_workers`,
+:class:`DaskRR` and :func:`cascade_table_on_workers` here; the ``*_distributed`` functions are
+the older spelling, kept for one release: they forward their arguments, so the defaults are
+the in-memory functions' own.
 """
 
 from __future__ import annotations
