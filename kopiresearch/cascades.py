@@ -360,7 +360,8 @@ def parent_accuracy(cascades: Cascades, truth: pd.DataFrame) -> pd.DataFrame:
 
 
 @fill_doc
-def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
+def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000), client=None,
+                  n_chunks: int = 16) -> pd.DataFrame:
     """One row of measures per cascade.
 
     Parameters
@@ -369,6 +370,14 @@ def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
         From :func:`reconstruct_cascades`.
     sizes : iterable of int, default (10, 100, 1000)
         For each N, a column ``hours_to_size_N``.
+    client : distributed.Client, optional
+        Measure the cascades on the workers of this Dask client (``pip install
+        kopiresearch[scale]``; :func:`kopiresearch.scale.dask_client` makes one). Cascades
+        are independent, so they are cut into ``n_chunks`` consecutive pieces of about equal
+        node count, each measured on a worker, and the rows put back in cascade order: the
+        table is identical to the in-process one, whatever the number of workers or chunks.
+    n_chunks : int, default 16
+        Pieces of work with ``client`` (more than workers, for balance); ignored without.
 
     Returns
     -------
@@ -383,6 +392,11 @@ def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
         - ``cross_region_share``;
         - ``n_through_influencer``, ``n_through_partnered``, ``amplification_share``,
           ``partnered_amplification_share``.
+
+    Raises
+    ------
+    CascadeError
+        An N of ``sizes`` below 1, or (with ``client``) ``n_chunks`` below 1.
 
     Notes
     -----
@@ -420,6 +434,10 @@ def cascade_table(cascades: Cascades, *, sizes=(10, 100, 1000)) -> pd.DataFrame:
     >>> round(float(t["structural_virality"].iloc[0]), 4)  # distances 1,1,2,1,2,3: 10/6
     1.6667
     """
+    if client is not None:
+        from .scale._runs import cascade_table_on_workers
+
+        return cascade_table_on_workers(client, cascades, sizes, n_chunks)
     a = cascades._arrays
     off, casc, parent, depth = a["offsets"], a["cascade"], a["parent"], a["depth"]
     n_casc = len(off) - 1

@@ -1,5 +1,6 @@
 """The Dask path gives the same results as the in-memory path (issue: scale past one machine)."""
 
+import inspect
 import json
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 
 import kopiresearch as kr
 from kopiresearch import scale, synth
-from kopiresearch.errors import DataNotFoundError, SchemaError
+from kopiresearch.errors import DataNotFoundError, KopiresearchError, SchemaError
 from kopiresearch.graph import aggregate_interactions
 from kopiresearch.io.parquet import (
     complete_partitioned,
@@ -84,6 +85,11 @@ def test_graph_equal_in_memory(bundled_twice, bundled, client):
     with pytest.warns(DeprecationWarning, match="takes the DaskCorpus"):
         G3 = scale.build_interaction_graph(dc)
     assert sorted(G3.edges(data=True)) == sorted(G2.edges(data=True))
+    with pytest.warns(DeprecationWarning, match="takes the DaskCorpus"):  # arguments forwarded
+        G4 = scale.build_interaction_graph(dc, ["reply"], include_isolates=False, client=client)
+    G5 = kr.build_interaction_graph(bundled, ["reply"], include_isolates=False)
+    assert dict(G4.nodes(data=True)) == dict(G5.nodes(data=True))
+    assert sorted(G4.edges(data=True)) == sorted(G5.edges(data=True))
 
 
 @pytest.mark.parametrize("level", ["kabkota", "bakorwil"])
@@ -135,22 +141,65 @@ def test_missing_folder(tmp_path):
 
 
 @pytest.mark.parametrize("method", ["follows", "interactions"])
-def test_cascades_distributed_equal_in_memory(bundled, client, method):
+def test_cascade_table_on_workers_equals_in_process(bundled, client, method):
     from kopiresearch.cascades import cascade_table, reconstruct_cascades
 
     follows = synth.load_follows() if method == "follows" else None
-    expected = cascade_table(reconstruct_cascades(bundled, method=method, follows=follows))
-    for n_chunks in (1, 7):
-        got = scale.cascade_table_distributed(bundled, client, n_chunks=n_chunks,
-                                              method=method, follows=follows)
+    cascades = reconstruct_cascades(bundled, method=method, follows=follows)
+    expected = cascade_table(cascades)
+    for n_chunks in (1, 7, 300):
+        got = cascade_table(cascades, client=client, n_chunks=n_chunks)
         pd.testing.assert_frame_equal(got, expected)
-    if method == "interactions":  # post_kinds as in memory; kinds, its former name, warns
-        reposts = cascade_table(reconstruct_cascades(bundled, post_kinds=["repost"]))
-        got = scale.cascade_table_distributed(bundled, client, n_chunks=3, post_kinds=["repost"])
-        pd.testing.assert_frame_equal(got, reposts)
-        with pytest.warns(DeprecationWarning, match="use post_kinds"):
-            old = scale.cascade_table_distributed(bundled, client, n_chunks=3, kinds=["repost"])
-        pd.testing.assert_frame_equal(old, reposts)
+    pd.testing.assert_frame_equal(cascade_table(cascades, sizes=(3,), client=client),
+                                  cascade_table(cascades, sizes=(3,)))
+
+
+def test_cascade_table_on_workers_edge_cases(bundled, client):
+    from kopiresearch.cascades import CascadeError, cascade_table, reconstruct_cascades
+
+    none = reconstruct_cascades(bundled, root_types=["no such type"])
+    assert len(none) == 0
+    pd.testing.assert_frame_equal(cascade_table(none, client=client), cascade_table(none))
+    cascades = reconstruct_cascades(bundled, method="root")
+    for bad in (0, 2.5, True):
+        with pytest.raises(CascadeError, match="n_chunks must be an integer >= 1"):
+            cascade_table(cascades, client=client, n_chunks=bad)
+    with pytest.raises(CascadeError, match="every N must be at least 1"):
+        cascade_table(cascades, sizes=(0,), client=client)
+
+
+def test_deprecated_cascade_table_distributed_forwards(bundled, client):
+    from kopiresearch.cascades import cascade_table, reconstruct_cascades
+
+    follows = synth.load_follows()
+    expected = cascade_table(reconstruct_cascades(bundled, follows=follows), sizes=(3, 10))
+    with pytest.warns(DeprecationWarning, match="cascade_table_distributed is deprecated"):
+        got = scale.cascade_table_distributed(bundled, client, n_chunks=3, follows=follows,
+                                              sizes=(3, 10))
+    pd.testing.assert_frame_equal(got, expected)
+    reposts = cascade_table(reconstruct_cascades(bundled, post_kinds=["repost"]))
+    with pytest.warns(DeprecationWarning, match="cascade_table_distributed is deprecated"):
+        got = scale.cascade_table_distributed(bundled, client=client, post_kinds=["repost"])
+    pd.testing.assert_frame_equal(got, reposts)
+    with pytest.warns(DeprecationWarning, match="use post_kinds"), \
+            pytest.warns(DeprecationWarning, match="cascade_table_distributed is deprecated"):
+        old = scale.cascade_table_distributed(bundled, client, kinds=["repost"])  # former name
+    pd.testing.assert_frame_equal(old, reposts)
+    with pytest.raises(KopiresearchError, match="unexpected keyword argument 'chunks'"), \
+            pytest.warns(DeprecationWarning):
+        scale.cascade_table_distributed(bundled, client, chunks=3)
+
+
+@pytest.mark.parametrize("name", ["cascade_table_distributed", "simulate_distributed",
+                                  "select_seeds_distributed", "build_interaction_graph"])
+def test_deprecated_shims_copy_no_defaults(name):
+    # the defaults live in the in-memory function only: a shim's own parameters default to
+    # None (the current client) or nothing, everything else is forwarded
+    shim = getattr(scale, name)
+    defaults = {p.name: p.default for p in inspect.signature(shim).parameters.values()
+                if p.default is not inspect.Parameter.empty}
+    assert set(defaults.values()) <= {None}, defaults
+    assert name not in scale.__all__
 
 
 def test_cli_load_partitioned_then_aggregate(tmp_path, capsys):
@@ -203,6 +252,24 @@ def test_monte_carlo_distributed_equals_in_process(bundled, client, model, optio
         old = scale.simulate_distributed(G, offices, model, client=client, runs=300, seed=5,
                                          chunk_runs=64, **options)
     np.testing.assert_array_equal(old.spreads, expected.spreads)
+    pd.testing.assert_frame_equal(old.region_reach, expected.region_reach)
+
+
+def test_deprecated_simulate_distributed_takes_simulate_defaults(bundled, client):
+    from kopiresearch.diffusion import simulate
+
+    G = kr.build_interaction_graph(bundled)
+    offices = list(bundled.accounts.index[bundled.accounts["actor_type"].astype(str)
+                                          .str.startswith("government")])
+    expected = simulate(G, offices, p=0.05, seed=2, runs=200, q=0.9, progress=False)
+    with pytest.warns(DeprecationWarning, match="simulate_distributed is deprecated"):
+        old = scale.simulate_distributed(G, offices, p=0.05, seed=2, runs=200, q=0.9)
+    np.testing.assert_array_equal(old.spreads, expected.spreads)
+    assert len(old.spreads) == 200
+    pd.testing.assert_frame_equal(old.region_reach, expected.region_reach)
+    with pytest.raises(KopiresearchError, match="unexpected keyword argument 'pp'"), \
+            pytest.warns(DeprecationWarning):
+        scale.simulate_distributed(G, offices, pp=0.05)
 
 
 def test_read_partitioned_unites_accounts_like_merge(tmp_path):

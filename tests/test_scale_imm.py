@@ -167,6 +167,10 @@ def test_deprecated_alias_gives_the_same_selection():
         old = scale.select_seeds_distributed(G, 2, client=InlineClient(), p=0.5, seed=1,
                                              direction="flow", chunk_sets=50)
     assert_same_selection(old, select_seeds(G, 2, "imm", p=0.5, seed=1, direction="flow"))
+    with pytest.warns(DeprecationWarning, match="select_seeds_distributed is deprecated"):
+        old = scale.select_seeds_distributed(G, 2, client=InlineClient(), p=0.5, seed=1,
+                                             direction="flow")  # select_seeds's chunk_sets
+    assert_same_selection(old, select_seeds(G, 2, "imm", p=0.5, seed=1, direction="flow"))
 
 
 def test_client_is_for_imm_only():

@@ -19,8 +19,11 @@ account pairs, region tables, cascade measures. The package is split by concern:
   ``kopiresearch.diffusion.simulate(..., client=client)`` and
   ``kopiresearch.seeding.select_seeds(..., client=client)`` give exactly the in-process result
   for the same seed, whatever the number of workers (:func:`simulate_distributed` and
-  :func:`select_seeds_distributed` are the older spelling, deprecated).
-  :func:`cascade_table_distributed` measures cascades on workers.
+  :func:`select_seeds_distributed` are the older spelling, deprecated), and so are the
+  cascade measures: ``kopiresearch.cascades.cascade_table(cascades, client=client)`` gives the
+  in-process table (:func:`cascade_table_distributed` is the older spelling, deprecated).
+  ``kopiresearch.scale.build_interaction_graph`` is a deprecated alias of
+  ``kopiresearch.build_interaction_graph``, which takes a :class:`DaskCorpus`.
 
 By default work runs on a ``LocalCluster`` on this machine; a scheduler address
 (``scheduler="tcp://..."`` or the ``DASK_SCHEDULER_ADDRESS`` environment variable) sends the
@@ -29,9 +32,13 @@ same work to an existing cluster (dask-jobqueue on HPC, Kubernetes, ...).
 
 from ._client import dask_client
 from ._corpus import DaskCorpus, open_parquet_corpus
-from ._edges import aggregate_edges, build_interaction_graph, region_flow_table, write_edges
-from ._runs import cascade_table_distributed, select_seeds_distributed, simulate_distributed
+from ._edges import aggregate_edges, region_flow_table, write_edges
 
-__all__ = ["open_parquet_corpus", "DaskCorpus", "aggregate_edges", "build_interaction_graph",
-           "region_flow_table", "cascade_table_distributed", "simulate_distributed",
-           "dask_client", "write_edges", "select_seeds_distributed"]
+# deprecated names: importable for one release (they warn when called), not exported
+from ._edges import build_interaction_graph as build_interaction_graph
+from ._runs import cascade_table_distributed as cascade_table_distributed
+from ._runs import select_seeds_distributed as select_seeds_distributed
+from ._runs import simulate_distributed as simulate_distributed
+
+__all__ = ["open_parquet_corpus", "DaskCorpus", "aggregate_edges", "region_flow_table",
+           "dask_client", "write_edges"]

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from ..corpus import INTERACTION_KINDS
 from ..errors import KopiresearchError, SchemaError
-from ..graph import KIND_ATTRIBUTES, aggregate_interactions, graph_from_edge_table
+from ..graph import KIND_ATTRIBUTES, aggregate_interactions
 from ..io.parquet import read_part
 from ..regions import LEVELS, region_group
 from ._client import using_client
@@ -171,18 +171,20 @@ def write_edges(dc: DaskCorpus, folder, kinds=None, start=None, end=None, *,
                         "acts": [w[1] for w in written]})
 
 
-def build_interaction_graph(dc: DaskCorpus, kinds=None, start=None, end=None, *,
-                            include_isolates: bool = True):
-    """Deprecated: ``kopiresearch.build_interaction_graph`` takes a :class:`DaskCorpus`.
+def build_interaction_graph(dc: DaskCorpus, *args, **kwargs):
+    """Deprecated: ``kopiresearch.build_interaction_graph(dc, ..., client=client)`` takes a
+    :class:`DaskCorpus`.
 
-    :func:`aggregate_edges` in Dask, then the same assembly as
-    :func:`kopiresearch.build_interaction_graph` (identical result). Kept for one release.
+    Forwards every argument to :func:`kopiresearch.build_interaction_graph` (identical
+    result). Kept for one release; not in ``kopiresearch.scale.__all__``.
     """
     warnings.warn("kopiresearch.scale.build_interaction_graph is deprecated and will be "
                   "removed in the next release; kopiresearch.build_interaction_graph takes "
-                  "the DaskCorpus (same graph)", DeprecationWarning, stacklevel=2)
-    edges = aggregate_edges(dc, kinds, start, end)
-    return graph_from_edge_table(dc.accounts, edges, include_isolates=include_isolates)
+                  "the DaskCorpus (same graph; client= picks the Dask client)",
+                  DeprecationWarning, stacklevel=2)
+    from ..graph import build_interaction_graph as in_memory
+
+    return in_memory(dc, *args, **kwargs)
 
 
 def region_flow_table(dc: DaskCorpus, level: str = "kabkota", kinds=None, start=None,

@@ -1,115 +1,126 @@
 """Parallel runs on Dask workers: Monte-Carlo diffusion, IMM's reverse-reachable sets and
 cascade measures, each giving exactly the in-process result.
 
-:func:`kopiresearch.diffusion.simulate` and :func:`kopiresearch.seeding.select_seeds` take
-``client=`` and call :func:`run_on_workers` and :class:`DaskRR` here; the ``*_distributed``
-functions are the older spelling, kept for one release.
+:func:`kopiresearch.diffusion.simulate`, :func:`kopiresearch.seeding.select_seeds` and
+:func:`kopiresearch.cascades.cascade_table` take ``client=`` and call :func:`run_on_workers`,
+:class:`DaskRR` and :func:`cascade_table_on_workers` here; the ``*_distributed`` functions are
+the older spelling, kept for one release: they forward their arguments, so the defaults are
+the in-memory functions' own.
 """
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
 import pandas as pd
 
-from .._compat import renamed_keyword
 from ..errors import KopiresearchError
 
-__all__ = ["run_on_workers", "DaskRR", "cascade_table_distributed", "simulate_distributed",
-           "select_seeds_distributed"]
+__all__ = ["run_on_workers", "DaskRR", "cascade_table_on_workers", "cascade_table_distributed",
+           "simulate_distributed", "select_seeds_distributed"]
 
 
-def cascade_table_distributed(corpus, client=None, *, n_chunks: int = 16, method=None,
-                              follows=None, post_kinds=("repost", "quote"), root_types=None,
-                              sizes=(10, 100, 1000), kinds=None) -> pd.DataFrame:
-    """Cascade measures with the cascades spread over Dask workers.
+def cascade_table_distributed(corpus, client=None, **options) -> pd.DataFrame:
+    """Deprecated: use ``cascade_table(reconstruct_cascades(corpus, ...), client=client)``.
 
-    Cascades are independent, so the posts are split by root into ``n_chunks`` pieces (a
-    root's whole cascade stays together), each piece is reconstructed and measured on a worker
-    with :func:`kopiresearch.cascades.reconstruct_cascades` and
-    :func:`~kopiresearch.cascades.cascade_table`, and the rows are put back in the order the
-    in-memory call gives: the same table, whatever the number of workers or chunks.
+    :func:`kopiresearch.cascades.reconstruct_cascades` of ``corpus`` in this process, then
+    :func:`kopiresearch.cascades.cascade_table` with the measures computed on Dask workers:
+    the same table as the in-memory calls. Kept for one release.
 
     Parameters
     ----------
     corpus : Corpus
-        In memory (the cascade-forming posts of a crawl are far fewer than its mentions; open
-        big crawls with :func:`open_parquet_corpus` and select the reposts and quotes first).
+        In memory.
     client : distributed.Client, optional
-        Default: the current client (``dask_client()``).
-    n_chunks : int
-        Pieces of work (more than workers, for balance).
-    method, follows, post_kinds, root_types, sizes
-        As in :func:`~kopiresearch.cascades.reconstruct_cascades` and
-        :func:`~kopiresearch.cascades.cascade_table`.
-    kinds : iterable of str, optional
-        The former name of ``post_kinds``: still accepted for one release, with a
-        ``DeprecationWarning``.
+        Default: the current client.
+    **options
+        Keyword arguments of :func:`~kopiresearch.cascades.cascade_table` (``sizes``,
+        ``n_chunks``) and of :func:`~kopiresearch.cascades.reconstruct_cascades` (``method``,
+        ``follows``, ``post_kinds``, ``root_types``, ``kinds``), with their defaults.
     """
+    warnings.warn("cascade_table_distributed is deprecated and will be removed in the next "
+                  "release; use kopiresearch.cascades.cascade_table(reconstruct_cascades("
+                  "corpus, ...), client=client) (same table)", DeprecationWarning, stacklevel=2)
     from distributed import default_client
 
-    from ..cascades import find_roots
+    from ..cascades import cascade_table, reconstruct_cascades
 
-    client = client or default_client()
-    if int(n_chunks) < 1:
-        raise KopiresearchError(f"n_chunks must be at least 1, not {n_chunks!r}")
-    posts = corpus.posts
-    kinds = renamed_keyword(post_kinds, kinds, name="post_kinds", former="kinds",
-                            default=("repost", "quote"))
-    kinds_list = [kinds] if isinstance(kinds, str) else list(kinds)
-    parent = posts.index.get_indexer(posts["parent_post_id"])
-    adopting = posts["kind"].astype(str).isin(kinds_list).to_numpy() & (parent >= 0)
-    link = np.where(adopting, parent, np.arange(len(posts)))
-    root = find_roots(link, posts.index)
-    root_ids = posts.index.to_numpy(object)[root]
-    chunk = (pd.util.hash_array(root_ids, categorize=False)
-             % np.uint64(n_chunks)).astype(np.int64)
-    authors = posts["author_id"].to_numpy(object)
-    need_inter = method in (None, "interactions", "both") and (method is not None
-                                                               or follows is None)
-    follows_f = (client.scatter(follows, broadcast=True, hash=False) if follows is not None
-                 else None)
-    futures = []
-    for c in range(int(n_chunks)):
-        mask = chunk == c
-        if not mask.any():
-            continue
-        sub_posts = posts[mask]
-        inter = corpus.interactions.iloc[:0]
-        if need_inter:
-            adopters = set(authors[mask & adopting])
-            inter = corpus.interactions[corpus.interactions["source_id"].isin(adopters)]
-        futures.append(client.submit(
-            _cascade_chunk, corpus.accounts, sub_posts, inter.reset_index(drop=True),
-            follows_f, method, kinds_list, root_types, tuple(sizes), pure=False))
-    tables = [t for t in client.gather(futures) if len(t)]
-    if not tables:
-        return _cascade_chunk(corpus.accounts, posts.iloc[:0], corpus.interactions.iloc[:0],
-                              follows, method, kinds_list, root_types, tuple(sizes))
-    table = pd.concat(tables)
-    order = np.lexsort((_string_order(table.index), table["root_created_at"].to_numpy()))
-    return table.iloc[order]
+    table_keys = set(inspect.signature(cascade_table).parameters) - {"cascades", "client"}
+    table_options = {key: options.pop(key) for key in table_keys & set(options)}
+    _check_options(reconstruct_cascades, "cascade_table_distributed", corpus, **options)
+    cascades = reconstruct_cascades(corpus, **options)
+    return cascade_table(cascades, client=client or default_client(), **table_options)
 
 
-def simulate_distributed(G, seeds, model: str = "ic", *, client=None, chunk_runs: int = 250,
-                         runs: int = 1000, seed=None, q=1, **options):
+def cascade_table_on_workers(client, cascades, sizes, n_chunks) -> pd.DataFrame:
+    """:func:`kopiresearch.cascades.cascade_table` with ``client``: consecutive pieces of
+    cascades (about equal node counts) measured on the workers, the rows concatenated in
+    cascade order, which is the in-process table exactly."""
+    from ..cascades import CascadeError, cascade_table
+
+    if (isinstance(n_chunks, bool) or not isinstance(n_chunks, (int, np.integer))
+            or n_chunks < 1):
+        raise CascadeError(f"n_chunks must be an integer >= 1, not {n_chunks!r}")
+    sizes = tuple(sizes)
+    # no cascades, in this process: checks the arguments before any task is sent
+    empty = cascade_table(_cascade_slice(cascades, 0, 0), sizes=sizes)
+    offsets = cascades._arrays["offsets"]
+    targets = np.linspace(0, offsets[-1], int(n_chunks) + 1)
+    cuts = np.unique(np.r_[0, np.searchsorted(offsets, targets[1:-1]), len(offsets) - 1])
+    if len(cuts) < 2:
+        return empty
+    futures = [client.submit(_measure_chunk, _cascade_slice(cascades, lo, hi), sizes,
+                             pure=False)
+               for lo, hi in zip(cuts[:-1], cuts[1:])]
+    return pd.concat(client.gather(futures))
+
+
+def _cascade_slice(cascades, lo, hi):
+    """Cascades ``lo`` to ``hi - 1`` of ``cascades`` as a :class:`Cascades` of their own."""
+    from ..cascades import Cascades
+
+    a = cascades._arrays
+    start, stop = int(a["offsets"][lo]), int(a["offsets"][hi])
+    arrays = {key: value[start:stop] for key, value in a.items()
+              if key not in ("offsets", "cascade", "parent")}
+    arrays["offsets"] = a["offsets"][lo:hi + 1] - start
+    arrays["cascade"] = a["cascade"][start:stop] - lo
+    parent = a["parent"][start:stop]
+    arrays["parent"] = np.where(parent >= 0, parent - start, parent)
+    return Cascades(cascades.nodes.iloc[start:stop], cascades.method, 0, arrays)
+
+
+def _measure_chunk(cascades, sizes):
+    from ..cascades import cascade_table
+
+    return cascade_table(cascades, sizes=sizes)
+
+
+def _check_options(function, caller, *args, **options):
+    """A KopiresearchError, not a TypeError, for arguments ``function`` does not take."""
+    try:
+        inspect.signature(function).bind(*args, **options)
+    except TypeError as exc:
+        raise KopiresearchError(f"{caller}: {exc}") from None
+
+
+def simulate_distributed(G, seeds, *args, client=None, **options):
     """Deprecated: use ``kopiresearch.diffusion.simulate(..., client=client)``.
 
     :func:`kopiresearch.diffusion.simulate` with the Monte-Carlo runs spread over Dask
-    workers; the result is identical to ``simulate(G, seeds, model, runs=runs, seed=seed,
-    ...)`` for any number of workers. Kept for one release.
+    workers; the result is identical to ``simulate(G, seeds, ...)`` for any number of
+    workers. Kept for one release.
 
     Parameters
     ----------
-    G, seeds, model, runs, seed, q, **options
-        As in :func:`kopiresearch.diffusion.simulate` (``p``, ``probability``, ``weight``,
-        ``thresholds``, ``beta``, ``gamma``, ``max_steps``, ``direction``, ``region``,
-        ``regions``).
+    G, seeds, *args, **options
+        As in :func:`kopiresearch.diffusion.simulate` (``model``, ``runs``, ``seed``, ``q``,
+        ``chunk_runs``, ``p``, ...), with its defaults; no progress bar unless ``progress``
+        is given.
     client : distributed.Client, optional
         Default: the current client.
-    chunk_runs : int
-        Runs per task.
 
     Returns
     -------
@@ -122,13 +133,9 @@ def simulate_distributed(G, seeds, model: str = "ic", *, client=None, chunk_runs
 
     from ..diffusion import simulate
 
-    keys = ("p", "probability", "weight", "thresholds", "beta", "gamma", "max_steps",
-            "direction", "region", "regions")
-    unknown = sorted(set(options) - set(keys))
-    if unknown:
-        raise KopiresearchError(f"unknown option(s) for simulate: {unknown}")
-    return simulate(G, seeds, model, runs=runs, seed=seed, q=q, progress=False,
-                    client=client or default_client(), chunk_runs=chunk_runs, **options)
+    options.setdefault("progress", False)
+    _check_options(simulate, "simulate_distributed", G, seeds, *args, **options)
+    return simulate(G, seeds, *args, client=client or default_client(), **options)
 
 
 def run_on_workers(client, job, model, chunk_runs):
@@ -158,21 +165,6 @@ def run_on_workers(client, job, model, chunk_runs):
     return counts, spreads, tally, hist
 
 
-def _string_order(index) -> np.ndarray:
-    codes, _ = pd.factorize(np.asarray(index, dtype=object), sort=True)
-    return codes
-
-
-def _cascade_chunk(accounts, posts, interactions, follows, method, kinds, root_types, sizes):
-    from ..cascades import cascade_table, reconstruct_cascades
-    from ..corpus import Corpus
-
-    sub = Corpus(accounts, posts, interactions)
-    cas = reconstruct_cascades(sub, method=method, follows=follows, post_kinds=kinds,
-                               root_types=root_types)
-    return cascade_table(cas, sizes=sizes)
-
-
 def _simulate_chunk(job, model, lo, hi):
     from .._engine import run_batches
 
@@ -180,8 +172,7 @@ def _simulate_chunk(job, model, lo, hi):
                        job.theta, job.gamma, False)
 
 
-def select_seeds_distributed(G, k: int, *, client=None, chunk_sets: int = 50_000,
-                             **options):
+def select_seeds_distributed(G, k: int, *, client=None, **options):
     """Deprecated: use ``kopiresearch.seeding.select_seeds(G, k, "imm", client=client)``.
 
     :func:`kopiresearch.seeding.select_seeds` with ``method="imm"``, the reverse-reachable
@@ -201,11 +192,9 @@ def select_seeds_distributed(G, k: int, *, client=None, chunk_sets: int = 50_000
         Number of seeds.
     client : distributed.Client, optional
         Default: the current client (``dask_client()``).
-    chunk_sets : int
-        RR sets per task (>= 1). Each task ships 16 bytes per set to its worker and returns
-        the sets as flat int32 nodes plus int64 lengths.
     **options
-        Keyword arguments of :func:`~kopiresearch.seeding.select_seeds` (``objective``,
+        Keyword arguments of :func:`~kopiresearch.seeding.select_seeds`, with its defaults
+        (``chunk_sets``: RR sets per task, ``objective``,
         ``candidates``, ``fixed``, ``q``, ``regions``, ``model``, ``p``, ``probability``,
         ``weight``, ``direction``, ``region``, ``eps``, ``ell``, ``rr_per_region``,
         ``max_rr_sets``, ``seed``, ...); ``method`` is ``"imm"``.
@@ -266,7 +255,7 @@ def select_seeds_distributed(G, k: int, *, client=None, chunk_sets: int = 50_000
 
         client = default_client()
     try:
-        return select_seeds(G, k, "imm", client=client, chunk_sets=chunk_sets, **options)
+        return select_seeds(G, k, "imm", client=client, **options)
     except TypeError as exc:
         raise KopiresearchError(f"select_seeds_distributed: {exc}") from None
 
@@ -278,7 +267,7 @@ class DaskRR:
 
     def __init__(self, client, chunk_sets, graph):
         self.client, self.chunk_sets = client, chunk_sets
-        # hash=False: a fresh key per call (see simulate_distributed)
+        # hash=False: a fresh key per call (see run_on_workers)
         self.graph = client.scatter(graph, broadcast=True, hash=False)
         self.avg = 4.0
 
