@@ -1,4 +1,5 @@
-"""Shared fixtures: a tiny corpus whose graph is worked out by hand in test_graph.py."""
+"""Shared fixtures: a tiny corpus whose graph is worked out by hand in test_graph.py, the
+bundled corpus, a local Dask client, and the teaching checks' helpers."""
 
 import networkx as nx
 import numpy as np
@@ -156,3 +157,20 @@ def teaching_graph():
     G.add_weighted_edges_from([("a", "b", 3), ("b", "a", 1), ("c", "b", 1), ("a", "c", 2),
                                ("d", "a", 1)])
     return G
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    """The bundled synthetic corpus (one load per test module)."""
+    import kopiresearch as kr
+
+    return kr.load_bundled()
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A local Dask cluster of two one-thread workers (one per test module)."""
+    from kopiresearch import scale
+
+    with scale.dask_client(n_workers=2, threads_per_worker=1) as c:
+        yield c

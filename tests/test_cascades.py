@@ -371,13 +371,13 @@ def test_size_matched_errors():
 
 
 @pytest.fixture(scope="module")
-def bundled():
+def bundled_cascades():
     corpus = kr.load_bundled()
     return corpus, reconstruct_cascades(corpus, follows=load_follows())
 
 
-def test_follows_inference_beats_root(bundled):
-    corpus, cas = bundled
+def test_follows_inference_beats_root(bundled_cascades):
+    corpus, cas = bundled_cascades
     truth = load_cascade_truth()
     star = parent_accuracy(reconstruct_cascades(corpus, method="root"), truth)
     ours = parent_accuracy(cas, truth)
@@ -386,8 +386,8 @@ def test_follows_inference_beats_root(bundled):
     assert ours.loc["all", "accuracy"] > star.loc["all", "accuracy"] + 0.1
 
 
-def test_table_matches_networkx_on_bundled(bundled):
-    _, cas = bundled
+def test_table_matches_networkx_on_bundled(bundled_cascades):
+    _, cas = bundled_cascades
     t = cascade_table(cas)
     assert (t["size"] - 1).sum() == len(load_cascade_truth())
     picks = list(t.sort_values("size").index[-5:]) + list(t.index[:5])
@@ -405,8 +405,8 @@ def test_table_matches_networkx_on_bundled(bundled):
         assert t.loc[root, "n_through_influencer"] == through
 
 
-def test_kopilaborasi_amplification_recovered(bundled):
-    _, cas = bundled
+def test_kopilaborasi_amplification_recovered(bundled_cascades):
+    _, cas = bundled_cascades
     gt = load_ground_truth()["kopilaborasi"]
     amp = amplification_by_period(cascade_table(cas), gt["time"])
     before = amp.loc["before", "share_through_partnered"]
@@ -421,8 +421,8 @@ def test_kopilaborasi_amplification_recovered(bundled):
     assert after - before == pytest.approx(true_after - true_before, abs=0.08)
 
 
-def test_coverage_curve_is_monotone_and_ends_at_regions_reached(bundled):
-    _, cas = bundled
+def test_coverage_curve_is_monotone_and_ends_at_regions_reached(bundled_cascades):
+    _, cas = bundled_cascades
     t = cascade_table(cas)
     cov = coverage_curve(cas, [0, 1, 24, 1e6])
     assert (np.diff(cov.to_numpy(), axis=1) >= 0).all()
@@ -589,8 +589,8 @@ def test_flow_locality_without_region_edges():
     assert np.isnan(loc["within_kabkota"]) and np.isnan(loc["inside_over_between"])
 
 
-def test_flow_locality_matches_the_matrices_on_bundled(bundled):
-    _, cas = bundled
+def test_flow_locality_matches_the_matrices_on_bundled(bundled_cascades):
+    _, cas = bundled_cascades
     loc = flow_locality(cas)
     counts = region_flows(cas, normalize=None).to_numpy()
     flows = region_flows(cas, normalize="source")

@@ -22,17 +22,6 @@ from kopiresearch.scale._edges import bakorwil_flows
 
 
 @pytest.fixture(scope="module")
-def client():
-    with scale.dask_client(n_workers=2, threads_per_worker=1) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return kr.load_bundled()
-
-
-@pytest.fixture(scope="module")
 def bundled_twice(tmp_path_factory, bundled):
     folder = tmp_path_factory.mktemp("twice")
     write_partitioned(bundled, folder, part=0)

@@ -14,12 +14,6 @@ from kopiresearch.seeding import RRGraph, rr_generate, select_seeds
 
 
 @pytest.fixture(scope="module")
-def client():
-    with scale.dask_client(n_workers=2, threads_per_worker=1) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
 def bundled_graph():
     corpus = kr.load_bundled()
     G = kr.build_interaction_graph(corpus)

@@ -18,17 +18,17 @@ from kopiresearch.study import compare_words, listing, open_study, plural, share
 
 
 @pytest.fixture(scope="module")
-def bundled():
+def bundled_study():
     return open_study()
 
 
-def test_bundled_study_has_its_truth_event_and_follows(bundled):
-    assert bundled.bundled and bundled.has_truth
-    assert bundled.event == pd.Timestamp("2024-10-28T02:00:00Z")
-    assert bundled.event_name == "Kopilaborasi"
-    assert bundled.has_follows and bundled.has_regions and bundled.has_government
-    assert bundled.has_replies and bundled.has_reposts
-    assert "ground truth: planted effects known" in bundled.describe()
+def test_bundled_study_has_its_truth_event_and_follows(bundled_study):
+    assert bundled_study.bundled and bundled_study.has_truth
+    assert bundled_study.event == pd.Timestamp("2024-10-28T02:00:00Z")
+    assert bundled_study.event_name == "Kopilaborasi"
+    assert bundled_study.has_follows and bundled_study.has_regions and bundled_study.has_government
+    assert bundled_study.has_replies and bundled_study.has_reposts
+    assert "ground truth: planted effects known" in bundled_study.describe()
 
 
 def test_a_crawl_knows_only_what_it_holds():
@@ -76,12 +76,13 @@ def test_a_missing_corpus_is_refused(tmp_path):
         open_study(tmp_path / "nothing-here")
 
 
-def test_expect_checks_only_the_bundled_data(bundled):
+def test_expect_checks_only_the_bundled_data(bundled_study):
     own = open_study(example_path("tweet_harvest_2.6.1.csv"))
     assert own.expect("about 150 influencers", False, influencers=0) is None
-    assert str(bundled.expect("38 offices", True, offices=38)) == "✓ 38 offices (offices = 38)"
+    shown = bundled_study.expect("38 offices", True, offices=38)
+    assert str(shown) == "✓ 38 offices (offices = 38)"
     with pytest.raises(ClaimError, match="about 150 influencers"):
-        bundled.expect("about 150 influencers", False, influencers=0)
+        bundled_study.expect("about 150 influencers", False, influencers=0)
 
 
 def test_missing_records_the_gap_and_writes_it(tmp_path):
@@ -161,14 +162,14 @@ def test_words_follow_the_numbers():
     assert compare_words(1.0, 1.04) == "about as much as" and compare_words(1, 2) == "less than"
 
 
-def test_expect_evaluates_callables_only_on_the_bundled_data(bundled):
+def test_expect_evaluates_callables_only_on_the_bundled_data(bundled_study):
     own = open_study(example_path("tweet_harvest_2.6.1.csv"))
     assert own.expect("x", lambda: 1 / 0, v=lambda: [][1]) is None
-    assert str(bundled.expect("x", lambda: True, v=lambda: 3)) == "✓ x (v = 3)"
+    assert str(bundled_study.expect("x", lambda: True, v=lambda: 3)) == "✓ x (v = 3)"
 
 
-def test_the_window_is_the_planted_period_or_the_posts(bundled):
-    assert bundled.window == (pd.Timestamp("2024-09-30T00:00:00Z"),
+def test_the_window_is_the_planted_period_or_the_posts(bundled_study):
+    assert bundled_study.window == (pd.Timestamp("2024-09-30T00:00:00Z"),
                               pd.Timestamp("2024-11-25T00:00:00Z"))
     own = open_study(example_path("tweet_harvest_2.6.1.csv"))
     assert own.window == (own.corpus.posts["created_at"].min(),

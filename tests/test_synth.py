@@ -13,11 +13,6 @@ from kopiresearch.corpus import GOVERNMENT_TYPES
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return kr.load_bundled()
-
-
-@pytest.fixture(scope="module")
 def truth():
     return kr.load_ground_truth()
 
