@@ -219,8 +219,8 @@ def pemeriksa(fungsi=None, /, **setelan):
     argument, all of them, checked in the order declared). A wrong setting raises
     :class:`LabSetupError` *before* the answer is looked at: it is the notebook's mistake,
     not the student's, and a blank student notebook shows it too. A call that does not fit
-    the check's signature (a misspelt keyword, a missing argument) raises it as well; only
-    with a blank answer are missing arguments let pass, as a blank answer needs no data.
+    the check's signature (a misspelt keyword, a missing argument) raises it as well, with a
+    blank answer too: the student version of a lab calls every check with its data.
 
     Then an answer left blank (``...`` or ``None``) gets the friendly "belum dikerjakan"
     message; an answer that makes the comparison itself fail (a list where a graph was
@@ -243,8 +243,7 @@ def _bungkus(fungsi, setelan):
     @functools.wraps(fungsi)
     def cek(jawaban, *args, **kwargs):
         try:
-            ikat = (tanda.bind_partial if kosong(jawaban) else tanda.bind)(
-                jawaban, *args, **kwargs)
+            ikat = tanda.bind(jawaban, *args, **kwargs)
         except TypeError as exc:
             raise LabSetupError(f"{nama}: {exc}; the lab notebook calls the check with "
                                 "wrong arguments, not the student's answer") from None
