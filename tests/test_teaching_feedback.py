@@ -310,6 +310,21 @@ def test_an_odd_answer_with_valid_settings_is_the_students_salah(cek, odd, capsy
     hasil = getattr(t, cek)(odd, **valid)
     assert hasil.status == "salah" and hasil.pesan.startswith(t.PESAN_SALAH)
     assert hasil.pesan in capsys.readouterr().out
+    # an answer the check could not even compare keeps its exception, and says to report it
+    assert (hasil.sebab is None) == ("laporkan ke dosen" not in hasil.pesan)
+
+
+def test_the_safety_net_keeps_the_exception_of_a_bug_in_a_check(capsys):
+    from kopiresearch.teaching._feedback import pemeriksa
+
+    @pemeriksa
+    def cek_bug(jawaban):
+        return {}["a bug in the check, not in the answer"]
+
+    hasil = cek_bug(1)
+    assert hasil.status == "salah" and isinstance(hasil.sebab, KeyError)
+    assert "laporkan ke dosen" in hasil.pesan
+    assert t.cek_resiprositas(0.5, nx.DiGraph([("a", "b")])).sebab is None
 
 
 def test_a_check_must_declare_every_setting():

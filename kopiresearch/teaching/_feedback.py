@@ -17,7 +17,7 @@ import io
 import math
 import numbers
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -77,6 +77,9 @@ PESAN_BELUM = "✏️ Latihan ini belum dikerjakan."
 class Hasil:
     """The result of a check: ``status`` is ``"benar"``, ``"salah"`` or ``"belum"``;
     ``pesan`` is the message that was printed. ``bool(hasil)`` is ``True`` only when right.
+    ``sebab`` is the exception behind a "salah" given because the answer could not even be
+    compared (:func:`aman`), so that a test or a lecturer can tell a bug in a check from a
+    wrong answer; ``None`` otherwise.
 
     Examples
     --------
@@ -87,6 +90,7 @@ class Hasil:
 
     status: str
     pesan: str
+    sebab: BaseException | None = field(default=None, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return self.status == "benar"
@@ -433,9 +437,9 @@ def kosong(x) -> bool:
     return x is None or x is Ellipsis
 
 
-def lapor(status, pesan):
+def lapor(status, pesan, sebab=None):
     print(pesan)
-    return Hasil(status, pesan)
+    return Hasil(status, pesan, sebab)
 
 
 def benar(pesan=""):
@@ -454,15 +458,19 @@ def belum():
 def aman(fungsi, *args, **kwargs):
     """Run a check; an answer that makes the comparison itself fail is a wrong answer (the
     settings were checked before, by :func:`pemeriksa`; a :class:`LabSetupError` is
-    raised)."""
+    raised). The exception is kept as the result's ``sebab``, so a bug in a check stays
+    visible to its tests, and the message asks the student to report it if the answer has
+    the asked form."""
     try:
         return fungsi(*args, **kwargs)
     except LabSetupError:
         raise
     except (TypeError, ValueError, KeyError, AttributeError, IndexError, ZeroDivisionError,
             nx.NetworkXError) as exc:
-        return salah(f"Jawaban Anda tidak dapat diperiksa ({type(exc).__name__}). Periksa "
-                     "jenis dan bentuk jawaban yang diminta.")
+        return lapor("salah", f"{PESAN_SALAH} Jawaban Anda tidak dapat diperiksa "
+                     f"({type(exc).__name__}). Periksa jenis dan bentuk jawaban yang diminta. "
+                     "Jika bentuknya sudah sesuai, laporkan ke dosen: mungkin ini bug di "
+                     "pemeriksaannya.", sebab=exc)
 
 
 def as_series(x):
