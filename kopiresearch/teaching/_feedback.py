@@ -115,8 +115,9 @@ class Syarat:
     ``uji(value, arguments)`` is true for a valid value; ``arguments`` holds the check's other
     arguments (given or default), so a setting can depend on another (the seeds must be nodes
     of ``G``). ``harapan`` says what a valid value is, in the error: a text, or a function of
-    ``arguments`` giving it. ``perlu`` names the other arguments ``uji`` reads: without them
-    (a blank answer, called without the lab's data) the setting is not checked.
+    ``arguments`` giving it. ``perlu`` names the other arguments ``uji`` reads (every
+    argument is bound, given or default, before a setting is checked: a call without the
+    lab's data is refused first by :func:`pemeriksa`).
     """
 
     uji: Callable
