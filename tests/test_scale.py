@@ -186,6 +186,12 @@ def test_reconstruct_on_workers_edge_cases(bundled, client):
         assert len(expected) == 0
         assert_same_cascades(reconstruct_cascades(corpus, client=client, n_chunks=7, **options),
                              expected)
+    # times to the day: roots and adopters of equal time, ordered by post id
+    days = bundled.posts.assign(created_at=bundled.posts["created_at"].dt.floor("D"))
+    ties = Corpus(bundled.accounts, days, bundled.interactions)
+    expected = reconstruct_cascades(ties)
+    assert expected.root_post_ids.size > ties.posts["created_at"].nunique()
+    assert_same_cascades(reconstruct_cascades(ties, client=client, n_chunks=7), expected)
     # unresolved parents are counted once, in the piece that holds them
     posts = bundled.posts.copy()
     reposts = np.flatnonzero(posts["kind"].to_numpy() == "repost")[:25]
