@@ -1,11 +1,12 @@
-"""Parallel runs on Dask workers: Monte-Carlo diffusion, IMM's reverse-reachable sets and
-cascade measures, each giving exactly the in-process result.
+"""Parallel runs on Dask workers: Monte-Carlo diffusion, IMM's reverse-reachable sets, cascade
+reconstruction and measures, each giving exactly the in-process result.
 
-:func:`kopiresearch.diffusion.simulate`, :func:`kopiresearch.seeding.select_seeds` and
+:func:`kopiresearch.diffusion.simulate`, :func:`kopiresearch.seeding.select_seeds`,
+:func:`kopiresearch.cascades.reconstruct_cascades` and
 :func:`kopiresearch.cascades.cascade_table` take ``client=`` and call :func:`run_on_workers`,
-:class:`DaskRR` and :func:`cascade_table_on_workers` here; the ``*_distributed`` functions are
-the older spelling, kept for one release: they forward their arguments, so the defaults are
-the in-memory functions' own.
+:class:`DaskRR`, :func:`reconstruct_on_workers` and :func:`cascade_table_on_workers` here;
+the ``*_distributed`` functions are the older spelling, kept for one release: they forward
+their arguments, so the defaults are the in-memory functions' own.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def reconstruct_on_workers(client, corpus, n_chunks, **options):
     piece (every contact an inferred parent is chosen from), and the order of post ids and
     times, which a piece keeps and the merge restores across pieces. Parents are only
     looked for within a cascade, so no other piece is needed. Posts whose parents form a
-    cycle, and any CascadeError of a piece (a bad ``follows`` table), are left to the
+    cycle, a bad ``follows`` table and any CascadeError of a piece are left to the
     in-process call, so the error is the in-process one.
     """
     from ..cascades import CascadeError, find_roots, reconstruct_cascades
@@ -124,9 +125,10 @@ def reconstruct_on_workers(client, corpus, n_chunks, **options):
     inter_src = (accounts.index.get_indexer(inter["source_id"])
                  if method in ("interactions", "both") else None)
     uses_follows = method in ("follows", "both")
-    follower = (accounts.index.get_indexer(follows["follower_id"])
-                if uses_follows and isinstance(follows, pd.DataFrame)
-                and {"follower_id", "followee_id"} <= set(follows.columns) else None)
+    if uses_follows and not (isinstance(follows, pd.DataFrame)
+                             and {"follower_id", "followee_id"} <= set(follows.columns)):
+        return reconstruct_cascades(corpus, **options)  # its error, if any post needs them
+    follower = accounts.index.get_indexer(follows["follower_id"]) if uses_follows else None
     shared = client.scatter(accounts, broadcast=True, hash=False)
     futures = []
     for c in np.unique(piece):
@@ -134,8 +136,7 @@ def reconstruct_on_workers(client, corpus, n_chunks, **options):
         in_piece = np.zeros(len(accounts) + 1, bool)  # last slot: unknown accounts (-1)
         in_piece[author[mine]] = True
         piece_inter = inter.iloc[:0] if inter_src is None else inter[in_piece[inter_src]]
-        piece_follows = (None if not uses_follows else follows if follower is None
-                         else follows[in_piece[follower]])
+        piece_follows = follows[in_piece[follower]] if uses_follows else None
         futures.append(client.submit(_reconstruct_chunk, shared, posts.iloc[mine], piece_inter,
                                      dict(options, follows=piece_follows), pure=False))
     try:
