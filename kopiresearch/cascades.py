@@ -122,7 +122,7 @@ class Cascades:
 @fill_doc
 def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
                          post_kinds=("repost", "quote"), root_types=None,
-                         kinds=None) -> Cascades:
+                         kinds=None, client=None, n_chunks: int = 16) -> Cascades:
     """Rebuild the cascade tree of every post that was reposted or quoted.
 
     Parameters
@@ -146,6 +146,16 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     kinds : iterable of str, optional
         The former name of ``post_kinds``: still accepted for one release, with a
         ``DeprecationWarning``.
+    client : distributed.Client, optional
+        Reconstruct the cascades on the workers of this Dask client (``pip install
+        kopiresearch[scale]``; :func:`kopiresearch.scale.dask_client` makes one). The posts
+        are split by root into at most ``n_chunks`` pieces (a root's whole cascade in one
+        piece), each piece is reconstructed on a worker with the interactions and follower
+        ties of its authors, and the pieces are merged back in cascade order: the result is
+        identical to the in-process one (nodes, ids, parents, ``n_unresolved``), whatever
+        the number of workers or chunks.
+    n_chunks : int, default 16
+        Pieces of work with ``client`` (more than workers, for balance); ignored without.
 
     Returns
     -------
@@ -156,7 +166,8 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     ------
     CascadeError
         Unknown method or kind, ``method="follows"`` without ``follows``, a ``follows``
-        table without the two columns, or posts whose parents form a cycle.
+        table without the two columns, posts whose parents form a cycle, or (with
+        ``client``) ``n_chunks`` below 1.
 
     Notes
     -----
@@ -210,6 +221,11 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     if bad or not kinds:
         raise CascadeError(f"post_kinds: unknown or non-adopting kind(s) {bad}; choose from "
                            "repost, quote, reply, comment")
+    if client is not None:
+        from .scale._runs import reconstruct_on_workers
+
+        return reconstruct_on_workers(client, corpus, n_chunks, method=method, follows=follows,
+                                      post_kinds=kinds, root_types=root_types)
 
     posts, accounts = corpus.posts, corpus.accounts
     acc_index = accounts.index

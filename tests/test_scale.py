@@ -129,6 +129,95 @@ def test_missing_folder(tmp_path):
         scale.open_parquet_corpus(tmp_path)
 
 
+def assert_same_cascades(got, expected):
+    """Every public table and attribute and every internal array of two Cascades equal."""
+    from kopiresearch.cascades import cascade_table
+
+    assert (got.method, got.n_unresolved, len(got)) == (expected.method, expected.n_unresolved,
+                                                        len(expected))
+    pd.testing.assert_frame_equal(got.nodes, expected.nodes)
+    pd.testing.assert_index_equal(got.root_post_ids, expected.root_post_ids)
+    assert got._arrays.keys() == expected._arrays.keys()
+    for key, value in expected._arrays.items():
+        assert got._arrays[key].dtype == value.dtype, key
+        np.testing.assert_array_equal(got._arrays[key], value, err_msg=key)
+    pd.testing.assert_frame_equal(cascade_table(got), cascade_table(expected))
+
+
+@pytest.fixture(scope="module")
+def generated_follows():
+    return synth.generate(seed=11, scale=0.3, return_extras=True)
+
+
+@pytest.mark.parametrize("data", ["bundled", "generated"])
+@pytest.mark.parametrize("method", ["follows", "interactions"])
+def test_reconstruct_on_workers_equals_in_process(request, client, data, method):
+    from kopiresearch.cascades import reconstruct_cascades
+
+    if data == "bundled":
+        corpus, follows = request.getfixturevalue("bundled"), synth.load_follows()
+    else:
+        corpus, truth = request.getfixturevalue("generated_follows")
+        follows = truth["follows"]
+    expected = reconstruct_cascades(corpus, method=method, follows=follows)
+    # inference picks parents other than the root, so the pieces' contacts matter
+    assert (expected.nodes["parent_source"] == "inferred").sum() > 100
+    for n_chunks in (1, 7, 300):
+        got = reconstruct_cascades(corpus, method=method, follows=follows, client=client,
+                                   n_chunks=n_chunks)
+        assert_same_cascades(got, expected)
+    if data == "generated":  # another option set, with unresolved posts
+        options = dict(method=method, follows=follows, post_kinds=["repost", "reply"],
+                       root_types=kr.GOVERNMENT_TYPES)
+        assert_same_cascades(reconstruct_cascades(corpus, client=client, n_chunks=5, **options),
+                             reconstruct_cascades(corpus, **options))
+
+
+def test_reconstruct_on_workers_edge_cases(bundled, client):
+    from kopiresearch.cascades import CascadeError, reconstruct_cascades
+    from kopiresearch.corpus import Corpus
+
+    # zero cascades: a root type nobody has, a corpus without adopting posts, no posts
+    for corpus, options in ((bundled, dict(root_types=["no such type"])),
+                            (bundled, dict(post_kinds=["comment"])),
+                            (Corpus(bundled.accounts, bundled.posts.iloc[:0],
+                                    bundled.interactions), {})):
+        expected = reconstruct_cascades(corpus, **options)
+        assert len(expected) == 0
+        assert_same_cascades(reconstruct_cascades(corpus, client=client, n_chunks=7, **options),
+                             expected)
+    # times to the day: roots and adopters of equal time, ordered by post id
+    days = bundled.posts.assign(created_at=bundled.posts["created_at"].dt.floor("D"))
+    ties = Corpus(bundled.accounts, days, bundled.interactions)
+    expected = reconstruct_cascades(ties)
+    assert expected.root_post_ids.size > ties.posts["created_at"].nunique()
+    assert_same_cascades(reconstruct_cascades(ties, client=client, n_chunks=7), expected)
+    # unresolved parents are counted once, in the piece that holds them
+    posts = bundled.posts.copy()
+    reposts = np.flatnonzero(posts["kind"].to_numpy() == "repost")[:25]
+    posts.iloc[reposts, posts.columns.get_loc("parent_post_id")] = "synthetic:nowhere"
+    broken = Corpus(bundled.accounts, posts, bundled.interactions)
+    expected = reconstruct_cascades(broken)
+    assert expected.n_unresolved == 25
+    assert_same_cascades(reconstruct_cascades(broken, client=client, n_chunks=7), expected)
+    for bad in (0, 2.5, True):
+        with pytest.raises(CascadeError, match="n_chunks must be an integer >= 1"):
+            reconstruct_cascades(bundled, client=client, n_chunks=bad)
+    with pytest.raises(CascadeError, match="follows must be a DataFrame"):
+        reconstruct_cascades(bundled, follows=pd.DataFrame({"a": []}), client=client)
+    # reposts naming each other in a ring: the in-process message (find_roots settles on a
+    # ring of two, whose posts would land in different pieces)
+    for ring in (posts.index[reposts[-2:]], posts.index[reposts[-5:-2]]):
+        cyclic_posts = posts.copy()
+        cyclic_posts.loc[ring, "parent_post_id"] = np.roll(ring, 1)
+        cyclic = Corpus(bundled.accounts, cyclic_posts, bundled.interactions)
+        with pytest.raises(CascadeError, match="form a cycle") as in_process:
+            reconstruct_cascades(cyclic)
+        with pytest.raises(CascadeError, match="form a cycle") as on_workers:
+            reconstruct_cascades(cyclic, client=client, n_chunks=300)
+        assert str(on_workers.value) == str(in_process.value)
+
+
 @pytest.mark.parametrize("method", ["follows", "interactions"])
 def test_cascade_table_on_workers_equals_in_process(bundled, client, method):
     from kopiresearch.cascades import cascade_table, reconstruct_cascades

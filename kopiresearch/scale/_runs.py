@@ -1,11 +1,12 @@
-"""Parallel runs on Dask workers: Monte-Carlo diffusion, IMM's reverse-reachable sets and
-cascade measures, each giving exactly the in-process result.
+"""Parallel runs on Dask workers: Monte-Carlo diffusion, IMM's reverse-reachable sets, cascade
+reconstruction and measures, each giving exactly the in-process result.
 
-:func:`kopiresearch.diffusion.simulate`, :func:`kopiresearch.seeding.select_seeds` and
+:func:`kopiresearch.diffusion.simulate`, :func:`kopiresearch.seeding.select_seeds`,
+:func:`kopiresearch.cascades.reconstruct_cascades` and
 :func:`kopiresearch.cascades.cascade_table` take ``client=`` and call :func:`run_on_workers`,
-:class:`DaskRR` and :func:`cascade_table_on_workers` here; the ``*_distributed`` functions are
-the older spelling, kept for one release: they forward their arguments, so the defaults are
-the in-memory functions' own.
+:class:`DaskRR`, :func:`reconstruct_on_workers` and :func:`cascade_table_on_workers` here;
+the ``*_distributed`` functions are the older spelling, kept for one release: they forward
+their arguments, so the defaults are the in-memory functions' own.
 """
 
 from __future__ import annotations
@@ -18,16 +19,19 @@ import pandas as pd
 
 from ..errors import KopiresearchError
 
-__all__ = ["run_on_workers", "DaskRR", "cascade_table_on_workers", "cascade_table_distributed",
+__all__ = ["run_on_workers", "DaskRR", "cascade_table_on_workers", "reconstruct_on_workers",
+           "merge_cascades", "take_cascades", "cascade_table_distributed",
            "simulate_distributed", "select_seeds_distributed"]
 
 
 def cascade_table_distributed(corpus, client=None, **options) -> pd.DataFrame:
-    """Deprecated: use ``cascade_table(reconstruct_cascades(corpus, ...), client=client)``.
+    """Deprecated: use ``cascade_table(reconstruct_cascades(corpus, ..., client=client),
+    client=client)``.
 
-    :func:`kopiresearch.cascades.reconstruct_cascades` of ``corpus`` in this process, then
-    :func:`kopiresearch.cascades.cascade_table` with the measures computed on Dask workers:
-    the same table as the in-memory calls. Kept for one release.
+    :func:`kopiresearch.cascades.reconstruct_cascades` of ``corpus`` and
+    :func:`kopiresearch.cascades.cascade_table`, both with ``client``: the cascades are
+    reconstructed and measured on Dask workers, and the table is the one of the in-memory
+    calls. Kept for one release.
 
     Parameters
     ----------
@@ -37,12 +41,14 @@ def cascade_table_distributed(corpus, client=None, **options) -> pd.DataFrame:
         Default: the current client.
     **options
         Keyword arguments of :func:`~kopiresearch.cascades.cascade_table` (``sizes``,
-        ``n_chunks``) and of :func:`~kopiresearch.cascades.reconstruct_cascades` (``method``,
-        ``follows``, ``post_kinds``, ``root_types``, ``kinds``), with their defaults.
+        ``n_chunks``: used by both steps) and of
+        :func:`~kopiresearch.cascades.reconstruct_cascades` (``method``, ``follows``,
+        ``post_kinds``, ``root_types``, ``kinds``), with their defaults.
     """
     warnings.warn("cascade_table_distributed is deprecated and will be removed in the next "
                   "release; use kopiresearch.cascades.cascade_table(reconstruct_cascades("
-                  "corpus, ...), client=client) (same table)", DeprecationWarning, stacklevel=2)
+                  "corpus, ..., client=client), client=client) (same table)",
+                  DeprecationWarning, stacklevel=2)
     from distributed import default_client
 
     from ..cascades import cascade_table, reconstruct_cascades
@@ -50,46 +56,168 @@ def cascade_table_distributed(corpus, client=None, **options) -> pd.DataFrame:
     table_keys = set(inspect.signature(cascade_table).parameters) - {"cascades", "client"}
     table_options = {key: options.pop(key) for key in table_keys & set(options)}
     _check_options(reconstruct_cascades, "cascade_table_distributed", corpus, **options)
-    cascades = reconstruct_cascades(corpus, **options)
-    return cascade_table(cascades, client=client or default_client(), **table_options)
+    client = client or default_client()
+    if "n_chunks" in table_options:
+        options["n_chunks"] = table_options["n_chunks"]
+    cascades = reconstruct_cascades(corpus, client=client, **options)
+    return cascade_table(cascades, client=client, **table_options)
 
 
 def cascade_table_on_workers(client, cascades, sizes, n_chunks) -> pd.DataFrame:
     """:func:`kopiresearch.cascades.cascade_table` with ``client``: consecutive pieces of
     cascades (about equal node counts) measured on the workers, the rows concatenated in
     cascade order, which is the in-process table exactly."""
-    from ..cascades import CascadeError, cascade_table
+    from ..cascades import cascade_table
 
-    if (isinstance(n_chunks, bool) or not isinstance(n_chunks, (int, np.integer))
-            or n_chunks < 1):
-        raise CascadeError(f"n_chunks must be an integer >= 1, not {n_chunks!r}")
+    _check_n_chunks(n_chunks)
     sizes = tuple(sizes)
     # no cascades, in this process: checks the arguments before any task is sent
-    empty = cascade_table(_cascade_slice(cascades, 0, 0), sizes=sizes)
+    empty = cascade_table(take_cascades(cascades, []), sizes=sizes)
     offsets = cascades._arrays["offsets"]
     targets = np.linspace(0, offsets[-1], int(n_chunks) + 1)
     cuts = np.unique(np.r_[0, np.searchsorted(offsets, targets[1:-1]), len(offsets) - 1])
     if len(cuts) < 2:
         return empty
-    futures = [client.submit(_measure_chunk, _cascade_slice(cascades, lo, hi), sizes,
-                             pure=False)
+    futures = [client.submit(_measure_chunk, take_cascades(cascades, np.arange(lo, hi)),
+                             sizes, pure=False)
                for lo, hi in zip(cuts[:-1], cuts[1:])]
     return pd.concat(client.gather(futures))
 
 
-def _cascade_slice(cascades, lo, hi):
-    """Cascades ``lo`` to ``hi - 1`` of ``cascades`` as a :class:`Cascades` of their own."""
+def reconstruct_on_workers(client, corpus, n_chunks, **options):
+    """:func:`kopiresearch.cascades.reconstruct_cascades` with ``client``: the posts split
+    by root into at most ``n_chunks`` pieces (a root's whole cascade in one piece), each
+    piece reconstructed on a worker by the in-memory code, the pieces merged back by
+    :func:`merge_cascades`: the in-process result exactly.
+
+    ``options`` are the checked arguments of ``reconstruct_cascades`` (``method``,
+    ``follows``, ``post_kinds`` as a list, ``root_types``). What a cascade's reconstruction
+    reads besides its own posts is the accounts table (shipped whole, once), the
+    interactions whose source and the follower ties whose follower is an author in the
+    piece (every contact an inferred parent is chosen from), and the order of post ids and
+    times, which a piece keeps and the merge restores across pieces. Parents are only
+    looked for within a cascade, so no other piece is needed. Posts whose parents form a
+    cycle, a bad ``follows`` table and any CascadeError of a piece are left to the
+    in-process call, so the error is the in-process one.
+    """
+    from ..cascades import CascadeError, find_roots, reconstruct_cascades
+
+    _check_n_chunks(n_chunks)
+    method, follows = options["method"], options["follows"]
+    posts, accounts = corpus.posts, corpus.accounts
+    # the roots of reconstruct_cascades: adopting posts linked to their parent in the corpus
+    parent = posts.index.get_indexer(posts["parent_post_id"])
+    adopting = posts["kind"].astype(str).isin(options["post_kinds"]).to_numpy()
+    adopt = adopting & (parent >= 0)
+    root = find_roots(np.where(adopt, parent, np.arange(len(posts))), posts.index)
+    if (root[adopt] != root[parent[adopt]]).any():
+        # a cycle find_roots settles on (one of even length): pieces would cut it; the
+        # in-process call reports it
+        return reconstruct_cascades(corpus, **options)
+    # a piece gets the cascades' posts and the posts counted in n_unresolved
+    keep = adopting & posts["parent_post_id"].notna().to_numpy()
+    keep[root[adopt]] = True
+    rows = np.flatnonzero(keep)
+    piece = (pd.util.hash_array(posts.index.to_numpy(object)[root[rows]], categorize=False)
+             % np.uint64(n_chunks)).astype(np.int64)
+    author = accounts.index.get_indexer(posts["author_id"])
+    inter = corpus.interactions
+    inter_src = (accounts.index.get_indexer(inter["source_id"])
+                 if method in ("interactions", "both") else None)
+    uses_follows = method in ("follows", "both")
+    if uses_follows and not (isinstance(follows, pd.DataFrame)
+                             and {"follower_id", "followee_id"} <= set(follows.columns)):
+        return reconstruct_cascades(corpus, **options)  # its error, if any post needs them
+    follower = accounts.index.get_indexer(follows["follower_id"]) if uses_follows else None
+    shared = client.scatter(accounts, broadcast=True, hash=False)
+    futures = []
+    for c in np.unique(piece):
+        mine = rows[piece == c]
+        in_piece = np.zeros(len(accounts) + 1, bool)  # last slot: unknown accounts (-1)
+        in_piece[author[mine]] = True
+        piece_inter = inter.iloc[:0] if inter_src is None else inter[in_piece[inter_src]]
+        piece_follows = follows[in_piece[follower]] if uses_follows else None
+        futures.append(client.submit(_reconstruct_chunk, shared, posts.iloc[mine], piece_inter,
+                                     dict(options, follows=piece_follows), pure=False))
+    try:
+        parts = client.gather(futures)
+    except CascadeError:
+        parts = None
+    if not parts:  # no posts to split, or the in-process error
+        return reconstruct_cascades(corpus, **options)
+    return merge_cascades(parts)
+
+
+def _reconstruct_chunk(accounts, posts, interactions, options):
+    from ..cascades import reconstruct_cascades
+    from ..corpus import Corpus
+
+    return reconstruct_cascades(Corpus(accounts, posts, interactions), **options)
+
+
+def merge_cascades(parts):
+    """One :class:`Cascades` of ``parts`` (reconstructed from disjoint sets of roots of one
+    corpus), the cascades in the order :func:`reconstruct_cascades` gives: root time, then
+    root id. The inverse of cutting a Cascades into pieces with :func:`take_cascades`."""
+    from ..cascades import Cascades, _string_rank
+
+    filled = [part for part in parts if len(part.nodes)] or parts[:1]
+    arrays, n_nodes, n_cascades = {}, 0, 0
+    pieces = []
+    for part in filled:
+        pieces.append(_rebased(part._arrays, n_nodes, n_cascades))
+        n_nodes, n_cascades = n_nodes + len(part.nodes), n_cascades + len(part)
+    for key in filled[0]._arrays:
+        if key == "offsets":
+            arrays[key] = np.r_[np.concatenate([p[key][:-1] for p in pieces]), n_nodes]
+        else:
+            arrays[key] = np.concatenate([p[key] for p in pieces])
+    nodes = pd.concat([part.nodes for part in filled], ignore_index=True)
+    stacked = Cascades(nodes, filled[0].method, sum(part.n_unresolved for part in parts),
+                       arrays)
+    first = arrays["offsets"][:-1]
+    order = np.lexsort((_string_rank(nodes["post_id"].to_numpy()[first]),
+                        arrays["time"][first]))
+    return take_cascades(stacked, order)
+
+
+def take_cascades(cascades, which):
+    """Cascades ``which`` (positions, in this order) of ``cascades`` as a :class:`Cascades`
+    of their own, numbered from 0: node rows, offsets, cascade numbers and parent indices
+    re-based, every other per-node array taken as it is."""
     from ..cascades import Cascades
 
     a = cascades._arrays
-    start, stop = int(a["offsets"][lo]), int(a["offsets"][hi])
-    arrays = {key: value[start:stop] for key, value in a.items()
-              if key not in ("offsets", "cascade", "parent")}
-    arrays["offsets"] = a["offsets"][lo:hi + 1] - start
-    arrays["cascade"] = a["cascade"][start:stop] - lo
-    parent = a["parent"][start:stop]
-    arrays["parent"] = np.where(parent >= 0, parent - start, parent)
-    return Cascades(cascades.nodes.iloc[start:stop], cascades.method, 0, arrays)
+    which = np.asarray(which, dtype=np.int64)
+    starts, lengths = a["offsets"][which], np.diff(a["offsets"])[which]
+    offsets = np.r_[0, np.cumsum(lengths)].astype(a["offsets"].dtype)
+    take = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+    arrays = {key: value[take] for key, value in a.items() if key != "offsets"}
+    new_position = np.full(len(cascades.nodes), -1, dtype=np.int64)
+    new_position[take] = np.arange(len(take))
+    parent = arrays["parent"]
+    arrays.update(offsets=offsets,
+                  cascade=np.repeat(np.arange(len(which)), lengths).astype(a["cascade"].dtype),
+                  parent=np.where(parent >= 0, new_position[parent.clip(0)], parent))
+    return Cascades(cascades.nodes.iloc[take].reset_index(drop=True), cascades.method,
+                    cascades.n_unresolved, arrays)
+
+
+def _rebased(arrays, n_nodes, n_cascades):
+    """The offsets, cascade numbers and parent indices of ``arrays`` shifted by ``n_nodes``
+    nodes and ``n_cascades`` cascades (a piece placed after others)."""
+    parent = arrays["parent"]
+    return dict(arrays, offsets=arrays["offsets"] + n_nodes,
+                cascade=arrays["cascade"] + n_cascades,
+                parent=np.where(parent >= 0, parent + n_nodes, parent))
+
+
+def _check_n_chunks(n_chunks):
+    from ..cascades import CascadeError
+
+    if (isinstance(n_chunks, bool) or not isinstance(n_chunks, (int, np.integer))
+            or n_chunks < 1):
+        raise CascadeError(f"n_chunks must be an integer >= 1, not {n_chunks!r}")
 
 
 def _measure_chunk(cascades, sizes):
