@@ -252,7 +252,7 @@ def reconstruct_cascades(corpus: Corpus, *, method=None, follows=None,
     roots_used = np.unique(root[adopters])
     node_post = np.concatenate([roots_used, adopters])
     node_root = root[node_post]
-    pid_rank = _string_rank(post_index.to_numpy())
+    pid_rank = string_rank(post_index.to_numpy())
     root_key = np.lexsort((pid_rank[roots_used], times[roots_used]))
     cascade_rank = np.empty(n_posts, dtype=np.int64)
     cascade_rank[roots_used[root_key]] = np.arange(len(roots_used))
@@ -976,7 +976,16 @@ def _ns(series) -> np.ndarray:
         dtype="datetime64[ns]").view("int64")
 
 
-def _string_rank(values) -> np.ndarray:
+def string_rank(values) -> np.ndarray:
+    """The rank of each value in sorted order (equal values, equal rank), as int64: the
+    tie-break by post id that reconstruction uses, here and when
+    :mod:`kopiresearch.scale` merges cascades rebuilt on workers.
+
+    Examples
+    --------
+    >>> string_rank(np.array(["x:b", "x:a", "x:b"], dtype=object)).tolist()
+    [1, 0, 1]
+    """
     codes, _ = pd.factorize(values, sort=True)
     return codes.astype(np.int64)
 

@@ -159,7 +159,7 @@ def merge_cascades(parts):
     """One :class:`Cascades` of ``parts`` (reconstructed from disjoint sets of roots of one
     corpus), the cascades in the order :func:`reconstruct_cascades` gives: root time, then
     root id. The inverse of cutting a Cascades into pieces with :func:`take_cascades`."""
-    from ..cascades import Cascades, _string_rank
+    from ..cascades import Cascades, string_rank
 
     filled = [part for part in parts if len(part.nodes)] or parts[:1]
     arrays, n_nodes, n_cascades = {}, 0, 0
@@ -176,7 +176,7 @@ def merge_cascades(parts):
     stacked = Cascades(nodes, filled[0].method, sum(part.n_unresolved for part in parts),
                        arrays)
     first = arrays["offsets"][:-1]
-    order = np.lexsort((_string_rank(nodes["post_id"].to_numpy()[first]),
+    order = np.lexsort((string_rank(nodes["post_id"].to_numpy()[first]),
                         arrays["time"][first]))
     return take_cascades(stacked, order)
 
