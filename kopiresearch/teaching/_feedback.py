@@ -115,20 +115,16 @@ class Syarat:
     ``uji(value, arguments)`` is true for a valid value; ``arguments`` holds the check's other
     arguments (given or default), so a setting can depend on another (the seeds must be nodes
     of ``G``). ``harapan`` says what a valid value is, in the error: a text, or a function of
-    ``arguments`` giving it. ``perlu`` names the other arguments ``uji`` reads (every
-    argument is bound, given or default, before a setting is checked: a call without the
-    lab's data is refused first by :func:`pemeriksa`).
+    ``arguments`` giving it. Every argument is bound, given or default, before a setting is
+    checked (a call without the lab's data is refused first by :func:`pemeriksa`).
     """
 
     uji: Callable
     harapan: str | Callable
-    perlu: tuple = ()
 
     def periksa(self, cek: str, nama: str, nilai, argumen) -> None:
         """Raise :class:`LabSetupError` naming the check, the setting, its value and what it
         must be, unless the value is valid."""
-        if any(k not in argumen for k in self.perlu):
-            return
         try:
             sah = self.uji(nilai, argumen)
         except (TypeError, ValueError, KeyError, AttributeError, nx.NetworkXException):
@@ -153,7 +149,7 @@ def atau_none(syarat: Syarat) -> Syarat:
     harapan = syarat.harapan
     return Syarat(lambda nilai, argumen: nilai is None or syarat.uji(nilai, argumen),
                   (lambda a: f"None or {harapan(a)}") if callable(harapan)
-                  else f"None or {harapan}", syarat.perlu)
+                  else f"None or {harapan}")
 
 
 def positif() -> Syarat:
@@ -255,8 +251,7 @@ def _bungkus(fungsi, setelan):
         ikat.apply_defaults()
         argumen = dict(ikat.arguments)
         for kunci, syarat in setelan.items():
-            if kunci in argumen:
-                syarat.periksa(nama, kunci, argumen[kunci], argumen)
+            syarat.periksa(nama, kunci, argumen[kunci], argumen)
         if kosong(jawaban):
             return belum()
         return aman(fungsi, jawaban, *args, **kwargs)
@@ -447,8 +442,8 @@ def benar(pesan=""):
     return lapor("benar", f"{PESAN_BENAR} {pesan}".rstrip())
 
 
-def salah(pesan):
-    return lapor("salah", f"{PESAN_SALAH} {pesan}")
+def salah(pesan, sebab=None):
+    return lapor("salah", f"{PESAN_SALAH} {pesan}", sebab)
 
 
 def belum():
@@ -468,10 +463,9 @@ def aman(fungsi, *args, **kwargs):
         raise
     except (TypeError, ValueError, KeyError, AttributeError, IndexError, ZeroDivisionError,
             nx.NetworkXError) as exc:
-        return lapor("salah", f"{PESAN_SALAH} Jawaban Anda tidak dapat diperiksa "
-                     f"({type(exc).__name__}). Periksa jenis dan bentuk jawaban yang diminta. "
-                     "Jika bentuknya sudah sesuai, laporkan ke dosen: mungkin ini bug di "
-                     "pemeriksaannya.", sebab=exc)
+        return salah(f"Jawaban Anda tidak dapat diperiksa ({type(exc).__name__}). Periksa "
+                     "jenis dan bentuk jawaban yang diminta. Jika bentuknya sudah sesuai, "
+                     "laporkan ke dosen: mungkin ini bug di pemeriksaannya.", sebab=exc)
 
 
 def as_series(x):

@@ -44,18 +44,17 @@ def _graf_ic(maks_sisi=None) -> Syarat:
 _IC = {
     "p": Syarat(lambda p, a: isinstance(p, str) and all(
         _peluang(d.get(p)) for _, _, d in a["G"].edges(data=True)),
-        "the name of an edge attribute of G holding a probability in [0, 1] on every edge",
-        ("G",)),
+        "the name of an edge attribute of G holding a probability in [0, 1] on every edge"),
     "benih": Syarat(lambda b, a: isinstance(b, Collection) and not isinstance(b, (str, Mapping))
                     and len(b) > 0 and all(x in a["G"] for x in b),
-                    "a non-empty list or set of nodes of G", ("G",)),
+                    "a non-empty list or set of nodes of G"),
 }
 
 
 @pemeriksa(G=_graf_ic(), **_IC,
            koin=Syarat(lambda k, a: isinstance(k, Mapping) and all(
                _peluang(k.get((u, v))) for u, v in a["G"].edges()),
-               "a dict (u, v) -> random number in [0, 1] for every edge of G", ("G",)))
+               "a dict (u, v) -> random number in [0, 1] for every edge of G"))
 def cek_ic_manual(jawaban, G, benih, koin, *, p="p") -> Hasil:
     """Check one run of the independent cascade done by hand with given random numbers.
 
