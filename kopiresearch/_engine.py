@@ -54,9 +54,11 @@ def seed_tuple(net, seed_idx):
     return tuple(net.nodes[i] for i in seed_idx)
 
 
-def check_int(value, name, low):
+def check_int(value, name, low, *, error=None):
+    """``value`` as an int when it is an integer (not a bool) >= ``low``; else ``error``
+    (default :class:`DiffusionError`) naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise DiffusionError(f"{name} must be an integer >= {low}, not {value!r}")
+        raise (error or DiffusionError)(f"{name} must be an integer >= {low}, not {value!r}")
     return int(value)
 
 

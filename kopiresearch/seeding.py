@@ -694,10 +694,7 @@ def _select_seeds(G, k, method, *, candidates, fixed, objective, q, regions, mod
                                  f"method={method!r} runs in this process (omit client)")
         from .scale._runs import DaskRR
 
-        if (isinstance(chunk_sets, bool) or not isinstance(chunk_sets, (int, np.integer))
-            or chunk_sets < 1):
-            raise DiffusionError(f"chunk_sets must be an integer >= 1, not {chunk_sets!r}")
-        rr_backend = functools.partial(DaskRR, client, int(chunk_sets))
+        rr_backend = functools.partial(DaskRR, client, check_int(chunk_sets, "chunk_sets", 1))
     if objective not in OBJECTIVES:
         raise DiffusionError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
     if model not in ("ic", "lt"):

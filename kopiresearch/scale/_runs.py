@@ -213,11 +213,10 @@ def _rebased(arrays, n_nodes, n_cascades):
 
 
 def _check_n_chunks(n_chunks):
+    from .._engine import check_int
     from ..cascades import CascadeError
 
-    if (isinstance(n_chunks, bool) or not isinstance(n_chunks, (int, np.integer))
-            or n_chunks < 1):
-        raise CascadeError(f"n_chunks must be an integer >= 1, not {n_chunks!r}")
+    check_int(n_chunks, "n_chunks", 1, error=CascadeError)
 
 
 def _measure_chunk(cascades, sizes):
@@ -274,10 +273,9 @@ def run_on_workers(client, job, model, chunk_runs):
     The runs' random streams are drawn on the client (in the job), so the split changes
     nothing; the job is scattered to every worker once per call.
     """
-    if (isinstance(chunk_runs, bool) or not isinstance(chunk_runs, (int, np.integer))
-        or chunk_runs < 1):
-        raise KopiresearchError(f"chunk_runs must be an integer >= 1, not {chunk_runs!r}")
-    chunk_runs = int(chunk_runs)
+    from .._engine import check_int
+
+    chunk_runs = check_int(chunk_runs, "chunk_runs", 1, error=KopiresearchError)
     # hash=False: a fresh key per call, so a previous call releasing the same content cannot
     # race with this one (dask reuses content-hashed keys)
     shared = client.scatter(job, broadcast=True, hash=False)
