@@ -6,8 +6,8 @@ Usage::
     .venv/bin/python benchmarks/bench_loaders.py --quick   # 20k rows, 1 repeat (smoke run)
 
 The inputs are generated once under ``benchmarks/_data/`` (git-ignored). Each measurement
-runs in a fresh subprocess, so the peak resident memory (``ru_maxrss``) is that of the load
-alone. Peers, run side by side on the same files:
+runs in a fresh subprocess, so the peak resident memory (``VmHWM``, see ``_PEAK``) is that of
+the load alone. Peers, run side by side on the same files:
 
 * ``pandas.read_csv(dtype=str)`` of the tweet-harvest file plus tweet-harvest's own Gephi
   helper logic (``convert-source-target.ts``: ``username -> in_reply_to_screen_name``) in
@@ -191,6 +191,24 @@ reply-prefix mentions work on integer keys and the mention spans of the texts' b
 """
 
 
+# The peak resident set of the measured process itself. Linux's ``ru_maxrss`` of a process
+# started by ``subprocess`` is at least the high-water mark of the parent's memory when it
+# was started (the kernel keeps the old image's mark at ``exec``), so a large parent would
+# inflate every child's figure; ``VmHWM`` in ``/proc/self/status`` belongs to the new image
+# alone. ``ru_maxrss`` is the fallback where there is no ``/proc``.
+_PEAK = """
+def peak_kib():
+    try:
+        with open('/proc/self/status') as fh:
+            for line in fh:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+
 def run_once(name: str, path: Path, baseline_src=None) -> dict:
     setup, body = _RUNNERS[name.removesuffix(_BASELINE)]
     if name.endswith(_BASELINE):
@@ -200,8 +218,10 @@ def run_once(name: str, path: Path, baseline_src=None) -> dict:
     code = ("import json, resource, sys, time\nP = sys.argv[1]\n" + setup + "\n"
             "t = time.perf_counter(); c0 = time.process_time()\n" + body + "\n"
             "el = time.perf_counter() - t; cpu = time.process_time() - c0\n"
-            "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-            "print(json.dumps({'seconds': el, 'cpu': cpu, 'maxrss_kib': rss, 'out': out}))\n")
+            + _PEAK +
+            "print(json.dumps({'seconds': el, 'cpu': cpu, 'maxrss_kib': peak_kib(), "
+            "'ru_maxrss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "'out': out}))\n")
     res = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -380,7 +400,8 @@ def main(argv=None):
             results[name].append(run_once(name, path, args.baseline_src))
             last = results[name][-1]
             print(f"  round {r + 1}: {name:60s} {last['seconds']:7.2f} s "
-                  f"cpu {last['cpu']:6.2f} s", flush=True)
+                  f"cpu {last['cpu']:6.2f} s  peak {last['maxrss_kib'] / 2**20:5.2f} GiB "
+                  f"(ru_maxrss {last['ru_maxrss_kib'] / 2**20:5.2f})", flush=True)
     for name, path in jobs:
         runs = results[name]
         sec = statistics.median(r["seconds"] for r in runs)
