@@ -219,7 +219,7 @@ def run_once(name: str, path: Path, baseline_src=None) -> dict:
             "t = time.perf_counter(); c0 = time.process_time()\n" + body + "\n"
             "el = time.perf_counter() - t; cpu = time.process_time() - c0\n"
             + _PEAK +
-            "print(json.dumps({'seconds': el, 'cpu': cpu, 'maxrss_kib': peak_kib(), "
+            "print(json.dumps({'seconds': el, 'cpu': cpu, 'peak_kib': peak_kib(), "
             "'ru_maxrss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
             "'out': out}))\n")
     res = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
@@ -400,13 +400,13 @@ def main(argv=None):
             results[name].append(run_once(name, path, args.baseline_src))
             last = results[name][-1]
             print(f"  round {r + 1}: {name:60s} {last['seconds']:7.2f} s "
-                  f"cpu {last['cpu']:6.2f} s  peak {last['maxrss_kib'] / 2**20:5.2f} GiB "
+                  f"cpu {last['cpu']:6.2f} s  peak {last['peak_kib'] / 2**20:5.2f} GiB "
                   f"(ru_maxrss {last['ru_maxrss_kib'] / 2**20:5.2f})", flush=True)
     for name, path in jobs:
         runs = results[name]
         sec = statistics.median(r["seconds"] for r in runs)
         cpu = statistics.median(r["cpu"] for r in runs)
-        rss = max(r["maxrss_kib"] for r in runs) / 2**20
+        rss = max(r["peak_kib"] for r in runs) / 2**20
         rows.append((name, path.name, runs[0]["out"][0], sec, runs[0]["out"][0] / sec, cpu,
                      rss, runs[0]["out"][1], len(runs)))
         print(f"{name:56s} {sec:7.2f} s  {runs[0]['out'][0] / sec:10,.0f} rows/s  "
@@ -418,9 +418,9 @@ def main(argv=None):
         "replies, 10% retweets, half with a mention), as a tweet-harvest 2.5.3+ CSV "
         f"({th.stat().st_size / 2**20:.0f} MiB) and twarc2 JSONL pages of 100 tweets "
         f"({tw.stat().st_size / 2**20 if tw.exists() else 0:.0f} MiB). Median of the runs "
-        "counted in the table, each in a fresh process; peak = max resident set size of "
-        "those runs (includes the Python interpreter and imports; the time excludes "
-        "imports).", "",
+        "counted in the table, each in a fresh process; peak = the highest peak resident "
+        "set (`VmHWM`) of those runs (includes the Python interpreter and imports; the "
+        "time excludes imports).", "",
         f"Machine load (1-minute load average of the 2 cores, sampled before each run): "
         f"median {statistics.median(loads):.1f}, range {min(loads):.1f}-{max(loads):.1f}. "
         "CPU seconds = user + system time of the process during the load (pyarrow uses "
